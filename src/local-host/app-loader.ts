@@ -1,0 +1,180 @@
+/**
+ * Loads a Node.js Functions app (v4 programming model) the way the Functions host does: read its
+ * package.json `main` (a file or a glob), load every match with our `@azure/functions-core`
+ * stand-in in place, and read host.json. Refuses, at start and by name, functions this host cannot
+ * run, so nothing is silently ignored.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative, resolve, sep } from 'node:path';
+import { captureRegistrations, type CapturedApp, type CapturedFunction } from './functions-core-shim';
+
+export type FunctionKind = 'http' | 'orchestration' | 'activity';
+
+export interface LoadedFunction extends CapturedFunction {
+  name: string;
+  kind: FunctionKind;
+  triggerName: string;
+}
+
+export interface HostJson {
+  routePrefix: string;
+  hubName: string;
+  maxConcurrentActivityFunctions?: number;
+  maxConcurrentOrchestratorFunctions?: number;
+}
+
+export interface LoadedApp {
+  appDir: string;
+  entryFiles: string[];
+  functions: Map<string, LoadedFunction>;
+  hooks: CapturedApp['hooks'];
+  hostJson: HostJson;
+  /** The app's own copy of @azure/functions, so requests and contexts are its classes. */
+  functionsLibrary: typeof import('@azure/functions');
+}
+
+export class AppLoadError extends Error {}
+
+const triggerKinds: Record<string, FunctionKind> = {
+  httpTrigger: 'http',
+  orchestrationTrigger: 'orchestration',
+  activityTrigger: 'activity',
+};
+
+const supportedExtraBindings = new Set(['durableClient', 'orchestrationClient', 'http']);
+
+/** Apps are modules: loading one twice in a process would register nothing the second time. */
+const loaded = new Map<string, LoadedApp>();
+
+export function loadFunctionApp(appDirInput: string): LoadedApp {
+  const appDir = resolve(appDirInput);
+  const cached = loaded.get(appDir);
+  if (cached) return cached;
+
+  const packageJsonPath = join(appDir, 'package.json');
+  if (!existsSync(packageJsonPath)) {
+    throw new AppLoadError(`No package.json in ${appDir}: is this a Functions app folder?`);
+  }
+  const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { main?: string };
+  if (!packageJson.main) {
+    throw new AppLoadError(`${packageJsonPath} has no "main": the Functions host needs it to find your functions.`);
+  }
+  const entryFiles = expandMain(appDir, packageJson.main);
+  if (entryFiles.length === 0) {
+    throw new AppLoadError(
+      `"main" (${packageJson.main}) in ${packageJsonPath} matches no file. Did you build the app (npm run build)?`,
+    );
+  }
+
+  const appRequire = createRequire(packageJsonPath);
+  const captured = captureRegistrations(() => {
+    for (const file of entryFiles) appRequire(file);
+  });
+  const functionsLibrary = appRequire('@azure/functions') as typeof import('@azure/functions');
+
+  const functions = new Map<string, LoadedFunction>();
+  const problems: string[] = [];
+  for (const [name, fn] of captured.functions) {
+    const bindings = Object.entries(fn.metadata.bindings);
+    const trigger = bindings.find(([, binding]) => binding.type.toLowerCase().endsWith('trigger'));
+    if (!trigger) {
+      problems.push(`Function "${name}" has no trigger binding.`);
+      continue;
+    }
+    const [triggerName, triggerBinding] = trigger;
+    const kind = triggerKinds[triggerBinding.type];
+    if (!kind) {
+      const hint = triggerBinding.type === 'entityTrigger' ? ' (durable entities are not supported by the local host)' : '';
+      problems.push(`Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}.`);
+      continue;
+    }
+    for (const [bindingName, binding] of bindings) {
+      if (bindingName === triggerName) continue;
+      if (!supportedExtraBindings.has(binding.type)) {
+        problems.push(`Function "${name}" uses a "${binding.type}" binding (${bindingName}), which the local host cannot provide.`);
+      }
+    }
+    functions.set(name, { ...fn, name, kind, triggerName });
+  }
+  if (problems.length > 0) {
+    throw new AppLoadError(`The app in ${appDir} uses features the local host does not support:\n  ${problems.join('\n  ')}`);
+  }
+
+  const app: LoadedApp = {
+    appDir,
+    entryFiles,
+    functions,
+    hooks: captured.hooks,
+    hostJson: readHostJson(appDir),
+    functionsLibrary,
+  };
+  loaded.set(appDir, app);
+  return app;
+}
+
+function readHostJson(appDir: string): HostJson {
+  const path = join(appDir, 'host.json');
+  const defaults: HostJson = { routePrefix: 'api', hubName: 'TestHubName' };
+  if (!existsSync(path)) return defaults;
+  let json: {
+    extensions?: {
+      http?: { routePrefix?: string };
+      durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+    };
+  };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
+  } catch (error) {
+    throw new AppLoadError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  const durable = json.extensions?.durableTask;
+  return {
+    routePrefix: (json.extensions?.http?.routePrefix ?? defaults.routePrefix).replace(/^\/+|\/+$/g, ''),
+    hubName: durable?.hubName ?? defaults.hubName,
+    ...(durable?.maxConcurrentActivityFunctions ? { maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions } : {}),
+    ...(durable?.maxConcurrentOrchestratorFunctions
+      ? { maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions }
+      : {}),
+  };
+}
+
+/** Expands `main`: a file, or a glob with `*`, `**` and `{a,b}` as the Functions host allows. */
+export function expandMain(appDir: string, main: string): string[] {
+  if (!/[*?{]/.test(main)) {
+    const file = resolve(appDir, main);
+    return existsSync(file) ? [file] : [];
+  }
+  const pattern = globToRegExp(main.replace(/^\.\//, ''));
+  const matches: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir)) {
+      if (entry === 'node_modules' || entry.startsWith('.')) continue;
+      const full = join(dir, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (pattern.test(relative(appDir, full).split(sep).join('/'))) matches.push(full);
+    }
+  };
+  walk(appDir);
+  return matches.sort();
+}
+
+function globToRegExp(glob: string): RegExp {
+  let source = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i]!;
+    if (char === '*') {
+      if (glob[i + 1] === '*') {
+        source += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+        i += glob[i + 2] === '/' ? 2 : 1;
+      } else {
+        source += '[^/]*';
+      }
+    } else if (char === '?') source += '[^/]';
+    else if (char === '{') source += '(?:';
+    else if (char === '}') source += ')';
+    else if (char === ',') source += '|';
+    else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`);
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * `npm start` / `npm run host -- --app <folder>`: runs a Functions app on the local host.
+ * Prints the HTTP routes and the function key, and shuts down gracefully on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { configureLogging, createLogger } from '../telemetry/logger';
+import { LocalHost } from './host';
+
+const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
+                     [--key <function key>] [--log-format text|json] [--log-level debug|info|warn|error]
+                     [--max-activities <n>] [--max-orchestrations <n>] [--no-auth]
+
+Runs an Azure Functions (Node.js v4 model) app with Durable Functions, without Core Tools.
+  --app                 app folder with package.json "main" (default: current folder)
+  --port                port to listen on (default: $PORT or 7071; 0 picks a free port)
+  --store               durable store: a SQLite file (default <app>/.data/durable.sqlite) or :memory:
+  --key                 function key for authLevel function/admin routes and the management API
+                        (default: $LOCAL_HOST_KEY, else generated once and kept in the store)`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      app: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      store: { type: 'string' },
+      key: { type: 'string' },
+      'log-format': { type: 'string' },
+      'log-level': { type: 'string' },
+      'max-activities': { type: 'string' },
+      'max-orchestrations': { type: 'string' },
+      'no-auth': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(usage + '\n');
+    return;
+  }
+  const format = values['log-format'] ?? process.env.LOG_FORMAT ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--log-format must be text or json, not "${format}".`);
+  const level = values['log-level'] ?? process.env.LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level "${level}" is not a level.`);
+  configureLogging({ format, level: level as 'debug' | 'info' | 'warn' | 'error' });
+
+  const log = createLogger('host');
+  const host = await LocalHost.start({
+    appDir: resolve(values.app ?? process.cwd()),
+    port: integer('--port', values.port ?? process.env.PORT ?? '7071'),
+    ...(values.host ? { hostname: values.host } : {}),
+    ...(values.store ? { storePath: values.store } : {}),
+    ...(values.key ?? process.env.LOCAL_HOST_KEY ? { functionKey: (values.key ?? process.env.LOCAL_HOST_KEY)! } : {}),
+    ...(values['max-activities'] ? { maxConcurrentActivities: integer('--max-activities', values['max-activities']) } : {}),
+    ...(values['max-orchestrations']
+      ? { maxConcurrentOrchestrations: integer('--max-orchestrations', values['max-orchestrations']) }
+      : {}),
+    enforceAuth: !values['no-auth'],
+    logger: log,
+  });
+
+  const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
+  const lines = [...host.app.functions.values()].map((fn) => {
+    if (fn.kind !== 'http') return `  ${fn.name}: ${fn.kind}`;
+    const trigger = fn.metadata.bindings[fn.triggerName]!;
+    const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(',') : 'GET,POST';
+    const route = typeof trigger.route === 'string' ? trigger.route : fn.name;
+    return `  ${fn.name}: [${methods}] ${host.url}${prefix}/${route}${trigger.authLevel && trigger.authLevel !== 'anonymous' ? ' (key)' : ''}`;
+  });
+  log.info(`Functions:\n${lines.join('\n')}`);
+  log.info(`Host ready on ${host.url} (function key: ${host.functionKey})`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal} received: stopping gracefully`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+class UsageError extends Error {}
+
+function integer(flag: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}".`);
+  return Number(value);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`waypoint-host: ${message}\n`);
+  if (error instanceof UsageError) process.stderr.write(`\n${usage}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,135 @@
+/**
+ * History events in the shape the Durable extension sends to the durable-functions SDK
+ * (PascalCase, numeric EventType). Fields the SDK never reads (TaskScheduled, TimerCreated,
+ * SubOrchestrationInstanceCreated) also carry the host's own bookkeeping under `Host*` keys.
+ */
+import type { RetryOptionsWire } from './retry-policy';
+
+export enum EventType {
+  ExecutionStarted = 0,
+  ExecutionCompleted = 1,
+  ExecutionFailed = 2,
+  ExecutionTerminated = 3,
+  TaskScheduled = 4,
+  TaskCompleted = 5,
+  TaskFailed = 6,
+  SubOrchestrationInstanceCreated = 7,
+  SubOrchestrationInstanceCompleted = 8,
+  SubOrchestrationInstanceFailed = 9,
+  TimerCreated = 10,
+  TimerFired = 11,
+  OrchestratorStarted = 12,
+  OrchestratorCompleted = 13,
+  EventSent = 14,
+  EventRaised = 15,
+  ContinueAsNew = 16,
+  GenericEvent = 17,
+  HistoryState = 18,
+  ExecutionSuspended = 19,
+  ExecutionResumed = 20,
+}
+
+export interface HistoryEvent {
+  EventType: EventType;
+  EventId: number;
+  IsPlayed: boolean;
+  Timestamp: string;
+  [field: string]: unknown;
+}
+
+/** Retry bookkeeping carried on a scheduling event: which attempt this is, and since when. */
+export interface RetryState {
+  options: RetryOptionsWire;
+  attempt: number;
+  firstAttemptAt: number;
+}
+
+/** What a host-created timer is for, so its firing can be interpreted. */
+export type TimerPurpose =
+  | { kind: 'user' }
+  | { kind: 'retry'; retryOf: number; final: boolean };
+
+function event(type: EventType, timestamp: Date, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
+  return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp.toISOString(), ...fields };
+}
+
+export const history = {
+  orchestratorStarted: (at: Date) => event(EventType.OrchestratorStarted, at),
+  orchestratorCompleted: (at: Date) => event(EventType.OrchestratorCompleted, at),
+  executionStarted: (at: Date, name: string, input: string | null, parentInstanceId?: string) =>
+    event(EventType.ExecutionStarted, at, {
+      Name: name,
+      Input: input,
+      ...(parentInstanceId ? { ParentInstance: { OrchestrationInstance: { InstanceId: parentInstanceId } } } : {}),
+    }),
+  executionCompleted: (at: Date, status: 'Completed' | 'Failed', result: string | null, failure?: FailureInfo) =>
+    event(EventType.ExecutionCompleted, at, {
+      OrchestrationStatus: status,
+      Result: result,
+      ...(failure ? { FailureDetails: toFailureDetails(failure) } : {}),
+    }),
+  executionTerminated: (at: Date, reason: string) => event(EventType.ExecutionTerminated, at, { Input: reason }),
+  taskScheduled: (at: Date, id: number, name: string, input: string | null, retry?: RetryState) =>
+    event(EventType.TaskScheduled, at, { Name: name, Input: input, ...(retry ? { HostRetry: retry } : {}) }, id),
+  taskCompleted: (at: Date, taskScheduledId: number, result: string) =>
+    event(EventType.TaskCompleted, at, { TaskScheduledId: taskScheduledId, Result: result }),
+  taskFailed: (at: Date, taskScheduledId: number, failure: FailureInfo) =>
+    event(EventType.TaskFailed, at, {
+      TaskScheduledId: taskScheduledId,
+      Reason: failure.reason,
+      Details: failure.details,
+    }),
+  subOrchestrationCreated: (
+    at: Date,
+    id: number,
+    name: string,
+    instanceId: string,
+    input: string | null,
+    retry?: RetryState,
+  ) =>
+    event(
+      EventType.SubOrchestrationInstanceCreated,
+      at,
+      { Name: name, InstanceId: instanceId, Input: input, ...(retry ? { HostRetry: retry } : {}) },
+      id,
+    ),
+  subOrchestrationCompleted: (at: Date, taskScheduledId: number, result: string) =>
+    event(EventType.SubOrchestrationInstanceCompleted, at, { TaskScheduledId: taskScheduledId, Result: result }),
+  subOrchestrationFailed: (at: Date, taskScheduledId: number, failure: FailureInfo) =>
+    event(EventType.SubOrchestrationInstanceFailed, at, {
+      TaskScheduledId: taskScheduledId,
+      Reason: failure.reason,
+      Details: failure.details,
+    }),
+  timerCreated: (at: Date, id: number, fireAt: Date, purpose: TimerPurpose) =>
+    event(EventType.TimerCreated, at, { FireAt: fireAt.toISOString(), HostPurpose: purpose }, id),
+  timerFired: (at: Date, timerId: number, fireAt: string) =>
+    event(EventType.TimerFired, at, { TimerId: timerId, FireAt: fireAt }),
+  eventRaised: (at: Date, name: string, input: string | null) =>
+    event(EventType.EventRaised, at, { Name: name, Input: input }),
+};
+
+export interface FailureInfo {
+  reason: string;
+  details: string;
+  errorType?: string;
+}
+
+function toFailureDetails(failure: FailureInfo): Record<string, unknown> {
+  return { ErrorType: failure.errorType ?? 'Error', ErrorMessage: failure.reason, StackTrace: failure.details };
+}
+
+/** Events that complete a scheduled task, keyed by the field that names the task. */
+export function completedTaskId(e: HistoryEvent): number | undefined {
+  switch (e.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return e.TaskScheduledId as number;
+    case EventType.TimerFired:
+      return e.TimerId as number;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The Durable Functions HTTP management API (`/runtime/webhooks/durabletask/...`), with the
+ * request and response shapes the extension documents and the durable-functions client expects.
+ * Served twice by the host: under the public webhook path (function key required) and under a
+ * private RPC base URL handed to DurableClient (as the extension's local RPC endpoint is).
+ */
+import { DurableEngine, InstanceExistsError, UnknownOrchestrationError } from './engine';
+import { EventType, type HistoryEvent } from './history';
+import { InvalidContinuationTokenError, terminalStatuses, type InstanceRecord, type RuntimeStatus } from './store';
+
+export interface ApiRequest {
+  method: string;
+  /** Path segments after the API base, already URL-decoded. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface ManagementUrls {
+  id: string;
+  statusQueryGetUri: string;
+  sendEventPostUri: string;
+  terminatePostUri: string;
+  rewindPostUri: string;
+  purgeHistoryDeleteUri: string;
+  restartPostUri: string;
+  suspendPostUri: string;
+  resumePostUri: string;
+}
+
+const runtimeStatuses: RuntimeStatus[] = [
+  'Pending',
+  'Running',
+  'Completed',
+  'ContinuedAsNew',
+  'Failed',
+  'Terminated',
+  'Suspended',
+  'Canceled',
+];
+
+/** Builds the management URLs for one instance (or the INSTANCEID template) under `webhookBase`. */
+export function managementUrls(webhookBase: string, taskHub: string, key: string, instanceId: string): ManagementUrls {
+  const id = encodeURIComponent(instanceId);
+  const query = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=${encodeURIComponent(key)}`;
+  const instance = `${webhookBase}/instances/${id}`;
+  return {
+    id: instanceId,
+    statusQueryGetUri: `${instance}?${query}`,
+    sendEventPostUri: `${instance}/raiseEvent/{eventName}?${query}`,
+    terminatePostUri: `${instance}/terminate?reason={text}&${query}`,
+    rewindPostUri: `${instance}/rewind?reason={text}&${query}`,
+    purgeHistoryDeleteUri: `${instance}?${query}`,
+    restartPostUri: `${instance}/restart?${query}`,
+    suspendPostUri: `${instance}/suspend?reason={text}&${query}`,
+    resumePostUri: `${instance}/resume?reason={text}&${query}`,
+  };
+}
+
+export class ManagementApi {
+  constructor(
+    private readonly engine: DurableEngine,
+    private readonly options: {
+      taskHub: string;
+      key: string;
+      /** The public webhook base for URLs in responses (origin + /runtime/webhooks/durabletask). */
+      webhookBase: (request: ApiRequest) => string;
+    },
+  ) {}
+
+  handle(request: ApiRequest): ApiResponse {
+    try {
+      return this.route(request);
+    } catch (error) {
+      if (error instanceof ApiError) return problem(error.status, error.code, error.message);
+      throw error;
+    }
+  }
+
+  private route(request: ApiRequest): ApiResponse {
+    const [collection, instanceId, operation, eventName, ...rest] = request.segments;
+    const method = request.method.toUpperCase();
+
+    if (collection === 'orchestrators' && instanceId && rest.length === 0 && !eventName) {
+      // POST orchestrators/{functionName}[/{instanceId}]
+      if (method !== 'POST') return methodNotAllowed(['POST']);
+      return this.start(request, instanceId, operation);
+    }
+
+    if (collection === 'instances') {
+      if (!instanceId) {
+        if (method === 'GET') return this.list(request);
+        if (method === 'DELETE') return this.purgeMany(request);
+        return methodNotAllowed(['GET', 'DELETE']);
+      }
+      if (!operation) {
+        if (method === 'GET') return this.status(request, instanceId);
+        if (method === 'DELETE') return this.purge(instanceId);
+        return methodNotAllowed(['GET', 'DELETE']);
+      }
+      if (method !== 'POST') return methodNotAllowed(['POST']);
+      switch (operation) {
+        case 'raiseEvent':
+          if (!eventName || rest.length > 0) break;
+          return this.raiseEvent(request, instanceId, eventName);
+        case 'terminate':
+          return this.outcome(this.engine.terminate(instanceId, reason(request)), instanceId);
+        case 'suspend':
+          return this.outcome(this.engine.suspend(instanceId, reason(request)), instanceId);
+        case 'resume':
+          return this.outcome(this.engine.resume(instanceId, reason(request)), instanceId);
+        case 'rewind':
+        case 'restart':
+          return problem(501, 'not_implemented', `The local host does not implement ${operation}.`);
+      }
+    }
+    return problem(404, 'not_found', `No Durable management API at ${request.method} /${request.segments.join('/')}.`);
+  }
+
+  private start(request: ApiRequest, functionName: string, instanceId: string | undefined): ApiResponse {
+    const input = parseJsonBody(request.body);
+    if (instanceId !== undefined) validateInstanceId(instanceId);
+    let record: InstanceRecord;
+    try {
+      record = this.engine.startInstance(functionName, {
+        ...(instanceId ? { instanceId } : {}),
+        input,
+        traceParent: request.headers['traceparent'] ?? null,
+      });
+    } catch (error) {
+      if (error instanceof InstanceExistsError) return problem(409, 'instance_exists', error.message);
+      if (error instanceof UnknownOrchestrationError) return problem(400, 'unknown_orchestrator', error.message);
+      throw error;
+    }
+    const urls = managementUrls(this.options.webhookBase(request), this.options.taskHub, this.options.key, record.instanceId);
+    return {
+      status: 202,
+      headers: { Location: urls.statusQueryGetUri, 'Retry-After': '10' },
+      body: urls,
+    };
+  }
+
+  private status(request: ApiRequest, instanceId: string): ApiResponse {
+    const instance = this.engine.getInstance(instanceId);
+    if (!instance) return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
+    const body = this.statusBody(instance, {
+      showInput: request.query.get('showInput') !== 'false',
+      showHistory: request.query.get('showHistory') === 'true',
+      showHistoryOutput: request.query.get('showHistoryOutput') === 'true',
+    });
+    if (terminalStatuses.has(instance.runtimeStatus)) {
+      const failedAsError = instance.runtimeStatus === 'Failed' && request.query.get('returnInternalServerErrorOnFailure') === 'true';
+      return { status: failedAsError ? 500 : 200, body };
+    }
+    const urls = managementUrls(this.options.webhookBase(request), this.options.taskHub, this.options.key, instanceId);
+    return { status: 202, headers: { Location: urls.statusQueryGetUri, 'Retry-After': '1' }, body };
+  }
+
+  private list(request: ApiRequest): ApiResponse {
+    const statuses = request.query.get('runtimeStatus');
+    const runtimeStatus = statuses
+      ? statuses.split(',').map((value) => {
+          const match = runtimeStatuses.find((s) => s.toLowerCase() === value.trim().toLowerCase());
+          if (!match) throw new ApiError(400, 'invalid_status', `Unknown runtimeStatus "${value}".`);
+          return match;
+        })
+      : undefined;
+    const top = request.query.get('top');
+    if (top !== null && !/^\d+$/.test(top)) throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
+    const continuationToken = request.headers['x-ms-continuation-token'];
+    let page;
+    try {
+      page = this.engine.queryInstances({
+        ...(runtimeStatus ? { runtimeStatus } : {}),
+        ...dateFilter(request.query, 'createdTimeFrom'),
+        ...dateFilter(request.query, 'createdTimeTo'),
+        ...(request.query.get('instanceIdPrefix') ? { instanceIdPrefix: request.query.get('instanceIdPrefix')! } : {}),
+        ...(top ? { top: Number(top) } : {}),
+        ...(continuationToken ? { continuationToken } : {}),
+      });
+    } catch (error) {
+      if (error instanceof InvalidContinuationTokenError) throw new ApiError(400, 'invalid_continuation_token', error.message);
+      throw error;
+    }
+    const showInput = request.query.get('showInput') === 'true';
+    return {
+      status: 200,
+      headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {},
+      body: page.instances.map((instance) => this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false })),
+    };
+  }
+
+  private raiseEvent(request: ApiRequest, instanceId: string, eventName: string): ApiResponse {
+    const input = parseJsonBody(request.body);
+    return this.outcome(this.engine.raiseEvent(instanceId, eventName, input), instanceId);
+  }
+
+  private purge(instanceId: string): ApiResponse {
+    const outcome = this.engine.purge(instanceId);
+    if (outcome === 'notFound') return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
+    if (outcome === 'running') {
+      return problem(409, 'instance_running', `Instance '${instanceId}' has not finished; terminate it before purging.`);
+    }
+    return { status: 200, body: { instancesDeleted: 1 } };
+  }
+
+  private purgeMany(request: ApiRequest): ApiResponse {
+    const statuses = request.query.get('runtimeStatus');
+    const runtimeStatus = (statuses ? statuses.split(',') : [...terminalStatuses]).map((value) => {
+      const match = runtimeStatuses.find((s) => s.toLowerCase() === value.trim().toLowerCase());
+      if (!match) throw new ApiError(400, 'invalid_status', `Unknown runtimeStatus "${value}".`);
+      return match;
+    });
+    let deleted = 0;
+    for (;;) {
+      const page = this.engine.queryInstances({
+        runtimeStatus: runtimeStatus.filter((s) => terminalStatuses.has(s)),
+        ...dateFilter(request.query, 'createdTimeFrom'),
+        ...dateFilter(request.query, 'createdTimeTo'),
+        top: 1000,
+      });
+      if (page.instances.length === 0) break;
+      for (const instance of page.instances) if (this.engine.purge(instance.instanceId) === 'deleted') deleted++;
+      if (!page.continuationToken) break;
+    }
+    if (deleted === 0) return problem(404, 'not_found', 'No instances matched the purge filter.');
+    return { status: 200, body: { instancesDeleted: deleted } };
+  }
+
+  private outcome(outcome: 'accepted' | 'notFound' | 'gone', instanceId: string): ApiResponse {
+    if (outcome === 'notFound') return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
+    if (outcome === 'gone') return problem(410, 'instance_completed', `Instance '${instanceId}' has already finished.`);
+    return { status: 202 };
+  }
+
+  private statusBody(
+    instance: InstanceRecord,
+    options: { showInput: boolean; showHistory: boolean; showHistoryOutput: boolean },
+  ): Record<string, unknown> {
+    const body: Record<string, unknown> = {
+      name: instance.name,
+      instanceId: instance.instanceId,
+      runtimeStatus: instance.runtimeStatus,
+      input: options.showInput ? parseJsonText(instance.input) : null,
+      customStatus: parseJsonText(instance.customStatus),
+      output: parseJsonText(instance.output),
+      createdTime: instance.createdTime,
+      lastUpdatedTime: instance.lastUpdatedTime,
+    };
+    if (options.showHistory) {
+      const events = this.engine.history(instance.instanceId).flatMap((e) => describeEvent(e, options.showHistoryOutput));
+      // The documented field is historyEvents; the JS client's status object reads `history`.
+      body.historyEvents = events;
+      body.history = events;
+    }
+    return body;
+  }
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function problem(status: number, code: string, message: string): ApiResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+function methodNotAllowed(allowed: string[]): ApiResponse {
+  return { status: 405, headers: { Allow: allowed.join(', ') }, body: { error: { code: 'method_not_allowed', message: `Use ${allowed.join(' or ')}.` } } };
+}
+
+function reason(request: ApiRequest): string {
+  return request.query.get('reason') ?? '';
+}
+
+/** Returns the body as JSON text (null when empty); malformed JSON is the caller's 400. */
+function parseJsonBody(body: string): string | null {
+  if (body.trim() === '') return null;
+  try {
+    const value = JSON.parse(body) as unknown;
+    // DurableClient.startNew sends "" when the caller gave no input.
+    return value === '' ? null : JSON.stringify(value);
+  } catch (error) {
+    throw new ApiError(400, 'invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseJsonText(text: string | null): unknown {
+  return text === null ? null : JSON.parse(text);
+}
+
+function validateInstanceId(instanceId: string): void {
+  if (instanceId.length > 256 || /[\\/#?\u0000-\u001f\u007f]/.test(instanceId)) {
+    throw new ApiError(400, 'invalid_instance_id', 'Instance IDs must be at most 256 characters without / \\ # ? or control characters.');
+  }
+}
+
+function dateFilter(query: URLSearchParams, name: 'createdTimeFrom' | 'createdTimeTo'): Record<string, string> {
+  const value = query.get(name);
+  if (!value) return {};
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ApiError(400, 'invalid_date', `"${name}" must be an ISO 8601 date.`);
+  return { [name]: new Date(time).toISOString() };
+}
+
+const eventTypeNames = Object.fromEntries(
+  Object.entries(EventType).filter(([, value]) => typeof value === 'number').map(([name, value]) => [value, name]),
+) as Record<number, string>;
+
+/** History as the status API shows it: readable event names, bookkeeping events left out. */
+function describeEvent(e: HistoryEvent, showOutput: boolean): Record<string, unknown>[] {
+  if (e.EventType === EventType.OrchestratorStarted || e.EventType === EventType.OrchestratorCompleted) return [];
+  const described: Record<string, unknown> = { EventType: eventTypeNames[e.EventType], Timestamp: e.Timestamp };
+  if (e.EventId >= 0) described.EventId = e.EventId;
+  if (typeof e.Name === 'string') described[e.EventType === EventType.EventRaised ? 'Name' : 'FunctionName'] = e.Name;
+  if (typeof e.TaskScheduledId === 'number') described.TaskScheduledId = e.TaskScheduledId;
+  if (typeof e.TimerId === 'number') described.TimerId = e.TimerId;
+  if (typeof e.FireAt === 'string') described.FireAt = e.FireAt;
+  if (typeof e.InstanceId === 'string') described.InstanceId = e.InstanceId;
+  if (typeof e.OrchestrationStatus === 'string') described.OrchestrationStatus = e.OrchestrationStatus;
+  if (typeof e.Reason === 'string') described.Reason = e.Reason;
+  if (showOutput) {
+    if (e.Result !== undefined) described.Result = parseJsonText(e.Result as string | null);
+    if (e.Input !== undefined && e.EventType !== EventType.TaskScheduled) described.Input = e.Input;
+  }
+  return [described];
+}

@@ -1,0 +1,404 @@
+/**
+ * The local host's durable store: instances, their history, an inbox of events waiting to be
+ * delivered to an orchestration (completions, timers, raised events) and the activity work queue.
+ * SQLite (WAL) makes every episode one atomic commit, so a crash loses nothing that was acknowledged.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { HistoryEvent } from './history';
+
+export type RuntimeStatus =
+  | 'Pending'
+  | 'Running'
+  | 'Completed'
+  | 'ContinuedAsNew'
+  | 'Failed'
+  | 'Terminated'
+  | 'Suspended'
+  | 'Canceled';
+
+export const terminalStatuses: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+
+export interface InstanceRecord {
+  instanceId: string;
+  name: string;
+  executionId: string;
+  runtimeStatus: RuntimeStatus;
+  /** JSON text, or null when the orchestration has no input. */
+  input: string | null;
+  output: string | null;
+  customStatus: string | null;
+  createdTime: string;
+  lastUpdatedTime: string;
+  parentInstanceId: string | null;
+  /** The parent's TaskScheduledId for this sub-orchestration. */
+  parentTaskId: number | null;
+  /** The next task id the SDK will allocate (mirrors its sequence number). */
+  nextSeq: number;
+  /** How many top-level actions of this execution have been turned into work. */
+  actionsProcessed: number;
+  /** One signature per processed top-level action, to detect non-deterministic code. */
+  actionSignatures: string[];
+  traceParent: string | null;
+}
+
+export interface InboxMessage {
+  id: number;
+  instanceId: string;
+  /** When set, the message belongs to that execution only (dropped after continue-as-new). */
+  executionId: string | null;
+  visibleAt: number;
+  event: HistoryEvent;
+}
+
+export interface WorkItem {
+  id: number;
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  /** JSON text of the activity input value. */
+  input: string | null;
+  attempt: number;
+  traceParent: string | null;
+}
+
+export interface InstanceQuery {
+  runtimeStatus?: RuntimeStatus[];
+  createdTimeFrom?: string;
+  createdTimeTo?: string;
+  instanceIdPrefix?: string;
+  top?: number;
+  /** Opaque: the createdTime|instanceId of the last row of the previous page. */
+  continuationToken?: string;
+}
+
+interface InstanceRow {
+  instance_id: string;
+  name: string;
+  execution_id: string;
+  runtime_status: RuntimeStatus;
+  input: string | null;
+  output: string | null;
+  custom_status: string | null;
+  created_time: string;
+  last_updated_time: string;
+  parent_instance_id: string | null;
+  parent_task_id: number | null;
+  next_seq: number;
+  actions_processed: number;
+  action_signatures: string;
+  trace_parent: string | null;
+}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS instances (
+  instance_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  runtime_status TEXT NOT NULL,
+  input TEXT,
+  output TEXT,
+  custom_status TEXT,
+  created_time TEXT NOT NULL,
+  last_updated_time TEXT NOT NULL,
+  parent_instance_id TEXT,
+  parent_task_id INTEGER,
+  next_seq INTEGER NOT NULL DEFAULT 0,
+  actions_processed INTEGER NOT NULL DEFAULT 0,
+  action_signatures TEXT NOT NULL DEFAULT '[]',
+  trace_parent TEXT
+);
+CREATE INDEX IF NOT EXISTS instances_by_created ON instances (created_time, instance_id);
+CREATE TABLE IF NOT EXISTS history (
+  instance_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  PRIMARY KEY (instance_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS inbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  instance_id TEXT NOT NULL,
+  execution_id TEXT,
+  visible_at INTEGER NOT NULL,
+  event TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS inbox_by_visibility ON inbox (visible_at, id);
+CREATE INDEX IF NOT EXISTS inbox_by_instance ON inbox (instance_id, id);
+CREATE TABLE IF NOT EXISTS work_items (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  instance_id TEXT NOT NULL,
+  execution_id TEXT NOT NULL,
+  task_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  input TEXT,
+  attempt INTEGER NOT NULL,
+  trace_parent TEXT
+);
+CREATE INDEX IF NOT EXISTS work_items_by_instance ON work_items (instance_id);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+function toRecord(row: InstanceRow): InstanceRecord {
+  return {
+    instanceId: row.instance_id,
+    name: row.name,
+    executionId: row.execution_id,
+    runtimeStatus: row.runtime_status,
+    input: row.input,
+    output: row.output,
+    customStatus: row.custom_status,
+    createdTime: row.created_time,
+    lastUpdatedTime: row.last_updated_time,
+    parentInstanceId: row.parent_instance_id,
+    parentTaskId: row.parent_task_id,
+    nextSeq: row.next_seq,
+    actionsProcessed: row.actions_processed,
+    actionSignatures: JSON.parse(row.action_signatures) as string[],
+    traceParent: row.trace_parent,
+  };
+}
+
+export class DurableStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** @param path a file path, or ':memory:' for a store that lives as long as the process. */
+  constructor(readonly path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: an acknowledged episode survives power loss, not only a process crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(schema);
+    this.statements = {
+      getInstance: this.db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE instance_id = ?'),
+      upsertInstance: this.db.prepare(`
+        INSERT INTO instances (instance_id, name, execution_id, runtime_status, input, output, custom_status,
+          created_time, last_updated_time, parent_instance_id, parent_task_id, next_seq, actions_processed,
+          action_signatures, trace_parent)
+        VALUES (@instanceId, @name, @executionId, @runtimeStatus, @input, @output, @customStatus, @createdTime,
+          @lastUpdatedTime, @parentInstanceId, @parentTaskId, @nextSeq, @actionsProcessed, @actionSignatures, @traceParent)
+        ON CONFLICT (instance_id) DO UPDATE SET name = excluded.name, execution_id = excluded.execution_id,
+          runtime_status = excluded.runtime_status, input = excluded.input, output = excluded.output,
+          custom_status = excluded.custom_status, created_time = excluded.created_time,
+          last_updated_time = excluded.last_updated_time, parent_instance_id = excluded.parent_instance_id,
+          parent_task_id = excluded.parent_task_id, next_seq = excluded.next_seq,
+          actions_processed = excluded.actions_processed, action_signatures = excluded.action_signatures,
+          trace_parent = excluded.trace_parent`),
+      history: this.db.prepare<[string], { event: string }>('SELECT event FROM history WHERE instance_id = ? ORDER BY seq'),
+      historyLength: this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM history WHERE instance_id = ?'),
+      appendHistory: this.db.prepare('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)'),
+      deleteHistory: this.db.prepare('DELETE FROM history WHERE instance_id = ?'),
+      enqueue: this.db.prepare('INSERT INTO inbox (instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?)'),
+      dequeue: this.db.prepare('DELETE FROM inbox WHERE id = ?'),
+      deleteInbox: this.db.prepare('DELETE FROM inbox WHERE instance_id = ?'),
+      deleteInboxTimer: this.db.prepare(
+        "DELETE FROM inbox WHERE instance_id = ? AND json_extract(event, '$.EventType') = 11 AND json_extract(event, '$.TimerId') = ?",
+      ),
+      readyInbox: this.db.prepare<[number, number], { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }>(
+        `SELECT i.id, i.instance_id, i.execution_id, i.visible_at, i.event FROM inbox i
+         JOIN instances s ON s.instance_id = i.instance_id AND s.runtime_status <> 'Suspended'
+         WHERE i.visible_at <= ? ORDER BY i.visible_at, i.id LIMIT ?`,
+      ),
+      firstInboxFor: this.db.prepare<[string, number], { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }>(
+        'SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY visible_at, id LIMIT 1',
+      ),
+      nextVisibleAt: this.db.prepare<[number], { t: number | null }>('SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > ?'),
+      addWork: this.db.prepare(
+        'INSERT INTO work_items (instance_id, execution_id, task_id, name, input, attempt, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      workItems: this.db.prepare<[number], { id: number; instance_id: string; execution_id: string; task_id: number; name: string; input: string | null; attempt: number; trace_parent: string | null }>(
+        'SELECT * FROM work_items ORDER BY id LIMIT ?',
+      ),
+      deleteWork: this.db.prepare('DELETE FROM work_items WHERE id = ?'),
+      deleteWorkFor: this.db.prepare('DELETE FROM work_items WHERE instance_id = ?'),
+      deleteInstance: this.db.prepare('DELETE FROM instances WHERE instance_id = ?'),
+      unfinished: this.db.prepare<[], { n: number }>(
+        "SELECT COUNT(*) AS n FROM instances WHERE runtime_status NOT IN ('Completed','Failed','Terminated','Canceled')",
+      ),
+      getMeta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
+      setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  /** Runs `work` in one SQLite transaction: all of it commits, or none of it. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
+  }
+
+  getInstance(instanceId: string): InstanceRecord | undefined {
+    const row = this.statements.getInstance.get(instanceId);
+    return row ? toRecord(row) : undefined;
+  }
+
+  saveInstance(record: InstanceRecord): void {
+    this.statements.upsertInstance.run({ ...record, actionSignatures: JSON.stringify(record.actionSignatures) });
+  }
+
+  history(instanceId: string): HistoryEvent[] {
+    return this.statements.history.all(instanceId).map((row) => JSON.parse(row.event) as HistoryEvent);
+  }
+
+  appendHistory(instanceId: string, events: HistoryEvent[]): void {
+    let seq = this.statements.historyLength.get(instanceId)!.n;
+    for (const e of events) this.statements.appendHistory.run(instanceId, seq++, JSON.stringify(e));
+  }
+
+  clearHistory(instanceId: string): void {
+    this.statements.deleteHistory.run(instanceId);
+  }
+
+  enqueue(instanceId: string, executionId: string | null, visibleAt: number, event: HistoryEvent): void {
+    this.statements.enqueue.run(instanceId, executionId, visibleAt, JSON.stringify(event));
+  }
+
+  dequeue(messageId: number): void {
+    this.statements.dequeue.run(messageId);
+  }
+
+  cancelTimer(instanceId: string, timerId: number): void {
+    this.statements.deleteInboxTimer.run(instanceId, timerId);
+  }
+
+  /** Messages whose time has come, oldest first, skipping suspended instances. */
+  readyMessages(now: number, limit: number): InboxMessage[] {
+    return this.statements.readyInbox.all(now, limit).map(toMessage);
+  }
+
+  firstReadyMessage(instanceId: string, now: number): InboxMessage | undefined {
+    const row = this.statements.firstInboxFor.get(instanceId, now);
+    return row ? toMessage(row) : undefined;
+  }
+
+  /** The next time a delayed message (a durable timer) becomes visible. */
+  nextVisibleAt(now: number): number | undefined {
+    return this.statements.nextVisibleAt.get(now)?.t ?? undefined;
+  }
+
+  addWorkItem(item: Omit<WorkItem, 'id'>): void {
+    this.statements.addWork.run(
+      item.instanceId,
+      item.executionId,
+      item.taskId,
+      item.name,
+      item.input,
+      item.attempt,
+      item.traceParent,
+    );
+  }
+
+  workItems(limit: number): WorkItem[] {
+    return this.statements.workItems.all(limit).map((row) => ({
+      id: row.id,
+      instanceId: row.instance_id,
+      executionId: row.execution_id,
+      taskId: row.task_id,
+      name: row.name,
+      input: row.input,
+      attempt: row.attempt,
+      traceParent: row.trace_parent,
+    }));
+  }
+
+  deleteWorkItem(id: number): void {
+    this.statements.deleteWork.run(id);
+  }
+
+  /** Drops everything still queued for an instance (on completion, failure or termination). */
+  clearPendingWork(instanceId: string): void {
+    this.statements.deleteInbox.run(instanceId);
+    this.statements.deleteWorkFor.run(instanceId);
+  }
+
+  deleteInstance(instanceId: string): boolean {
+    this.clearPendingWork(instanceId);
+    this.clearHistory(instanceId);
+    return this.statements.deleteInstance.run(instanceId).changes > 0;
+  }
+
+  queryInstances(query: InstanceQuery): { instances: InstanceRecord[]; continuationToken?: string } {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.runtimeStatus?.length) {
+      where.push(`runtime_status IN (${query.runtimeStatus.map(() => '?').join(',')})`);
+      params.push(...query.runtimeStatus);
+    }
+    if (query.createdTimeFrom) {
+      where.push('created_time >= ?');
+      params.push(query.createdTimeFrom);
+    }
+    if (query.createdTimeTo) {
+      where.push('created_time <= ?');
+      params.push(query.createdTimeTo);
+    }
+    if (query.instanceIdPrefix) {
+      where.push('substr(instance_id, 1, ?) = ?');
+      params.push(query.instanceIdPrefix.length, query.instanceIdPrefix);
+    }
+    if (query.continuationToken) {
+      const [createdTime, instanceId] = decodeToken(query.continuationToken);
+      where.push('(created_time, instance_id) > (?, ?)');
+      params.push(createdTime, instanceId);
+    }
+    const limit = Math.min(Math.max(query.top ?? 100, 1), 1000);
+    const sql = `SELECT * FROM instances ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY created_time, instance_id LIMIT ${limit + 1}`;
+    const rows = this.db.prepare<unknown[], InstanceRow>(sql).all(...params);
+    const page = rows.slice(0, limit).map(toRecord);
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { instances: page, continuationToken: encodeToken(last.createdTime, last.instanceId) }
+      : { instances: page };
+  }
+
+  countUnfinished(): number {
+    return this.statements.unfinished.get()!.n;
+  }
+
+  getMeta(key: string): string | undefined {
+    return this.statements.getMeta.get(key)?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.statements.setMeta.run(key, value);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toMessage(row: { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }): InboxMessage {
+  return {
+    id: row.id,
+    instanceId: row.instance_id,
+    executionId: row.execution_id,
+    visibleAt: row.visible_at,
+    event: JSON.parse(row.event) as HistoryEvent,
+  };
+}
+
+function encodeToken(createdTime: string, instanceId: string): string {
+  return Buffer.from(JSON.stringify([createdTime, instanceId])).toString('base64url');
+}
+
+function decodeToken(token: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
+      return value as [string, string];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidContinuationTokenError();
+}
+
+export class InvalidContinuationTokenError extends Error {
+  constructor() {
+    super('The continuation token is not valid.');
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The local Functions + Durable host: loads a compiled v4 Functions app, serves its HTTP triggers
+ * and the Durable management API, and runs its orchestrations through the durable-functions SDK
+ * against an embedded SQLite store. Programmatic API for tests and tools; the CLI wraps it.
+ *
+ *   const host = await LocalHost.start({ appDir: '.', port: 0, storePath: ':memory:' });
+ *   const res = await host.fetch('/api/orchestrators/helloSequence', { method: 'POST' });
+ *   await host.stop();
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { createLogger, type Logger } from '../telemetry/logger';
+import { loadFunctionApp, type LoadedApp } from './app-loader';
+import { DurableEngine } from './durable/engine';
+import { ManagementApi, managementUrls } from './durable/management-api';
+import { DurableStore, type InstanceRecord, type RuntimeStatus } from './durable/store';
+import { createHttpFrontDoor, webhookPath } from './http-server';
+import { createInvoker, type FunctionInvoker } from './invoker';
+
+export interface LocalHostOptions {
+  /** The Functions app folder (its package.json `main` names the entry files). */
+  appDir: string;
+  /** 0 picks a free port. Default 7071, like `func start`. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  hostname?: string;
+  /** SQLite file, or ':memory:'. Default `<appDir>/.data/durable.sqlite`. */
+  storePath?: string;
+  /** Key for `authLevel: function|admin` routes and the management API. Default: persisted in the store. */
+  functionKey?: string;
+  maxConcurrentActivities?: number;
+  maxConcurrentOrchestrations?: number;
+  /** Honour authLevel (default true). */
+  enforceAuth?: boolean;
+  logger?: Logger;
+  /** Load `<appDir>/local.settings.json` Values into process.env (default true), as `func start` does. */
+  loadLocalSettings?: boolean;
+}
+
+export class LocalHost {
+  private stopped = false;
+
+  private constructor(
+    readonly app: LoadedApp,
+    readonly engine: DurableEngine,
+    private readonly store: DurableStore,
+    private readonly server: Server,
+    private readonly invoker: FunctionInvoker,
+    private readonly log: Logger,
+    /** Base URL, e.g. http://127.0.0.1:7071 */
+    readonly url: string,
+    readonly functionKey: string,
+  ) {}
+
+  static async start(options: LocalHostOptions): Promise<LocalHost> {
+    const log = options.logger ?? createLogger('host');
+    const appDir = resolve(options.appDir);
+    if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
+
+    const app = loadFunctionApp(appDir);
+    const store = new DurableStore(options.storePath ?? join(appDir, '.data', 'durable.sqlite'));
+    const functionKey = options.functionKey ?? store.getMeta('functionKey') ?? randomBytes(24).toString('base64url');
+    store.setMeta('functionKey', functionKey);
+
+    const invoker = createInvoker(app, createLogger('function'));
+    const kindOf = (name: string) => app.functions.get(name)?.kind;
+    const engine = new DurableEngine({
+      store,
+      logger: log.child('durable'),
+      isOrchestration: (name) => kindOf(name) === 'orchestration',
+      isActivity: (name) => kindOf(name) === 'activity',
+      runOrchestrator: async (name, binding, invocation) =>
+        (await invoker.invoke(app.functions.get(name)!, { inputs: [binding], traceParent: invocation.traceParent })).result,
+      runActivity: async (name, input, invocation) =>
+        (await invoker.invoke(app.functions.get(name)!, { inputs: [input], traceParent: invocation.traceParent })).result,
+      maxConcurrentActivities: options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
+      maxConcurrentOrchestrations: options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
+    });
+
+    // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
+    const rpcPath = `/_host/durable-rpc/${randomBytes(16).toString('hex')}`;
+    let baseUrl = '';
+    const management = new ManagementApi(engine, {
+      taskHub: app.hostJson.hubName,
+      key: functionKey,
+      webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
+    });
+    const server = createHttpFrontDoor({
+      app,
+      invoker,
+      management,
+      logger: log.child('http'),
+      functionKey,
+      rpcPath,
+      enforceAuth: options.enforceAuth ?? true,
+      extraInputsByType: () => {
+        const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, functionKey);
+        return { durableClient: client, orchestrationClient: client };
+      },
+    });
+
+    await listen(server, options.port ?? 7071, options.hostname ?? '127.0.0.1');
+    const port = (server.address() as AddressInfo).port;
+    baseUrl = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`;
+    // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set.
+    process.env.WEBSITE_HOSTNAME ??= `localhost:${port}`;
+
+    for (const hook of app.hooks.get('appStart') ?? []) {
+      await hook({ hookData: invoker.appHookData, appHookData: invoker.appHookData, functionAppDirectory: appDir });
+    }
+    engine.start();
+    return new LocalHost(app, engine, store, server, invoker, log, baseUrl, functionKey);
+  }
+
+  /** Sends a request to the host: `path` is relative to its base URL. */
+  fetch(path: string, init?: RequestInit): Promise<Response> {
+    return fetch(new URL(path, this.url), init);
+  }
+
+  /** Waits for an orchestration instance to reach a terminal status (or one of `statuses`). */
+  waitForInstance(
+    instanceId: string,
+    options: { timeoutMs?: number; statuses?: RuntimeStatus[] } = {},
+  ): Promise<InstanceRecord> {
+    return this.engine.waitForStatus(instanceId, options);
+  }
+
+  /** Management URLs of an instance, as createCheckStatusResponse would give them. */
+  managementUrls(instanceId: string) {
+    return managementUrls(`${this.url}${webhookPath}`, this.app.hostJson.hubName, this.functionKey, instanceId);
+  }
+
+  /** Stops accepting requests, lets running work finish (bounded), and closes the store. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const closed = new Promise<void>((done) => this.server.close(() => done()));
+    this.server.closeIdleConnections();
+    await this.engine.stop(timeoutMs);
+    this.server.closeAllConnections();
+    await closed;
+    for (const hook of this.app.hooks.get('appTerminate') ?? []) {
+      try {
+        await hook({ hookData: this.invoker.appHookData, appHookData: this.invoker.appHookData });
+      } catch (error) {
+        this.log.warn('appTerminate hook failed', { error });
+      }
+    }
+    this.store.close();
+  }
+}
+
+function listen(server: Server, port: number, hostname: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new Error(`Port ${port} is already in use. Stop the other process or pass --port.`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, hostname, () => {
+      server.off('error', onError);
+      resolvePromise();
+    });
+  });
+}
+
+function originOf(headers: Record<string, string | undefined>, fallback: string): string {
+  const host = headers['host'];
+  return host ? `http://${host}` : fallback;
+}
+
+/** The durable client binding value, shaped as the Durable extension's BindingHelper builds it. */
+function durableClientInput(baseUrl: string, rpcPath: string, taskHub: string, key: string) {
+  const webhookBase = `${baseUrl}${webhookPath}`;
+  const query = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=${encodeURIComponent(key)}`;
+  return {
+    taskHubName: taskHub,
+    creationUrls: {
+      createNewInstancePostUri: `${webhookBase}/orchestrators/{functionName}[/{instanceId}]?${query}`,
+      createAndWaitOnNewInstancePostUri: `${webhookBase}/orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&${query}`,
+    },
+    managementUrls: managementUrls(webhookBase, taskHub, key, 'INSTANCEID'),
+    baseUrl: webhookBase,
+    requiredQueryStringParameters: `code=${encodeURIComponent(key)}`,
+    rpcBaseUrl: `${baseUrl}${rpcPath}/`,
+    httpBaseUrl: webhookBase,
+  };
+}
+
+/** `func start` exposes local.settings.json Values as environment variables; so do we. */
+function applyLocalSettings(appDir: string, log: Logger): void {
+  const path = join(appDir, 'local.settings.json');
+  if (!existsSync(path)) return;
+  let values: Record<string, unknown>;
+  try {
+    values = (JSON.parse(readFileSync(path, 'utf8')) as { Values?: Record<string, unknown> }).Values ?? {};
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  for (const [name, value] of Object.entries(values)) {
+    if (process.env[name] === undefined && value !== undefined && value !== null) process.env[name] = String(value);
+  }
+  log.debug('applied local.settings.json', { keys: Object.keys(values).length });
+}
