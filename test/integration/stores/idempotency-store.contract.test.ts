@@ -12,7 +12,7 @@ const temp = useTempDir();
 
 interface Backend {
   name: string;
-  open(clock: Clock): Promise<IdempotencyStore>;
+  open: (clock: Clock) => Promise<IdempotencyStore>;
 }
 
 const backends: Backend[] = [

@@ -1,0 +1,103 @@
+import { CosmosClient } from '@azure/cosmos';
+import { ValidationError } from '../domain/errors';
+import { createLogger } from '../telemetry/logger';
+import type { Clock } from './clock';
+import { CosmosBookingsStore } from './cosmos/bookings-store';
+import { CosmosIdempotencyStore } from './cosmos/idempotency-store';
+import type { StoreSettings } from './settings';
+import { SqliteBookingsStore } from './sqlite/bookings-store';
+import { openSqliteDatabase } from './sqlite/database';
+import { SqliteIdempotencyStore } from './sqlite/idempotency-store';
+import type { BookingsStore, IdempotencyStore } from './types';
+
+export type { StoreSettings } from './settings';
+export { loadStoreSettings } from './settings';
+export type * from './types';
+export { SqliteIdempotencyStore } from './sqlite/idempotency-store';
+export { SqliteBookingsStore } from './sqlite/bookings-store';
+export { CosmosIdempotencyStore } from './cosmos/idempotency-store';
+export { CosmosBookingsStore } from './cosmos/bookings-store';
+
+export interface Stores {
+  backend: StoreSettings['backend'];
+  idempotency: IdempotencyStore;
+  bookings: BookingsStore;
+  /** Closes both stores and whatever connection `createStores` opened for them. */
+  close(): Promise<void>;
+}
+
+export interface CreateStoresOptions {
+  /**
+   * A ready Cosmos client, e.g. one built with `DefaultAzureCredential` for Entra ID in Azure.
+   * When given, COSMOS_KEY is not needed and `close()` leaves the client open.
+   */
+  cosmosClient?: CosmosClient;
+  clock?: Clock;
+}
+
+const log = createLogger('stores');
+
+/** Builds the idempotency and bookings stores for the configured backend. */
+export async function createStores(
+  settings: StoreSettings,
+  options: CreateStoresOptions = {},
+): Promise<Stores> {
+  const clock = options.clock === undefined ? {} : { clock: options.clock };
+  if (settings.backend === 'sqlite') {
+    // One connection for both stores: a single file, a single WAL, one thing to close.
+    const db = openSqliteDatabase(settings.sqlitePath);
+    const idempotency = new SqliteIdempotencyStore(db, {
+      defaultTtlSeconds: settings.idempotencyTtlSeconds,
+      ...clock,
+    });
+    const bookings = new SqliteBookingsStore(db);
+    log.info('using embedded SQLite stores', { path: settings.sqlitePath });
+    return {
+      backend: 'sqlite',
+      idempotency,
+      bookings,
+      close: async () => {
+        if (db.open) db.close();
+      },
+    };
+  }
+
+  const { cosmos } = settings;
+  const client = options.cosmosClient ?? createKeyedClient(cosmos.endpoint, cosmos.key);
+  const location = (containerId: string) => ({ databaseId: cosmos.databaseId, containerId });
+  try {
+    const idempotency = await CosmosIdempotencyStore.create(client, location(cosmos.idempotencyContainerId), {
+      defaultTtlSeconds: settings.idempotencyTtlSeconds,
+      ...clock,
+    });
+    const bookings = await CosmosBookingsStore.create(client, location(cosmos.bookingsContainerId));
+    log.info('using Cosmos DB stores', { endpoint: cosmos.endpoint, database: cosmos.databaseId });
+    return {
+      backend: 'cosmos',
+      idempotency,
+      bookings,
+      close: async () => {
+        if (!options.cosmosClient) client.dispose();
+      },
+    };
+  } catch (error) {
+    if (!options.cosmosClient) client.dispose();
+    throw error;
+  }
+}
+
+function createKeyedClient(endpoint: string, key: string | undefined): CosmosClient {
+  if (!key) {
+    throw new ValidationError(
+      'Invalid store settings: COSMOS_KEY is required for the Cosmos DB backend unless a CosmosClient is passed to createStores',
+      [{ path: 'COSMOS_KEY', issue: 'required unless a CosmosClient is passed' }],
+    );
+  }
+  // Endpoint discovery would switch a plain-http endpoint (a local Cosmos-compatible server) to https.
+  const isLocal = new URL(endpoint).protocol === 'http:';
+  return new CosmosClient({
+    endpoint,
+    key,
+    ...(isLocal ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+  });
+}
