@@ -142,7 +142,7 @@ describe.each(backends)('BookingsStore contract ($name)', ({ open }) => {
       flightBooking({ idempotencyKey: 'h2', kind: 'hotel', createdAt: at(4) }),
     ];
     for (const booking of bookings) await store.createOnce(booking);
-    await store.cancel(bookings[2]!.bookingId, at(10));
+    await store.cancel(bookings[2].bookingId, at(10));
 
     const keys = (list: Booking[]) => list.map((b) => b.idempotencyKey);
     expect(keys(await store.list())).toEqual(['h2', 'f2', 'h1', 'f1']);
@@ -173,7 +173,7 @@ describe('SqliteBookingsStore on one file shared by several connections', () => 
     const stores = Array.from({ length: 4 }, () => SqliteBookingsStore.open(path));
     try {
       const results = await Promise.all(
-        Array.from({ length: 24 }, (_, i) => stores[i % stores.length]!.createOnce(flightBooking())),
+        Array.from({ length: 24 }, (_, i) => stores[i % stores.length].createOnce(flightBooking())),
       );
 
       expect(results.filter((r) => r.created)).toHaveLength(1);
