@@ -1,0 +1,286 @@
+/**
+ * Conformance of the local host against documented Durable Functions behaviour, driven through a
+ * plain JavaScript app (test/fixtures/durable-app) and the unmodified DurableClient it uses.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalHost } from '../../../src/local-host/host';
+import { pollUntilDone, startHost, startOrchestration } from '../../support/local-host';
+
+let host: LocalHost;
+const attempts = () => (globalThis as any).__conformanceAttempts as Map<string, number[]>;
+
+beforeAll(async () => {
+  host = await startHost();
+});
+afterAll(async () => {
+  await host.stop();
+});
+
+async function run(name: string, input?: unknown, timeoutMs?: number) {
+  const started = await startOrchestration(host, name, input);
+  const final = await pollUntilDone(started.statusQueryGetUri, timeoutMs);
+  return { ...final, id: started.id };
+}
+
+describe('activities', () => {
+  it('runs a sequence of activities in order (helloSequence)', async () => {
+    const { status, body } = await run('sequence');
+    expect(status).toBe(200);
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+  });
+
+  it('fans out and in with Task.all', async () => {
+    const numbers = Array.from({ length: 25 }, (_, i) => i + 1);
+    const { body } = await run('fanOut', numbers);
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output).toBe(numbers.reduce((a, n) => a + 2 * n, 0));
+  });
+
+  it('surfaces an activity failure in the orchestrator as the SDK error, and fails the instance when uncaught', async () => {
+    const caught = await run('caughtFailure');
+    expect(caught.body.output.caught).toContain("Activity function 'fail' failed: expected failure");
+
+    const uncaught = await run('uncaughtFailure');
+    expect(uncaught.status).toBe(200);
+    expect(uncaught.body.runtimeStatus).toBe('Failed');
+    expect(uncaught.body.output).toContain("Orchestrator function 'uncaughtFailure' failed");
+    expect(uncaught.body.output).toContain('boom from activity');
+  });
+
+  it('fails an instance whose orchestrator code throws', async () => {
+    const { body } = await run('throwsDirectly');
+    expect(body.runtimeStatus).toBe('Failed');
+    expect(body.output).toContain('orchestrator code threw');
+  });
+
+  it('fails a non-deterministic orchestrator with a clear error', async () => {
+    const { body } = await run('nondeterministic');
+    expect(body.runtimeStatus).toBe('Failed');
+    expect(body.output).toMatch(/Non-deterministic orchestrator 'nondeterministic': action 0 was "0:double"/);
+  });
+});
+
+describe('callActivityWithRetry', () => {
+  it('retries with exponential backoff and succeeds', async () => {
+    const key = `backoff-${Date.now()}`;
+    const { body } = await run('retrying', { key, failTimes: 3, retry: { first: 200, attempts: 5, coefficient: 2 } });
+    expect(body.output).toEqual({ ok: true, result: { attempts: 4 } });
+    const times = attempts().get(key)!;
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(gaps).toHaveLength(3);
+    // 200, 400, 800 ms: never early, and not much late.
+    [200, 400, 800].forEach((expected, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(expected - 5);
+      expect(gaps[i]).toBeLessThan(expected + 400);
+    });
+  });
+
+  it('caps the delay at maxRetryIntervalInMilliseconds', async () => {
+    const key = `cap-${Date.now()}`;
+    await run('retrying', { key, failTimes: 3, retry: { first: 150, attempts: 4, coefficient: 3, maxInterval: 250 } });
+    const times = attempts().get(key)!;
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    [150, 250, 250].forEach((expected, i) => {
+      expect(gaps[i]).toBeGreaterThanOrEqual(expected - 5);
+      expect(gaps[i]).toBeLessThan(expected + 400);
+    });
+  });
+
+  it('gives up after maxNumberOfAttempts with the last error', async () => {
+    const key = `exhaust-${Date.now()}`;
+    const { body } = await run('retrying', { key, failTimes: 99, retry: { first: 50, attempts: 3 } });
+    expect(body.output.ok).toBe(false);
+    expect(body.output.message).toContain('flaky attempt 3 failed');
+    expect(attempts().get(key)).toHaveLength(3);
+  });
+
+  it('stops retrying once the retry timeout has passed', async () => {
+    const key = `timeout-${Date.now()}`;
+    // Attempts at ~0, ~300 and ~900 ms; after the third failure the 700 ms timeout has passed.
+    const { body } = await run('retrying', {
+      key,
+      failTimes: 99,
+      retry: { first: 300, attempts: 10, coefficient: 2, timeout: 700 },
+    });
+    expect(body.output.ok).toBe(false);
+    expect(body.output.message).toContain('flaky attempt 3 failed');
+    expect(attempts().get(key)).toHaveLength(3);
+  });
+});
+
+describe('timers and external events', () => {
+  it('fires a durable timer no earlier than requested', async () => {
+    const started = Date.now();
+    const { body } = await run('timer', { delayMs: 600 });
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output.elapsedMs).toBeGreaterThanOrEqual(600);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+  });
+
+  it('delivers an external event that wins a race against a timer', async () => {
+    const started = await startOrchestration(host, 'eventOrTimeout', { timeoutMs: 10_000 });
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
+    const raised = await fetch(started.sendEventPostUri.replace('{eventName}', 'go'), {
+      method: 'POST',
+      body: JSON.stringify({ approved: true }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(raised.status).toBe(202);
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body.output).toEqual({ outcome: 'event', data: { approved: true } });
+  });
+
+  it('lets the timer win when no event comes', async () => {
+    const { body } = await run('eventOrTimeout', { timeoutMs: 300 });
+    expect(body.output).toEqual({ outcome: 'timeout' });
+  });
+
+  it('holds an event raised before the orchestrator waits for it', async () => {
+    const started = await startOrchestration(host, 'twoEvents');
+    const url = (name: string) => started.sendEventPostUri.replace('{eventName}', name);
+    // "second" arrives first; the SDK keeps it until the orchestrator asks.
+    expect((await fetch(url('second'), { method: 'POST', body: '"B"' })).status).toBe(202);
+    expect((await fetch(url('first'), { method: 'POST', body: '"A"' })).status).toBe(202);
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body.output).toEqual(['A', 'B']);
+  });
+});
+
+describe('sub-orchestrations, continue-as-new, custom status', () => {
+  it('runs sub-orchestrations (auto and explicit ids) and propagates a child failure after retries', async () => {
+    const { body, id } = await run('parent');
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output.results).toEqual([`child of ${id} got {"n":1}`, `child of ${id} got {"n":2}`]);
+    expect(body.output.failure).toContain('child failed');
+    const child = await host.fetch(`/runtime/webhooks/durabletask/instances/${id}-fixed-child?code=test-key`);
+    expect(child.status).toBe(200);
+    expect((await child.json()).runtimeStatus).toBe('Completed');
+  });
+
+  it('continues as new with fresh history until done', async () => {
+    const { body, id } = await run('counter', { value: 1, round: 0, rounds: 5 });
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output).toEqual({ value: 32, rounds: 5 });
+    expect(body.input).toEqual({ value: 16, round: 4, rounds: 5 });
+    // Only the last execution's history is kept.
+    const history = host.engine.history(id);
+    expect(history.filter((e) => e.EventType === 0)).toHaveLength(1);
+  });
+
+  it('exposes custom status while running', async () => {
+    const started = await startOrchestration(host, 'withCustomStatus');
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
+    const running = await fetch(started.statusQueryGetUri);
+    expect(running.status).toBe(202);
+    expect(running.headers.get('location')).toBe(started.statusQueryGetUri);
+    expect((await running.json()).customStatus).toEqual({ stage: 'waiting', progress: 0.5 });
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), { method: 'POST', body: '{"x":1}' });
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body.customStatus).toEqual({ stage: 'done' });
+    expect(body.output).toEqual({ x: 1 });
+  });
+});
+
+describe('terminate and purge', () => {
+  it('terminates a running instance, then refuses events with 410', async () => {
+    const started = await startOrchestration(host, 'waitForever');
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
+    const terminated = await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), { method: 'POST' });
+    expect(terminated.status).toBe(202);
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body.runtimeStatus).toBe('Terminated');
+    expect(body.output).toBe('no longer needed');
+    const again = await fetch(started.terminatePostUri.replace('{text}', 'again'), { method: 'POST' });
+    expect(again.status).toBe(410);
+    const event = await fetch(started.sendEventPostUri.replace('{eventName}', 'never'), { method: 'POST', body: '1' });
+    expect(event.status).toBe(410);
+  });
+
+  it('purges a finished instance; it is then unknown', async () => {
+    const { id } = await run('sequence');
+    const url = `/runtime/webhooks/durabletask/instances/${id}?code=test-key`;
+    const purged = await host.fetch(url, { method: 'DELETE' });
+    expect(purged.status).toBe(200);
+    expect(await purged.json()).toEqual({ instancesDeleted: 1 });
+    expect((await host.fetch(url)).status).toBe(404);
+    expect((await host.fetch(url, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('refuses to purge a running instance', async () => {
+    const started = await startOrchestration(host, 'waitForever');
+    const purge = await host.fetch(`/runtime/webhooks/durabletask/instances/${started.id}?code=test-key`, { method: 'DELETE' });
+    expect(purge.status).toBe(409);
+    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+  });
+});
+
+describe('management API', () => {
+  const api = (path: string) => `/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=test-key`;
+
+  it('starts an instance with a chosen id, and reports 409 while it runs', async () => {
+    const id = `chosen-${Date.now()}`;
+    const first = await host.fetch(api(`orchestrators/waitForever/${id}`), { method: 'POST' });
+    expect(first.status).toBe(202);
+    expect((await first.json()).id).toBe(id);
+    expect(first.headers.get('location')).toContain(`/instances/${id}?`);
+    const second = await host.fetch(api(`orchestrators/waitForever/${id}`), { method: 'POST' });
+    expect(second.status).toBe(409);
+    await host.fetch(api(`instances/${id}/terminate?reason=done`), { method: 'POST' });
+  });
+
+  it('shows history, input and output on request', async () => {
+    const { id } = await run('sequence');
+    const response = await host.fetch(api(`instances/${id}?showHistory=true&showHistoryOutput=true`));
+    const body = await response.json();
+    expect(response.status).toBe(200);
+    const types = body.historyEvents.map((e: { EventType: string }) => e.EventType);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types.filter((t: string) => t === 'TaskScheduled')).toHaveLength(3);
+    expect(types.at(-1)).toBe('ExecutionCompleted');
+    expect(body.historyEvents.find((e: any) => e.EventType === 'TaskCompleted').Result).toBe('Hello Tokyo!');
+  });
+
+  it('lists and filters instances with paging', async () => {
+    await run('sequence');
+    const completed = await host.fetch(api('instances?runtimeStatus=Completed&top=2'));
+    expect(completed.status).toBe(200);
+    const page = await completed.json();
+    expect(page).toHaveLength(2);
+    expect(page.every((s: any) => s.runtimeStatus === 'Completed')).toBe(true);
+    const token = completed.headers.get('x-ms-continuation-token');
+    expect(token).toBeTruthy();
+    const next = await host.fetch(api('instances?runtimeStatus=Completed&top=2'), {
+      headers: { 'x-ms-continuation-token': token! },
+    });
+    const nextPage = await next.json();
+    expect(nextPage.map((s: any) => s.instanceId)).not.toContain(page[0].instanceId);
+  });
+
+  it('answers bad input with clear 4xx errors and keeps running', async () => {
+    const cases: [string, RequestInit, number][] = [
+      [api('instances/does-not-exist'), {}, 404],
+      [api('instances/does-not-exist/raiseEvent/x'), { method: 'POST', body: '1' }, 404],
+      [api('instances/does-not-exist/terminate'), { method: 'POST' }, 404],
+      [api('orchestrators/sequence'), { method: 'POST', body: '{not json' }, 400],
+      [api('orchestrators/noSuchOrchestrator'), { method: 'POST' }, 400],
+      [api('instances?runtimeStatus=Sleeping'), {}, 400],
+      [api('instances/x'), { method: 'PUT' }, 405],
+      [api('instances/x/rewind'), { method: 'POST' }, 501],
+      ['/runtime/webhooks/durabletask/instances/x', {}, 401],
+      ['/runtime/webhooks/durabletask/instances/x?code=wrong', {}, 401],
+    ];
+    for (const [path, init, expected] of cases) {
+      const response = await host.fetch(path, init);
+      expect({ path, status: response.status }).toEqual({ path, status: expected });
+      const body = await response.json();
+      expect(body.error.code).toEqual(expect.any(String));
+      expect(body.error.message).toEqual(expect.any(String));
+    }
+    const started = await startOrchestration(host, 'withCustomStatus');
+    const badEvent = await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), { method: 'POST', body: '{oops' });
+    expect(badEvent.status).toBe(400);
+    expect((await run('sequence')).body.runtimeStatus).toBe('Completed');
+    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+  });
+});

@@ -1,0 +1,52 @@
+/** Starts local hosts for tests: free port, in-memory or temp-file store, quiet logs. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { LocalHost, type LocalHostOptions } from '../../src/local-host/host';
+import { configureLogging } from '../../src/telemetry/logger';
+
+export const repoRoot = resolve(__dirname, '../..');
+export const fixtureApp = join(repoRoot, 'test/fixtures/durable-app');
+
+configureLogging({ level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error' });
+
+export function startHost(options: Partial<LocalHostOptions> = {}): Promise<LocalHost> {
+  return LocalHost.start({
+    appDir: fixtureApp,
+    port: 0,
+    storePath: ':memory:',
+    functionKey: 'test-key',
+    loadLocalSettings: false,
+    ...options,
+  });
+}
+
+export function tempDir(prefix = 'waypoint-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Starts an orchestration through the app's HTTP starter and returns its id and status URL. */
+export async function startOrchestration(
+  host: LocalHost,
+  name: string,
+  input?: unknown,
+): Promise<{ id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string }> {
+  const response = await host.fetch(`/api/orchestrators/${name}`, {
+    method: 'POST',
+    ...(input === undefined ? {} : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }),
+  });
+  if (response.status !== 202) throw new Error(`start ${name}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as { id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string };
+}
+
+/** Polls a status URL until the instance is terminal; returns the final status body. */
+export async function pollUntilDone(statusUrl: string, timeoutMs = 15_000): Promise<{ status: number; body: any }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(statusUrl);
+    const body = await response.json();
+    if (response.status !== 202) return { status: response.status, body };
+    if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
