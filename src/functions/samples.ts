@@ -20,19 +20,23 @@ const helloSequence: OrchestrationHandler = function* (context: OrchestrationCon
 df.app.orchestration('helloSequence', helloSequence);
 
 interface GreetingRoundInput {
-  cities: string[];
+  cities?: string[];
   /** How long to wait for the `approval` event before giving up. */
   approvalTimeoutSeconds?: number;
   /** A short durable timer between the fan-out and the approval wait. */
   coolDownSeconds?: number;
 }
 
-const measureGreeting: ActivityHandler = (city: string) => ({ city, greeting: `Hello ${city}!`, letters: city.length });
+const measureGreeting: ActivityHandler = (city: string) => ({
+  city,
+  greeting: `Hello ${city}!`,
+  letters: city.length,
+});
 df.app.activity('measureGreeting', { handler: measureGreeting });
 
 /** Fan-out/fan-in with retries, a durable timer, then an approval raced against a timeout. */
 const greetingRound: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = (context.df.getInput() ?? {}) as GreetingRoundInput;
+  const input: GreetingRoundInput = context.df.getInput<GreetingRoundInput | undefined>() ?? {};
   const cities = input.cities?.length ? input.cities : ['Tokyo', 'Seattle', 'London'];
   const retry = new df.RetryOptions(1000, 3);
   retry.backoffCoefficient = 2;
@@ -50,10 +54,11 @@ const greetingRound: OrchestrationHandler = function* (context: OrchestrationCon
   const deadline = context.df.currentUtcDateTime.getTime() + (input.approvalTimeoutSeconds ?? 300) * 1000;
   const timeout = context.df.createTimer(new Date(deadline));
   const approval = context.df.waitForExternalEvent('approval');
-  const winner = yield context.df.Task.any([approval, timeout]);
+  const winner = (yield context.df.Task.any([approval, timeout])) as unknown;
   if (winner === approval) timeout.cancel();
 
-  const approved = winner === approval && (approval.result as { approved?: boolean } | undefined)?.approved === true;
+  const approved =
+    winner === approval && (approval.result as { approved?: boolean } | undefined)?.approved === true;
   context.df.setCustomStatus({ stage: 'done' });
   return {
     greetings,
@@ -72,7 +77,10 @@ async function httpStart(request: HttpRequest, context: InvocationContext): Prom
     try {
       input = JSON.parse(text);
     } catch {
-      return { status: 400, jsonBody: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } } };
+      return {
+        status: 400,
+        jsonBody: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } },
+      };
     }
   }
   const name = request.params.orchestratorName ?? '';
@@ -84,7 +92,9 @@ async function httpStart(request: HttpRequest, context: InvocationContext): Prom
     const message = error instanceof Error ? error.message : String(error);
     return {
       status: 400,
-      jsonBody: { error: { code: 'start_failed', message: `Could not start orchestration '${name}': ${message}` } },
+      jsonBody: {
+        error: { code: 'start_failed', message: `Could not start orchestration '${name}': ${message}` },
+      },
     };
   }
 }

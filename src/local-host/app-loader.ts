@@ -58,7 +58,9 @@ export function loadFunctionApp(appDirInput: string): LoadedApp {
   }
   const packageJson = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { main?: string };
   if (!packageJson.main) {
-    throw new AppLoadError(`${packageJsonPath} has no "main": the Functions host needs it to find your functions.`);
+    throw new AppLoadError(
+      `${packageJsonPath} has no "main": the Functions host needs it to find your functions.`,
+    );
   }
   const entryFiles = expandMain(appDir, packageJson.main);
   if (entryFiles.length === 0) {
@@ -85,20 +87,29 @@ export function loadFunctionApp(appDirInput: string): LoadedApp {
     const [triggerName, triggerBinding] = trigger;
     const kind = triggerKinds[triggerBinding.type];
     if (!kind) {
-      const hint = triggerBinding.type === 'entityTrigger' ? ' (durable entities are not supported by the local host)' : '';
-      problems.push(`Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}.`);
+      const hint =
+        triggerBinding.type === 'entityTrigger'
+          ? ' (durable entities are not supported by the local host)'
+          : '';
+      problems.push(
+        `Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}.`,
+      );
       continue;
     }
     for (const [bindingName, binding] of bindings) {
       if (bindingName === triggerName) continue;
       if (!supportedExtraBindings.has(binding.type)) {
-        problems.push(`Function "${name}" uses a "${binding.type}" binding (${bindingName}), which the local host cannot provide.`);
+        problems.push(
+          `Function "${name}" uses a "${binding.type}" binding (${bindingName}), which the local host cannot provide.`,
+        );
       }
     }
     functions.set(name, { ...fn, name, kind, triggerName });
   }
   if (problems.length > 0) {
-    throw new AppLoadError(`The app in ${appDir} uses features the local host does not support:\n  ${problems.join('\n  ')}`);
+    throw new AppLoadError(
+      `The app in ${appDir} uses features the local host does not support:\n  ${problems.join('\n  ')}`,
+    );
   }
 
   const app: LoadedApp = {
@@ -120,7 +131,11 @@ function readHostJson(appDir: string): HostJson {
   let json: {
     extensions?: {
       http?: { routePrefix?: string };
-      durableTask?: { hubName?: string; maxConcurrentActivityFunctions?: number; maxConcurrentOrchestratorFunctions?: number };
+      durableTask?: {
+        hubName?: string;
+        maxConcurrentActivityFunctions?: number;
+        maxConcurrentOrchestratorFunctions?: number;
+      };
     };
   };
   try {
@@ -132,7 +147,9 @@ function readHostJson(appDir: string): HostJson {
   return {
     routePrefix: (json.extensions?.http?.routePrefix ?? defaults.routePrefix).replace(/^\/+|\/+$/g, ''),
     hubName: durable?.hubName ?? defaults.hubName,
-    ...(durable?.maxConcurrentActivityFunctions ? { maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions } : {}),
+    ...(durable?.maxConcurrentActivityFunctions
+      ? { maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions }
+      : {}),
     ...(durable?.maxConcurrentOrchestratorFunctions
       ? { maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions }
       : {}),
@@ -162,7 +179,7 @@ export function expandMain(appDir: string, main: string): string[] {
 function globToRegExp(glob: string): RegExp {
   let source = '';
   for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
+    const char = glob[i];
     if (char === '*') {
       if (glob[i + 1] === '*') {
         source += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';

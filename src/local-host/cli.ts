@@ -40,9 +40,11 @@ async function main(): Promise<void> {
     return;
   }
   const format = values['log-format'] ?? process.env.LOG_FORMAT ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--log-format must be text or json, not "${format}".`);
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`--log-format must be text or json, not "${format}".`);
   const level = values['log-level'] ?? process.env.LOG_LEVEL ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level "${level}" is not a level.`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new UsageError(`--log-level "${level}" is not a level.`);
   configureLogging({ format, level: level as 'debug' | 'info' | 'warn' | 'error' });
 
   const log = createLogger('host');
@@ -51,8 +53,12 @@ async function main(): Promise<void> {
     port: integer('--port', values.port ?? process.env.PORT ?? '7071'),
     ...(values.host ? { hostname: values.host } : {}),
     ...(values.store ? { storePath: values.store } : {}),
-    ...(values.key ?? process.env.LOCAL_HOST_KEY ? { functionKey: (values.key ?? process.env.LOCAL_HOST_KEY)! } : {}),
-    ...(values['max-activities'] ? { maxConcurrentActivities: integer('--max-activities', values['max-activities']) } : {}),
+    ...((values.key ?? process.env.LOCAL_HOST_KEY)
+      ? { functionKey: (values.key ?? process.env.LOCAL_HOST_KEY)! }
+      : {}),
+    ...(values['max-activities']
+      ? { maxConcurrentActivities: integer('--max-activities', values['max-activities']) }
+      : {}),
     ...(values['max-orchestrations']
       ? { maxConcurrentOrchestrations: integer('--max-orchestrations', values['max-orchestrations']) }
       : {}),
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
   const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
   const lines = [...host.app.functions.values()].map((fn) => {
     if (fn.kind !== 'http') return `  ${fn.name}: ${fn.kind}`;
-    const trigger = fn.metadata.bindings[fn.triggerName]!;
+    const trigger = fn.metadata.bindings[fn.triggerName];
     const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(',') : 'GET,POST';
     const route = typeof trigger.route === 'string' ? trigger.route : fn.name;
     return `  ${fn.name}: [${methods}] ${host.url}${prefix}/${route}${trigger.authLevel && trigger.authLevel !== 'anonymous' ? ' (key)' : ''}`;

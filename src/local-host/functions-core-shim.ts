@@ -31,7 +31,9 @@ export interface CapturedFunction {
 export interface CapturedApp {
   functions: Map<string, CapturedFunction>;
   hooks: Map<string, HookCallback[]>;
-  programmingModel: { name?: string; version?: string; getCapabilities?: (c: unknown) => unknown } | undefined;
+  programmingModel:
+    | { name?: string; version?: string; getCapabilities?: (c: unknown) => unknown }
+    | undefined;
   systemLogs: { level: string; message: string }[];
 }
 
@@ -110,7 +112,12 @@ export function installFunctionsCoreShim(): void {
 /** Runs `load` with registrations captured into a fresh CapturedApp. */
 export function captureRegistrations(load: () => void): CapturedApp {
   installFunctionsCoreShim();
-  const app: CapturedApp = { functions: new Map(), hooks: new Map(), programmingModel: undefined, systemLogs: [] };
+  const app: CapturedApp = {
+    functions: new Map(),
+    hooks: new Map(),
+    programmingModel: undefined,
+    systemLogs: [],
+  };
   capturing = app;
   try {
     load();

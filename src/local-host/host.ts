@@ -62,7 +62,8 @@ export class LocalHost {
 
     const app = loadFunctionApp(appDir);
     const store = new DurableStore(options.storePath ?? join(appDir, '.data', 'durable.sqlite'));
-    const functionKey = options.functionKey ?? store.getMeta('functionKey') ?? randomBytes(24).toString('base64url');
+    const functionKey =
+      options.functionKey ?? store.getMeta('functionKey') ?? randomBytes(24).toString('base64url');
     store.setMeta('functionKey', functionKey);
 
     const invoker = createInvoker(app, createLogger('function'));
@@ -73,11 +74,23 @@ export class LocalHost {
       isOrchestration: (name) => kindOf(name) === 'orchestration',
       isActivity: (name) => kindOf(name) === 'activity',
       runOrchestrator: async (name, binding, invocation) =>
-        (await invoker.invoke(app.functions.get(name)!, { inputs: [binding], traceParent: invocation.traceParent })).result,
+        (
+          await invoker.invoke(app.functions.get(name)!, {
+            inputs: [binding],
+            traceParent: invocation.traceParent,
+          })
+        ).result,
       runActivity: async (name, input, invocation) =>
-        (await invoker.invoke(app.functions.get(name)!, { inputs: [input], traceParent: invocation.traceParent })).result,
-      maxConcurrentActivities: options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
-      maxConcurrentOrchestrations: options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
+        (
+          await invoker.invoke(app.functions.get(name)!, {
+            inputs: [input],
+            traceParent: invocation.traceParent,
+          })
+        ).result,
+      maxConcurrentActivities:
+        options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
+      maxConcurrentOrchestrations:
+        options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
     });
 
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
@@ -109,7 +122,11 @@ export class LocalHost {
     process.env.WEBSITE_HOSTNAME ??= `localhost:${port}`;
 
     for (const hook of app.hooks.get('appStart') ?? []) {
-      await hook({ hookData: invoker.appHookData, appHookData: invoker.appHookData, functionAppDirectory: appDir });
+      await hook({
+        hookData: invoker.appHookData,
+        appHookData: invoker.appHookData,
+        functionAppDirectory: appDir,
+      });
     }
     engine.start();
     return new LocalHost(app, engine, store, server, invoker, log, baseUrl, functionKey);
@@ -130,7 +147,12 @@ export class LocalHost {
 
   /** Management URLs of an instance, as createCheckStatusResponse would give them. */
   managementUrls(instanceId: string) {
-    return managementUrls(`${this.url}${webhookPath}`, this.app.hostJson.hubName, this.functionKey, instanceId);
+    return managementUrls(
+      `${this.url}${webhookPath}`,
+      this.app.hostJson.hubName,
+      this.functionKey,
+      instanceId,
+    );
   }
 
   /** Stops accepting requests, lets running work finish (bounded), and closes the store. */
@@ -204,7 +226,8 @@ function applyLocalSettings(appDir: string, log: Logger): void {
     throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
   }
   for (const [name, value] of Object.entries(values)) {
-    if (process.env[name] === undefined && value !== undefined && value !== null) process.env[name] = String(value);
+    if (process.env[name] !== undefined || value === undefined || value === null) continue;
+    process.env[name] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   log.debug('applied local.settings.json', { keys: Object.keys(values).length });
 }

@@ -41,7 +41,7 @@ export function buildHttpRoutes(app: LoadedApp): HttpRoute[] {
   const routes: HttpRoute[] = [];
   for (const fn of app.functions.values()) {
     if (fn.kind !== 'http') continue;
-    const trigger = fn.metadata.bindings[fn.triggerName]!;
+    const trigger = fn.metadata.bindings[fn.triggerName];
     const template = typeof trigger.route === 'string' && trigger.route.length > 0 ? trigger.route : fn.name;
     const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]) : ['GET', 'POST'];
     routes.push({
@@ -68,12 +68,23 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
       const body = await readBody(req);
       const path = url.pathname;
       if (path.startsWith(options.rpcPath + '/')) {
-        status = sendApi(res, options.management.handle(apiRequest(req, url, body, path.slice(options.rpcPath.length))));
+        status = sendApi(
+          res,
+          options.management.handle(apiRequest(req, url, body, path.slice(options.rpcPath.length))),
+        );
       } else if (path === webhookPath || path.startsWith(webhookPath + '/')) {
         if (!hasKey(req, url, options.functionKey)) {
-          status = sendError(res, 401, 'unauthorized', 'The Durable management API needs the host key (?code= or x-functions-key).');
+          status = sendError(
+            res,
+            401,
+            'unauthorized',
+            'The Durable management API needs the host key (?code= or x-functions-key).',
+          );
         } else {
-          status = sendApi(res, options.management.handle(apiRequest(req, url, body, path.slice(webhookPath.length))));
+          status = sendApi(
+            res,
+            options.management.handle(apiRequest(req, url, body, path.slice(webhookPath.length))),
+          );
         }
       } else {
         status = await handleFunctionRoute(req, res, url, method, body);
@@ -83,7 +94,9 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
         status = sendError(res, error.status, error.code, error.message);
       } else {
         log.error('request failed inside the host', { method, path: url.pathname, error });
-        status = res.headersSent ? 500 : sendError(res, 500, 'internal_error', 'The host failed to process the request.');
+        status = res.headersSent
+          ? 500
+          : sendError(res, 500, 'internal_error', 'The host failed to process the request.');
       }
     } finally {
       log.info(`${method} ${url.pathname} -> ${status}`, { ms: Date.now() - started });
@@ -109,14 +122,28 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
         candidate.methods.forEach((m) => allowed.add(m));
         continue;
       }
-      if (options.enforceAuth && candidate.authLevel !== 'anonymous' && !hasKey(req, url, options.functionKey)) {
-        return sendError(res, 401, 'unauthorized', `Function "${candidate.fn.name}" needs a function key (?code= or x-functions-key).`);
+      if (
+        options.enforceAuth &&
+        candidate.authLevel !== 'anonymous' &&
+        !hasKey(req, url, options.functionKey)
+      ) {
+        return sendError(
+          res,
+          401,
+          'unauthorized',
+          `Function "${candidate.fn.name}" needs a function key (?code= or x-functions-key).`,
+        );
       }
       return invokeHttpFunction(res, candidate, req, url, method, body, params);
     }
     if (allowed.size > 0) {
       res.setHeader('Allow', [...allowed].join(', '));
-      return sendError(res, 405, 'method_not_allowed', `${method} is not allowed here; use ${[...allowed].join(', ')}.`);
+      return sendError(
+        res,
+        405,
+        'method_not_allowed',
+        `${method} is not allowed here; use ${[...allowed].join(', ')}.`,
+      );
     }
     return sendError(res, 404, 'not_found', `No function serves ${url.pathname}.`);
   }
@@ -149,7 +176,9 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
       return 204;
     }
     if (typeof result !== 'object') {
-      throw new Error(`Function "${candidate.fn.name}" returned a ${typeof result}; an HTTP response must be an object.`);
+      throw new Error(
+        `Function "${candidate.fn.name}" returned a ${typeof result}; an HTTP response must be an object.`,
+      );
     }
     const response = result instanceof HttpResponse ? result : new HttpResponse(result as HttpResponseInit);
     for (const [name, value] of response.headers.entries()) res.setHeader(name, value);
@@ -193,7 +222,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBodyBytes) {
-        reject(new HttpError(413, 'payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes.`));
+        reject(
+          new HttpError(413, 'payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes.`),
+        );
         req.destroy();
         return;
       }

@@ -18,7 +18,10 @@ export interface InvokeOptions {
 }
 
 export interface FunctionInvoker {
-  invoke(fn: LoadedFunction, options: InvokeOptions): Promise<{ result: unknown; context: InvocationContext }>;
+  invoke(
+    fn: LoadedFunction,
+    options: InvokeOptions,
+  ): Promise<{ result: unknown; context: InvocationContext }>;
   /** Shared across invocations, as the worker's appHookData is. */
   readonly appHookData: Record<string, unknown>;
 }
@@ -40,7 +43,9 @@ export function createInvoker(app: LoadedApp, logger: Logger): FunctionInvoker {
         invocationId,
         functionName: fn.name,
         logHandler: (level: FunctionsLogLevel, ...args: unknown[]) => logUser(functionLogger, level, args),
-        ...(options.traceParent ? { traceContext: { traceParent: options.traceParent, attributes: {} } } : {}),
+        ...(options.traceParent
+          ? { traceContext: { traceParent: options.traceParent, attributes: {} } }
+          : {}),
         options: toEffectiveOptions(fn.metadata.bindings),
       });
       for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
@@ -60,14 +65,22 @@ export function createInvoker(app: LoadedApp, logger: Logger): FunctionInvoker {
       };
       await runHooks('preInvocation', pre);
 
-      const post: Record<string, unknown> = { invocationContext: context, inputs: pre.inputs, hookData, appHookData };
+      const post: Record<string, unknown> = {
+        invocationContext: context,
+        inputs: pre.inputs,
+        hookData,
+        appHookData,
+      };
       try {
         post.result = await (pre.functionCallback as FunctionCallback)(...(pre.inputs as unknown[]), context);
       } catch (error) {
         post.error = error;
       }
       await runHooks('postInvocation', post);
-      if (post.error !== undefined && post.error !== null) throw post.error;
+      if (post.error instanceof Error) throw post.error;
+      if (post.error !== undefined && post.error !== null) {
+        throw new Error(typeof post.error === 'string' ? post.error : JSON.stringify(post.error));
+      }
       return { result: post.result, context };
     },
   };
@@ -91,7 +104,9 @@ function toEffectiveOptions(bindings: Record<string, BindingInfo>) {
 }
 
 function logUser(logger: Logger, level: FunctionsLogLevel, args: unknown[]): void {
-  const message = args.map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? arg.stack : JSON.stringify(arg))).join(' ');
+  const message = args
+    .map((arg) => (typeof arg === 'string' ? arg : arg instanceof Error ? arg.stack : JSON.stringify(arg)))
+    .join(' ');
   switch (level) {
     case 'trace':
     case 'debug':

@@ -35,11 +35,11 @@ function parseSegment(raw: string, template: string): Segment {
     return { kind: 'literal', value: raw.toLowerCase() };
   }
   const [, star, name, constraint, optional] = param;
-  if (star) return { kind: 'catchAll', name: name! };
+  if (star) return { kind: 'catchAll', name: name };
   if (constraint && !constraints[constraint]) {
     throw new Error(`Unsupported route constraint "${constraint}" in route "${template}".`);
   }
-  return { kind: 'param', name: name!, optional: Boolean(optional), ...(constraint ? { constraint } : {}) };
+  return { kind: 'param', name: name, optional: Boolean(optional), ...(constraint ? { constraint } : {}) };
 }
 
 export function compileRoute(template: string): CompiledRoute {
@@ -56,7 +56,7 @@ export function compileRoute(template: string): CompiledRoute {
     const parts = path.split('/').filter((part) => part.length > 0);
     const params: Record<string, string> = {};
     for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i]!;
+      const segment = segments[i];
       const part = parts[i];
       if (segment.kind === 'catchAll') {
         const rest = parts.slice(i).map(decodeURIComponent).join('/');
@@ -75,7 +75,7 @@ export function compileRoute(template: string): CompiledRoute {
         continue;
       }
       const value = decodeURIComponent(part);
-      if (segment.constraint && !constraints[segment.constraint]!.test(value)) return undefined;
+      if (segment.constraint && !constraints[segment.constraint].test(value)) return undefined;
       params[segment.name] = value;
     }
     return parts.length === segments.length ? params : undefined;

@@ -58,7 +58,9 @@ function write(name: string, level: LogLevel, message: string, fields: LogFields
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${formatValue(value)}`)
     .join(' ');
-  settings.sink(`${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} [${name}] ${message}${extras ? ' ' + extras : ''}`);
+  settings.sink(
+    `${time.slice(11, 23)} ${level.toUpperCase().padEnd(5)} [${name}] ${message}${extras ? ' ' + extras : ''}`,
+  );
 }
 
 export function createLogger(name: string): Logger {

@@ -19,22 +19,28 @@ afterEach(() => {
 });
 
 /** Spawns the host CLI and resolves with its base URL once it is ready. */
-function spawnHost(storePath: string): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [cli, '--app', fixtureApp, '--port', '0', '--store', storePath, '--key', 'crash-key'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LOG_FORMAT: 'text', LOG_LEVEL: 'info' },
-  });
+function spawnHost(
+  storePath: string,
+): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
+  const child = spawn(
+    process.execPath,
+    [cli, '--app', fixtureApp, '--port', '0', '--store', storePath, '--key', 'crash-key'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_FORMAT: 'text', LOG_LEVEL: 'info' },
+    },
+  );
   children.push(child);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 15_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const ready = /Host ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (ready) {
         clearTimeout(timer);
-        resolve({ child, url: ready[1]!, exited });
+        resolve({ child, url: ready[1], exited });
       }
     });
     child.on('exit', (code) => reject(new Error(`host exited with ${code}:\n${output}`)));
@@ -50,7 +56,9 @@ async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<vo
 }
 
 function loggedSteps(logFile: string): number[] {
-  return existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map(Number) : [];
+  return existsSync(logFile)
+    ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map(Number)
+    : [];
 }
 
 /** Activity completions the store has committed for an instance, delivered or still queued. */
@@ -58,7 +66,9 @@ function committedCompletions(storePath: string, instanceId: string): number {
   const db = new Database(storePath, { readonly: true });
   try {
     const rows = db
-      .prepare('SELECT event FROM history WHERE instance_id = ? UNION ALL SELECT event FROM inbox WHERE instance_id = ?')
+      .prepare(
+        'SELECT event FROM history WHERE instance_id = ? UNION ALL SELECT event FROM inbox WHERE instance_id = ?',
+      )
       .all(instanceId, instanceId) as { event: string }[];
     return rows.filter((row) => (JSON.parse(row.event) as { EventType: number }).EventType === 5).length;
   } finally {
@@ -67,7 +77,10 @@ function committedCompletions(storePath: string, instanceId: string): number {
 }
 
 async function start(url: string, name: string, input: unknown): Promise<string> {
-  const response = await fetch(`${url}/api/orchestrators/${name}`, { method: 'POST', body: JSON.stringify(input) });
+  const response = await fetch(`${url}/api/orchestrators/${name}`, {
+    method: 'POST',
+    body: JSON.stringify(input),
+  });
   expect(response.status).toBe(202);
   return ((await response.json()) as { id: string }).id;
 }
@@ -92,11 +105,15 @@ describe('crash safety', () => {
     expect(completedBeforeKill).toBeLessThan(6);
 
     const second = await spawnHost(storePath);
-    const sequence = await pollUntilDone(`${second.url}/runtime/webhooks/durabletask/instances/${sequenceId}?code=crash-key`);
+    const sequence = await pollUntilDone(
+      `${second.url}/runtime/webhooks/durabletask/instances/${sequenceId}?code=crash-key`,
+    );
     expect(sequence.body.runtimeStatus).toBe('Completed');
     expect(sequence.body.output).toEqual([1, 2, 3, 4, 5, 6]);
 
-    const timer = await pollUntilDone(`${second.url}/runtime/webhooks/durabletask/instances/${timerId}?code=crash-key`);
+    const timer = await pollUntilDone(
+      `${second.url}/runtime/webhooks/durabletask/instances/${timerId}?code=crash-key`,
+    );
     expect(timer.body.runtimeStatus).toBe('Completed');
     expect(timer.body.output.elapsedMs).toBeGreaterThanOrEqual(2500);
     expect(Date.now() - timerStarted).toBeGreaterThanOrEqual(2500);

@@ -33,20 +33,32 @@ export async function startOrchestration(
 ): Promise<{ id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string }> {
   const response = await host.fetch(`/api/orchestrators/${name}`, {
     method: 'POST',
-    ...(input === undefined ? {} : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }),
+    ...(input === undefined
+      ? {}
+      : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }),
   });
-  if (response.status !== 202) throw new Error(`start ${name}: HTTP ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; statusQueryGetUri: string; sendEventPostUri: string; terminatePostUri: string };
+  if (response.status !== 202)
+    throw new Error(`start ${name}: HTTP ${response.status} ${await response.text()}`);
+  return (await response.json()) as {
+    id: string;
+    statusQueryGetUri: string;
+    sendEventPostUri: string;
+    terminatePostUri: string;
+  };
 }
 
 /** Polls a status URL until the instance is terminal; returns the final status body. */
-export async function pollUntilDone(statusUrl: string, timeoutMs = 15_000): Promise<{ status: number; body: any }> {
+export async function pollUntilDone(
+  statusUrl: string,
+  timeoutMs = 15_000,
+): Promise<{ status: number; body: any }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await fetch(statusUrl);
     const body = await response.json();
     if (response.status !== 202) return { status: response.status, body };
-    if (Date.now() > deadline) throw new Error(`still running after ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`still running after ${timeoutMs} ms: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -9,9 +9,24 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
-import { EventType, history, type FailureInfo, type HistoryEvent, type RetryState, type TimerPurpose } from './history';
+import {
+  EventType,
+  history,
+  type FailureInfo,
+  type HistoryEvent,
+  type RetryState,
+  type TimerPurpose,
+} from './history';
 import { decideRetry, type RetryOptionsWire } from './retry-policy';
-import { DurableStore, terminalStatuses, type InboxMessage, type InstanceQuery, type InstanceRecord, type RuntimeStatus, type WorkItem } from './store';
+import {
+  DurableStore,
+  terminalStatuses,
+  type InboxMessage,
+  type InstanceQuery,
+  type InstanceRecord,
+  type RuntimeStatus,
+  type WorkItem,
+} from './store';
 
 /** The binding object the Durable extension hands an orchestrator function. */
 export interface OrchestrationBinding {
@@ -37,7 +52,7 @@ interface OrchestratorState {
 }
 
 interface Action {
-  actionType: number;
+  actionType: ActionType;
   functionName?: string;
   input?: unknown;
   instanceId?: string;
@@ -87,7 +102,11 @@ export interface DurableEngineOptions {
   logger: Logger;
   isOrchestration(name: string): boolean;
   isActivity(name: string): boolean;
-  runOrchestrator(name: string, binding: OrchestrationBinding, invocation: OrchestrationInvocation): Promise<unknown>;
+  runOrchestrator(
+    name: string,
+    binding: OrchestrationBinding,
+    invocation: OrchestrationInvocation,
+  ): Promise<unknown>;
   runActivity(name: string, input: unknown, invocation: ActivityInvocation): Promise<unknown>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
@@ -178,7 +197,8 @@ export class DurableEngine extends EventEmitter {
     const instanceId = options.instanceId ?? randomUUID().replace(/-/g, '');
     const record = this.store.transaction(() => {
       const existing = this.store.getInstance(instanceId);
-      if (existing && !terminalStatuses.has(existing.runtimeStatus)) throw new InstanceExistsError(instanceId);
+      if (existing && !terminalStatuses.has(existing.runtimeStatus))
+        throw new InstanceExistsError(instanceId);
       if (existing) this.store.deleteInstance(instanceId);
       return this.createInstance(name, instanceId, options.input, null, null, options.traceParent ?? null);
     });
@@ -192,7 +212,12 @@ export class DurableEngine extends EventEmitter {
       const instance = this.store.getInstance(instanceId);
       if (!instance) return 'notFound';
       if (terminalStatuses.has(instance.runtimeStatus)) return 'gone';
-      this.store.enqueue(instanceId, null, this.clock(), history.eventRaised(new Date(this.clock()), eventName, input));
+      this.store.enqueue(
+        instanceId,
+        null,
+        this.clock(),
+        history.eventRaised(new Date(this.clock()), eventName, input),
+      );
       return 'accepted';
     });
     if (outcome === 'accepted') this.schedulePump();
@@ -214,7 +239,11 @@ export class DurableEngine extends EventEmitter {
         lastUpdatedTime: now.toISOString(),
       };
       this.store.saveInstance(updated);
-      this.notifyParent(updated, { kind: 'failed', failure: { reason: `Terminated: ${reason}`, details: '' } }, now);
+      this.notifyParent(
+        updated,
+        { kind: 'failed', failure: { reason: `Terminated: ${reason}`, details: '' } },
+        now,
+      );
       return updated;
     });
     if (typeof result === 'string') return result;
@@ -237,7 +266,11 @@ export class DurableEngine extends EventEmitter {
       const instance = this.store.getInstance(instanceId);
       if (!instance) return 'notFound';
       if (terminalStatuses.has(instance.runtimeStatus)) return 'gone';
-      const runtimeStatus: RuntimeStatus = suspend ? 'Suspended' : instance.runtimeStatus === 'Suspended' ? 'Running' : instance.runtimeStatus;
+      const runtimeStatus: RuntimeStatus = suspend
+        ? 'Suspended'
+        : instance.runtimeStatus === 'Suspended'
+          ? 'Running'
+          : instance.runtimeStatus;
       const updated = { ...instance, runtimeStatus, lastUpdatedTime: new Date(this.clock()).toISOString() };
       this.store.saveInstance(updated);
       return updated;
@@ -389,7 +422,9 @@ export class DurableEngine extends EventEmitter {
       const instance = this.store.getInstance(message.instanceId);
       if (!instance || terminalStatuses.has(instance.runtimeStatus)) return undefined;
       const now = new Date(this.clock());
-      this.store.appendHistory(instance.instanceId, [history.executionCompleted(now, 'Failed', null, failure)]);
+      this.store.appendHistory(instance.instanceId, [
+        history.executionCompleted(now, 'Failed', null, failure),
+      ]);
       this.store.clearPendingWork(instance.instanceId);
       const record: InstanceRecord = {
         ...instance,
@@ -435,7 +470,7 @@ export class DurableEngine extends EventEmitter {
 
     const binding: OrchestrationBinding = {
       history: [...past.map((e) => ({ ...e, IsPlayed: true })), ...episode.newEvents.map((e) => ({ ...e }))],
-      input: instance.input === null ? undefined : JSON.parse(instance.input),
+      input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
       instanceId: instance.instanceId,
       isReplaying: false,
       parentInstanceId: instance.parentInstanceId,
@@ -455,8 +490,13 @@ export class DurableEngine extends EventEmitter {
     if (!failure) failure = episode.checkDeterminism(topActions);
     if (!failure) failure = episode.scheduleNewActions(topActions);
 
-    const customStatus = state?.customStatus === undefined || state.customStatus === null ? null : JSON.stringify(state.customStatus);
-    const continueAsNew = failure ? undefined : topActions.find((a) => a.actionType === ActionType.ContinueAsNew);
+    const customStatus =
+      state?.customStatus === undefined || state.customStatus === null
+        ? null
+        : JSON.stringify(state.customStatus);
+    const continueAsNew = failure
+      ? undefined
+      : topActions.find((a) => a.actionType === ActionType.ContinueAsNew);
 
     let final: InstanceRecord;
     if (failure) {
@@ -498,7 +538,11 @@ export class DurableEngine extends EventEmitter {
     });
 
     if (final.runtimeStatus === 'Failed') {
-      this.log.warn('orchestration failed', { instanceId: final.instanceId, name: final.name, reason: failure?.reason });
+      this.log.warn('orchestration failed', {
+        instanceId: final.instanceId,
+        name: final.name,
+        reason: failure?.reason,
+      });
     } else if (final.runtimeStatus === 'Completed') {
       this.log.info('orchestration completed', { instanceId: final.instanceId, name: final.name });
     }
@@ -667,9 +711,11 @@ export class DurableEngine extends EventEmitter {
     const started = this.clock();
     try {
       if (!this.options.isActivity(item.name)) {
-        throw new Error(`The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`);
+        throw new Error(
+          `The function '${item.name}' doesn't exist, is disabled, or is not an activity function.`,
+        );
       }
-      const input = item.input === null ? undefined : JSON.parse(item.input);
+      const input = item.input === null ? undefined : (JSON.parse(item.input) as unknown);
       const result = await this.options.runActivity(item.name, input, {
         instanceId: item.instanceId,
         taskId: item.taskId,
@@ -677,7 +723,11 @@ export class DurableEngine extends EventEmitter {
         traceParent: item.traceParent,
       });
       event = history.taskCompleted(new Date(this.clock()), item.taskId, JSON.stringify(result ?? null));
-      this.log.debug('activity completed', { instanceId: item.instanceId, name: item.name, ms: this.clock() - started });
+      this.log.debug('activity completed', {
+        instanceId: item.instanceId,
+        name: item.name,
+        ms: this.clock() - started,
+      });
     } catch (error) {
       event = history.taskFailed(new Date(this.clock()), item.taskId, {
         reason: `Activity function '${item.name}' failed: ${errorMessage(error)}`,
@@ -694,19 +744,29 @@ export class DurableEngine extends EventEmitter {
     this.store.transaction(() => {
       this.store.deleteWorkItem(item.id);
       const instance = this.store.getInstance(item.instanceId);
-      if (!instance || terminalStatuses.has(instance.runtimeStatus) || instance.executionId !== item.executionId) return;
+      if (
+        !instance ||
+        terminalStatuses.has(instance.runtimeStatus) ||
+        instance.executionId !== item.executionId
+      )
+        return;
       this.store.enqueue(item.instanceId, item.executionId, this.clock(), event);
     });
   }
 
   private emitStatus(instance: InstanceRecord): void {
-    this.emit('statusChanged', { instanceId: instance.instanceId, runtimeStatus: instance.runtimeStatus } satisfies StatusChange);
+    this.emit('statusChanged', {
+      instanceId: instance.instanceId,
+      runtimeStatus: instance.runtimeStatus,
+    } satisfies StatusChange);
   }
 }
 
 export class UnknownOrchestrationError extends Error {
   constructor(readonly orchestrationName: string) {
-    super(`The function '${orchestrationName}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    super(
+      `The function '${orchestrationName}' doesn't exist, is disabled, or is not an orchestrator function.`,
+    );
   }
 }
 
@@ -774,7 +834,13 @@ class EpisodeBuilder {
         let last = scheduled;
         for (let attempt = retry.attempt + 1; attempt <= retry.options.maxNumberOfAttempts; attempt++) {
           const timerId = this.nextSeq++;
-          this.append(history.timerCreated(this.now, timerId, this.now, { kind: 'retry', retryOf: last.EventId, final: false }));
+          this.append(
+            history.timerCreated(this.now, timerId, this.now, {
+              kind: 'retry',
+              retryOf: last.EventId,
+              final: false,
+            }),
+          );
           this.append(history.timerFired(this.now, timerId, this.now.toISOString()));
           last = this.reschedule(last, attempt, false);
           const failure = { reason: e.Reason as string, details: (e.Details as string) ?? '' };
@@ -809,11 +875,19 @@ class EpisodeBuilder {
     let scheduled: HistoryEvent;
     if (failed.EventType === EventType.TaskScheduled) {
       scheduled = history.taskScheduled(this.now, id, failed.Name as string, input, retry);
-      if (run) this.effects.push({ kind: 'activity', taskId: id, name: failed.Name as string, input, attempt });
+      if (run)
+        this.effects.push({ kind: 'activity', taskId: id, name: failed.Name as string, input, attempt });
     } else {
       const childId = failed.InstanceId as string;
       scheduled = history.subOrchestrationCreated(this.now, id, failed.Name as string, childId, input, retry);
-      if (run) this.effects.push({ kind: 'subOrchestration', taskId: id, name: failed.Name as string, instanceId: childId, input });
+      if (run)
+        this.effects.push({
+          kind: 'subOrchestration',
+          taskId: id,
+          name: failed.Name as string,
+          instanceId: childId,
+          input,
+        });
     }
     this.append(scheduled);
     return scheduled;
@@ -847,7 +921,8 @@ class EpisodeBuilder {
   /** Turns the actions yielded since the last episode into history events and work. */
   scheduleNewActions(top: Action[]): FailureInfo | undefined {
     const alreadyScheduled = new Set<Action>();
-    for (const action of top.slice(0, this.instance.actionsProcessed)) collectLeaves(action, alreadyScheduled);
+    for (const action of top.slice(0, this.instance.actionsProcessed))
+      collectLeaves(action, alreadyScheduled);
     const fresh = top.slice(this.instance.actionsProcessed);
 
     const visit = (action: Action): FailureInfo | undefined => {
@@ -888,8 +963,16 @@ class EpisodeBuilder {
           const retry = action.retryOptions
             ? { options: action.retryOptions, attempt: 1, firstAttemptAt: this.now.getTime() }
             : undefined;
-          this.append(history.subOrchestrationCreated(this.now, id, action.functionName!, childId, input, retry));
-          this.effects.push({ kind: 'subOrchestration', taskId: id, name: action.functionName!, instanceId: childId, input });
+          this.append(
+            history.subOrchestrationCreated(this.now, id, action.functionName!, childId, input, retry),
+          );
+          this.effects.push({
+            kind: 'subOrchestration',
+            taskId: id,
+            name: action.functionName!,
+            instanceId: childId,
+            input,
+          });
           return undefined;
         }
         case ActionType.CreateTimer: {
@@ -984,7 +1067,8 @@ function collectLeaves(action: Action, into: Set<Action>): void {
 }
 
 function signature(action: Action): string {
-  if (action.compoundActions) return `${action.actionType}[${action.compoundActions.map(signature).join(',')}]`;
+  if (action.compoundActions)
+    return `${action.actionType}[${action.compoundActions.map(signature).join(',')}]`;
   return `${action.actionType}:${action.functionName ?? action.externalEventName ?? ''}`;
 }
 

@@ -45,12 +45,21 @@ export interface RetryState {
 }
 
 /** What a host-created timer is for, so its firing can be interpreted. */
-export type TimerPurpose =
-  | { kind: 'user' }
-  | { kind: 'retry'; retryOf: number; final: boolean };
+export type TimerPurpose = { kind: 'user' } | { kind: 'retry'; retryOf: number; final: boolean };
 
-function event(type: EventType, timestamp: Date, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent {
-  return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: timestamp.toISOString(), ...fields };
+function event(
+  type: EventType,
+  timestamp: Date,
+  fields: Record<string, unknown> = {},
+  eventId = -1,
+): HistoryEvent {
+  return {
+    EventType: type,
+    EventId: eventId,
+    IsPlayed: false,
+    Timestamp: timestamp.toISOString(),
+    ...fields,
+  };
 }
 
 export const history = {
@@ -60,17 +69,30 @@ export const history = {
     event(EventType.ExecutionStarted, at, {
       Name: name,
       Input: input,
-      ...(parentInstanceId ? { ParentInstance: { OrchestrationInstance: { InstanceId: parentInstanceId } } } : {}),
+      ...(parentInstanceId
+        ? { ParentInstance: { OrchestrationInstance: { InstanceId: parentInstanceId } } }
+        : {}),
     }),
-  executionCompleted: (at: Date, status: 'Completed' | 'Failed', result: string | null, failure?: FailureInfo) =>
+  executionCompleted: (
+    at: Date,
+    status: 'Completed' | 'Failed',
+    result: string | null,
+    failure?: FailureInfo,
+  ) =>
     event(EventType.ExecutionCompleted, at, {
       OrchestrationStatus: status,
       Result: result,
       ...(failure ? { FailureDetails: toFailureDetails(failure) } : {}),
     }),
-  executionTerminated: (at: Date, reason: string) => event(EventType.ExecutionTerminated, at, { Input: reason }),
+  executionTerminated: (at: Date, reason: string) =>
+    event(EventType.ExecutionTerminated, at, { Input: reason }),
   taskScheduled: (at: Date, id: number, name: string, input: string | null, retry?: RetryState) =>
-    event(EventType.TaskScheduled, at, { Name: name, Input: input, ...(retry ? { HostRetry: retry } : {}) }, id),
+    event(
+      EventType.TaskScheduled,
+      at,
+      { Name: name, Input: input, ...(retry ? { HostRetry: retry } : {}) },
+      id,
+    ),
   taskCompleted: (at: Date, taskScheduledId: number, result: string) =>
     event(EventType.TaskCompleted, at, { TaskScheduledId: taskScheduledId, Result: result }),
   taskFailed: (at: Date, taskScheduledId: number, failure: FailureInfo) =>
@@ -94,7 +116,10 @@ export const history = {
       id,
     ),
   subOrchestrationCompleted: (at: Date, taskScheduledId: number, result: string) =>
-    event(EventType.SubOrchestrationInstanceCompleted, at, { TaskScheduledId: taskScheduledId, Result: result }),
+    event(EventType.SubOrchestrationInstanceCompleted, at, {
+      TaskScheduledId: taskScheduledId,
+      Result: result,
+    }),
   subOrchestrationFailed: (at: Date, taskScheduledId: number, failure: FailureInfo) =>
     event(EventType.SubOrchestrationInstanceFailed, at, {
       TaskScheduledId: taskScheduledId,
@@ -116,7 +141,11 @@ export interface FailureInfo {
 }
 
 function toFailureDetails(failure: FailureInfo): Record<string, unknown> {
-  return { ErrorType: failure.errorType ?? 'Error', ErrorMessage: failure.reason, StackTrace: failure.details };
+  return {
+    ErrorType: failure.errorType ?? 'Error',
+    ErrorMessage: failure.reason,
+    StackTrace: failure.details,
+  };
 }
 
 /** Events that complete a scheduled task, keyed by the field that names the task. */

@@ -6,7 +6,12 @@
  */
 import { DurableEngine, InstanceExistsError, UnknownOrchestrationError } from './engine';
 import { EventType, type HistoryEvent } from './history';
-import { InvalidContinuationTokenError, terminalStatuses, type InstanceRecord, type RuntimeStatus } from './store';
+import {
+  InvalidContinuationTokenError,
+  terminalStatuses,
+  type InstanceRecord,
+  type RuntimeStatus,
+} from './store';
 
 export interface ApiRequest {
   method: string;
@@ -47,7 +52,12 @@ const runtimeStatuses: RuntimeStatus[] = [
 ];
 
 /** Builds the management URLs for one instance (or the INSTANCEID template) under `webhookBase`. */
-export function managementUrls(webhookBase: string, taskHub: string, key: string, instanceId: string): ManagementUrls {
+export function managementUrls(
+  webhookBase: string,
+  taskHub: string,
+  key: string,
+  instanceId: string,
+): ManagementUrls {
   const id = encodeURIComponent(instanceId);
   const query = `taskHub=${encodeURIComponent(taskHub)}&connection=Storage&code=${encodeURIComponent(key)}`;
   const instance = `${webhookBase}/instances/${id}`;
@@ -121,7 +131,11 @@ export class ManagementApi {
           return problem(501, 'not_implemented', `The local host does not implement ${operation}.`);
       }
     }
-    return problem(404, 'not_found', `No Durable management API at ${request.method} /${request.segments.join('/')}.`);
+    return problem(
+      404,
+      'not_found',
+      `No Durable management API at ${request.method} /${request.segments.join('/')}.`,
+    );
   }
 
   private start(request: ApiRequest, functionName: string, instanceId: string | undefined): ApiResponse {
@@ -136,10 +150,16 @@ export class ManagementApi {
       });
     } catch (error) {
       if (error instanceof InstanceExistsError) return problem(409, 'instance_exists', error.message);
-      if (error instanceof UnknownOrchestrationError) return problem(400, 'unknown_orchestrator', error.message);
+      if (error instanceof UnknownOrchestrationError)
+        return problem(400, 'unknown_orchestrator', error.message);
       throw error;
     }
-    const urls = managementUrls(this.options.webhookBase(request), this.options.taskHub, this.options.key, record.instanceId);
+    const urls = managementUrls(
+      this.options.webhookBase(request),
+      this.options.taskHub,
+      this.options.key,
+      record.instanceId,
+    );
     return {
       status: 202,
       headers: { Location: urls.statusQueryGetUri, 'Retry-After': '10' },
@@ -156,10 +176,17 @@ export class ManagementApi {
       showHistoryOutput: request.query.get('showHistoryOutput') === 'true',
     });
     if (terminalStatuses.has(instance.runtimeStatus)) {
-      const failedAsError = instance.runtimeStatus === 'Failed' && request.query.get('returnInternalServerErrorOnFailure') === 'true';
+      const failedAsError =
+        instance.runtimeStatus === 'Failed' &&
+        request.query.get('returnInternalServerErrorOnFailure') === 'true';
       return { status: failedAsError ? 500 : 200, body };
     }
-    const urls = managementUrls(this.options.webhookBase(request), this.options.taskHub, this.options.key, instanceId);
+    const urls = managementUrls(
+      this.options.webhookBase(request),
+      this.options.taskHub,
+      this.options.key,
+      instanceId,
+    );
     return { status: 202, headers: { Location: urls.statusQueryGetUri, 'Retry-After': '1' }, body };
   }
 
@@ -173,7 +200,8 @@ export class ManagementApi {
         })
       : undefined;
     const top = request.query.get('top');
-    if (top !== null && !/^\d+$/.test(top)) throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
+    if (top !== null && !/^\d+$/.test(top))
+      throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
     const continuationToken = request.headers['x-ms-continuation-token'];
     let page;
     try {
@@ -181,19 +209,24 @@ export class ManagementApi {
         ...(runtimeStatus ? { runtimeStatus } : {}),
         ...dateFilter(request.query, 'createdTimeFrom'),
         ...dateFilter(request.query, 'createdTimeTo'),
-        ...(request.query.get('instanceIdPrefix') ? { instanceIdPrefix: request.query.get('instanceIdPrefix')! } : {}),
+        ...(request.query.get('instanceIdPrefix')
+          ? { instanceIdPrefix: request.query.get('instanceIdPrefix')! }
+          : {}),
         ...(top ? { top: Number(top) } : {}),
         ...(continuationToken ? { continuationToken } : {}),
       });
     } catch (error) {
-      if (error instanceof InvalidContinuationTokenError) throw new ApiError(400, 'invalid_continuation_token', error.message);
+      if (error instanceof InvalidContinuationTokenError)
+        throw new ApiError(400, 'invalid_continuation_token', error.message);
       throw error;
     }
     const showInput = request.query.get('showInput') === 'true';
     return {
       status: 200,
       headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {},
-      body: page.instances.map((instance) => this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false })),
+      body: page.instances.map((instance) =>
+        this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false }),
+      ),
     };
   }
 
@@ -204,9 +237,14 @@ export class ManagementApi {
 
   private purge(instanceId: string): ApiResponse {
     const outcome = this.engine.purge(instanceId);
-    if (outcome === 'notFound') return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
+    if (outcome === 'notFound')
+      return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
     if (outcome === 'running') {
-      return problem(409, 'instance_running', `Instance '${instanceId}' has not finished; terminate it before purging.`);
+      return problem(
+        409,
+        'instance_running',
+        `Instance '${instanceId}' has not finished; terminate it before purging.`,
+      );
     }
     return { status: 200, body: { instancesDeleted: 1 } };
   }
@@ -227,7 +265,8 @@ export class ManagementApi {
         top: 1000,
       });
       if (page.instances.length === 0) break;
-      for (const instance of page.instances) if (this.engine.purge(instance.instanceId) === 'deleted') deleted++;
+      for (const instance of page.instances)
+        if (this.engine.purge(instance.instanceId) === 'deleted') deleted++;
       if (!page.continuationToken) break;
     }
     if (deleted === 0) return problem(404, 'not_found', 'No instances matched the purge filter.');
@@ -235,8 +274,10 @@ export class ManagementApi {
   }
 
   private outcome(outcome: 'accepted' | 'notFound' | 'gone', instanceId: string): ApiResponse {
-    if (outcome === 'notFound') return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
-    if (outcome === 'gone') return problem(410, 'instance_completed', `Instance '${instanceId}' has already finished.`);
+    if (outcome === 'notFound')
+      return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
+    if (outcome === 'gone')
+      return problem(410, 'instance_completed', `Instance '${instanceId}' has already finished.`);
     return { status: 202 };
   }
 
@@ -255,7 +296,9 @@ export class ManagementApi {
       lastUpdatedTime: instance.lastUpdatedTime,
     };
     if (options.showHistory) {
-      const events = this.engine.history(instance.instanceId).flatMap((e) => describeEvent(e, options.showHistoryOutput));
+      const events = this.engine
+        .history(instance.instanceId)
+        .flatMap((e) => describeEvent(e, options.showHistoryOutput));
       // The documented field is historyEvents; the JS client's status object reads `history`.
       body.historyEvents = events;
       body.history = events;
@@ -279,7 +322,11 @@ function problem(status: number, code: string, message: string): ApiResponse {
 }
 
 function methodNotAllowed(allowed: string[]): ApiResponse {
-  return { status: 405, headers: { Allow: allowed.join(', ') }, body: { error: { code: 'method_not_allowed', message: `Use ${allowed.join(' or ')}.` } } };
+  return {
+    status: 405,
+    headers: { Allow: allowed.join(', ') },
+    body: { error: { code: 'method_not_allowed', message: `Use ${allowed.join(' or ')}.` } },
+  };
 }
 
 function reason(request: ApiRequest): string {
@@ -294,7 +341,11 @@ function parseJsonBody(body: string): string | null {
     // DurableClient.startNew sends "" when the caller gave no input.
     return value === '' ? null : JSON.stringify(value);
   } catch (error) {
-    throw new ApiError(400, 'invalid_json', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw new ApiError(
+      400,
+      'invalid_json',
+      `The request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -303,12 +354,20 @@ function parseJsonText(text: string | null): unknown {
 }
 
 function validateInstanceId(instanceId: string): void {
-  if (instanceId.length > 256 || /[\\/#?\u0000-\u001f\u007f]/.test(instanceId)) {
-    throw new ApiError(400, 'invalid_instance_id', 'Instance IDs must be at most 256 characters without / \\ # ? or control characters.');
+  const hasControlCharacter = [...instanceId].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+  if (instanceId.length > 256 || /[\\/#?]/.test(instanceId) || hasControlCharacter) {
+    throw new ApiError(
+      400,
+      'invalid_instance_id',
+      'Instance IDs must be at most 256 characters without / \\ # ? or control characters.',
+    );
   }
 }
 
-function dateFilter(query: URLSearchParams, name: 'createdTimeFrom' | 'createdTimeTo'): Record<string, string> {
+function dateFilter(
+  query: URLSearchParams,
+  name: 'createdTimeFrom' | 'createdTimeTo',
+): Record<string, string> {
   const value = query.get(name);
   if (!value) return {};
   const time = Date.parse(value);
@@ -317,15 +376,22 @@ function dateFilter(query: URLSearchParams, name: 'createdTimeFrom' | 'createdTi
 }
 
 const eventTypeNames = Object.fromEntries(
-  Object.entries(EventType).filter(([, value]) => typeof value === 'number').map(([name, value]) => [value, name]),
+  Object.entries(EventType)
+    .filter(([, value]) => typeof value === 'number')
+    .map(([name, value]) => [value, name]),
 ) as Record<number, string>;
 
 /** History as the status API shows it: readable event names, bookkeeping events left out. */
 function describeEvent(e: HistoryEvent, showOutput: boolean): Record<string, unknown>[] {
-  if (e.EventType === EventType.OrchestratorStarted || e.EventType === EventType.OrchestratorCompleted) return [];
-  const described: Record<string, unknown> = { EventType: eventTypeNames[e.EventType], Timestamp: e.Timestamp };
+  if (e.EventType === EventType.OrchestratorStarted || e.EventType === EventType.OrchestratorCompleted)
+    return [];
+  const described: Record<string, unknown> = {
+    EventType: eventTypeNames[e.EventType],
+    Timestamp: e.Timestamp,
+  };
   if (e.EventId >= 0) described.EventId = e.EventId;
-  if (typeof e.Name === 'string') described[e.EventType === EventType.EventRaised ? 'Name' : 'FunctionName'] = e.Name;
+  if (typeof e.Name === 'string')
+    described[e.EventType === EventType.EventRaised ? 'Name' : 'FunctionName'] = e.Name;
   if (typeof e.TaskScheduledId === 'number') described.TaskScheduledId = e.TaskScheduledId;
   if (typeof e.TimerId === 'number') described.TimerId = e.TimerId;
   if (typeof e.FireAt === 'string') described.FireAt = e.FireAt;

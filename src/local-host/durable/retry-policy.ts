@@ -13,7 +13,9 @@ export interface RetryOptionsWire {
 
 const sixDaysMs = 6 * 24 * 60 * 60 * 1000;
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false; reason: 'attempts' | 'timeout' };
+export type RetryDecision =
+  | { retry: true; delayMs: number }
+  | { retry: false; reason: 'attempts' | 'timeout' };
 
 /**
  * @param attempt the attempt that just failed (1-based)
@@ -28,14 +30,23 @@ export function decideRetry(
 ): RetryDecision {
   if (attempt >= options.maxNumberOfAttempts) return { retry: false, reason: 'attempts' };
   const timeout = options.retryTimeoutInMilliseconds;
-  if (timeout !== undefined && timeout > 0 && timeout < Number.MAX_SAFE_INTEGER && nowMs >= firstAttemptAtMs + timeout) {
+  if (
+    timeout !== undefined &&
+    timeout > 0 &&
+    timeout < Number.MAX_SAFE_INTEGER &&
+    nowMs >= firstAttemptAtMs + timeout
+  ) {
     return { retry: false, reason: 'timeout' };
   }
-  const coefficient = options.backoffCoefficient && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
+  const coefficient =
+    options.backoffCoefficient && options.backoffCoefficient > 0 ? options.backoffCoefficient : 1;
   const maxInterval =
     options.maxRetryIntervalInMilliseconds && options.maxRetryIntervalInMilliseconds > 0
       ? options.maxRetryIntervalInMilliseconds
       : sixDaysMs;
-  const delayMs = Math.min(options.firstRetryIntervalInMilliseconds * Math.pow(coefficient, attempt - 1), maxInterval);
+  const delayMs = Math.min(
+    options.firstRetryIntervalInMilliseconds * Math.pow(coefficient, attempt - 1),
+    maxInterval,
+  );
   return { retry: true, delayMs: Math.max(0, Math.round(delayMs)) };
 }

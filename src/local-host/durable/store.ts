@@ -18,7 +18,12 @@ export type RuntimeStatus =
   | 'Suspended'
   | 'Canceled';
 
-export const terminalStatuses: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Terminated', 'Canceled']);
+export const terminalStatuses: ReadonlySet<RuntimeStatus> = new Set([
+  'Completed',
+  'Failed',
+  'Terminated',
+  'Canceled',
+]);
 
 export interface InstanceRecord {
   instanceId: string;
@@ -188,31 +193,55 @@ export class DurableStore {
           parent_task_id = excluded.parent_task_id, next_seq = excluded.next_seq,
           actions_processed = excluded.actions_processed, action_signatures = excluded.action_signatures,
           trace_parent = excluded.trace_parent`),
-      history: this.db.prepare<[string], { event: string }>('SELECT event FROM history WHERE instance_id = ? ORDER BY seq'),
-      historyLength: this.db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM history WHERE instance_id = ?'),
+      history: this.db.prepare<[string], { event: string }>(
+        'SELECT event FROM history WHERE instance_id = ? ORDER BY seq',
+      ),
+      historyLength: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM history WHERE instance_id = ?',
+      ),
       appendHistory: this.db.prepare('INSERT INTO history (instance_id, seq, event) VALUES (?, ?, ?)'),
       deleteHistory: this.db.prepare('DELETE FROM history WHERE instance_id = ?'),
-      enqueue: this.db.prepare('INSERT INTO inbox (instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?)'),
+      enqueue: this.db.prepare(
+        'INSERT INTO inbox (instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?)',
+      ),
       dequeue: this.db.prepare('DELETE FROM inbox WHERE id = ?'),
       deleteInbox: this.db.prepare('DELETE FROM inbox WHERE instance_id = ?'),
       deleteInboxTimer: this.db.prepare(
         "DELETE FROM inbox WHERE instance_id = ? AND json_extract(event, '$.EventType') = 11 AND json_extract(event, '$.TimerId') = ?",
       ),
-      readyInbox: this.db.prepare<[number, number], { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }>(
+      readyInbox: this.db.prepare<
+        [number, number],
+        { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
+      >(
         `SELECT i.id, i.instance_id, i.execution_id, i.visible_at, i.event FROM inbox i
          JOIN instances s ON s.instance_id = i.instance_id AND s.runtime_status <> 'Suspended'
          WHERE i.visible_at <= ? ORDER BY i.visible_at, i.id LIMIT ?`,
       ),
-      firstInboxFor: this.db.prepare<[string, number], { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }>(
+      firstInboxFor: this.db.prepare<
+        [string, number],
+        { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
+      >(
         'SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY visible_at, id LIMIT 1',
       ),
-      nextVisibleAt: this.db.prepare<[number], { t: number | null }>('SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > ?'),
+      nextVisibleAt: this.db.prepare<[number], { t: number | null }>(
+        'SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > ?',
+      ),
       addWork: this.db.prepare(
         'INSERT INTO work_items (instance_id, execution_id, task_id, name, input, attempt, trace_parent) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      workItems: this.db.prepare<[number], { id: number; instance_id: string; execution_id: string; task_id: number; name: string; input: string | null; attempt: number; trace_parent: string | null }>(
-        'SELECT * FROM work_items ORDER BY id LIMIT ?',
-      ),
+      workItems: this.db.prepare<
+        [number],
+        {
+          id: number;
+          instance_id: string;
+          execution_id: string;
+          task_id: number;
+          name: string;
+          input: string | null;
+          attempt: number;
+          trace_parent: string | null;
+        }
+      >('SELECT * FROM work_items ORDER BY id LIMIT ?'),
       deleteWork: this.db.prepare('DELETE FROM work_items WHERE id = ?'),
       deleteWorkFor: this.db.prepare('DELETE FROM work_items WHERE instance_id = ?'),
       deleteInstance: this.db.prepare('DELETE FROM instances WHERE instance_id = ?'),
@@ -220,7 +249,9 @@ export class DurableStore {
         "SELECT COUNT(*) AS n FROM instances WHERE runtime_status NOT IN ('Completed','Failed','Terminated','Canceled')",
       ),
       getMeta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
-      setMeta: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      setMeta: this.db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      ),
     };
   }
 
@@ -235,7 +266,10 @@ export class DurableStore {
   }
 
   saveInstance(record: InstanceRecord): void {
-    this.statements.upsertInstance.run({ ...record, actionSignatures: JSON.stringify(record.actionSignatures) });
+    this.statements.upsertInstance.run({
+      ...record,
+      actionSignatures: JSON.stringify(record.actionSignatures),
+    });
   }
 
   history(instanceId: string): HistoryEvent[] {
@@ -371,7 +405,13 @@ export class DurableStore {
   }
 }
 
-function toMessage(row: { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }): InboxMessage {
+function toMessage(row: {
+  id: number;
+  instance_id: string;
+  execution_id: string | null;
+  visible_at: number;
+  event: string;
+}): InboxMessage {
   return {
     id: row.id,
     instanceId: row.instance_id,

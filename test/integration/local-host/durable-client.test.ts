@@ -34,7 +34,9 @@ describe('DurableClient against the local host', () => {
         'terminatePostUri',
       ].sort(),
     );
-    expect(body.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/${body.id}?`)).toBe(true);
+    expect(
+      body.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/${body.id}?`),
+    ).toBe(true);
     expect(response.headers.get('location')).toBe(body.statusQueryGetUri);
     const { body: final } = await pollUntilDone(body.statusQueryGetUri);
     expect(final.output).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
@@ -64,7 +66,13 @@ describe('DurableClient against the local host', () => {
     const started = await startOrchestration(host, 'fanOut', [5, 6]);
     await host.waitForInstance(started.id);
     const status = await (await host.fetch(`/api/client/instances/${started.id}`)).json();
-    expect(status).toMatchObject({ name: 'fanOut', instanceId: started.id, runtimeStatus: 'Completed', input: [5, 6], output: 22 });
+    expect(status).toMatchObject({
+      name: 'fanOut',
+      instanceId: started.id,
+      runtimeStatus: 'Completed',
+      input: [5, 6],
+      output: 22,
+    });
     expect(status.history.length).toBeGreaterThan(3);
     const missing = await host.fetch('/api/client/instances/nope');
     expect(missing.status).toBe(404);
@@ -86,7 +94,9 @@ describe('DurableClient against the local host', () => {
     expect(raised.status).toBe(202);
     expect((await host.waitForInstance(waiting.id)).output).toBe(JSON.stringify({ via: 'client' }));
 
-    const terminated = await host.fetch(`/api/client/instances/${forever.id}/terminate?reason=test`, { method: 'POST' });
+    const terminated = await host.fetch(`/api/client/instances/${forever.id}/terminate?reason=test`, {
+      method: 'POST',
+    });
     expect(terminated.status).toBe(202);
     expect((await host.waitForInstance(forever.id)).runtimeStatus).toBe('Terminated');
 
@@ -97,9 +107,13 @@ describe('DurableClient against the local host', () => {
   it('purgeInstanceHistory deletes a finished instance and reports 0 for unknown ones', async () => {
     const started = await startOrchestration(host, 'sequence');
     await host.waitForInstance(started.id);
-    const purged = await (await host.fetch(`/api/client/instances/${started.id}`, { method: 'DELETE' })).json();
+    const purged = await (
+      await host.fetch(`/api/client/instances/${started.id}`, { method: 'DELETE' })
+    ).json();
     expect(purged).toEqual({ instancesDeleted: 1 });
-    const again = await (await host.fetch(`/api/client/instances/${started.id}`, { method: 'DELETE' })).json();
+    const again = await (
+      await host.fetch(`/api/client/instances/${started.id}`, { method: 'DELETE' })
+    ).json();
     expect(again.instancesDeleted).toBe(0);
   });
 });

@@ -64,10 +64,14 @@ describe('activities', () => {
 describe('callActivityWithRetry', () => {
   it('retries with exponential backoff and succeeds', async () => {
     const key = `backoff-${Date.now()}`;
-    const { body } = await run('retrying', { key, failTimes: 3, retry: { first: 200, attempts: 5, coefficient: 2 } });
+    const { body } = await run('retrying', {
+      key,
+      failTimes: 3,
+      retry: { first: 200, attempts: 5, coefficient: 2 },
+    });
     expect(body.output).toEqual({ ok: true, result: { attempts: 4 } });
     const times = attempts().get(key)!;
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(gaps).toHaveLength(3);
     // 200, 400, 800 ms: never early, and not much late.
     [200, 400, 800].forEach((expected, i) => {
@@ -78,9 +82,13 @@ describe('callActivityWithRetry', () => {
 
   it('caps the delay at maxRetryIntervalInMilliseconds', async () => {
     const key = `cap-${Date.now()}`;
-    await run('retrying', { key, failTimes: 3, retry: { first: 150, attempts: 4, coefficient: 3, maxInterval: 250 } });
+    await run('retrying', {
+      key,
+      failTimes: 3,
+      retry: { first: 150, attempts: 4, coefficient: 3, maxInterval: 250 },
+    });
     const times = attempts().get(key)!;
-    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    const gaps = times.slice(1).map((t, i) => t - times[i]);
     [150, 250, 250].forEach((expected, i) => {
       expect(gaps[i]).toBeGreaterThanOrEqual(expected - 5);
       expect(gaps[i]).toBeLessThan(expected + 400);
@@ -175,7 +183,10 @@ describe('sub-orchestrations, continue-as-new, custom status', () => {
     expect(running.status).toBe(202);
     expect(running.headers.get('location')).toBe(started.statusQueryGetUri);
     expect((await running.json()).customStatus).toEqual({ stage: 'waiting', progress: 0.5 });
-    await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), { method: 'POST', body: '{"x":1}' });
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
+      method: 'POST',
+      body: '{"x":1}',
+    });
     const { body } = await pollUntilDone(started.statusQueryGetUri);
     expect(body.customStatus).toEqual({ stage: 'done' });
     expect(body.output).toEqual({ x: 1 });
@@ -186,14 +197,19 @@ describe('terminate and purge', () => {
   it('terminates a running instance, then refuses events with 410', async () => {
     const started = await startOrchestration(host, 'waitForever');
     await host.waitForInstance(started.id, { statuses: ['Running'] });
-    const terminated = await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), { method: 'POST' });
+    const terminated = await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), {
+      method: 'POST',
+    });
     expect(terminated.status).toBe(202);
     const { body } = await pollUntilDone(started.statusQueryGetUri);
     expect(body.runtimeStatus).toBe('Terminated');
     expect(body.output).toBe('no longer needed');
     const again = await fetch(started.terminatePostUri.replace('{text}', 'again'), { method: 'POST' });
     expect(again.status).toBe(410);
-    const event = await fetch(started.sendEventPostUri.replace('{eventName}', 'never'), { method: 'POST', body: '1' });
+    const event = await fetch(started.sendEventPostUri.replace('{eventName}', 'never'), {
+      method: 'POST',
+      body: '1',
+    });
     expect(event.status).toBe(410);
   });
 
@@ -209,14 +225,17 @@ describe('terminate and purge', () => {
 
   it('refuses to purge a running instance', async () => {
     const started = await startOrchestration(host, 'waitForever');
-    const purge = await host.fetch(`/runtime/webhooks/durabletask/instances/${started.id}?code=test-key`, { method: 'DELETE' });
+    const purge = await host.fetch(`/runtime/webhooks/durabletask/instances/${started.id}?code=test-key`, {
+      method: 'DELETE',
+    });
     expect(purge.status).toBe(409);
     await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
   });
 });
 
 describe('management API', () => {
-  const api = (path: string) => `/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=test-key`;
+  const api = (path: string) =>
+    `/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=test-key`;
 
   it('starts an instance with a chosen id, and reports 409 while it runs', async () => {
     const id = `chosen-${Date.now()}`;
@@ -278,7 +297,10 @@ describe('management API', () => {
       expect(body.error.message).toEqual(expect.any(String));
     }
     const started = await startOrchestration(host, 'withCustomStatus');
-    const badEvent = await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), { method: 'POST', body: '{oops' });
+    const badEvent = await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
+      method: 'POST',
+      body: '{oops',
+    });
     expect(badEvent.status).toBe(400);
     expect((await run('sequence')).body.runtimeStatus).toBe('Completed');
     await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });

@@ -58,7 +58,9 @@ describe('HTTP triggers', () => {
     expect((await host.fetch('/api/secret')).status).toBe(401);
     expect((await host.fetch('/api/secret?code=wrong')).status).toBe(401);
     expect((await host.fetch('/api/secret?code=test-key')).status).toBe(200);
-    expect((await host.fetch('/api/secret', { headers: { 'x-functions-key': 'test-key' } })).status).toBe(200);
+    expect((await host.fetch('/api/secret', { headers: { 'x-functions-key': 'test-key' } })).status).toBe(
+      200,
+    );
   });
 
   it('turns a handler exception into a 500 without a stack trace, and keeps serving', async () => {
@@ -74,7 +76,10 @@ describe('HTTP triggers', () => {
   it('starter rejects malformed JSON with 400 (Waypoint sample app)', async () => {
     const waypoint = await startHost({ appDir: repoRoot });
     try {
-      const response = await waypoint.fetch('/api/orchestrators/helloSequence', { method: 'POST', body: '{bad' });
+      const response = await waypoint.fetch('/api/orchestrators/helloSequence', {
+        method: 'POST',
+        body: '{bad',
+      });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe('invalid_json');
       const unknown = await waypoint.fetch('/api/orchestrators/noSuchThing', { method: 'POST' });
