@@ -1,0 +1,102 @@
+import type { Money } from '../../stores/types';
+import { addDays, dateRange, daysBetween, isWeekend } from '../shared/dates';
+import { priceLevel } from '../shared/cost-of-living';
+import { UnknownOfferError } from '../shared/errors';
+import { roundCents, usd } from '../shared/money';
+import { cityOfAirport, type City } from '../shared/places';
+import { seasonalPriceFactor } from '../shared/seasons';
+import { SeededRandom } from '../shared/seeded-random';
+import { hotelsIn, type Hotel } from './hotel-catalog';
+import { decodeHotelOfferId, encodeHotelOfferId, type HotelOfferKey } from './hotel-offer-id';
+
+export interface HotelOffer {
+  offerId: string;
+  hotel: Omit<Hotel, 'rateFactor'>;
+  checkIn: string;
+  checkOut: string;
+  nights: number;
+  guests: number;
+  rooms: number;
+  roomType: string;
+  nightlyRates: { date: string; price: Money }[];
+  /** For the whole party (all rooms), averaged over the stay. */
+  averageNightlyPrice: Money;
+  totalPrice: Money;
+  cancellation: { refundable: boolean; freeCancellationUntil?: string };
+}
+
+export const MAX_GUESTS_PER_ROOM = 2;
+export const MAX_NIGHTS = 30;
+
+const STAR_BASE_RATE: Record<Hotel['stars'], number> = { 2: 70, 3: 115, 4: 185, 5: 330 };
+
+function roomType(guests: number, stars: number): string {
+  const quality = stars >= 4 ? 'Superior' : 'Standard';
+  if (guests === 1) return `${quality} single room`;
+  if (guests === 2) return `${quality} double room`;
+  return `${Math.ceil(guests / MAX_GUESTS_PER_ROOM)} × ${quality} double room`;
+}
+
+function offerFor(city: City, hotel: Hotel, key: HotelOfferKey): HotelOffer {
+  const random = SeededRandom.from(['hotel-rates', hotel.hotelId, key.checkIn, key.checkOut]);
+  const rooms = Math.ceil(key.guests / MAX_GUESTS_PER_ROOM);
+  const nights = dateRange(key.checkIn, addDays(key.checkOut, -1));
+  const nightlyRates = nights.map((date) => {
+    const perRoom =
+      STAR_BASE_RATE[hotel.stars] *
+      priceLevel(city.country) *
+      hotel.rateFactor *
+      seasonalPriceFactor(date, city.latitude) *
+      (isWeekend(date) ? 1.15 : 1) *
+      random.between(0.95, 1.05);
+    return { date, price: usd(perRoom * rooms) };
+  });
+  const total = nightlyRates.reduce((sum, night) => sum + night.price.amount, 0);
+  const refundable = hotel.stars >= 3 && random.chance(0.7);
+  const { rateFactor: _internal, ...publicHotel } = hotel;
+  return {
+    offerId: encodeHotelOfferId(key),
+    hotel: publicHotel,
+    checkIn: key.checkIn,
+    checkOut: key.checkOut,
+    nights: nights.length,
+    guests: key.guests,
+    rooms,
+    roomType: roomType(key.guests, hotel.stars),
+    nightlyRates,
+    averageNightlyPrice: usd(total / nights.length),
+    totalPrice: usd(roundCents(total)),
+    cancellation: refundable
+      ? { refundable, freeCancellationUntil: addDays(key.checkIn, -2) }
+      : { refundable },
+  };
+}
+
+/** Offers for every hotel in a city for a stay; deterministic for the same city, dates and guests. */
+export function generateHotelOffers(
+  city: City,
+  stay: Omit<HotelOfferKey, 'cityKey' | 'hotelIndex'>,
+): HotelOffer[] {
+  return hotelsIn(city).map((hotel, hotelIndex) =>
+    offerFor(city, hotel, { ...stay, cityKey: city.key, hotelIndex }),
+  );
+}
+
+/** Re-derives a hotel offer from its id alone, or throws UnknownOfferError. */
+export function hotelOfferById(offerId: string): HotelOffer {
+  const key = decodeHotelOfferId(offerId);
+  if (!key)
+    throw new UnknownOfferError(
+      offerId,
+      'not a hotel offer id (expected e.g. HT-LHR-7-20270315-20270320-G2)',
+    );
+  const city = cityOfAirport(key.cityKey);
+  if (!city || city.key !== key.cityKey)
+    throw new UnknownOfferError(offerId, `no city has the key ${key.cityKey}`);
+  const hotel = hotelsIn(city)[key.hotelIndex];
+  if (!hotel) throw new UnknownOfferError(offerId, `${city.name} has no hotel #${key.hotelIndex}`);
+  const nights = daysBetween(key.checkIn, key.checkOut);
+  if (nights < 1 || nights > MAX_NIGHTS)
+    throw new UnknownOfferError(offerId, `a stay of ${nights} nights is not offered`);
+  return offerFor(city, hotel, key);
+}

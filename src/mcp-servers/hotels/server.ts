@@ -1,0 +1,98 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { ValidationError } from '../../domain/errors';
+import { createLogger } from '../../telemetry/logger';
+import { systemClock, type Clock } from '../shared/clock';
+import { assertNotPast, daysBetween, isoDateSchema } from '../shared/dates';
+import { UnknownPlaceError } from '../shared/errors';
+import { resolveCity } from '../shared/places';
+import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { runTool } from '../shared/tool-result';
+import { HOTEL_TAGS } from './hotel-catalog';
+import { generateHotelOffers, hotelOfferById, MAX_NIGHTS } from './hotel-offers';
+
+const logger = createLogger('mcp:hotels');
+
+export const searchHotelsInput = {
+  city: z.string().trim().min(2).max(100).describe('City name ("Lisbon") or an airport IATA code ("LIS").'),
+  checkIn: isoDateSchema.describe('Arrival date, YYYY-MM-DD.'),
+  checkOut: isoDateSchema.describe('Departure date, YYYY-MM-DD (after checkIn).'),
+  guests: z.number().int().min(1).max(8).default(2).describe('Guests; two per room.'),
+  maxNightlyPrice: z
+    .number()
+    .positive()
+    .optional()
+    .describe('Upper bound on the average nightly price for all rooms, in USD.'),
+  tags: z
+    .array(z.enum(HOTEL_TAGS))
+    .max(HOTEL_TAGS.length)
+    .optional()
+    .describe('Hotels must have every tag listed.'),
+};
+
+export const getHotelDetailsInput = {
+  offerId: z.string().min(1).max(64).describe('An offerId returned by search_hotels.'),
+};
+
+/** The hotels tool server: search and details over generated, deterministic hotels and rates. */
+export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
+  const clock = options.clock ?? systemClock;
+  const server = new McpServer(serverInfo('hotels'));
+
+  server.registerTool(
+    'search_hotels',
+    {
+      title: 'Search hotels',
+      description: 'Finds hotel offers in a city for a stay, cheapest first, with nightly rates in USD.',
+      inputSchema: searchHotelsInput,
+      annotations: READ_ONLY_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'search_hotels', () => {
+        const city = resolveCity(args.city);
+        if (!city) throw new UnknownPlaceError(args.city, 'city');
+        assertNotPast(args.checkIn, 'checkIn', clock);
+        const nights = daysBetween(args.checkIn, args.checkOut);
+        if (nights < 1 || nights > MAX_NIGHTS) {
+          throw new ValidationError(
+            `checkOut must be 1 to ${MAX_NIGHTS} nights after checkIn (got ${nights}).`,
+            [{ path: 'checkOut', issue: `must be 1 to ${MAX_NIGHTS} nights after checkIn` }],
+          );
+        }
+        const wanted = args.tags ?? [];
+        const offers = generateHotelOffers(city, {
+          checkIn: args.checkIn,
+          checkOut: args.checkOut,
+          guests: args.guests,
+        })
+          .filter((offer) => wanted.every((tag) => offer.hotel.tags.includes(tag)))
+          .filter(
+            (offer) =>
+              args.maxNightlyPrice === undefined || offer.averageNightlyPrice.amount <= args.maxNightlyPrice,
+          )
+          .sort((a, b) => a.totalPrice.amount - b.totalPrice.amount);
+        return {
+          city: { name: city.name, country: city.country, timeZone: city.timeZone },
+          checkIn: args.checkIn,
+          checkOut: args.checkOut,
+          nights,
+          guests: args.guests,
+          offers,
+        };
+      }),
+  );
+
+  server.registerTool(
+    'get_hotel_details',
+    {
+      title: 'Hotel offer details',
+      description:
+        'Returns a hotel offer with the hotel, its amenities, the nightly rates and the cancellation terms.',
+      inputSchema: getHotelDetailsInput,
+      annotations: READ_ONLY_TOOL,
+    },
+    (args) => runTool(logger, 'get_hotel_details', () => ({ offer: hotelOfferById(args.offerId) })),
+  );
+
+  return server;
+}

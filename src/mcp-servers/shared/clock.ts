@@ -1,0 +1,4 @@
+/** Servers read time only through this, so tests can pin "now". */
+export type Clock = () => Date;
+
+export const systemClock: Clock = () => new Date();

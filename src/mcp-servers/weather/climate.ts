@@ -1,0 +1,107 @@
+import { dayOfYear } from '../shared/dates';
+import type { City } from '../shared/places';
+import { SeededRandom } from '../shared/seeded-random';
+
+/**
+ * A climatological model, not a live forecast: typical temperatures and precipitation for a place
+ * and date from latitude, hemisphere, altitude and season, with seeded day-to-day variation.
+ * Good enough to tell a traveller that Patagonia is mild in January and cold in July.
+ */
+export interface DailyClimate {
+  date: string;
+  highC: number;
+  lowC: number;
+  precipitationChance: number;
+  precipitationMm: number;
+  conditions: 'sunny' | 'partly cloudy' | 'cloudy' | 'showers' | 'rain' | 'heavy rain' | 'snow';
+}
+
+type Place = Pick<City, 'key' | 'latitude' | 'altitudeM'>;
+
+const YEAR_DAYS = 365.25;
+/** The coldest day of a northern year, on average (late January); the south is half a year apart. */
+const COLDEST_DAY_NORTH = 20;
+const LAPSE_RATE_C_PER_KM = 6.5;
+
+/** Linear interpolation over (latitude, value) anchors. */
+function byLatitude(absLatitude: number, anchors: readonly (readonly [number, number])[]): number {
+  for (let i = 1; i < anchors.length; i++) {
+    const [lat0, v0] = anchors[i - 1];
+    const [lat1, v1] = anchors[i];
+    if (absLatitude <= lat1) return v0 + ((v1 - v0) * (absLatitude - lat0)) / (lat1 - lat0);
+  }
+  return anchors[anchors.length - 1][1];
+}
+
+/** Wet-day probability through the year: monsoon summers in the low latitudes, wet winters around 35°. */
+const RAIN_BASE: readonly (readonly [number, number])[] = [
+  [0, 0.55],
+  [10, 0.5],
+  [18, 0.35],
+  [25, 0.12],
+  [30, 0.18],
+  [40, 0.3],
+  [60, 0.42],
+  [90, 0.3],
+];
+const RAIN_SUMMER_SWING: readonly (readonly [number, number])[] = [
+  [0, 0.05],
+  [10, 0.25],
+  [18, 0.3],
+  [25, 0],
+  [30, 0],
+  [40, -0.15],
+  [60, -0.05],
+  [90, 0.05],
+];
+
+/** +1 at the height of local summer, −1 in deep winter. */
+export function summerness(isoDate: string, latitude: number): number {
+  const phase = -Math.cos((2 * Math.PI * (dayOfYear(isoDate) - COLDEST_DAY_NORTH)) / YEAR_DAYS);
+  return latitude >= 0 ? phase : -phase;
+}
+
+/** The typical daily mean temperature (°C) for a place and date. */
+export function meanTemperatureC(place: Place, isoDate: string): number {
+  const absLat = Math.abs(place.latitude);
+  const annualMean = 27 - 0.0065 * absLat ** 2;
+  // Oceans damp the southern hemisphere's seasons.
+  const amplitude = (0.5 + 0.15 * absLat) * (place.latitude >= 0 ? 1 : 0.6);
+  const altitudeCooling = (Math.max(0, place.altitudeM) / 1000) * LAPSE_RATE_C_PER_KM;
+  return annualMean + amplitude * summerness(isoDate, place.latitude) - altitudeCooling;
+}
+
+export function precipitationChance(place: Place, isoDate: string): number {
+  const absLat = Math.abs(place.latitude);
+  const chance =
+    byLatitude(absLat, RAIN_BASE) +
+    byLatitude(absLat, RAIN_SUMMER_SWING) * summerness(isoDate, place.latitude);
+  return Math.min(0.9, Math.max(0.03, chance));
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+export function dailyClimate(place: Place, isoDate: string): DailyClimate {
+  const random = SeededRandom.from(['climate', place.key, isoDate]);
+  const chance = precipitationChance(place, isoDate);
+  const mean = meanTemperatureC(place, isoDate) + random.between(-2.5, 2.5);
+  // Dry air cools more at night: the diurnal range grows as rain gets rarer.
+  const diurnalRange = 4 + 8 * (1 - chance) ** 2 + random.between(-1, 1);
+  const highC = round1(mean + diurnalRange / 2);
+  const lowC = round1(mean - diurnalRange / 2);
+  const wet = random.chance(chance);
+  const typicalWetDayMm = Math.abs(place.latitude) < 25 ? 14 : 6;
+  const precipitationMm = wet ? round1(-Math.log(1 - random.next()) * typicalWetDayMm + 0.2) : 0;
+  let conditions: DailyClimate['conditions'];
+  if (wet && highC <= 1.5) conditions = 'snow';
+  else if (wet) conditions = precipitationMm > 15 ? 'heavy rain' : precipitationMm > 4 ? 'rain' : 'showers';
+  else conditions = random.chance(chance) ? 'cloudy' : random.chance(0.5) ? 'partly cloudy' : 'sunny';
+  return {
+    date: isoDate,
+    highC,
+    lowC,
+    precipitationChance: Math.round(chance * 100) / 100,
+    precipitationMm,
+    conditions,
+  };
+}

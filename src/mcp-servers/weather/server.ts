@@ -1,0 +1,73 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import { ValidationError } from '../../domain/errors';
+import { createLogger } from '../../telemetry/logger';
+import { assertOrdered, dateRange, daysBetween, isoDateSchema } from '../shared/dates';
+import { UnknownPlaceError } from '../shared/errors';
+import { resolveCity } from '../shared/places';
+import { seasonName } from '../shared/seasons';
+import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { runTool } from '../shared/tool-result';
+import { dailyClimate } from './climate';
+
+const logger = createLogger('mcp:weather');
+const MAX_FORECAST_DAYS = 31;
+
+export const getForecastInput = {
+  place: z.string().trim().min(2).max(100).describe('City name ("Ushuaia") or an airport IATA code ("USH").'),
+  startDate: isoDateSchema.describe('First day, YYYY-MM-DD.'),
+  endDate: isoDateSchema.describe(`Last day, YYYY-MM-DD (at most ${MAX_FORECAST_DAYS} days in all).`),
+};
+
+const average = (values: number[]) =>
+  Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10;
+
+/** The weather tool server: a climate-based outlook for any place and dates. */
+export function createWeatherServer(): McpServer {
+  const server = new McpServer(serverInfo('weather'));
+
+  server.registerTool(
+    'get_forecast',
+    {
+      title: 'Weather outlook',
+      description:
+        'Typical daily weather (high/low °C, chance and amount of precipitation, conditions) for a place and dates, from its climate: latitude, hemisphere, altitude and season.',
+      inputSchema: getForecastInput,
+      annotations: READ_ONLY_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'get_forecast', () => {
+        const city = resolveCity(args.place);
+        if (!city) throw new UnknownPlaceError(args.place, 'place');
+        assertOrdered({ field: 'startDate', date: args.startDate }, { field: 'endDate', date: args.endDate });
+        if (daysBetween(args.startDate, args.endDate) + 1 > MAX_FORECAST_DAYS) {
+          throw new ValidationError(`The outlook covers at most ${MAX_FORECAST_DAYS} days.`, [
+            { path: 'endDate', issue: `at most ${MAX_FORECAST_DAYS} days after startDate` },
+          ]);
+        }
+        const days = dateRange(args.startDate, args.endDate).map((date) => dailyClimate(city, date));
+        return {
+          place: {
+            name: city.name,
+            country: city.country,
+            latitude: city.latitude,
+            longitude: city.longitude,
+            timeZone: city.timeZone,
+          },
+          basis: 'climate',
+          note: 'Climatological estimate from latitude, altitude and season; not a live forecast.',
+          season: seasonName(args.startDate, city.latitude),
+          summary: {
+            averageHighC: average(days.map((day) => day.highC)),
+            averageLowC: average(days.map((day) => day.lowC)),
+            wetDays: days.filter((day) => day.precipitationMm > 0).length,
+            totalPrecipitationMm:
+              Math.round(days.reduce((sum, day) => sum + day.precipitationMm, 0) * 10) / 10,
+          },
+          days,
+        };
+      }),
+  );
+
+  return server;
+}
