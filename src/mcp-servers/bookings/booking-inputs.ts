@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { isoDateSchema } from '../shared/dates';
+
+/** Input schemas of the bookings tools (raw shapes, as `registerTool` takes them). */
+
+const idempotencyKey = z
+  .string()
+  .min(8)
+  .max(200)
+  .regex(/^[\w.:/@-]+$/, 'letters, digits and . _ : / @ - only')
+  .describe('Unique per intended booking; retrying with the same key and arguments never books twice.');
+
+const name = z.string().trim().min(1).max(60);
+
+export const travellerSchema = z.object({
+  firstName: name,
+  lastName: name,
+  dateOfBirth: isoDateSchema.optional(),
+});
+
+export const bookFlightInput = {
+  idempotencyKey,
+  offerId: z.string().min(1).max(64).describe('An offerId from search_flights.'),
+  travellers: z.array(travellerSchema).min(1).max(9).describe('One entry per passenger of the offer.'),
+  contactEmail: z.email(),
+};
+
+export const bookHotelInput = {
+  idempotencyKey,
+  offerId: z.string().min(1).max(64).describe('An offerId from search_hotels.'),
+  leadGuest: travellerSchema.describe('The guest the rooms are booked under.'),
+  contactEmail: z.email(),
+  specialRequests: z.string().trim().max(500).optional(),
+};
+
+export const bookingIdInput = {
+  bookingId: z.string().min(1).max(64),
+};
+
+export const listBookingsInput = {
+  kind: z.enum(['flight', 'hotel']).optional(),
+  status: z.enum(['confirmed', 'cancelled']).optional(),
+  limit: z.number().int().min(1).max(100).default(20),
+};

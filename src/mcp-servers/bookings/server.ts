@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import type { Booking, BookingKind, BookingsStore, Money } from '../../stores/types';
+import { createLogger } from '../../telemetry/logger';
+import { flightOfferById } from '../flights/flight-offers';
+import { hotelOfferById } from '../hotels/hotel-offers';
+import { systemClock, type Clock } from '../shared/clock';
+import { assertNotPast } from '../shared/dates';
+import { requestHash } from '../shared/request-hash';
+import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { runTool } from '../shared/tool-result';
+import { bookFlightInput, bookHotelInput, bookingIdInput, listBookingsInput } from './booking-inputs';
+
+const logger = createLogger('mcp:bookings');
+
+/** Tools that change state; drop-after-commit fault injection applies to these only. */
+export const BOOKINGS_WRITE_TOOLS: ReadonlySet<string> = new Set([
+  'book_flight',
+  'book_hotel',
+  'cancel_booking',
+]);
+
+export interface BookingsServerOptions {
+  store: BookingsStore;
+  clock?: Clock;
+}
+
+const BOOKING_TOOL = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+} as const;
+
+/**
+ * The bookings tool server. Prices come from the offers (re-derived from their ids), never from
+ * the caller. Every booking goes through `store.createOnce`: the same idempotency key with the
+ * same arguments returns the first booking (even if its response was lost), with other arguments
+ * it is a tool error.
+ */
+export function createBookingsServer({ store, clock = systemClock }: BookingsServerOptions): McpServer {
+  const server = new McpServer(serverInfo('bookings'));
+
+  async function bookOnce(
+    toolName: string,
+    args: Record<string, unknown> & { idempotencyKey: string },
+    kind: BookingKind,
+    details: Record<string, unknown>,
+    total: Money,
+  ): Promise<Record<string, unknown>> {
+    const result = await store.createOnce({
+      bookingId: `BK-${randomUUID()}`,
+      kind,
+      status: 'confirmed',
+      idempotencyKey: args.idempotencyKey,
+      requestHash: requestHash(toolName, args),
+      details,
+      total,
+      createdAt: clock().toISOString(),
+    });
+    logger.info(result.created ? 'booking created' : 'booking replayed', {
+      tool: toolName,
+      bookingId: result.booking.bookingId,
+      idempotencyKey: args.idempotencyKey,
+    });
+    return { booking: result.booking, replayed: !result.created };
+  }
+
+  server.registerTool(
+    'book_flight',
+    {
+      title: 'Book a flight',
+      description:
+        "Books a flight offer for the named travellers at the offer's price. Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
+      inputSchema: bookFlightInput,
+      annotations: BOOKING_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'book_flight', async () => {
+        const offer = flightOfferById(args.offerId);
+        assertNotPast(offer.outbound.departure.slice(0, 10), 'offerId (departure)', clock);
+        if (args.travellers.length !== offer.passengers) {
+          throw new ValidationError(
+            `The offer is for ${offer.passengers} passenger(s) but ${args.travellers.length} traveller(s) were given.`,
+            [{ path: 'travellers', issue: `expected ${offer.passengers} entries` }],
+          );
+        }
+        const details = {
+          offerId: offer.offerId,
+          cabin: offer.cabin,
+          travellers: args.travellers,
+          contactEmail: args.contactEmail,
+          outbound: offer.outbound,
+          ...(offer.inbound === undefined ? {} : { inbound: offer.inbound }),
+          fare: offer.fare,
+        };
+        return bookOnce('book_flight', args, 'flight', details, offer.totalPrice);
+      }),
+  );
+
+  server.registerTool(
+    'book_hotel',
+    {
+      title: 'Book a hotel',
+      description:
+        "Books a hotel offer under the lead guest at the offer's price. Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
+      inputSchema: bookHotelInput,
+      annotations: BOOKING_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'book_hotel', async () => {
+        const offer = hotelOfferById(args.offerId);
+        assertNotPast(offer.checkIn, 'offerId (checkIn)', clock);
+        const details = {
+          offerId: offer.offerId,
+          hotel: {
+            hotelId: offer.hotel.hotelId,
+            name: offer.hotel.name,
+            city: offer.hotel.city,
+            country: offer.hotel.country,
+          },
+          checkIn: offer.checkIn,
+          checkOut: offer.checkOut,
+          nights: offer.nights,
+          guests: offer.guests,
+          rooms: offer.rooms,
+          roomType: offer.roomType,
+          leadGuest: args.leadGuest,
+          contactEmail: args.contactEmail,
+          ...(args.specialRequests === undefined ? {} : { specialRequests: args.specialRequests }),
+          cancellation: offer.cancellation,
+        };
+        return bookOnce('book_hotel', args, 'hotel', details, offer.totalPrice);
+      }),
+  );
+
+  server.registerTool(
+    'get_booking',
+    {
+      title: 'Get a booking',
+      description: 'Returns a booking by its bookingId.',
+      inputSchema: bookingIdInput,
+      annotations: READ_ONLY_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'get_booking', async () => {
+        const booking = await store.get(args.bookingId);
+        if (!booking) throw new NotFoundError(`Booking "${args.bookingId}"`);
+        return { booking };
+      }),
+  );
+
+  server.registerTool(
+    'cancel_booking',
+    {
+      title: 'Cancel a booking',
+      description:
+        'Cancels a booking. Idempotent by nature: cancelling a cancelled booking returns it unchanged.',
+      inputSchema: bookingIdInput,
+      annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    (args) =>
+      runTool(logger, 'cancel_booking', async () => {
+        const booking = await store.cancel(args.bookingId, clock().toISOString());
+        if (!booking) throw new NotFoundError(`Booking "${args.bookingId}"`);
+        return { booking, refundable: isRefundable(booking) };
+      }),
+  );
+
+  server.registerTool(
+    'list_bookings',
+    {
+      title: 'List bookings',
+      description: 'Lists bookings, newest first, optionally by kind and status.',
+      inputSchema: listBookingsInput,
+      annotations: READ_ONLY_TOOL,
+    },
+    (args) =>
+      runTool(logger, 'list_bookings', async () => {
+        const bookings = await store.list({
+          limit: args.limit,
+          ...(args.kind === undefined ? {} : { kind: args.kind }),
+          ...(args.status === undefined ? {} : { status: args.status }),
+        });
+        return { bookings };
+      }),
+  );
+
+  return server;
+}
+
+/** Whether the cancellation got the money back under the booked offer's terms (judged on the cancellation date, so a replayed cancel answers the same). */
+function isRefundable(booking: Booking): boolean {
+  const cancelledOn = (booking.cancelledAt ?? '').slice(0, 10);
+  const details = booking.details as {
+    fare?: { refundable?: boolean };
+    cancellation?: { refundable?: boolean; freeCancellationUntil?: string };
+  };
+  if (booking.kind === 'flight') return details.fare?.refundable === true;
+  const until = details.cancellation?.freeCancellationUntil;
+  return details.cancellation?.refundable === true && until !== undefined && cancelledOn <= until;
+}
