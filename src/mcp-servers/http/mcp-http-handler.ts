@@ -1,0 +1,196 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Logger } from '../../telemetry/logger';
+import type { FaultInjector, FaultPlan } from './faults';
+import { keyMatches, presentedKey } from './server-key';
+
+/**
+ * The one HTTP entry point of every tool server, written against web-standard Request so both
+ * hosts share it: the standalone node:http server and the Azure Functions mount adapt to it.
+ *
+ * Stateless Streamable HTTP: each POST gets a fresh McpServer and transport (no sessions, so any
+ * instance can answer any request) and a JSON response rather than an SSE stream, which lets the
+ * handler see the whole answer before sending it: that is how drop-after-commit can commit the
+ * work and then lose the response.
+ */
+export interface McpHttpHandlerOptions {
+  serverName: string;
+  /** Builds the server for one request. */
+  createServer: () => McpServer | Promise<McpServer>;
+  /** Tools whose success means state was written (targets of drop-after-commit). */
+  writeTools?: ReadonlySet<string>;
+  /** When set, callers must present it (x-mcp-key or Authorization: Bearer). */
+  key?: string | undefined;
+  faults?: FaultInjector | undefined;
+  /** DNS-rebinding protection: accepted Host headers; every host when undefined. */
+  allowedHosts?: (() => ReadonlySet<string> | undefined) | undefined;
+  logger: Logger;
+}
+
+export type McpHttpOutcome =
+  | { kind: 'response'; status: number; headers: Record<string, string>; body: string }
+  /** Send nothing: the host must cut the connection (or, where it cannot, answer like a broken proxy). */
+  | { kind: 'drop'; reason: 'drop_after_commit' | 'client_gone' };
+
+export type McpHttpHandler = (request: Request) => Promise<McpHttpOutcome>;
+
+/** Larger JSON-RPC bodies than this are refused before parsing (tool arguments are small). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+interface JsonRpcMessage {
+  jsonrpc?: unknown;
+  id?: unknown;
+  method?: unknown;
+  params?: { name?: unknown };
+  result?: { isError?: unknown };
+}
+
+/** HTTP-level failures in the JSON-RPC error shape the MCP SDK uses for its own. */
+function jsonRpcError(
+  status: number,
+  code: number,
+  message: string,
+  headers: Record<string, string> = {},
+): McpHttpOutcome {
+  return {
+    kind: 'response',
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }),
+  };
+}
+
+function asMessages(body: unknown): JsonRpcMessage[] {
+  const items: unknown[] = Array.isArray(body) ? body : [body];
+  return items.filter((item): item is JsonRpcMessage => item !== null && typeof item === 'object');
+}
+
+/** Sleeps, or resolves early with `false` when the caller goes away. */
+function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHandler {
+  const { logger, writeTools = new Set<string>() } = options;
+
+  /** True when a write tool in this request came back without a tool error, i.e. it committed. */
+  function committedWrite(requests: JsonRpcMessage[], responseBody: string): boolean {
+    const writeIds = new Set(
+      requests
+        .filter(
+          (m) =>
+            m.method === 'tools/call' && typeof m.params?.name === 'string' && writeTools.has(m.params.name),
+        )
+        .map((m) => m.id),
+    );
+    if (writeIds.size === 0 || responseBody === '') return false;
+    try {
+      return asMessages(JSON.parse(responseBody)).some(
+        (m) => writeIds.has(m.id) && m.result !== undefined && m.result.isError !== true,
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  async function runFaults(plan: FaultPlan, signal: AbortSignal): Promise<McpHttpOutcome | undefined> {
+    if (!(await wait(plan.delayMs, signal))) return { kind: 'drop', reason: 'client_gone' };
+    if (plan.transientError) {
+      logger.info('fault: transient error', { server: options.serverName });
+      return jsonRpcError(503, -32000, 'Service temporarily unavailable (injected fault); retry later.', {
+        'retry-after': '1',
+      });
+    }
+    if (plan.hangMs !== undefined) {
+      logger.info('fault: hanging past the client timeout', {
+        server: options.serverName,
+        hangMs: plan.hangMs,
+      });
+      if (!(await wait(plan.hangMs, signal))) return { kind: 'drop', reason: 'client_gone' };
+      return jsonRpcError(504, -32001, 'Request timed out (injected fault); nothing was done.');
+    }
+    return undefined;
+  }
+
+  return async (request) => {
+    const allowed = options.allowedHosts?.();
+    if (allowed && !allowed.has(request.headers.get('host') ?? '')) {
+      return jsonRpcError(403, -32000, `Host "${request.headers.get('host') ?? ''}" is not allowed.`);
+    }
+    if (options.key !== undefined && !keyMatches(options.key, presentedKey(request.headers))) {
+      return jsonRpcError(
+        401,
+        -32001,
+        'Unauthorized: present the server key as "x-mcp-key" or "Authorization: Bearer".',
+        {
+          'www-authenticate': 'Bearer',
+        },
+      );
+    }
+    if (request.method !== 'POST') {
+      // Stateless: no standalone SSE stream (GET) and no session to end (DELETE). The spec allows 405.
+      return jsonRpcError(405, -32000, 'Method not allowed: this stateless server accepts POST only.', {
+        allow: 'POST',
+      });
+    }
+    const text = await request.text();
+    if (Buffer.byteLength(text) > MAX_BODY_BYTES) {
+      return jsonRpcError(413, -32600, `Request body exceeds ${MAX_BODY_BYTES} bytes.`);
+    }
+    let parsed: unknown;
+    let parseFailed = false;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parseFailed = true; // The transport answers with the proper JSON-RPC parse error.
+    }
+    const messages = parseFailed ? [] : asMessages(parsed);
+    const isToolCall = messages.some((m) => m.method === 'tools/call');
+
+    const plan = isToolCall && options.faults ? options.faults.plan() : undefined;
+    if (plan) {
+      const faulted = await runFaults(plan, request.signal);
+      if (faulted) return faulted;
+    }
+
+    const server = await options.createServer();
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    try {
+      await server.connect(transport);
+      const forwarded = new Request(request.url, { method: 'POST', headers: request.headers, body: text });
+      const response = await transport.handleRequest(
+        forwarded,
+        parseFailed ? undefined : { parsedBody: parsed },
+      );
+      const body = await response.text();
+      if (plan?.dropAfterCommit && committedWrite(messages, body)) {
+        logger.info('fault: dropping the response after commit', { server: options.serverName });
+        return { kind: 'drop', reason: 'drop_after_commit' };
+      }
+      return {
+        kind: 'response',
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body,
+      };
+    } finally {
+      await transport.close();
+      await server.close();
+    }
+  };
+}
