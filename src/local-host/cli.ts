@@ -49,7 +49,8 @@ async function main(): Promise<void> {
 
   const log = createLogger('host');
   const host = await LocalHost.start({
-    appDir: resolve(values.app ?? process.cwd()),
+    // `npm run host -- --app x` runs in the package folder; INIT_CWD is where the user typed it.
+    appDir: values.app ? resolve(process.env.INIT_CWD ?? process.cwd(), values.app) : process.cwd(),
     port: integer('--port', values.port ?? process.env.PORT ?? '7071'),
     ...(values.host ? { hostname: values.host } : {}),
     ...(values.store ? { storePath: values.store } : {}),
