@@ -1,0 +1,97 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Logger } from '../telemetry/logger';
+
+/** Per-call state the shared transport's fetch reads: extra headers, the call's signal, Retry-After. */
+export interface CallScope {
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  retryAfterMs?: number;
+}
+
+export interface McpConnectionsOptions {
+  clientInfo: { name: string; version: string };
+  /** Headers on every request to every server (e.g. `x-mcp-key`). */
+  headers: Record<string, string>;
+  logger: Logger;
+}
+
+/**
+ * One connected MCP client per server, shared by all calls to it. The servers are stateless, so
+ * a client is just a negotiated protocol version; sharing it saves an `initialize` round trip per
+ * call. What differs per call (traceparent header, abort signal) reaches the shared transport's
+ * `fetch` through an AsyncLocalStorage scope, because the SDK has no per-request headers.
+ */
+export class McpConnections {
+  private readonly clients = new Map<string, Promise<Client>>();
+  private readonly scope = new AsyncLocalStorage<CallScope>();
+
+  constructor(private readonly options: McpConnectionsOptions) {}
+
+  /** Runs `body` with `scope` applied to every HTTP request it makes. */
+  withScope<T>(scope: CallScope, body: () => Promise<T>): Promise<T> {
+    return this.scope.run(scope, body);
+  }
+
+  /** The connected client for `url`, connecting (inside the current scope) on first use. */
+  client(url: string, timeoutMs: number): Promise<Client> {
+    let client = this.clients.get(url);
+    if (!client) {
+      client = this.connect(url, timeoutMs);
+      this.clients.set(url, client);
+      // A failed connect must not be cached: the next call tries again.
+      client.catch(() => {
+        if (this.clients.get(url) === client) this.clients.delete(url);
+      });
+    }
+    return client;
+  }
+
+  /** Drops the client for `url` after a connection-level failure, so the next call reconnects. */
+  async discard(url: string): Promise<void> {
+    const client = this.clients.get(url);
+    this.clients.delete(url);
+    await client?.then((c) => c.close()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const clients = [...this.clients.values()];
+    this.clients.clear();
+    await Promise.all(clients.map((client) => client.then((c) => c.close()).catch(() => undefined)));
+  }
+
+  private async connect(url: string, timeoutMs: number): Promise<Client> {
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: this.options.headers },
+      fetch: (input, init) => this.scopedFetch(input, init),
+    });
+    const client = new Client(this.options.clientInfo);
+    // Late responses to timed-out calls and similar noise land here; the calls themselves report failures.
+    client.onerror = (error) => this.options.logger.debug('mcp client transport error', { url, error });
+    const signal = this.scope.getStore()?.signal;
+    await client.connect(transport, { timeout: timeoutMs, ...(signal ? { signal } : {}) });
+    return client;
+  }
+
+  private async scopedFetch(input: string | URL, init: RequestInit | undefined): Promise<Response> {
+    const scope = this.scope.getStore();
+    if (!scope) return fetch(input, init);
+    const headers = new Headers(init?.headers);
+    for (const [name, value] of Object.entries(scope.headers)) headers.set(name, value);
+    // Abort the HTTP request itself when the call times out, not just the JSON-RPC wait for it.
+    const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
+    const response = await fetch(input, { ...init, headers, signal });
+    const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+    if (retryAfter !== undefined) scope.retryAfterMs = retryAfter;
+    return response;
+  }
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
