@@ -42,7 +42,7 @@ describe('flight offers', () => {
   it('derives durations from great-circle distance, with plausible local times', () => {
     const nonstop = generateFlightOffers(londonToNewYork).find((offer) => offer.outbound.stops === 0);
     expect(nonstop).toBeDefined();
-    const leg = nonstop!.outbound.segments[0]!;
+    const leg = nonstop!.outbound.segments[0];
     expect(leg.distanceKm).toBeGreaterThan(5500);
     expect(leg.durationMinutes).toBeGreaterThanOrEqual(7 * 60);
     expect(leg.durationMinutes).toBeLessThanOrEqual(8 * 60);
@@ -63,8 +63,8 @@ describe('flight offers', () => {
     for (const offer of offers) {
       expect(offer.outbound.stops).toBe(1);
       const [first, second] = offer.outbound.segments;
-      expect(first!.to).toBe(second!.from);
-      expect(Date.parse(second!.departure)).toBeGreaterThan(Date.parse(first!.arrival));
+      expect(first.to).toBe(second.from);
+      expect(Date.parse(second.departure)).toBeGreaterThan(Date.parse(first.arrival));
     }
   });
 
@@ -82,7 +82,7 @@ describe('flight offers', () => {
     expect(cheapest({ ...londonToNewYork, cabin: 'business' })).toBeGreaterThan(
       2 * cheapest(londonToNewYork),
     );
-    const offer = generateFlightOffers(londonToNewYork)[0]!;
+    const offer = generateFlightOffers(londonToNewYork)[0];
     expect(offer.totalPrice.amount).toBeCloseTo(offer.pricePerPassenger.amount * 2, 2);
     const average = (date: string) => {
       const offers = generateFlightOffers({ ...londonToNewYork, departDate: date });

@@ -29,7 +29,7 @@ describe('hotel offers', () => {
   });
 
   it('charges per night and per room, more at weekends and in dearer countries', () => {
-    const offer = generateHotelOffers(lisbon, stay)[0]!;
+    const offer = generateHotelOffers(lisbon, stay)[0];
     expect(offer.nights).toBe(4);
     expect(offer.rooms).toBe(2);
     expect(offer.nightlyRates.map((night) => night.date)).toEqual([
