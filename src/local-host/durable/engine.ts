@@ -392,6 +392,7 @@ export class DurableEngine extends EventEmitter {
     const run = (async () => {
       // Bounded so one busy instance cannot starve the others.
       for (let i = 0; i < 50 && !this.stopping; i++) {
+        if (this.store.getInstance(instanceId)?.runtimeStatus === 'Suspended') break;
         const message = this.store.firstReadyMessage(instanceId, this.clock());
         if (!message) break;
         await this.runEpisodeSafely(message);
@@ -404,6 +405,7 @@ export class DurableEngine extends EventEmitter {
   }
 
   private async runEpisodeSafely(message: InboxMessage): Promise<void> {
+    if (!this.store.isOpen) return;
     try {
       await this.runEpisode(message);
     } catch (error) {
@@ -740,7 +742,14 @@ export class DurableEngine extends EventEmitter {
         error: errorMessage(error),
       });
     }
-    if (this.stopping && this.store.getInstance(item.instanceId) === undefined) return;
+    if (!this.store.isOpen) {
+      // Shutdown outlasted this activity: its work item is still queued and runs again on restart.
+      this.log.warn('activity finished after the store closed; it will run again', {
+        instanceId: item.instanceId,
+        name: item.name,
+      });
+      return;
+    }
     this.store.transaction(() => {
       this.store.deleteWorkItem(item.id);
       const instance = this.store.getInstance(item.instanceId);

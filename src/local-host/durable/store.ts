@@ -400,6 +400,10 @@ export class DurableStore {
     this.statements.setMeta.run(key, value);
   }
 
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
