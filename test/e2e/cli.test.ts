@@ -26,10 +26,10 @@ function runCli(args: string[]): {
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const ready = new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Host ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) resolve(match[1]!);
+      if (match) resolve(match[1]);
     });
     void exited.then((code) => reject(new Error(`exited with ${code}: ${output}`)));
   });
