@@ -213,6 +213,33 @@ describe('terminate and purge', () => {
     expect(event.status).toBe(410);
   });
 
+  it('suspends an instance (events wait) and resumes it', async () => {
+    const started = await startOrchestration(host, 'withCustomStatus');
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
+    const suspend = await host.fetch(
+      `/runtime/webhooks/durabletask/instances/${started.id}/suspend?reason=hold&code=test-key`,
+      {
+        method: 'POST',
+      },
+    );
+    expect(suspend.status).toBe(202);
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
+      method: 'POST',
+      body: '"go"',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await (await fetch(started.statusQueryGetUri)).json()).runtimeStatus).toBe('Suspended');
+    const resume = await host.fetch(
+      `/runtime/webhooks/durabletask/instances/${started.id}/resume?reason=go&code=test-key`,
+      {
+        method: 'POST',
+      },
+    );
+    expect(resume.status).toBe(202);
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body).toMatchObject({ runtimeStatus: 'Completed', output: 'go' });
+  });
+
   it('purges a finished instance; it is then unknown', async () => {
     const { id } = await run('sequence');
     const url = `/runtime/webhooks/durabletask/instances/${id}?code=test-key`;
