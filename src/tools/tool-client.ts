@@ -152,15 +152,12 @@ export class ToolClient {
       parent,
     );
     try {
-      const outcome = await otelContext.with(trace.setSpan(parent, span), () =>
-        this.run(
-          request,
-          url,
-          name.tool,
-          args,
-          writeSpec !== undefined,
-          traceHeadersFor(otelContext.active()),
-        ),
+      // Headers come from this context directly: without an OpenTelemetry SDK there is no context
+      // manager, and `context.with` would not make it the active one.
+      const callContext = trace.setSpan(parent, span);
+      const traceHeaders = traceHeadersFor(callContext);
+      const outcome = await otelContext.with(callContext, () =>
+        this.run(request, url, name.tool, args, writeSpec !== undefined, traceHeaders),
       );
       if ('failure' in outcome) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.failure.code });
