@@ -1,0 +1,116 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startMcpHttpServer,
+  type RunningMcpHttpServer,
+} from '../../../src/mcp-servers/http/node-http-server';
+import { callTool, connectClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
+
+describe('flights server over Streamable HTTP', () => {
+  let server: RunningMcpHttpServer;
+  let client: Client;
+  const departDate = daysFromNow(60);
+  const returnDate = daysFromNow(67);
+
+  beforeAll(async () => {
+    server = await startMcpHttpServer({ server: 'flights' });
+    client = await connectClient(server.url);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it('lists its tools with their input schemas', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['get_flight_details', 'search_flights']);
+    const search = tools.find((tool) => tool.name === 'search_flights')!;
+    expect(search.inputSchema.required).toEqual(
+      expect.arrayContaining(['origin', 'destination', 'departDate']),
+    );
+    expect(search.inputSchema.properties).toHaveProperty('cabin.enum', [
+      'economy',
+      'premium_economy',
+      'business',
+      'first',
+    ]);
+    expect(search.annotations).toMatchObject({ readOnlyHint: true });
+  });
+
+  it('searches by city name, cheapest first, and details an offer by its id', async () => {
+    const result = dataOf(
+      await callTool(client, 'search_flights', {
+        origin: 'london',
+        destination: 'New York',
+        departDate,
+        returnDate,
+        passengers: 2,
+      }),
+    );
+    expect(result.origin.iata).toBe('LHR');
+    expect(result.destination.iata).toBe('JFK');
+    expect(result.offers.length).toBeGreaterThan(0);
+    const prices = result.offers.map((offer: any) => offer.totalPrice.amount);
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    const [cheapest] = result.offers;
+    expect(cheapest.inbound.from).toBe('JFK');
+    expect(cheapest.totalPrice.currency).toBe('USD');
+
+    const details = dataOf(await callTool(client, 'get_flight_details', { offerId: cheapest.offerId }));
+    expect(details.offer).toEqual(cheapest);
+  });
+
+  it('gives the same offers for the same query and honours maxPrice', async () => {
+    const query = { origin: 'CDG', destination: 'FCO', departDate, cabin: 'business' };
+    const first = dataOf(await callTool(client, 'search_flights', query));
+    expect(dataOf(await callTool(client, 'search_flights', query))).toEqual(first);
+    const limit = first.offers[0].totalPrice.amount;
+    const capped = dataOf(await callTool(client, 'search_flights', { ...query, maxPrice: limit }));
+    expect(capped.offers.every((offer: any) => offer.totalPrice.amount <= limit)).toBe(true);
+    expect(capped.offers.length).toBeGreaterThan(0);
+  });
+
+  it('rejects bad arguments with the field path', async () => {
+    const result = await callTool(client, 'search_flights', {
+      origin: 'LHR',
+      destination: 'JFK',
+      departDate: '2027-13-01',
+      passengers: 0,
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/Input validation error/);
+    expect(textOf(result)).toMatch(/departDate/);
+    expect(textOf(result)).toMatch(/passengers/);
+  });
+
+  it('returns tool errors for unknown airports, reversed dates and unknown offers', async () => {
+    const unknown = await callTool(client, 'search_flights', {
+      origin: 'Atlantis',
+      destination: 'JFK',
+      departDate,
+    });
+    expect(unknown.isError).toBe(true);
+    expect(textOf(unknown)).toMatch(/origin: no airport or city matches "Atlantis"/);
+    expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_place', retryable: false } });
+
+    const reversed = await callTool(client, 'search_flights', {
+      origin: 'LHR',
+      destination: 'JFK',
+      departDate: returnDate,
+      returnDate: departDate,
+    });
+    expect(reversed.isError).toBe(true);
+    expect(textOf(reversed)).toMatch(/returnDate .* is before departDate/);
+
+    const past = await callTool(client, 'search_flights', {
+      origin: 'LHR',
+      destination: 'JFK',
+      departDate: '2020-01-01',
+    });
+    expect(textOf(past)).toMatch(/departDate 2020-01-01 is in the past/);
+
+    const missing = await callTool(client, 'get_flight_details', { offerId: 'FL-LHR-JFK-20270315-OW-Y1-42' });
+    expect(missing.isError).toBe(true);
+    expect(missing.structuredContent).toMatchObject({ error: { code: 'unknown_offer' } });
+  });
+});

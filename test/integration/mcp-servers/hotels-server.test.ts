@@ -1,0 +1,88 @@
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startMcpHttpServer,
+  type RunningMcpHttpServer,
+} from '../../../src/mcp-servers/http/node-http-server';
+import { callTool, connectClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
+
+describe('hotels server over Streamable HTTP', () => {
+  let server: RunningMcpHttpServer;
+  let client: Client;
+  const checkIn = daysFromNow(45);
+  const checkOut = daysFromNow(49);
+
+  beforeAll(async () => {
+    server = await startMcpHttpServer({ server: 'hotels' });
+    client = await connectClient(server.url);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+  });
+
+  it('lists its tools with their input schemas', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['get_hotel_details', 'search_hotels']);
+    const search = tools.find((tool) => tool.name === 'search_hotels')!;
+    expect(search.inputSchema.required).toEqual(expect.arrayContaining(['city', 'checkIn', 'checkOut']));
+    expect(search.inputSchema.properties).toHaveProperty(
+      'tags.items.enum',
+      expect.arrayContaining(['pool', 'spa']),
+    );
+  });
+
+  it('searches a city, filters by tags and price, and details an offer', async () => {
+    const result = dataOf(
+      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, guests: 2 }),
+    );
+    expect(result.city).toMatchObject({ name: 'Lisbon', country: 'Portugal' });
+    expect(result.nights).toBe(4);
+    expect(result.offers.length).toBeGreaterThan(5);
+    for (const offer of result.offers) {
+      expect(offer.hotel.stars).toBeGreaterThanOrEqual(2);
+      expect(offer.nightlyRates).toHaveLength(4);
+    }
+
+    const withSpa = dataOf(
+      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, tags: ['spa'] }),
+    );
+    expect(withSpa.offers.length).toBeGreaterThan(0);
+    expect(withSpa.offers.every((offer: any) => offer.hotel.tags.includes('spa'))).toBe(true);
+
+    const budget = 200;
+    const cheap = dataOf(
+      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, maxNightlyPrice: budget }),
+    );
+    expect(cheap.offers.every((offer: any) => offer.averageNightlyPrice.amount <= budget)).toBe(true);
+
+    const details = dataOf(
+      await callTool(client, 'get_hotel_details', { offerId: result.offers[0].offerId }),
+    );
+    expect(details.offer).toEqual(result.offers[0]);
+  });
+
+  it('rejects bad arguments with field paths and reports tool errors', async () => {
+    const badTag = await callTool(client, 'search_hotels', {
+      city: 'Lisbon',
+      checkIn,
+      checkOut,
+      tags: ['casino'],
+    });
+    expect(badTag.isError).toBe(true);
+    expect(textOf(badTag)).toMatch(/at tags\[0\]/);
+
+    const reversed = await callTool(client, 'search_hotels', {
+      city: 'Lisbon',
+      checkIn: checkOut,
+      checkOut: checkIn,
+    });
+    expect(reversed.isError).toBe(true);
+    expect(textOf(reversed)).toMatch(/checkOut must be 1 to 30 nights after checkIn/);
+
+    const unknown = await callTool(client, 'get_hotel_details', {
+      offerId: 'HT-LIS-99-20300101-20300105-G2',
+    });
+    expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_offer' } });
+  });
+});
