@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IdempotencyInProgressError, TransientError } from '../../../src/domain/errors';
+import { toolCallKey } from '../../../src/domain/idempotency-keys';
+import {
+  startMcpHttpServer,
+  type RunningMcpHttpServer,
+} from '../../../src/mcp-servers/http/node-http-server';
+import { SqliteBookingsStore } from '../../../src/stores/sqlite/bookings-store';
+import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
+import type { IdempotencyStore } from '../../../src/stores/types';
+import { ToolClient, type ToolCallRequest, type ToolClientOptions } from '../../../src/tools/tool-client';
+import type { ToolCallResult } from '../../../src/tools/tool-result';
+import { retryLikeDurable } from './support/durable-like-retry';
+import { startRecordingProxy } from './support/recording-proxy';
+import { futureDate } from './support/tool-servers';
+
+const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
+const CALL_TIMEOUT_MS = 300;
+
+/** The bookings server's answer inside a successful tool result. */
+function bookingOf(result: ToolCallResult): { bookingId: string; idempotencyKey: string } {
+  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
+  return (result.result.structuredContent as { booking: { bookingId: string; idempotencyKey: string } })
+    .booking;
+}
+
+let bookings: SqliteBookingsStore;
+let flights: RunningMcpHttpServer;
+let offerId: string;
+const closers: (() => Promise<void>)[] = [];
+
+function newClient(
+  bookingsUrl: string,
+  options: { idempotency?: IdempotencyStore } & Partial<ToolClientOptions> = {},
+): ToolClient {
+  const idempotency = options.idempotency ?? SqliteIdempotencyStore.open(':memory:');
+  const client = new ToolClient({
+    servers: { flights: flights.url, bookings: bookingsUrl },
+    allowList: { booker: ['bookings.*'], planner: ['flights.*'] },
+    idempotency,
+    callTimeoutMs: CALL_TIMEOUT_MS,
+    pendingStaleAfterMs: 2_000,
+    ...options,
+  });
+  closers.push(() => client.close());
+  return client;
+}
+
+async function startBookingsServer(
+  faults: Parameters<typeof startMcpHttpServer>[0]['faults'],
+): Promise<RunningMcpHttpServer> {
+  const server = await startMcpHttpServer({ server: 'bookings', bookingsStore: bookings, faults });
+  closers.push(() => server.close());
+  return server;
+}
+
+const bookFlight = (key: string, offer = offerId): ToolCallRequest => ({
+  agent: 'booker',
+  tool: 'bookings.book_flight',
+  arguments: { offerId: offer, ...ADA },
+  idempotencyKey: key,
+});
+
+beforeAll(async () => {
+  bookings = SqliteBookingsStore.open(':memory:');
+  flights = await startMcpHttpServer({ server: 'flights' });
+  const search = await newClient('http://127.0.0.1:9/mcp').callTool({
+    agent: 'planner',
+    tool: 'flights.search_flights',
+    arguments: { origin: 'CDG', destination: 'FCO', departDate: futureDate(45) },
+    // The first search loads the airport data: give it longer than the fault tests' short timeout.
+    timeoutMs: 10_000,
+  });
+  if (!search.ok) throw new Error(search.error.message);
+  offerId = (search.result.structuredContent as { offers: { offerId: string }[] }).offers[0].offerId;
+});
+
+afterEach(async () => {
+  await Promise.all(closers.splice(0).map((close) => close()));
+});
+
+afterAll(async () => {
+  await flights?.close();
+  await bookings?.close();
+});
+
+describe('ToolClient under injected faults', () => {
+  it('books every trip exactly once through 30% transient errors, hangs and lost responses', async () => {
+    const faulty = await startBookingsServer({
+      transientErrorRate: 0.3,
+      timeoutRate: 0.1,
+      timeoutMs: 5_000,
+      dropAfterCommitRate: 0.3,
+      seed: 20_260_301,
+    });
+    const proxy = await startRecordingProxy(faulty.url);
+    closers.push(() => proxy.close());
+    const client = newClient(proxy.url);
+    const trip = `trip-${randomUUID()}`;
+    const keys = Array.from({ length: 16 }, (_, i) => toolCallKey(trip, `book-flight-${i}`));
+    const countBefore = await bookings.count();
+
+    // One after another, as the orchestrator's steps would, each with Durable's retry policy.
+    const runs = [];
+    for (const key of keys) runs.push(await retryLikeDurable(() => client.callTool(bookFlight(key))));
+
+    const thrown = runs.flatMap((run) => run.thrown);
+    // Faults were hit and surfaced as retryable throws, never as anything else...
+    expect(thrown.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(thrown)).toEqual(new Set(['transient']));
+    // ...and each call ended in one booking, under its own key, the one the caller was told about.
+    expect(await bookings.count()).toBe(countBefore + keys.length);
+    for (const [i, key] of keys.entries()) {
+      const stored = await bookings.findByIdempotencyKey(key);
+      expect(stored?.bookingId).toBe(bookingOf(runs[i].value).bookingId);
+    }
+    // Lost responses were re-sent under the same key, and the server answered from its store.
+    const wireCalls = proxy.toolCalls().map((call) => call.params.arguments.idempotencyKey);
+    expect(wireCalls.length).toBe(keys.length + thrown.length);
+    const serverReplays = runs.filter(
+      (run) => run.value.ok && (run.value.result.structuredContent as { replayed: boolean }).replayed,
+    );
+    expect(serverReplays.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('returns permanent failures at once under faults, retrying only the transient ones before them', async () => {
+    const faulty = await startBookingsServer({ transientErrorRate: 0.3, seed: 42 });
+    const client = newClient(faulty.url);
+    const countBefore = await bookings.count();
+
+    const runs = [];
+    for (let i = 0; i < 8; i++) {
+      const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+      runs.push(await retryLikeDurable(() => client.callTool(bookFlight(key, 'FL-NOT-AN-OFFER'))));
+    }
+
+    for (const run of runs) {
+      expect(run.value).toMatchObject({ ok: false, error: { code: 'tool_error', retryable: false } });
+      expect(run.thrown.every((code) => code === 'transient')).toBe(true);
+    }
+    expect(runs.some((run) => run.thrown.length > 0)).toBe(true);
+    expect(await bookings.count()).toBe(countBefore);
+  });
+
+  it('books once when 20 duplicates of one call race on two workers sharing the idempotency store', async () => {
+    const slowish = await startBookingsServer({ latencyMs: 80 });
+    const proxy = await startRecordingProxy(slowish.url);
+    closers.push(() => proxy.close());
+    const idempotency = SqliteIdempotencyStore.open(':memory:');
+    const workers = [newClient(proxy.url, { idempotency }), newClient(proxy.url, { idempotency })];
+    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => retryLikeDurable(() => workers[i % 2].callTool(bookFlight(key)))),
+    );
+
+    const bookingIds = new Set(runs.map((run) => bookingOf(run.value).bookingId));
+    expect(bookingIds.size).toBe(1);
+    expect((await bookings.findByIdempotencyKey(key))?.bookingId).toBe([...bookingIds][0]);
+    // Only one request reached the server; the others waited (retryable in-progress) and replayed.
+    expect(proxy.toolCalls().filter((call) => call.params.arguments.idempotencyKey === key)).toHaveLength(1);
+    expect(runs.filter((run) => run.value.ok && run.value.replayed)).toHaveLength(19);
+    expect(new Set(runs.flatMap((run) => run.thrown))).toEqual(new Set(['idempotency_in_progress']));
+  });
+
+  it('lets another worker take over a lost call once its pending claim is stale, and still books once', async () => {
+    const dropping = await startBookingsServer({ dropAfterCommitRate: 1 });
+    const healthy = await startBookingsServer(undefined);
+    const idempotency = SqliteIdempotencyStore.open(':memory:');
+    let laterMs = 0;
+    const workerA = newClient(dropping.url, { idempotency });
+    const workerB = newClient(healthy.url, { idempotency, clock: () => new Date(Date.now() + laterMs) });
+    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+
+    // Worker A's booking commits but its response is lost: retryable, and the claim stays pending.
+    await expect(workerA.callTool(bookFlight(key))).rejects.toBeInstanceOf(TransientError);
+    const committed = await bookings.findByIdempotencyKey(key);
+    expect(committed).toBeDefined();
+    expect(await idempotency.get(key)).toMatchObject({ status: 'pending' });
+
+    // Worker B cannot tell whether A is still running until the claim is older than any call can be.
+    await expect(workerB.callTool(bookFlight(key))).rejects.toBeInstanceOf(IdempotencyInProgressError);
+    laterMs = 2_500;
+    const takenOver = await workerB.callTool(bookFlight(key));
+
+    expect(bookingOf(takenOver).bookingId).toBe(committed!.bookingId);
+    expect(takenOver).toMatchObject({
+      ok: true,
+      replayed: false,
+      result: { structuredContent: { replayed: true } },
+    });
+    expect(await idempotency.get(key)).toMatchObject({ status: 'done' });
+    // A's own retry now replays the recorded result without reaching its (still dropping) server.
+    expect(await workerA.callTool(bookFlight(key))).toMatchObject({ ok: true, replayed: true });
+    expect((await bookings.list()).filter((b) => b.idempotencyKey === key)).toHaveLength(1);
+  });
+});
