@@ -48,13 +48,6 @@ export class McpConnections {
     return client;
   }
 
-  /** Drops the client for `url` after a connection-level failure, so the next call reconnects. */
-  async discard(url: string): Promise<void> {
-    const client = this.clients.get(url);
-    this.clients.delete(url);
-    await client?.then((c) => c.close()).catch(() => undefined);
-  }
-
   async closeAll(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();

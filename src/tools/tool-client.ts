@@ -246,7 +246,11 @@ export class ToolClient {
     args: Record<string, unknown>,
     traceHeaders: TraceHeaders,
   ): Promise<{ output: ToolOutput } | FailureDecision> {
-    const timeoutMs = request.timeoutMs ?? this.options.callTimeoutMs;
+    // A call may not outlive the staleness window, or a retry could take over its claim while it runs.
+    const timeoutMs = Math.max(
+      1,
+      Math.min(request.timeoutMs ?? this.options.callTimeoutMs, this.options.pendingStaleAfterMs - 1),
+    );
     const signal = request.signal
       ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
       : AbortSignal.timeout(timeoutMs);
@@ -270,15 +274,14 @@ export class ToolClient {
         )) as CallToolResult;
       });
     } catch (error) {
-      const decision = classifyThrown(error, {
+      // A failed call leaves the shared connection usable: stateless servers keep no session to lose,
+      // and closing it would abort the other calls in flight on it.
+      return classifyThrown(error, {
         tool: request.tool,
         timeoutMs,
         abortedByCaller: request.signal?.aborted === true,
         retryAfterMs: scope.retryAfterMs,
       });
-      // Start the retry from a fresh connection: cheap for stateless servers, and no broken state survives.
-      if (decision.retry) await this.connections.discard(url);
-      return decision;
     }
     if (result.isError) return classifyToolError(request.tool, result);
     return {

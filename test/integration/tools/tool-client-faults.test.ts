@@ -124,6 +124,28 @@ describe('ToolClient under injected faults', () => {
     expect(serverReplays.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps parallel calls on one shared connection independent when some of them fail', async () => {
+    const flaky = await startMcpHttpServer({
+      server: 'flights',
+      faults: { transientErrorRate: 0.3, seed: 7 },
+    });
+    closers.push(() => flaky.close());
+    const client = newClient('http://127.0.0.1:9/mcp', { servers: { flights: flaky.url } });
+
+    const runs = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        retryLikeDurable(() =>
+          client.callTool({ agent: 'planner', tool: 'flights.get_flight_details', arguments: { offerId } }),
+        ),
+      ),
+    );
+
+    expect(runs.every((run) => run.value.ok)).toBe(true);
+    const thrown = runs.flatMap((run) => run.thrown);
+    expect(thrown.length).toBeGreaterThan(0);
+    expect(new Set(thrown)).toEqual(new Set(['transient']));
+  });
+
   it('returns permanent failures at once under faults, retrying only the transient ones before them', async () => {
     const faulty = await startBookingsServer({ transientErrorRate: 0.3, seed: 42 });
     const client = newClient(faulty.url);
