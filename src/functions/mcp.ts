@@ -102,7 +102,12 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
       return { status: outcome.status, headers: outcome.headers, body: outcome.body };
     } catch (error) {
       const retryable = error instanceof WaypointError && error.retryable;
-      logger.error('MCP request failed', { server: name, invocationId: context.invocationId, error });
+      logger.error('MCP request failed', {
+        server: name,
+        invocationId: context.invocationId,
+        error,
+        cause: error instanceof Error ? error.cause : undefined,
+      });
       return retryable
         ? jsonRpcError(503, -32000, 'Service temporarily unavailable; retry later.')
         : jsonRpcError(500, -32603, 'Internal error');
