@@ -1,0 +1,82 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
+import { useTempDir } from './support/fixtures';
+import { ManualClock } from './support/manual-clock';
+
+const temp = useTempDir();
+
+/** What the contract suite cannot see: the SQLite file, its journal mode and the purge of old rows. */
+describe('SqliteIdempotencyStore on a file', () => {
+  const opened: SqliteIdempotencyStore[] = [];
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((s) => s.close()));
+  });
+  function open(path: string, clock: ManualClock, purgeIntervalMs?: number): SqliteIdempotencyStore {
+    const store = SqliteIdempotencyStore.open(path, {
+      clock: clock.clock,
+      ...(purgeIntervalMs === undefined ? {} : { purgeIntervalMs }),
+    });
+    opened.push(store);
+    return store;
+  }
+  function rowCount(path: string): number {
+    const db = new Database(path, { readonly: true });
+    try {
+      return db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM idempotency_records').get()!.n;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('uses WAL so readers do not block the writer', () => {
+    const path = temp.file();
+    open(path, new ManualClock());
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('shares claims between connections to one file', async () => {
+    const path = temp.file();
+    const time = new ManualClock();
+    const first = open(path, time);
+    const second = open(path, time);
+
+    await first.claim('k', 'h');
+    await first.complete('k', 'h', { bookingId: 'b-1' });
+
+    expect(await second.claim('k', 'h')).toMatchObject({
+      outcome: 'existing',
+      record: { result: { bookingId: 'b-1' } },
+    });
+  });
+
+  it('deletes expired rows on purgeExpired and keeps live ones', async () => {
+    const path = temp.file();
+    const time = new ManualClock();
+    const store = open(path, time);
+    await store.claim('short', 'h', { ttlSeconds: 10 });
+    await store.claim('long', 'h', { ttlSeconds: 1000 });
+    time.advanceSeconds(11);
+
+    expect(await store.purgeExpired()).toBe(1);
+    expect(rowCount(path)).toBe(1);
+    expect(await store.get('long')).toBeDefined();
+  });
+
+  it('sweeps expired rows from a claim once the purge interval has passed', async () => {
+    const path = temp.file();
+    const time = new ManualClock();
+    const store = open(path, time, 60_000);
+    await store.claim('a', 'h', { ttlSeconds: 10 }); // the first claim purges (nothing yet) and starts the interval
+    await store.claim('b', 'h', { ttlSeconds: 10 });
+    time.advanceSeconds(30);
+    await store.claim('c', 'h');
+    expect(rowCount(path)).toBe(3); // a and b expired, but the interval has not passed
+
+    time.advanceSeconds(31);
+    await store.claim('d', 'h');
+    expect(rowCount(path)).toBe(2);
+  });
+});
