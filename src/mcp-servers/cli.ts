@@ -77,6 +77,11 @@ async function main(): Promise<void> {
     faults: settings.faults[options.server],
     bookingsStore,
   });
+  logger.info('serving over Streamable HTTP', {
+    server: options.server,
+    url: running.url,
+    faultSeed: running.faultSeed,
+  });
   if (settings.serverKey === undefined)
     logger.warn('MCP_SERVER_KEY is not set: the server accepts any caller');
   const stop = (signal: string) => {

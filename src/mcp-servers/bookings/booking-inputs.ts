@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PASSENGERS } from '../flights/flight-offer-id';
 import { isoDateSchema } from '../shared/dates';
 
 /** Input schemas of the bookings tools (raw shapes, as `registerTool` takes them). */
@@ -21,7 +22,11 @@ export const travellerSchema = z.object({
 export const bookFlightInput = {
   idempotencyKey,
   offerId: z.string().min(1).max(64).describe('An offerId from search_flights.'),
-  travellers: z.array(travellerSchema).min(1).max(9).describe('One entry per passenger of the offer.'),
+  travellers: z
+    .array(travellerSchema)
+    .min(1)
+    .max(MAX_PASSENGERS)
+    .describe('One entry per passenger of the offer.'),
   contactEmail: z.email(),
 };
 

@@ -3,6 +3,9 @@ import { compactDate, expandCompactDate } from '../shared/dates';
 export const CABINS = ['economy', 'premium_economy', 'business', 'first'] as const;
 export type Cabin = (typeof CABINS)[number];
 
+/** Most airlines take at most nine passengers in one booking. */
+export const MAX_PASSENGERS = 9;
+
 const CABIN_CODES: Record<Cabin, string> = { economy: 'Y', premium_economy: 'W', business: 'J', first: 'F' };
 
 /** Everything a flight offer is generated from: the offer id encodes it, so no storage is needed. */
@@ -32,6 +35,7 @@ export function decodeFlightOfferId(offerId: string): FlightOfferKey | undefined
   const returnDate = ret === 'OW' ? undefined : expandCompactDate(ret);
   const cabin = CABINS.find((candidate) => CABIN_CODES[candidate] === cabinCode);
   if (!departDate || (ret !== 'OW' && !returnDate) || !cabin) return undefined;
+  if (Number(passengers) < 1 || Number(passengers) > MAX_PASSENGERS) return undefined;
   return {
     origin,
     destination,

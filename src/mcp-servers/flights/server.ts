@@ -8,7 +8,7 @@ import { UnknownPlaceError } from '../shared/errors';
 import { cityOfAirport, resolveAirport, type Airport } from '../shared/places';
 import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
-import { CABINS } from './flight-offer-id';
+import { CABINS, MAX_PASSENGERS } from './flight-offer-id';
 import { flightOfferById, generateFlightOffers } from './flight-offers';
 
 const logger = createLogger('mcp:flights');
@@ -20,7 +20,13 @@ export const searchFlightsInput = {
   destination: placeSchema.describe('Arrival airport as an IATA code ("JFK") or a city name ("New York").'),
   departDate: isoDateSchema.describe('Outbound date, YYYY-MM-DD.'),
   returnDate: isoDateSchema.optional().describe('Return date, YYYY-MM-DD; omit for one way.'),
-  passengers: z.number().int().min(1).max(9).default(1).describe('Number of travellers (1–9).'),
+  passengers: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PASSENGERS)
+    .default(1)
+    .describe(`Number of travellers (1–${MAX_PASSENGERS}).`),
   cabin: z.enum(CABINS).default('economy'),
   maxPrice: z
     .number()

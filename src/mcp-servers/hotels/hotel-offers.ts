@@ -26,6 +26,7 @@ export interface HotelOffer {
 }
 
 export const MAX_GUESTS_PER_ROOM = 2;
+export const MAX_GUESTS = 8;
 export const MAX_NIGHTS = 30;
 
 const STAR_BASE_RATE: Record<Hotel['stars'], number> = { 2: 70, 3: 115, 4: 185, 5: 330 };
@@ -95,6 +96,8 @@ export function hotelOfferById(offerId: string): HotelOffer {
     throw new UnknownOfferError(offerId, `no city has the key ${key.cityKey}`);
   const hotel = hotelsIn(city)[key.hotelIndex];
   if (!hotel) throw new UnknownOfferError(offerId, `${city.name} has no hotel #${key.hotelIndex}`);
+  if (key.guests < 1 || key.guests > MAX_GUESTS)
+    throw new UnknownOfferError(offerId, `rooms are offered for 1 to ${MAX_GUESTS} guests`);
   const nights = daysBetween(key.checkIn, key.checkOut);
   if (nights < 1 || nights > MAX_NIGHTS)
     throw new UnknownOfferError(offerId, `a stay of ${nights} nights is not offered`);

@@ -9,7 +9,7 @@ import { resolveCity } from '../shared/places';
 import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { HOTEL_TAGS } from './hotel-catalog';
-import { generateHotelOffers, hotelOfferById, MAX_NIGHTS } from './hotel-offers';
+import { generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './hotel-offers';
 
 const logger = createLogger('mcp:hotels');
 
@@ -17,7 +17,7 @@ export const searchHotelsInput = {
   city: z.string().trim().min(2).max(100).describe('City name ("Lisbon") or an airport IATA code ("LIS").'),
   checkIn: isoDateSchema.describe('Arrival date, YYYY-MM-DD.'),
   checkOut: isoDateSchema.describe('Departure date, YYYY-MM-DD (after checkIn).'),
-  guests: z.number().int().min(1).max(8).default(2).describe('Guests; two per room.'),
+  guests: z.number().int().min(1).max(MAX_GUESTS).default(2).describe('Guests; two per room.'),
   maxNightlyPrice: z
     .number()
     .positive()

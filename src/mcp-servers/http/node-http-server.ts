@@ -136,7 +136,7 @@ export async function startMcpHttpServer(options: StartMcpHttpServerOptions): Pr
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}${MCP_PATH}`;
-  logger.info('listening', {
+  logger.debug('listening', {
     url,
     auth: options.key !== undefined,
     faults: faults?.enabled ? faults.settings : undefined,
