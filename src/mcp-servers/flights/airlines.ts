@@ -1,4 +1,5 @@
 import type { SeededRandom } from '../shared/seeded-random';
+import { wordList } from '../shared/word-list';
 
 export interface Airline {
   code: string;
@@ -93,22 +94,6 @@ export function homeCarrier(country: string): Airline | undefined {
 }
 
 /** Hubs through which one-stop itineraries connect. */
-export const CONNECTING_HUBS = [
-  'LHR',
-  'CDG',
-  'FRA',
-  'AMS',
-  'IST',
-  'DXB',
-  'JFK',
-  'ORD',
-  'ATL',
-  'SIN',
-  'HKG',
-  'NRT',
-  'GRU',
-  'MAD',
-  'YYZ',
-  'SYD',
-  'JNB',
-];
+export const CONNECTING_HUBS = wordList(`
+  LHR CDG FRA AMS IST DXB JFK ORD ATL SIN HKG NRT GRU MAD YYZ SYD JNB
+`);

