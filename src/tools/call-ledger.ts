@@ -44,7 +44,9 @@ export interface CallLedgerOptions {
 const MAX_INTERRUPTED_KEYS = 10_000;
 
 export class CallLedger {
+  /** Keys whose attempt is running in this process. */
   private readonly inFlight = new Set<string>();
+  /** Keys whose last attempt in this process ended without an answer (a retryable failure). */
   private readonly interrupted = new Set<string>();
 
   constructor(private readonly options: CallLedgerOptions) {}
@@ -52,35 +54,28 @@ export class CallLedger {
   /**
    * Decides whether the call with `key` may run. Throws IdempotencyConflictError when the key
    * belongs to another request, IdempotencyInProgressError when another attempt may still run.
+   * Concurrent admissions are safe: the store's atomic claim lets exactly one of them proceed.
    */
   async admit(key: string, requestHash: string): Promise<Admission> {
-    // Marked before the first await, so two calls in this process cannot both pass.
-    if (this.inFlight.has(key)) throw new IdempotencyInProgressError(key);
-    this.inFlight.add(key);
-    try {
-      const admission = await this.admitClaimed(key, requestHash);
-      if (admission.kind === 'replay') this.forget(key);
-      return admission;
-    } catch (error) {
-      this.inFlight.delete(key);
-      throw error;
-    }
-  }
-
-  private async admitClaimed(key: string, requestHash: string): Promise<Admission> {
     const { store, ttlSeconds, pendingStaleAfterMs, clock } = this.options;
     const ttl = ttlSeconds === undefined ? {} : { ttlSeconds };
     const first = await store.claim(key, requestHash, ttl);
     if (first.outcome === 'claimed') return this.proceed(key, requestHash);
-    if (first.record.status === 'done') return { kind: 'replay', result: first.record.result };
+    if (first.record.status === 'done') {
+      this.interrupted.delete(key);
+      return { kind: 'replay', result: first.record.result };
+    }
 
+    if (this.inFlight.has(key)) throw new IdempotencyInProgressError(key);
     const ageMs = clock().getTime() - Date.parse(first.record.updatedAt);
     const ownAttemptEnded = this.interrupted.has(key);
     if (!ownAttemptEnded && ageMs < pendingStaleAfterMs) {
       throw new IdempotencyInProgressError(key, Math.max(100, pendingStaleAfterMs - ageMs));
     }
+    // Cleared before the first await, so a concurrent duplicate here cannot take the same shortcut.
+    this.interrupted.delete(key);
     // Take over: release and claim again, so the record is fresh and other workers back off.
-    // If another worker took it over in between, its claim wins and we report it in progress.
+    // If another caller claimed it in between, its claim wins and we report it in progress.
     this.options.logger.info('taking over pending tool call', { key, ageMs, ownAttemptEnded });
     await store.release(key, requestHash);
     const again = await store.claim(key, requestHash, ttl);
@@ -91,6 +86,8 @@ export class CallLedger {
 
   private proceed(key: string, requestHash: string): Admission {
     const { store, logger } = this.options;
+    this.inFlight.add(key);
+    this.interrupted.delete(key);
     return {
       kind: 'proceed',
       attempt: {
@@ -101,7 +98,7 @@ export class CallLedger {
             // The call itself succeeded; a later retry will re-send and the server replays its booking.
             logger.warn('could not record tool call result', { key, error });
           } finally {
-            this.forget(key);
+            this.inFlight.delete(key);
           }
         },
         failedRetryably: () => {
@@ -119,15 +116,10 @@ export class CallLedger {
             // Left pending, the key becomes reusable once stale; the failure itself is still reported.
             logger.warn('could not release tool call claim', { key, error });
           } finally {
-            this.forget(key);
+            this.inFlight.delete(key);
           }
         },
       },
     };
-  }
-
-  private forget(key: string): void {
-    this.inFlight.delete(key);
-    this.interrupted.delete(key);
   }
 }

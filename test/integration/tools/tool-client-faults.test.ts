@@ -6,17 +6,21 @@ import {
   startMcpHttpServer,
   type RunningMcpHttpServer,
 } from '../../../src/mcp-servers/http/node-http-server';
+import { CosmosIdempotencyStore } from '../../../src/stores/cosmos/idempotency-store';
 import { SqliteBookingsStore } from '../../../src/stores/sqlite/bookings-store';
 import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
 import type { IdempotencyStore } from '../../../src/stores/types';
 import { ToolClient, type ToolCallRequest, type ToolClientOptions } from '../../../src/tools/tool-client';
 import type { ToolCallResult } from '../../../src/tools/tool-result';
+import { useLocalCosmos } from '../stores/support/fixtures';
 import { retryLikeDurable } from './support/durable-like-retry';
 import { startRecordingProxy } from './support/recording-proxy';
 import { futureDate } from './support/tool-servers';
 
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
 const CALL_TIMEOUT_MS = 300;
+
+const cosmos = useLocalCosmos();
 
 /** The bookings server's answer inside a successful tool result. */
 function bookingOf(result: ToolCallResult): { bookingId: string; idempotencyKey: string } {
@@ -34,7 +38,7 @@ function newClient(
   bookingsUrl: string,
   options: { idempotency?: IdempotencyStore } & Partial<ToolClientOptions> = {},
 ): ToolClient {
-  const idempotency = options.idempotency ?? SqliteIdempotencyStore.open(':memory:');
+  const idempotency = options.idempotency ?? ownedStore(SqliteIdempotencyStore.open(':memory:'));
   const client = new ToolClient({
     servers: { flights: flights.url, bookings: bookingsUrl },
     allowList: { booker: ['bookings.*'], planner: ['flights.*'] },
@@ -45,6 +49,11 @@ function newClient(
   });
   closers.push(() => client.close());
   return client;
+}
+
+function ownedStore<S extends IdempotencyStore>(store: S): S {
+  closers.push(async () => store.close?.());
+  return store;
 }
 
 async function startBookingsServer(
@@ -165,31 +174,51 @@ describe('ToolClient under injected faults', () => {
     expect(await bookings.count()).toBe(countBefore);
   });
 
-  it('books once when 20 duplicates of one call race on two workers sharing the idempotency store', async () => {
-    const slowish = await startBookingsServer({ latencyMs: 80 });
-    const proxy = await startRecordingProxy(slowish.url);
-    closers.push(() => proxy.close());
-    const idempotency = SqliteIdempotencyStore.open(':memory:');
-    const workers = [newClient(proxy.url, { idempotency }), newClient(proxy.url, { idempotency })];
-    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+  it.each([
+    {
+      backend: 'SQLite',
+      open: async (): Promise<IdempotencyStore> => SqliteIdempotencyStore.open(':memory:'),
+    },
+    {
+      backend: 'Cosmos DB',
+      open: (): Promise<IdempotencyStore> =>
+        CosmosIdempotencyStore.create(cosmos().client, {
+          databaseId: cosmos().uniqueDatabaseId(),
+          containerId: 'idempotency',
+        }),
+    },
+  ])(
+    'books once when 20 duplicates of one call race on two workers sharing a $backend idempotency store',
+    async ({ open }) => {
+      const slowish = await startBookingsServer({ latencyMs: 80 });
+      const proxy = await startRecordingProxy(slowish.url);
+      closers.push(() => proxy.close());
+      const idempotency = ownedStore(await open());
+      const workers = [newClient(proxy.url, { idempotency }), newClient(proxy.url, { idempotency })];
+      const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
 
-    const runs = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => retryLikeDurable(() => workers[i % 2].callTool(bookFlight(key)))),
-    );
+      const runs = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          retryLikeDurable(() => workers[i % 2].callTool(bookFlight(key))),
+        ),
+      );
 
-    const bookingIds = new Set(runs.map((run) => bookingOf(run.value).bookingId));
-    expect(bookingIds.size).toBe(1);
-    expect((await bookings.findByIdempotencyKey(key))?.bookingId).toBe([...bookingIds][0]);
-    // Only one request reached the server; the others waited (retryable in-progress) and replayed.
-    expect(proxy.toolCalls().filter((call) => call.params.arguments.idempotencyKey === key)).toHaveLength(1);
-    expect(runs.filter((run) => run.value.ok && run.value.replayed)).toHaveLength(19);
-    expect(new Set(runs.flatMap((run) => run.thrown))).toEqual(new Set(['idempotency_in_progress']));
-  });
+      const bookingIds = new Set(runs.map((run) => bookingOf(run.value).bookingId));
+      expect(bookingIds.size).toBe(1);
+      expect((await bookings.findByIdempotencyKey(key))?.bookingId).toBe([...bookingIds][0]);
+      // Only one request reached the server; the others waited (retryable in-progress) and replayed.
+      expect(proxy.toolCalls().filter((call) => call.params.arguments.idempotencyKey === key)).toHaveLength(
+        1,
+      );
+      expect(runs.filter((run) => run.value.ok && run.value.replayed)).toHaveLength(19);
+      expect(new Set(runs.flatMap((run) => run.thrown))).toEqual(new Set(['idempotency_in_progress']));
+    },
+  );
 
   it('lets another worker take over a lost call once its pending claim is stale, and still books once', async () => {
     const dropping = await startBookingsServer({ dropAfterCommitRate: 1 });
     const healthy = await startBookingsServer(undefined);
-    const idempotency = SqliteIdempotencyStore.open(':memory:');
+    const idempotency = ownedStore(SqliteIdempotencyStore.open(':memory:'));
     let laterMs = 0;
     const workerA = newClient(dropping.url, { idempotency });
     const workerB = newClient(healthy.url, { idempotency, clock: () => new Date(Date.now() + laterMs) });

@@ -23,7 +23,7 @@ let flightsProxy: RecordingProxy;
 let bookingsProxy: RecordingProxy;
 let offerId: string;
 
-const clients: ToolClient[] = [];
+const closers: (() => Promise<void>)[] = [];
 function newClient(overrides: Partial<ToolClientOptions> = {}): {
   client: ToolClient;
   idempotency: SqliteIdempotencyStore;
@@ -41,7 +41,10 @@ function newClient(overrides: Partial<ToolClientOptions> = {}): {
     serverKey: SERVER_KEY,
     ...overrides,
   });
-  clients.push(client);
+  closers.push(
+    () => client.close(),
+    () => idempotency.close(),
+  );
   return { client, idempotency };
 }
 
@@ -72,7 +75,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.all(closers.splice(0).map((close) => close()));
 });
 
 afterAll(async () => {
