@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { NotFoundError, ValidationError } from '../../domain/errors';
+import { IdempotencyConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { Booking, BookingKind, BookingsStore, Money } from '../../stores/types';
 import { createLogger } from '../../telemetry/logger';
 import { flightOfferById } from '../flights/flight-offers';
@@ -42,19 +42,35 @@ const BOOKING_TOOL = {
 export function createBookingsServer({ store, clock = systemClock }: BookingsServerOptions): McpServer {
   const server = new McpServer(serverInfo('bookings'));
 
+  /**
+   * The pre-write check, then the write. A key seen before answers from the store first, so a
+   * retry replays the booking even if its offer could no longer be booked (departure passed);
+   * `createOnce` settles races between concurrent first attempts atomically.
+   */
   async function bookOnce(
     toolName: string,
     args: Record<string, unknown> & { idempotencyKey: string },
     kind: BookingKind,
-    details: Record<string, unknown>,
-    total: Money,
+    prepare: () => { details: Record<string, unknown>; total: Money },
   ): Promise<Record<string, unknown>> {
+    const hash = requestHash(toolName, args);
+    const earlier = await store.findByIdempotencyKey(args.idempotencyKey);
+    if (earlier) {
+      if (earlier.requestHash !== hash) throw new IdempotencyConflictError(args.idempotencyKey);
+      logger.info('booking replayed', {
+        tool: toolName,
+        bookingId: earlier.bookingId,
+        idempotencyKey: args.idempotencyKey,
+      });
+      return { booking: earlier, replayed: true };
+    }
+    const { details, total } = prepare();
     const result = await store.createOnce({
       bookingId: `BK-${randomUUID()}`,
       kind,
       status: 'confirmed',
       idempotencyKey: args.idempotencyKey,
-      requestHash: requestHash(toolName, args),
+      requestHash: hash,
       details,
       total,
       createdAt: clock().toISOString(),
@@ -77,26 +93,28 @@ export function createBookingsServer({ store, clock = systemClock }: BookingsSer
       annotations: BOOKING_TOOL,
     },
     (args) =>
-      runTool(logger, 'book_flight', async () => {
-        const offer = flightOfferById(args.offerId);
-        assertNotPast(offer.outbound.departure.slice(0, 10), 'offerId (departure)', clock);
-        if (args.travellers.length !== offer.passengers) {
-          throw new ValidationError(
-            `The offer is for ${offer.passengers} passenger(s) but ${args.travellers.length} traveller(s) were given.`,
-            [{ path: 'travellers', issue: `expected ${offer.passengers} entries` }],
-          );
-        }
-        const details = {
-          offerId: offer.offerId,
-          cabin: offer.cabin,
-          travellers: args.travellers,
-          contactEmail: args.contactEmail,
-          outbound: offer.outbound,
-          ...(offer.inbound === undefined ? {} : { inbound: offer.inbound }),
-          fare: offer.fare,
-        };
-        return bookOnce('book_flight', args, 'flight', details, offer.totalPrice);
-      }),
+      runTool(logger, 'book_flight', () =>
+        bookOnce('book_flight', args, 'flight', () => {
+          const offer = flightOfferById(args.offerId);
+          assertNotPast(offer.outbound.departure.slice(0, 10), 'offerId (departure)', clock);
+          if (args.travellers.length !== offer.passengers) {
+            throw new ValidationError(
+              `The offer is for ${offer.passengers} passenger(s) but ${args.travellers.length} traveller(s) were given.`,
+              [{ path: 'travellers', issue: `expected ${offer.passengers} entries` }],
+            );
+          }
+          const details = {
+            offerId: offer.offerId,
+            cabin: offer.cabin,
+            travellers: args.travellers,
+            contactEmail: args.contactEmail,
+            outbound: offer.outbound,
+            ...(offer.inbound === undefined ? {} : { inbound: offer.inbound }),
+            fare: offer.fare,
+          };
+          return { details, total: offer.totalPrice };
+        }),
+      ),
   );
 
   server.registerTool(
@@ -109,30 +127,32 @@ export function createBookingsServer({ store, clock = systemClock }: BookingsSer
       annotations: BOOKING_TOOL,
     },
     (args) =>
-      runTool(logger, 'book_hotel', async () => {
-        const offer = hotelOfferById(args.offerId);
-        assertNotPast(offer.checkIn, 'offerId (checkIn)', clock);
-        const details = {
-          offerId: offer.offerId,
-          hotel: {
-            hotelId: offer.hotel.hotelId,
-            name: offer.hotel.name,
-            city: offer.hotel.city,
-            country: offer.hotel.country,
-          },
-          checkIn: offer.checkIn,
-          checkOut: offer.checkOut,
-          nights: offer.nights,
-          guests: offer.guests,
-          rooms: offer.rooms,
-          roomType: offer.roomType,
-          leadGuest: args.leadGuest,
-          contactEmail: args.contactEmail,
-          ...(args.specialRequests === undefined ? {} : { specialRequests: args.specialRequests }),
-          cancellation: offer.cancellation,
-        };
-        return bookOnce('book_hotel', args, 'hotel', details, offer.totalPrice);
-      }),
+      runTool(logger, 'book_hotel', () =>
+        bookOnce('book_hotel', args, 'hotel', () => {
+          const offer = hotelOfferById(args.offerId);
+          assertNotPast(offer.checkIn, 'offerId (checkIn)', clock);
+          const details = {
+            offerId: offer.offerId,
+            hotel: {
+              hotelId: offer.hotel.hotelId,
+              name: offer.hotel.name,
+              city: offer.hotel.city,
+              country: offer.hotel.country,
+            },
+            checkIn: offer.checkIn,
+            checkOut: offer.checkOut,
+            nights: offer.nights,
+            guests: offer.guests,
+            rooms: offer.rooms,
+            roomType: offer.roomType,
+            leadGuest: args.leadGuest,
+            contactEmail: args.contactEmail,
+            ...(args.specialRequests === undefined ? {} : { specialRequests: args.specialRequests }),
+            cancellation: offer.cancellation,
+          };
+          return { details, total: offer.totalPrice };
+        }),
+      ),
   );
 
   server.registerTool(

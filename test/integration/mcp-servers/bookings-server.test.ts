@@ -161,6 +161,27 @@ describe('bookings server over Streamable HTTP', () => {
   });
 });
 
+describe('bookings server replaying after the offer expired', () => {
+  it('returns the booking for a retried key once the departure has passed, and refuses new bookings', async () => {
+    let now = new Date();
+    const store = new InMemoryBookingsStore();
+    const server = await startMcpHttpServer({ server: 'bookings', bookingsStore: store, clock: () => now });
+    const client = await connectClient(server.url);
+    const first = dataOf(await callTool(client, 'book_flight', flightBooking('trip-7:step-1')));
+
+    now = new Date(now.getTime() + 90 * 86_400_000);
+    expect(dataOf(await callTool(client, 'book_flight', flightBooking('trip-7:step-1')))).toEqual({
+      booking: first.booking,
+      replayed: true,
+    });
+    const late = await callTool(client, 'book_flight', flightBooking('trip-7:step-2'));
+    expect(late.isError).toBe(true);
+    expect(textOf(late)).toMatch(/is in the past/);
+    await client.close();
+    await server.close();
+  });
+});
+
 describe('bookings server losing its response after commit', () => {
   const store = new InMemoryBookingsStore();
   let flaky: RunningMcpHttpServer;
