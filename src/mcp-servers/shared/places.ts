@@ -82,6 +82,7 @@ export function normalizeName(value: string): string {
 }
 
 function isUsable(record: unknown): record is RawAirport {
+  if (record === null || typeof record !== 'object') return false;
   const r = record as Partial<RawAirport>;
   return (
     typeof r.iata === 'string' &&
