@@ -1,6 +1,6 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { IdempotencyConflictError, WaypointError } from '../domain/errors';
+import { IdempotencyConflictError, isRetryable, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
 import type { IdempotencyStore } from '../stores/types';
 import { createLogger, type Logger } from '../telemetry/logger';
@@ -178,7 +178,12 @@ export class ToolClient {
         message: error instanceof Error ? error.message : String(error),
       });
       span.setAttribute('error.type', error instanceof WaypointError ? error.code : 'unknown');
-      this.logger.warn('tool call failed, retryable', { agent: request.agent, tool: request.tool, error });
+      this.logger.warn('tool call threw', {
+        agent: request.agent,
+        tool: request.tool,
+        retryable: isRetryable(error),
+        error,
+      });
       throw error;
     } finally {
       span.end();
