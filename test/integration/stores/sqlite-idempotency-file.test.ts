@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TransientError } from '../../../src/domain/errors';
 import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
 import { useTempDir } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
@@ -78,5 +79,24 @@ describe('SqliteIdempotencyStore on a file', () => {
     time.advanceSeconds(31);
     await store.claim('d', 'h');
     expect(rowCount(path)).toBe(2);
+  });
+
+  it('reports a write lock held past the busy timeout as a retryable TransientError', async () => {
+    const path = temp.file();
+    const time = new ManualClock();
+    open(path, time); // creates the schema
+    const db = new Database(path);
+    db.pragma('busy_timeout = 50');
+    const store = new SqliteIdempotencyStore(db, { clock: time.clock, ownsDatabase: true });
+    opened.push(store);
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      await expect(store.claim('k', 'h')).rejects.toBeInstanceOf(TransientError);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    expect((await store.claim('k', 'h')).outcome).toBe('claimed');
   });
 });

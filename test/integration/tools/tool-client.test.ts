@@ -8,6 +8,7 @@ import {
 } from '../../../src/mcp-servers/http/node-http-server';
 import { SqliteBookingsStore } from '../../../src/stores/sqlite/bookings-store';
 import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
+import { createToolClient, loadToolSettings } from '../../../src/tools';
 import { ToolClient, type ToolClientOptions } from '../../../src/tools/tool-client';
 import type { ToolCallResult } from '../../../src/tools/tool-result';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
@@ -256,6 +257,34 @@ describe('ToolClient against the real MCP servers', () => {
       arguments: { offerId },
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized', retryable: false } });
+  });
+
+  it('is built from environment settings by createToolClient', async () => {
+    const idempotency = SqliteIdempotencyStore.open(':memory:');
+    const client = createToolClient(
+      loadToolSettings({
+        MCP_FLIGHTS_URL: flightsProxy.url,
+        MCP_BOOKINGS_URL: bookingsProxy.url,
+        MCP_SERVER_KEY: SERVER_KEY,
+        MCP_CALL_TIMEOUT_MS: '2000',
+      }),
+      { idempotency, allowList: { booker: ['bookings.book_flight'] } },
+    );
+    closers.push(
+      () => client.close(),
+      () => idempotency.close(),
+    );
+    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+
+    const booked = await client.callTool({
+      agent: 'booker',
+      tool: 'bookings.book_flight',
+      arguments: { offerId, ...ADA },
+      idempotencyKey: key,
+    });
+
+    expect(bookingOf(booked).idempotencyKey).toBe(key);
+    expect(bookingsProxy.toolCalls().at(-1)!.headers['x-mcp-key']).toBe(SERVER_KEY);
   });
 
   it('throws a TransientError when the server cannot be reached', async () => {
