@@ -34,18 +34,23 @@ export class McpConnections {
     return this.scope.run(scope, body);
   }
 
-  /** The connected client for `url`, connecting (inside the current scope) on first use. */
-  client(url: string, timeoutMs: number): Promise<Client> {
+  /**
+   * The connected client for `url`, connecting on first use. The connection is shared, so it is
+   * made outside the caller's scope (one caller's cancellation must not fail the others); the
+   * caller still stops waiting when its own signal fires.
+   */
+  async client(url: string, timeoutMs: number, signal: AbortSignal): Promise<Client> {
     let client = this.clients.get(url);
     if (!client) {
-      client = this.connect(url, timeoutMs);
-      this.clients.set(url, client);
+      const connecting = this.scope.exit(() => this.connect(url, timeoutMs));
+      this.clients.set(url, connecting);
       // A failed connect must not be cached: the next call tries again.
-      client.catch(() => {
-        if (this.clients.get(url) === client) this.clients.delete(url);
+      connecting.catch(() => {
+        if (this.clients.get(url) === connecting) this.clients.delete(url);
       });
+      client = connecting;
     }
-    return client;
+    return untilAborted(client, signal);
   }
 
   async closeAll(): Promise<void> {
@@ -62,8 +67,13 @@ export class McpConnections {
     const client = new Client(this.options.clientInfo);
     // Late responses to timed-out calls and similar noise land here; the calls themselves report failures.
     client.onerror = (error) => this.options.logger.debug('mcp client transport error', { url, error });
-    const signal = this.scope.getStore()?.signal;
-    await client.connect(transport, { timeout: timeoutMs, ...(signal ? { signal } : {}) });
+    try {
+      await client.connect(transport, { timeout: timeoutMs });
+    } catch (error) {
+      // Closing aborts the transport's requests, so a timed-out initialize does not linger.
+      await client.close().catch(() => undefined);
+      throw error;
+    }
     return client;
   }
 
@@ -79,6 +89,16 @@ export class McpConnections {
     if (retryAfter !== undefined) scope.retryAfterMs = retryAfter;
     return response;
   }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function parseRetryAfter(value: string | null): number | undefined {

@@ -268,7 +268,7 @@ export class ToolClient {
     let result: CallToolResult;
     try {
       result = await this.connections.withScope(scope, async () => {
-        const client = await this.connections.client(url, timeoutMs);
+        const client = await this.connections.client(url, timeoutMs, signal);
         return (await client.callTool(
           { name: toolName, arguments: args, _meta: meta },
           CallToolResultSchema,
