@@ -124,12 +124,12 @@ describe('ToolClient under injected faults', () => {
       const stored = await bookings.findByIdempotencyKey(key);
       expect(stored?.bookingId).toBe(bookingOf(runs[i].value).bookingId);
     }
-    // Lost responses were re-sent under the same key, and the server answered from its store.
     // Every attempt that reached the server (a connect can fail first) carried its call's own key.
     const wireKeys = proxy.toolCalls().map((call) => call.params.arguments.idempotencyKey as string);
     expect(wireKeys.length).toBeGreaterThan(keys.length);
     expect(wireKeys.length).toBeLessThanOrEqual(keys.length + thrown.length);
     expect(new Set(wireKeys)).toEqual(new Set(keys));
+    // Lost responses were re-sent under the same key, and the server answered from its store.
     const serverReplays = runs.filter(
       (run) => run.value.ok && (run.value.result.structuredContent as { replayed: boolean }).replayed,
     );
