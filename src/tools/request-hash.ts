@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../domain/canonical-json';
 
 /**
  * The request hash stored with a call-level idempotency key: SHA-256 (hex) of the canonical JSON
@@ -7,19 +8,6 @@ import { createHash } from 'node:crypto';
  */
 export function toolRequestHash(qualifiedTool: string, args: Readonly<Record<string, unknown>>): string {
   return createHash('sha256')
-    .update(JSON.stringify(canonical({ tool: qualifiedTool, arguments: args })))
+    .update(canonicalJson({ tool: qualifiedTool, arguments: args }))
     .digest('hex');
-}
-
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : canonical(item)));
-  if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) sorted[key] = canonical(member);
-    }
-    return sorted;
-  }
-  return value;
 }

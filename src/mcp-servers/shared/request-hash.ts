@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../domain/canonical-json';
 
 /**
  * The request hash stored beside an idempotency key: SHA-256 (hex) of the canonical JSON of the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../../domain/canonical-json';
 
 /**
  * A small seeded pseudo-random generator (sfc32). The generated travel data and the fault

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/mcp-servers/shared/canonical-json';
+import { canonicalJson } from '../../../src/domain/canonical-json';
 import { requestHash } from '../../../src/mcp-servers/shared/request-hash';
 
 describe('canonicalJson', () => {

@@ -1,0 +1,45 @@
+/**
+ * The app's settings, read from the environment (local.settings.json Values locally, app settings
+ * in Azure) and validated with zod once, at start-up: a missing or bad setting stops the app with
+ * a message that names it. Every key is listed in local.settings.sample.json.
+ */
+import { randomBytes } from 'node:crypto';
+import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
+import { loadStoreSettings, type StoreSettings } from './stores/settings';
+import { loadToolSettings, type ToolSettings } from './tools/settings';
+
+export interface AppConfig {
+  /** Idempotency and bookings stores: embedded SQLite, or Cosmos DB when COSMOS_ENDPOINT is set. */
+  stores: StoreSettings;
+  /** The MCP tool servers mounted by the app: server key and fault injection. */
+  mcp: McpSettings;
+  /** The MCP tool client: server URLs, timeouts, key. */
+  tools: ToolSettings;
+  /** True when no MCP_SERVER_KEY was configured and this process made one up. */
+  generatedMcpServerKey: boolean;
+}
+
+/**
+ * The tool servers always require a key unless MCP_ALLOW_ANONYMOUS=true: without MCP_SERVER_KEY,
+ * the process makes one up and gives it to its own tool client, so the app works out of the box
+ * and nothing outside the process can call the tools without being told the key.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const mcp = loadMcpSettings(env);
+  const tools = loadToolSettings(env);
+  const generate = mcp.serverKey === undefined && env.MCP_ALLOW_ANONYMOUS !== 'true';
+  if (generate) {
+    const key = randomBytes(18).toString('base64url');
+    mcp.serverKey = key;
+    tools.serverKey = key;
+  }
+  return { stores: loadStoreSettings(env), mcp, tools, generatedMcpServerKey: generate };
+}
+
+let current: AppConfig | undefined;
+
+/** The process's configuration, parsed on first use and then reused. */
+export function appConfig(): AppConfig {
+  current ??= loadConfig();
+  return current;
+}
