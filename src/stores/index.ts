@@ -1,5 +1,5 @@
 import { CosmosClient } from '@azure/cosmos';
-import { ValidationError } from '../domain/errors';
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { createLogger } from '../telemetry/logger';
 import type { Clock } from './clock';
 import { CosmosBookingsStore } from './cosmos/bookings-store';
@@ -32,6 +32,8 @@ export interface CreateStoresOptions {
    * When given, COSMOS_KEY is not needed and `close()` leaves the client open.
    */
   cosmosClient?: CosmosClient;
+  /** The Entra ID credential used when COSMOS_KEY is unset (default: DefaultAzureCredential). */
+  credential?: TokenCredential;
   clock?: Clock;
 }
 
@@ -63,7 +65,7 @@ export async function createStores(
   }
 
   const { cosmos } = settings;
-  const client = options.cosmosClient ?? createKeyedClient(cosmos.endpoint, cosmos.key);
+  const client = options.cosmosClient ?? createCosmosClient(cosmos.endpoint, cosmos.key, options.credential);
   const location = (containerId: string) => ({ databaseId: cosmos.databaseId, containerId });
   try {
     const idempotency = await CosmosIdempotencyStore.create(client, location(cosmos.idempotencyContainerId), {
@@ -86,18 +88,23 @@ export async function createStores(
   }
 }
 
-function createKeyedClient(endpoint: string, key: string | undefined): CosmosClient {
-  if (!key) {
-    throw new ValidationError(
-      'Invalid store settings: COSMOS_KEY is required for the Cosmos DB backend unless a CosmosClient is passed to createStores',
-      [{ path: 'COSMOS_KEY', issue: 'required unless a CosmosClient is passed' }],
-    );
-  }
+/**
+ * A key when COSMOS_KEY is set (local Cosmos-compatible servers, key-auth accounts); otherwise
+ * Microsoft Entra ID through DefaultAzureCredential — in Azure, the app's managed identity
+ * (AZURE_CLIENT_ID picks a user-assigned one), so accounts can run with local auth disabled.
+ */
+function createCosmosClient(
+  endpoint: string,
+  key: string | undefined,
+  credential: TokenCredential | undefined,
+): CosmosClient {
   // Endpoint discovery would switch a plain-http endpoint (a local Cosmos-compatible server) to https.
   const isLocal = new URL(endpoint).protocol === 'http:';
+  const connection = isLocal ? { connectionPolicy: { enableEndpointDiscovery: false } } : {};
+  if (key) return new CosmosClient({ endpoint, key, ...connection });
   return new CosmosClient({
     endpoint,
-    key,
-    ...(isLocal ? { connectionPolicy: { enableEndpointDiscovery: false } } : {}),
+    aadCredentials: credential ?? new DefaultAzureCredential(),
+    ...connection,
   });
 }

@@ -38,7 +38,7 @@ const envSchema = z.object({
  * | STORE_BACKEND | `cosmos` if COSMOS_ENDPOINT is set, else `sqlite` |
  * | STORE_SQLITE_PATH | `.data/waypoint.sqlite` (`:memory:` for a throwaway store) |
  * | COSMOS_ENDPOINT | — (required for cosmos) |
- * | COSMOS_KEY | — (required for cosmos unless a CosmosClient is passed to createStores) |
+ * | COSMOS_KEY | — (unset: Microsoft Entra ID via DefaultAzureCredential, e.g. the app's managed identity) |
  * | COSMOS_DATABASE | `waypoint` |
  * | COSMOS_IDEMPOTENCY_CONTAINER | `idempotency` |
  * | COSMOS_BOOKINGS_CONTAINER | `bookings` |

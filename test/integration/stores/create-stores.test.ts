@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValidationError } from '../../../src/domain/errors';
 import { createStores, loadStoreSettings, type Stores } from '../../../src/stores';
 import { LOCAL_COSMOS_KEY } from './support/cosmos-server';
 import { useLocalCosmos, useTempDir } from './support/fixtures';
@@ -85,9 +84,13 @@ describe('createStores', () => {
     expect((await cosmos().client.databases.readAll().fetchAll()).resources.length).toBeGreaterThan(0);
   });
 
-  it('fails fast naming COSMOS_KEY when neither a key nor a client is given', async () => {
+  it('authenticates with Microsoft Entra ID when COSMOS_KEY is unset', async () => {
+    const credential = {
+      getToken: async () => ({ token: 'entra-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
+    };
     const settings = loadStoreSettings({ COSMOS_ENDPOINT: cosmos().endpoint });
-    await expect(createStores(settings)).rejects.toThrow(ValidationError);
-    await expect(createStores(settings)).rejects.toThrow(/COSMOS_KEY/);
+    // The local server speaks plain HTTP, where the Azure SDK refuses to send a bearer token: that
+    // refusal shows the client chose Entra ID (in Azure: the app's managed identity over HTTPS).
+    await expect(createStores(settings, { credential })).rejects.toThrow(/Bearer token authentication/);
   });
 });
