@@ -173,6 +173,19 @@ export class LocalHost {
     }
     this.store.close();
   }
+
+  /**
+   * Stops at once, as a crash would: connections dropped, running work abandoned, store closed.
+   * What was committed survives; a new host on the same store resumes from there.
+   */
+  kill(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    void this.engine.stop(0);
+    this.server.closeAllConnections();
+    this.server.close();
+    this.store.close();
+  }
 }
 
 function listen(server: Server, port: number, hostname: string): Promise<void> {

@@ -7,9 +7,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fixtureApp, pollUntilDone, repoRoot, tempDir } from '../support/local-host';
+import { committedCompletions, fixtureApp, pollUntilDone, repoRoot, tempDir } from '../support/local-host';
 
 const cli = join(repoRoot, 'dist/src/local-host/cli.js');
 const children: ChildProcess[] = [];
@@ -59,21 +58,6 @@ function loggedSteps(logFile: string): number[] {
   return existsSync(logFile)
     ? readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean).map(Number)
     : [];
-}
-
-/** Activity completions the store has committed for an instance, delivered or still queued. */
-function committedCompletions(storePath: string, instanceId: string): number {
-  const db = new Database(storePath, { readonly: true });
-  try {
-    const rows = db
-      .prepare(
-        'SELECT event FROM history WHERE instance_id = ? UNION ALL SELECT event FROM inbox WHERE instance_id = ?',
-      )
-      .all(instanceId, instanceId) as { event: string }[];
-    return rows.filter((row) => (JSON.parse(row.event) as { EventType: number }).EventType === 5).length;
-  } finally {
-    db.close();
-  }
 }
 
 async function start(url: string, name: string, input: unknown): Promise<string> {

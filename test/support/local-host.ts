@@ -1,5 +1,6 @@
 /** Starts local hosts for tests: free port, in-memory or temp-file store, quiet logs. */
 import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalHost, type LocalHostOptions } from '../../src/local-host/host';
@@ -60,5 +61,20 @@ export async function pollUntilDone(
     if (Date.now() > deadline)
       throw new Error(`still running after ${timeoutMs} ms: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Activity completions a durable store file has committed for an instance, delivered or queued. */
+export function committedCompletions(storePath: string, instanceId: string): number {
+  const db = new Database(storePath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        'SELECT event FROM history WHERE instance_id = ? UNION ALL SELECT event FROM inbox WHERE instance_id = ?',
+      )
+      .all(instanceId, instanceId) as { event: string }[];
+    return rows.filter((row) => (JSON.parse(row.event) as { EventType: number }).EventType === 5).length;
+  } finally {
+    db.close();
   }
 }

@@ -409,6 +409,8 @@ export class DurableEngine extends EventEmitter {
     try {
       await this.runEpisode(message);
     } catch (error) {
+      // The host was killed mid-episode: nothing was committed, the event is delivered again on restart.
+      if (!this.store.isOpen) return;
       // A host bug or a store failure: fail the instance loudly rather than spin on the message.
       this.log.error('episode failed inside the host', { instanceId: message.instanceId, error });
       this.failInstance(message, {

@@ -2,9 +2,17 @@
  * Conformance of the local host against documented Durable Functions behaviour, driven through a
  * plain JavaScript app (test/fixtures/durable-app) and the unmodified DurableClient it uses.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
-import { pollUntilDone, startHost, startOrchestration } from '../../support/local-host';
+import {
+  committedCompletions,
+  pollUntilDone,
+  startHost,
+  startOrchestration,
+  tempDir,
+} from '../../support/local-host';
 
 let host: LocalHost;
 const attempts = () => (globalThis as any).__conformanceAttempts as Map<string, number[]>;
@@ -331,5 +339,31 @@ describe('management API', () => {
     expect(badEvent.status).toBe(400);
     expect((await run('sequence')).body.runtimeStatus).toBe('Completed');
     await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+  });
+});
+
+describe('in-process kill and restart (LocalHost.kill)', () => {
+  it('resumes from the same store file, committed activities are not repeated', async () => {
+    const dir = tempDir('waypoint-kill-');
+    const storePath = join(dir, 'durable.sqlite');
+    const logFile = join(dir, 'steps.log');
+    const first = await startHost({ storePath });
+    const started = await startOrchestration(first, 'slowSequence', { logFile, steps: 4, delayMs: 150 });
+    const steps = () =>
+      existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').map(Number) : [];
+    while (steps().length < 2) await new Promise((r) => setTimeout(r, 20));
+    first.kill();
+    const committed = committedCompletions(storePath, started.id);
+    expect(committed).toBeGreaterThanOrEqual(1);
+
+    const second = await startHost({ storePath });
+    try {
+      const final = await second.waitForInstance(started.id);
+      expect(final.runtimeStatus).toBe('Completed');
+      expect(JSON.parse(final.output!)).toEqual([1, 2, 3, 4]);
+      for (let step = 1; step <= committed; step++) expect(steps().filter((s) => s === step)).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
   });
 });
