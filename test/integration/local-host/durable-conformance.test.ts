@@ -344,6 +344,22 @@ describe('management API', () => {
   });
 });
 
+describe('bounded concurrency', () => {
+  it('never runs more activities at once than maxConcurrentActivities', async () => {
+    const bounded = await startHost({ maxConcurrentActivities: 2 });
+    try {
+      const concurrency = (globalThis as any).__conformanceConcurrency as { running: number; peak: number };
+      concurrency.peak = 0;
+      const started = await startOrchestration(bounded, 'parallelSlow', { count: 8, delayMs: 100 });
+      const final = await bounded.waitForInstance(started.id);
+      expect(final.output).toBe('8');
+      expect(concurrency.peak).toBe(2);
+    } finally {
+      await bounded.stop();
+    }
+  });
+});
+
 describe('in-process kill and restart (LocalHost.kill)', () => {
   it('resumes from the same store file, committed activities are not repeated', async () => {
     const dir = tempDir('waypoint-kill-');
