@@ -89,6 +89,19 @@ describe('callActivityWithRetry', () => {
     });
   });
 
+  it('keeps task ids straight when several retrying tasks and a sub-orchestration retry interleave', async () => {
+    const prefix = `parallel-${Date.now()}`;
+    const { body } = await run('parallelRetries', { prefix });
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output).toEqual({
+      a: { attempts: 3 },
+      b: { attempts: 2 },
+      greeting: 'Hello in between!',
+      after: 10,
+      child: 'child succeeded on attempt 2',
+    });
+  });
+
   it('caps the delay at maxRetryIntervalInMilliseconds', async () => {
     const key = `cap-${Date.now()}`;
     await run('retrying', {
