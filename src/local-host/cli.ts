@@ -67,17 +67,7 @@ async function main(): Promise<void> {
     logger: log,
   });
 
-  const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
-  const lines = [...host.app.functions.values()].map((fn) => {
-    if (fn.kind !== 'http') return `  ${fn.name}: ${fn.kind}`;
-    const trigger = fn.metadata.bindings[fn.triggerName];
-    const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(',') : 'GET,POST';
-    const route = typeof trigger.route === 'string' ? trigger.route : fn.name;
-    return `  ${fn.name}: [${methods}] ${host.url}${prefix}/${route}${trigger.authLevel && trigger.authLevel !== 'anonymous' ? ' (key)' : ''}`;
-  });
-  log.info(`Functions:\n${lines.join('\n')}`);
-  log.info(`Host ready on ${host.url} (function key: ${host.functionKey})`);
-
+  // Listen for signals before announcing readiness: whoever waits for "Host ready" may stop us at once.
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -93,6 +83,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
+  const lines = [...host.app.functions.values()].map((fn) => {
+    if (fn.kind !== 'http') return `  ${fn.name}: ${fn.kind}`;
+    const trigger = fn.metadata.bindings[fn.triggerName];
+    const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(',') : 'GET,POST';
+    const route = typeof trigger.route === 'string' ? trigger.route : fn.name;
+    return `  ${fn.name}: [${methods}] ${host.url}${prefix}/${route}${trigger.authLevel && trigger.authLevel !== 'anonymous' ? ' (key)' : ''}`;
+  });
+  log.info(`Functions:\n${lines.join('\n')}`);
+  log.info(`Host ready on ${host.url} (function key: ${host.functionKey})`);
 }
 
 class UsageError extends Error {}

@@ -77,13 +77,7 @@ async function main(): Promise<void> {
     faults: settings.faults[options.server],
     bookingsStore,
   });
-  logger.info('serving over Streamable HTTP', {
-    server: options.server,
-    url: running.url,
-    faultSeed: running.faultSeed,
-  });
-  if (settings.serverKey === undefined)
-    logger.warn('MCP_SERVER_KEY is not set: the server accepts any caller');
+  // Listen for signals before announcing the URL: whoever waits for it may stop us at once.
   const stop = (signal: string) => {
     logger.info('stopping', { signal });
     running.close().then(
@@ -96,6 +90,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  logger.info('serving over Streamable HTTP', {
+    server: options.server,
+    url: running.url,
+    faultSeed: running.faultSeed,
+  });
+  if (settings.serverKey === undefined)
+    logger.warn('MCP_SERVER_KEY is not set: the server accepts any caller');
 }
 
 main().catch((error: unknown) => {
