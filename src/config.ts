@@ -4,6 +4,7 @@
  * a message that names it. Every key is listed in local.settings.sample.json.
  */
 import { randomBytes } from 'node:crypto';
+import { WaypointError } from './domain/errors';
 import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
 import { loadStoreSettings, type StoreSettings } from './stores/settings';
 import { loadToolSettings, type ToolSettings } from './tools/settings';
@@ -20,14 +21,22 @@ export interface AppConfig {
 }
 
 /**
- * The tool servers always require a key unless MCP_ALLOW_ANONYMOUS=true: without MCP_SERVER_KEY,
- * the process makes one up and gives it to its own tool client, so the app works out of the box
- * and nothing outside the process can call the tools without being told the key.
+ * The tool servers always require a key unless MCP_ALLOW_ANONYMOUS=true. Locally, without
+ * MCP_SERVER_KEY, the process makes one up and gives it to its own tool client, so the app works
+ * out of the box and nothing outside the process can call the tools without being told the key.
+ * In Azure the key must be configured: every instance of a scaled-out app has to share it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const mcp = loadMcpSettings(env);
   const tools = loadToolSettings(env);
   const generate = mcp.serverKey === undefined && env.MCP_ALLOW_ANONYMOUS !== 'true';
+  if (generate && env.WEBSITE_INSTANCE_ID) {
+    throw new WaypointError(
+      'invalid_config',
+      'Invalid setting MCP_SERVER_KEY: required in Azure (all instances must share it); or set MCP_ALLOW_ANONYMOUS=true.',
+      { details: { setting: 'MCP_SERVER_KEY' } },
+    );
+  }
   if (generate) {
     const key = randomBytes(18).toString('base64url');
     mcp.serverKey = key;

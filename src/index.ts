@@ -11,6 +11,7 @@ import { createLogger } from './telemetry/logger';
 // Parse every setting now, so a bad one stops the app at start-up rather than mid-request.
 const config = appConfig();
 if (config.generatedMcpServerKey) {
+  // Local development only (loadConfig refuses to make up a key in Azure), like func start's keys.
   createLogger('app').info(`MCP_SERVER_KEY is not set: /api/mcp/* needs x-mcp-key: ${config.mcp.serverKey}`);
 }
 

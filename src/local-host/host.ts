@@ -109,6 +109,9 @@ export class LocalHost {
       functionKey,
       rpcPath,
       enforceAuth: options.enforceAuth ?? true,
+      ...(loopbackHostnames.has(options.hostname ?? '127.0.0.1')
+        ? { allowedHostnames: loopbackHostnames }
+        : {}),
       extraInputsByType: () => {
         const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, functionKey);
         return { durableClient: client, orchestrationClient: client };
@@ -187,6 +190,9 @@ export class LocalHost {
     this.store.close();
   }
 }
+
+/** Names a loopback-bound host answers to; other Host headers are refused (DNS rebinding). */
+const loopbackHostnames: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 function listen(server: Server, port: number, hostname: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {

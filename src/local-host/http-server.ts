@@ -35,6 +35,11 @@ export interface HttpFrontDoorOptions {
   /** Extra inputs (durable client) by binding type, built once the port is known. */
   extraInputsByType: () => Record<string, unknown>;
   enforceAuth: boolean;
+  /**
+   * Host header names accepted (DNS-rebinding protection for a host bound to loopback, where a web
+   * page could otherwise reach it through a rebound domain). Undefined accepts any.
+   */
+  allowedHostnames?: ReadonlySet<string>;
 }
 
 export function buildHttpRoutes(app: LoadedApp): HttpRoute[] {
@@ -61,10 +66,24 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const method = (req.method ?? 'GET').toUpperCase();
+    const url = parseRequestUrl(req);
+    if (!url) {
+      log.info(`${method} ${req.url ?? ''} -> 400`, { reason: 'malformed URL or Host header' });
+      sendError(res, 400, 'bad_request', 'The request URL or Host header is malformed.');
+      return;
+    }
     let status = 500;
     try {
+      if (options.allowedHostnames && !options.allowedHostnames.has(url.hostname)) {
+        status = sendError(
+          res,
+          403,
+          'forbidden_host',
+          `Host "${url.host}" is not served here; use ${[...options.allowedHostnames][0]}.`,
+        );
+        return;
+      }
       const body = await readBody(req);
       const path = url.pathname;
       if (path.startsWith(options.rpcPath + '/')) {
@@ -215,6 +234,22 @@ class HttpError extends Error {
   }
 }
 
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, 'bad_request', 'The request path has malformed percent-encoding.');
+  }
+}
+
+function parseRequestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+  } catch {
+    return undefined;
+  }
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -241,7 +276,7 @@ function apiRequest(req: IncomingMessage, url: URL, body: Buffer, rest: string) 
     segments: rest
       .split('/')
       .filter((s) => s.length > 0)
-      .map((s) => decodeURIComponent(s)),
+      .map(decodeSegment),
     query: url.searchParams,
     headers: flattenHeaders(req),
     body: body.toString('utf8'),

@@ -53,13 +53,22 @@ export function compileRoute(template: string): CompiledRoute {
   );
 
   function match(path: string): Record<string, string> | undefined {
-    const parts = path.split('/').filter((part) => part.length > 0);
+    const parts = path
+      .split('/')
+      .filter((part) => part.length > 0)
+      .map(safeDecode);
+    // A segment that is not valid percent-encoding matches no route.
+    if (parts.some((part) => part === undefined)) return undefined;
+    return matchDecoded(parts as string[]);
+  }
+
+  function matchDecoded(parts: string[]): Record<string, string> | undefined {
     const params: Record<string, string> = {};
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
       const part = parts[i];
       if (segment.kind === 'catchAll') {
-        const rest = parts.slice(i).map(decodeURIComponent).join('/');
+        const rest = parts.slice(i).join('/');
         if (rest) params[segment.name] = rest;
         return params;
       }
@@ -71,17 +80,24 @@ export function compileRoute(template: string): CompiledRoute {
         return remainingOptional ? params : undefined;
       }
       if (segment.kind === 'literal') {
-        if (decodeURIComponent(part).toLowerCase() !== segment.value) return undefined;
+        if (part.toLowerCase() !== segment.value) return undefined;
         continue;
       }
-      const value = decodeURIComponent(part);
-      if (segment.constraint && !constraints[segment.constraint].test(value)) return undefined;
-      params[segment.name] = value;
+      if (segment.constraint && !constraints[segment.constraint].test(part)) return undefined;
+      params[segment.name] = part;
     }
     return parts.length === segments.length ? params : undefined;
   }
 
   return { template, match, specificity };
+}
+
+function safeDecode(part: string): string | undefined {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Orders routes the way the host tries them: more specific templates first. */

@@ -17,6 +17,9 @@ import { createMcpServer, isMcpServerName, MCP_SERVER_NAMES, type McpServerName 
 import { loadMcpSettings } from './settings';
 
 const logger = createLogger('mcp:cli');
+/** Hosts that only this machine can reach; anything else needs a server key. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
 const USAGE = `usage: cli.js <${MCP_SERVER_NAMES.join('|')}> [--stdio] [--port N] [--host H]\n`;
 const DEFAULT_PORT = 7080;
 
@@ -59,6 +62,13 @@ async function main(): Promise<void> {
     return;
   }
   const settings = loadMcpSettings();
+  if (!options.stdio && settings.serverKey === undefined && !LOOPBACK_HOSTS.has(options.host)) {
+    process.stderr.write(
+      `refusing to serve on ${options.host} without MCP_SERVER_KEY: anyone could call the tools\n`,
+    );
+    process.exitCode = 2;
+    return;
+  }
   const bookingsStore = options.server === 'bookings' ? new InMemoryBookingsStore() : undefined;
   if (bookingsStore) logger.warn('standalone bookings server: bookings are kept in memory only');
 

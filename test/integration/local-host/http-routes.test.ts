@@ -2,6 +2,7 @@
  * HTTP triggers served like the Functions host: route templates, constraints and catch-alls,
  * methods, query and body, response headers and cookies, auth levels, and clear errors.
  */
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
@@ -88,6 +89,41 @@ describe('HTTP triggers', () => {
     } finally {
       await waypoint.stop();
     }
+  });
+});
+
+/** A raw request, so tests can send Host headers and paths that fetch would normalise or refuse. */
+function rawRequest(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { port } = new URL(host.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('hostile input', () => {
+  it('refuses a non-loopback Host header (DNS rebinding) with 403', async () => {
+    const response = await rawRequest('/api/echo/1/x', { host: 'attacker.example:7071' });
+    expect(response.status).toBe(403);
+    expect(JSON.parse(response.body).error.code).toBe('forbidden_host');
+    expect((await rawRequest('/api/echo/1/x', { host: 'localhost' })).status).toBe(201);
+  });
+
+  it('answers malformed percent-encoding with 4xx, and a malformed Host with 400, and keeps serving', async () => {
+    expect((await rawRequest('/api/echo/1/%E0%A4%A')).status).toBe(404);
+    const api = await rawRequest('/runtime/webhooks/durabletask/instances/%E0%A4%A?code=test-key');
+    expect(api.status).toBe(400);
+    expect(JSON.parse(api.body).error.code).toBe('bad_request');
+    expect((await rawRequest('/api/echo/1/x', { host: 'bad host[' })).status).toBe(400);
+    expect((await host.fetch('/api/echo/1/ok')).status).toBe(201);
   });
 });
 

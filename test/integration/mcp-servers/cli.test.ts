@@ -66,4 +66,11 @@ describe('MCP server CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/usage: cli\.js <flights\|hotels\|weather\|restaurants\|bookings>/);
   });
+
+  it('refuses to serve beyond loopback without a key', async () => {
+    const { exited } = startCli(['flights', '--port', '0', '--host', '0.0.0.0'], { MCP_SERVER_KEY: '' });
+    const { code, stderr } = await exited;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/refusing to serve on 0\.0\.0\.0 without MCP_SERVER_KEY/);
+  });
 });
