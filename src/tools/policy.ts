@@ -15,8 +15,10 @@ export class ToolPolicy {
   isAllowed(agent: string, qualifiedTool: string): boolean {
     const tools = this.allowed.get(agent);
     if (!tools) return false;
-    const server = qualifiedTool.slice(0, qualifiedTool.indexOf('.'));
-    return tools.has(qualifiedTool) || (server.length > 0 && tools.has(`${server}.*`));
+    if (tools.has(qualifiedTool)) return true;
+    const dot = qualifiedTool.indexOf('.');
+    // No dot, or nothing before it: not `<server>.<tool>`, so no `server.*` entry can cover it.
+    return dot > 0 && tools.has(`${qualifiedTool.slice(0, dot)}.*`);
   }
 
   toolsFor(agent: string): readonly string[] {

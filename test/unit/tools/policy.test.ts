@@ -19,6 +19,13 @@ describe('ToolPolicy', () => {
     expect(policy.isAllowed('booker', 'book_flight')).toBe(false);
   });
 
+  it('never lets server.* cover a name without a dot', () => {
+    // "bookingsX" minus its last character is "bookings": an index of -1 must not become a prefix.
+    expect(policy.isAllowed('booker', 'bookingsX')).toBe(false);
+    expect(policy.isAllowed('booker', 'bookings')).toBe(false);
+    expect(policy.isAllowed('booker', '.book_flight')).toBe(false);
+  });
+
   it('allows nothing to an unlisted agent', () => {
     expect(policy.isAllowed('stranger', 'flights.search_flights')).toBe(false);
     expect(policy.toolsFor('stranger')).toEqual([]);
