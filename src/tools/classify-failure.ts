@@ -106,12 +106,20 @@ export function classifyThrown(error: unknown, context: ThrownContext): FailureD
     return retry(`${tool} timed out after ${context.timeoutMs} ms.`, { cause: error });
   }
   // A response that is not a valid MCP result: the server is broken, retrying the same call will not fix it.
-  if (error instanceof Error && error.name === 'ZodError')
-    return fail('protocol_error', `${tool} returned an invalid result.`);
+  if (isZodError(error))
+    return fail('protocol_error', `${tool} returned an invalid result.`, { issues: error.issues });
 
   // Refused or reset connections, DNS failures (fetch's TypeError) and anything unrecognised: the
   // call may not have reached the server, and every side-effecting call carries its key, so retrying is safe.
   return retry(`${tool} could not be reached: ${describe(error)}`, { cause: error });
+}
+
+/**
+ * A failed zod parse, whichever zod made it: the SDK validates results with zod 4's core
+ * (`$ZodError`), classic zod throws `ZodError`, and both carry an `issues` array.
+ */
+function isZodError(error: unknown): error is Error & { issues: unknown[] } {
+  return error instanceof Error && 'issues' in error && Array.isArray(error.issues);
 }
 
 function readServerError(structured: unknown): ServerError | undefined {

@@ -1,5 +1,6 @@
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { safeParse } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import { CallToolResultSchema, ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '../../../src/domain/errors';
 import { classifyThrown, classifyToolError, type FailureDecision } from '../../../src/tools/classify-failure';
@@ -57,6 +58,25 @@ describe('classifyThrown', () => {
       retried(classifyThrown(new StreamableHTTPError(400, 'x'), { ...context, abortedByCaller: true }))
         .message,
     ).toMatch(/cancelled by the caller/);
+  });
+
+  it('returns an invalid MCP result as a protocol error instead of retrying it forever', () => {
+    // What the SDK's client rejects with when a result fails CallToolResultSchema: with zod 4 it is
+    // a `$ZodError`, not a `ZodError`.
+    const parsed = safeParse(CallToolResultSchema, { content: 'not a list of blocks' });
+    if (parsed.success) throw new Error('expected the parse to fail');
+    const decision = classifyThrown(parsed.error, context);
+
+    expect(failureCode(decision)).toBe('protocol_error');
+    expect(!decision.retry && decision.failure.details).toMatchObject({
+      issues: [expect.objectContaining({ path: ['content'] })],
+    });
+  });
+
+  it('recognises a classic ZodError too', () => {
+    const parsed = CallToolResultSchema.safeParse({ content: 42 });
+    if (parsed.success) throw new Error('expected the parse to fail');
+    expect(failureCode(classifyThrown(parsed.error, context))).toBe('protocol_error');
   });
 
   it.each([
