@@ -49,6 +49,7 @@ export class CosmosBookingsStore implements BookingsStore {
       // Bookings are never deleted, so a 409 always leaves a document to read.
       if (!existing)
         throw new TransientError(`Booking for key "${booking.idempotencyKey}" is not readable yet.`);
+      assertSameKey(existing, booking.idempotencyKey);
       if (existing.requestHash !== booking.requestHash)
         throw new IdempotencyConflictError(booking.idempotencyKey);
       return { created: false, booking: toBooking(existing) };
@@ -65,7 +66,8 @@ export class CosmosBookingsStore implements BookingsStore {
     const { resource } = await withCosmosErrors('findByIdempotencyKey', () =>
       this.container.item(id, id).read<BookingDocument>(),
     );
-    return resource && toBooking(resource);
+    // A hashed id shared with another key (a SHA-256 collision) is not this key's booking.
+    return resource && resource.idempotencyKey === key ? toBooking(resource) : undefined;
   }
 
   async cancel(bookingId: string, at: string): Promise<Booking | undefined> {
@@ -138,6 +140,19 @@ export class CosmosBookingsStore implements BookingsStore {
       })
       .fetchAll();
     return resources[0];
+  }
+}
+
+/**
+ * A hashed document id (see documentIdFor) is shared by two keys only if SHA-256 collides; should
+ * it ever happen, the second key must fail rather than be answered with the first key's booking.
+ */
+function assertSameKey(existing: Booking, key: string): void {
+  if (existing.idempotencyKey !== key) {
+    throw new IdempotencyConflictError(
+      key,
+      `Idempotency key "${key}" maps to the same document as key "${existing.idempotencyKey}".`,
+    );
   }
 }
 
