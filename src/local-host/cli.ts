@@ -58,10 +58,10 @@ async function main(): Promise<void> {
       ? { functionKey: (values.key ?? process.env.LOCAL_HOST_KEY)! }
       : {}),
     ...(values['max-activities']
-      ? { maxConcurrentActivities: integer('--max-activities', values['max-activities']) }
+      ? { maxConcurrentActivities: atLeastOne('--max-activities', values['max-activities']) }
       : {}),
     ...(values['max-orchestrations']
-      ? { maxConcurrentOrchestrations: integer('--max-orchestrations', values['max-orchestrations']) }
+      ? { maxConcurrentOrchestrations: atLeastOne('--max-orchestrations', values['max-orchestrations']) }
       : {}),
     enforceAuth: !values['no-auth'],
     logger: log,
@@ -97,6 +97,12 @@ async function main(): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+function atLeastOne(flag: string, value: string): number {
+  const number = integer(flag, value);
+  if (number < 1) throw new UsageError(`${flag} must be at least 1.`);
+  return number;
+}
 
 function integer(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}".`);

@@ -121,7 +121,9 @@ export class LocalHost {
     await listen(server, options.port ?? 7071, options.hostname ?? '127.0.0.1');
     const port = (server.address() as AddressInfo).port;
     baseUrl = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`;
-    // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set.
+    // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
+    // process-wide, so with several hosts in one process the first one's port is used; that only
+    // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
     process.env.WEBSITE_HOSTNAME ??= `localhost:${port}`;
 
     for (const hook of app.hooks.get('appStart') ?? []) {

@@ -260,7 +260,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
         reject(
           new HttpError(413, 'payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes.`),
         );
-        req.destroy();
+        // Discard the rest without keeping it, so the 413 can still be answered.
+        req.removeAllListeners('data');
+        req.resume();
         return;
       }
       chunks.push(chunk);

@@ -155,8 +155,11 @@ export class DurableEngine extends EventEmitter {
     this.store = options.store;
     this.log = options.logger;
     this.clock = options.clock ?? Date.now;
-    this.maxActivities = options.maxConcurrentActivities ?? 10;
-    this.maxOrchestrations = options.maxConcurrentOrchestrations ?? 10;
+    this.maxActivities = atLeastOne('maxConcurrentActivities', options.maxConcurrentActivities ?? 10);
+    this.maxOrchestrations = atLeastOne(
+      'maxConcurrentOrchestrations',
+      options.maxConcurrentOrchestrations ?? 10,
+    );
   }
 
   /** Starts processing; resumes every unfinished instance from the store. */
@@ -200,7 +203,7 @@ export class DurableEngine extends EventEmitter {
       if (existing && !terminalStatuses.has(existing.runtimeStatus))
         throw new InstanceExistsError(instanceId);
       if (existing) this.store.deleteInstance(instanceId);
-      return this.createInstance(name, instanceId, options.input, null, null, options.traceParent ?? null);
+      return this.createInstance(name, instanceId, options.input, null, options.traceParent ?? null);
     });
     this.emitStatus(record);
     this.schedulePump();
@@ -301,6 +304,11 @@ export class DurableEngine extends EventEmitter {
     return this.store.history(instanceId);
   }
 
+  /** Events waiting to be delivered to an instance: completions, raised events, pending timers. */
+  queuedEvents(instanceId: string): InboxMessage[] {
+    return this.store.queuedEvents(instanceId);
+  }
+
   queryInstances(query: InstanceQuery): ReturnType<DurableStore['queryInstances']> {
     return this.store.queryInstances(query);
   }
@@ -365,10 +373,12 @@ export class DurableEngine extends EventEmitter {
       for (const item of this.store.workItems(this.runningActivities.size + this.maxActivities)) {
         if (this.runningActivities.size >= this.maxActivities) break;
         if (this.runningActivities.has(item.id)) continue;
-        const run = this.executeActivity(item).finally(() => {
-          this.runningActivities.delete(item.id);
-          this.schedulePump();
-        });
+        const run = this.executeActivity(item)
+          .catch((error: unknown) => this.reportStoreFailure('activity result', item.instanceId, error))
+          .finally(() => {
+            this.runningActivities.delete(item.id);
+            this.schedulePump();
+          });
         this.runningActivities.set(item.id, run);
       }
     }
@@ -397,10 +407,12 @@ export class DurableEngine extends EventEmitter {
         if (!message) break;
         await this.runEpisodeSafely(message);
       }
-    })().finally(() => {
-      this.runningEpisodes.delete(instanceId);
-      this.schedulePump();
-    });
+    })()
+      .catch((error: unknown) => this.reportStoreFailure('episode', instanceId, error))
+      .finally(() => {
+        this.runningEpisodes.delete(instanceId);
+        this.schedulePump();
+      });
     this.runningEpisodes.set(instanceId, run);
   }
 
@@ -491,7 +503,7 @@ export class DurableEngine extends EventEmitter {
     const topActions = (state?.actions?.[0] ?? []) as Action[];
 
     let failure = outcome.failure;
-    if (!failure) failure = episode.checkDeterminism(topActions);
+    if (!failure) failure = episode.checkDeterminism(topActions, state?.isDone ?? false);
     if (!failure) failure = episode.scheduleNewActions(topActions);
 
     const customStatus =
@@ -513,8 +525,22 @@ export class DurableEngine extends EventEmitter {
       final = episode.keepRunning(customStatus);
     }
 
-    this.store.transaction(() => {
+    const committed = this.store.transaction((): InstanceRecord | undefined => {
       this.store.dequeue(message.id);
+      // The orchestrator ran outside the transaction: a terminate (or restart) that committed
+      // meanwhile wins, and this episode's outcome is dropped.
+      const current = this.store.getInstance(instance.instanceId);
+      if (
+        !current ||
+        terminalStatuses.has(current.runtimeStatus) ||
+        current.executionId !== instance.executionId
+      ) {
+        return undefined;
+      }
+      // A suspend that committed meanwhile stays in force.
+      if (current.runtimeStatus === 'Suspended' && !terminalStatuses.has(final.runtimeStatus)) {
+        final = { ...final, runtimeStatus: 'Suspended' };
+      }
       if (episode.restartHistory) this.store.clearHistory(instance.instanceId);
       this.store.appendHistory(instance.instanceId, episode.restartHistory ?? episode.newEvents);
       this.store.saveInstance(final);
@@ -527,7 +553,7 @@ export class DurableEngine extends EventEmitter {
             : { kind: 'failed', failure: failure! },
           now,
         );
-        return;
+        return final;
       }
       for (const effect of episode.effects) this.applyEffect(final, effect, now);
       if (episode.continuedAs) {
@@ -539,7 +565,14 @@ export class DurableEngine extends EventEmitter {
           history.executionStarted(now, final.name, final.input, final.parentInstanceId ?? undefined),
         );
       }
+      return final;
     });
+    if (!committed) {
+      this.log.info('episode outcome dropped: the instance was terminated meanwhile', {
+        instanceId: instance.instanceId,
+      });
+      return;
+    }
 
     if (final.runtimeStatus === 'Failed') {
       this.log.warn('orchestration failed', {
@@ -617,6 +650,9 @@ export class DurableEngine extends EventEmitter {
           history.timerFired(effect.fireAt, effect.timerId, effect.fireAt.toISOString()),
         );
         return;
+      case 'cancelTimer':
+        this.store.cancelTimer(instance.instanceId, effect.timerId);
+        return;
       case 'subOrchestration': {
         const existing = this.store.getInstance(effect.instanceId);
         if (existing && !terminalStatuses.has(existing.runtimeStatus)) {
@@ -644,15 +680,13 @@ export class DurableEngine extends EventEmitter {
           );
           return;
         }
-        const child = this.createInstance(
+        this.createInstance(
           effect.name,
           effect.instanceId,
           effect.input,
-          instance.instanceId,
-          effect.taskId,
+          { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
           instance.traceParent,
         );
-        this.emitStatus(child);
         return;
       }
     }
@@ -663,8 +697,7 @@ export class DurableEngine extends EventEmitter {
     name: string,
     instanceId: string,
     input: string | null,
-    parentInstanceId: string | null,
-    parentTaskId: number | null,
+    parent: { instanceId: string; taskId: number; executionId: string } | null,
     traceParent: string | null,
   ): InstanceRecord {
     const now = new Date(this.clock());
@@ -678,8 +711,9 @@ export class DurableEngine extends EventEmitter {
       customStatus: null,
       createdTime: now.toISOString(),
       lastUpdatedTime: now.toISOString(),
-      parentInstanceId,
-      parentTaskId,
+      parentInstanceId: parent?.instanceId ?? null,
+      parentTaskId: parent?.taskId ?? null,
+      parentExecutionId: parent?.executionId ?? null,
       nextSeq: 0,
       actionsProcessed: 0,
       actionSignatures: [],
@@ -690,7 +724,7 @@ export class DurableEngine extends EventEmitter {
       instanceId,
       record.executionId,
       now.getTime(),
-      history.executionStarted(now, name, input, parentInstanceId ?? undefined),
+      history.executionStarted(now, name, input, parent?.instanceId),
     );
     return record;
   }
@@ -705,7 +739,9 @@ export class DurableEngine extends EventEmitter {
       outcome.kind === 'completed'
         ? history.subOrchestrationCompleted(now, child.parentTaskId, outcome.result)
         : history.subOrchestrationFailed(now, child.parentTaskId, outcome.failure);
-    this.store.enqueue(child.parentInstanceId, null, now.getTime(), event);
+    // Tagged with the waiting execution: after continue-as-new or a restart it is dropped, never
+    // delivered to a task that merely reuses the id.
+    this.store.enqueue(child.parentInstanceId, child.parentExecutionId, now.getTime(), event);
   }
 
   // ---- Activities -----------------------------------------------------------------------------------
@@ -765,6 +801,15 @@ export class DurableEngine extends EventEmitter {
     });
   }
 
+  /**
+   * The store itself failed (disk full, I/O error): nothing of this step was committed, so it is
+   * retried from the store on the next pump or restart. Logged, never an unhandled rejection.
+   */
+  private reportStoreFailure(step: string, instanceId: string, error: unknown): void {
+    if (!this.store.isOpen) return;
+    this.log.error(`could not commit ${step}; it will be retried`, { instanceId, error });
+  }
+
   private emitStatus(instance: InstanceRecord): void {
     this.emit('statusChanged', {
       instanceId: instance.instanceId,
@@ -784,6 +829,7 @@ export class UnknownOrchestrationError extends Error {
 type Effect =
   | { kind: 'activity'; taskId: number; name: string; input: string | null; attempt: number }
   | { kind: 'timer'; timerId: number; fireAt: Date }
+  | { kind: 'cancelTimer'; timerId: number }
   | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string; input: string | null };
 
 /**
@@ -801,11 +847,11 @@ class EpisodeBuilder {
 
   constructor(
     private readonly instance: InstanceRecord,
-    past: HistoryEvent[],
+    private readonly pastEvents: HistoryEvent[],
     private readonly now: Date,
   ) {
     this.nextSeq = instance.nextSeq;
-    for (const e of past) this.indexScheduling(e);
+    for (const e of pastEvents) this.indexScheduling(e);
   }
 
   append(e: HistoryEvent): void {
@@ -911,19 +957,14 @@ class EpisodeBuilder {
   }
 
   /** The actions replayed from earlier episodes must be the ones recorded then. */
-  checkDeterminism(top: Action[]): FailureInfo | undefined {
+  checkDeterminism(top: Action[], done: boolean): FailureInfo | undefined {
     const recorded = this.instance.actionSignatures;
     const replayed = top.slice(0, recorded.length).map(signature);
-    for (let i = 0; i < replayed.length; i++) {
+    for (let i = 0; i < recorded.length; i++) {
+      // A replay that is still running yields at least what it yielded before.
+      if (i >= replayed.length && done) break;
       if (replayed[i] !== recorded[i]) {
-        return {
-          reason:
-            `Non-deterministic orchestrator '${this.instance.name}': action ${i} was "${recorded[i]}" when first ` +
-            `run but "${replayed[i]}" on replay. Orchestrator code must not depend on the clock, randomness, ` +
-            `I/O or settings that can change between replays.`,
-          details: '',
-          errorType: 'NonDeterministicOrchestrationError',
-        };
+        return nonDeterministic(this.instance.name, i, recorded[i]!, replayed[i] ?? 'nothing');
       }
     }
     return undefined;
@@ -936,10 +977,11 @@ class EpisodeBuilder {
       collectLeaves(action, alreadyScheduled);
     const fresh = top.slice(this.instance.actionsProcessed);
 
-    const visit = (action: Action): FailureInfo | undefined => {
+    const visit = (action: Action, path: string): FailureInfo | undefined => {
       if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
-        for (const child of action.compoundActions ?? []) {
-          const failure = visit(child);
+        const children = action.compoundActions ?? [];
+        for (let i = 0; i < children.length; i++) {
+          const failure = visit(children[i]!, `${path}.${i}`);
           if (failure) return failure;
         }
         return undefined;
@@ -989,7 +1031,7 @@ class EpisodeBuilder {
         case ActionType.CreateTimer: {
           const id = this.nextSeq++;
           const fireAt = new Date(action.fireAt as string);
-          this.append(history.timerCreated(this.now, id, fireAt, { kind: 'user' }));
+          this.append(history.timerCreated(this.now, id, fireAt, { kind: 'user', path }));
           if (!action.isCanceled) this.effects.push({ kind: 'timer', timerId: id, fireAt });
           return undefined;
         }
@@ -1004,12 +1046,30 @@ class EpisodeBuilder {
       }
     };
 
-    for (const action of fresh) {
-      const failure = visit(action);
+    for (let i = 0; i < fresh.length; i++) {
+      const failure = visit(fresh[i]!, String(this.instance.actionsProcessed + i));
       if (failure) return failure;
     }
     this.signatures = top.map(signature);
+    this.cancelAbandonedTimers(top);
     return undefined;
+  }
+
+  /**
+   * Timers the orchestrator cancelled since they were scheduled (`timer.cancel()` after a
+   * Task.any) are taken off the queue, so they never wake the instance for nothing.
+   */
+  private cancelAbandonedTimers(top: Action[]): void {
+    const fired = new Set<number>();
+    for (const e of [...this.pastEvents, ...this.newEvents]) {
+      if (e.EventType === EventType.TimerFired) fired.add(e.TimerId as number);
+    }
+    for (const [id, scheduled] of this.scheduledById) {
+      const purpose = scheduled.HostPurpose as TimerPurpose | undefined;
+      if (scheduled.EventType !== EventType.TimerCreated || purpose?.kind !== 'user' || fired.has(id))
+        continue;
+      if (actionAt(top, purpose.path)?.isCanceled) this.effects.push({ kind: 'cancelTimer', timerId: id });
+    }
   }
 
   private signatures: string[] | undefined;
@@ -1067,6 +1127,31 @@ class EpisodeBuilder {
 
   /** Set when the orchestrator called continueAsNew. */
   continuedAs: { executionId: string; input: string | null } | undefined;
+}
+
+function atLeastOne(setting: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${setting} must be a whole number of at least 1, not ${value}.`);
+  return value;
+}
+
+function nonDeterministic(name: string, index: number, recorded: string, replayed: string): FailureInfo {
+  return {
+    reason:
+      `Non-deterministic orchestrator '${name}': action ${index} was "${recorded}" when first run but ` +
+      `"${replayed}" on replay. Orchestrator code must not depend on the clock, randomness, I/O or ` +
+      `settings that can change between replays.`,
+    details: '',
+    errorType: 'NonDeterministicOrchestrationError',
+  };
+}
+
+/** The action at a path such as "4.1" (top-level index, then compound children). */
+function actionAt(top: Action[], path: string): Action | undefined {
+  const [first, ...rest] = path.split('.').map(Number);
+  let action: Action | undefined = top[first!];
+  for (const index of rest) action = action?.compoundActions?.[index];
+  return action;
 }
 
 function collectLeaves(action: Action, into: Set<Action>): void {

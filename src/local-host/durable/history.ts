@@ -45,7 +45,9 @@ export interface RetryState {
 }
 
 /** What a host-created timer is for, so its firing can be interpreted. */
-export type TimerPurpose = { kind: 'user' } | { kind: 'retry'; retryOf: number; final: boolean };
+export type TimerPurpose =
+  /** A timer the orchestrator created; `path` locates its action (e.g. "4.1") to notice cancellation. */
+  { kind: 'user'; path: string } | { kind: 'retry'; retryOf: number; final: boolean };
 
 function event(
   type: EventType,
@@ -146,19 +148,4 @@ function toFailureDetails(failure: FailureInfo): Record<string, unknown> {
     ErrorMessage: failure.reason,
     StackTrace: failure.details,
   };
-}
-
-/** Events that complete a scheduled task, keyed by the field that names the task. */
-export function completedTaskId(e: HistoryEvent): number | undefined {
-  switch (e.EventType) {
-    case EventType.TaskCompleted:
-    case EventType.TaskFailed:
-    case EventType.SubOrchestrationInstanceCompleted:
-    case EventType.SubOrchestrationInstanceFailed:
-      return e.TaskScheduledId as number;
-    case EventType.TimerFired:
-      return e.TimerId as number;
-    default:
-      return undefined;
-  }
 }

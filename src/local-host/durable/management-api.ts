@@ -240,10 +240,11 @@ export class ManagementApi {
     if (outcome === 'notFound')
       return problem(404, 'not_found', `No orchestration instance with ID '${instanceId}'.`);
     if (outcome === 'running') {
+      // Only finished instances are purged; DurableClient reads 404 as "0 deleted".
       return problem(
-        409,
+        404,
         'instance_running',
-        `Instance '${instanceId}' has not finished; terminate it before purging.`,
+        `Instance '${instanceId}' has not finished, so it was not purged; terminate it first.`,
       );
     }
     return { status: 200, body: { instancesDeleted: 1 } };
@@ -256,19 +257,27 @@ export class ManagementApi {
       if (!match) throw new ApiError(400, 'invalid_status', `Unknown runtimeStatus "${value}".`);
       return match;
     });
-    let deleted = 0;
-    for (;;) {
+    // Only finished instances are ever purged; a filter naming none of them matches nothing.
+    const purgeable = runtimeStatus.filter((s) => terminalStatuses.has(s));
+    if (purgeable.length === 0) return problem(404, 'not_found', 'No instances matched the purge filter.');
+    const filter = {
+      runtimeStatus: purgeable,
+      ...dateFilter(request.query, 'createdTimeFrom'),
+      ...dateFilter(request.query, 'createdTimeTo'),
+    };
+    const matched: string[] = [];
+    let continuationToken: string | undefined;
+    do {
       const page = this.engine.queryInstances({
-        runtimeStatus: runtimeStatus.filter((s) => terminalStatuses.has(s)),
-        ...dateFilter(request.query, 'createdTimeFrom'),
-        ...dateFilter(request.query, 'createdTimeTo'),
+        ...filter,
         top: 1000,
+        ...(continuationToken ? { continuationToken } : {}),
       });
-      if (page.instances.length === 0) break;
-      for (const instance of page.instances)
-        if (this.engine.purge(instance.instanceId) === 'deleted') deleted++;
-      if (!page.continuationToken) break;
-    }
+      matched.push(...page.instances.map((instance) => instance.instanceId));
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    let deleted = 0;
+    for (const instanceId of matched) if (this.engine.purge(instanceId) === 'deleted') deleted++;
     if (deleted === 0) return problem(404, 'not_found', 'No instances matched the purge filter.');
     return { status: 200, body: { instancesDeleted: deleted } };
   }

@@ -39,6 +39,8 @@ export interface InstanceRecord {
   parentInstanceId: string | null;
   /** The parent's TaskScheduledId for this sub-orchestration. */
   parentTaskId: number | null;
+  /** The parent execution that is waiting: a result must never reach a later one (continue-as-new, restart). */
+  parentExecutionId: string | null;
   /** The next task id the SDK will allocate (mirrors its sequence number). */
   nextSeq: number;
   /** How many top-level actions of this execution have been turned into work. */
@@ -91,6 +93,7 @@ interface InstanceRow {
   last_updated_time: string;
   parent_instance_id: string | null;
   parent_task_id: number | null;
+  parent_execution_id: string | null;
   next_seq: number;
   actions_processed: number;
   action_signatures: string;
@@ -110,6 +113,7 @@ CREATE TABLE IF NOT EXISTS instances (
   last_updated_time TEXT NOT NULL,
   parent_instance_id TEXT,
   parent_task_id INTEGER,
+  parent_execution_id TEXT,
   next_seq INTEGER NOT NULL DEFAULT 0,
   actions_processed INTEGER NOT NULL DEFAULT 0,
   action_signatures TEXT NOT NULL DEFAULT '[]',
@@ -158,6 +162,7 @@ function toRecord(row: InstanceRow): InstanceRecord {
     lastUpdatedTime: row.last_updated_time,
     parentInstanceId: row.parent_instance_id,
     parentTaskId: row.parent_task_id,
+    parentExecutionId: row.parent_execution_id,
     nextSeq: row.next_seq,
     actionsProcessed: row.actions_processed,
     actionSignatures: JSON.parse(row.action_signatures) as string[],
@@ -178,19 +183,20 @@ export class DurableStore {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
+    migrate(this.db);
     this.statements = {
       getInstance: this.db.prepare<[string], InstanceRow>('SELECT * FROM instances WHERE instance_id = ?'),
       upsertInstance: this.db.prepare(`
         INSERT INTO instances (instance_id, name, execution_id, runtime_status, input, output, custom_status,
-          created_time, last_updated_time, parent_instance_id, parent_task_id, next_seq, actions_processed,
+          created_time, last_updated_time, parent_instance_id, parent_task_id, parent_execution_id, next_seq, actions_processed,
           action_signatures, trace_parent)
         VALUES (@instanceId, @name, @executionId, @runtimeStatus, @input, @output, @customStatus, @createdTime,
-          @lastUpdatedTime, @parentInstanceId, @parentTaskId, @nextSeq, @actionsProcessed, @actionSignatures, @traceParent)
+          @lastUpdatedTime, @parentInstanceId, @parentTaskId, @parentExecutionId, @nextSeq, @actionsProcessed, @actionSignatures, @traceParent)
         ON CONFLICT (instance_id) DO UPDATE SET name = excluded.name, execution_id = excluded.execution_id,
           runtime_status = excluded.runtime_status, input = excluded.input, output = excluded.output,
           custom_status = excluded.custom_status, created_time = excluded.created_time,
           last_updated_time = excluded.last_updated_time, parent_instance_id = excluded.parent_instance_id,
-          parent_task_id = excluded.parent_task_id, next_seq = excluded.next_seq,
+          parent_task_id = excluded.parent_task_id, parent_execution_id = excluded.parent_execution_id, next_seq = excluded.next_seq,
           actions_processed = excluded.actions_processed, action_signatures = excluded.action_signatures,
           trace_parent = excluded.trace_parent`),
       history: this.db.prepare<[string], { event: string }>(
@@ -221,7 +227,16 @@ export class DurableStore {
         [string, number],
         { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
       >(
-        'SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? AND visible_at <= ? ORDER BY visible_at, id LIMIT 1',
+        // A new execution's ExecutionStarted goes first, even before events queued earlier
+        // (continue-as-new keeps undelivered events for the next execution).
+        `SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? AND visible_at <= ?
+         ORDER BY CASE WHEN json_extract(event, '$.EventType') = 0 THEN 0 ELSE 1 END, visible_at, id LIMIT 1`,
+      ),
+      queued: this.db.prepare<
+        [string],
+        { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
+      >(
+        'SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? ORDER BY visible_at, id',
       ),
       nextVisibleAt: this.db.prepare<[number], { t: number | null }>(
         'SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > ?',
@@ -305,6 +320,11 @@ export class DurableStore {
   firstReadyMessage(instanceId: string, now: number): InboxMessage | undefined {
     const row = this.statements.firstInboxFor.get(instanceId, now);
     return row ? toMessage(row) : undefined;
+  }
+
+  /** Every event still waiting for an instance, due or not (diagnostics). */
+  queuedEvents(instanceId: string): InboxMessage[] {
+    return this.statements.queued.all(instanceId).map(toMessage);
   }
 
   /** The next time a delayed message (a durable timer) becomes visible. */
@@ -407,6 +427,13 @@ export class DurableStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Brings a store file written by an earlier version up to the current schema. */
+function migrate(db: Database.Database): void {
+  const columns = new Set((db.pragma('table_info(instances)') as { name: string }[]).map((c) => c.name));
+  if (!columns.has('parent_execution_id'))
+    db.exec('ALTER TABLE instances ADD COLUMN parent_execution_id TEXT');
 }
 
 function toMessage(row: {

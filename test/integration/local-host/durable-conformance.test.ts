@@ -162,6 +162,23 @@ describe('timers and external events', () => {
     expect(body.output).toEqual({ outcome: 'event', data: { approved: true } });
   });
 
+  it('takes a cancelled timer off the queue while the orchestration goes on', async () => {
+    const started = await startOrchestration(host, 'cancelThenWait');
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
+    const timers = () => host.engine.queuedEvents(started.id).filter((m) => m.event.EventType === 11);
+    expect(timers()).toHaveLength(1);
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'go'), { method: 'POST', body: '1' });
+    const deadline = Date.now() + 5000;
+    while (timers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(timers()).toHaveLength(0);
+    expect(host.engine.getInstance(started.id)?.runtimeStatus).toBe('Running');
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'finish'), {
+      method: 'POST',
+      body: '"done"',
+    });
+    expect((await pollUntilDone(started.statusQueryGetUri)).body.output).toBe('done');
+  });
+
   it('lets the timer win when no event comes', async () => {
     const { body } = await run('eventOrTimeout', { timeoutMs: 300 });
     expect(body.output).toEqual({ outcome: 'timeout' });
@@ -197,6 +214,23 @@ describe('sub-orchestrations, continue-as-new, custom status', () => {
     // Only the last execution's history is kept.
     const history = host.engine.history(id);
     expect(history.filter((e) => e.EventType === 0)).toHaveLength(1);
+  });
+
+  it('never delivers an abandoned sub-orchestration result to a later execution', async () => {
+    const { body } = await run('abandonChild', { round: 0 });
+    expect(body.runtimeStatus).toBe('Completed');
+    expect(body.output).toBe(600);
+  });
+
+  it('starts each new execution first, then delivers events queued across continue-as-new', async () => {
+    const started = await startOrchestration(host, 'tickCounter', { count: 0, target: 3 });
+    const tick = () =>
+      fetch(started.sendEventPostUri.replace('{eventName}', 'tick'), { method: 'POST', body: '1' });
+    await Promise.all([tick(), tick(), tick()]);
+    const { body } = await pollUntilDone(started.statusQueryGetUri);
+    expect(body.output).toBe(3);
+    const history = host.engine.history(started.id).map((e) => e.EventType);
+    expect(history.slice(0, 2)).toEqual([12, 0]); // OrchestratorStarted, ExecutionStarted
   });
 
   it('exposes custom status while running', async () => {
@@ -236,6 +270,36 @@ describe('terminate and purge', () => {
     expect(event.status).toBe(410);
   });
 
+  it('keeps a termination that lands while an episode is running', async () => {
+    const started = await startOrchestration(host, 'slowEpisodes');
+    await new Promise((r) => setTimeout(r, 100)); // the first episode is inside its 300 ms hook
+    const terminated = await fetch(started.terminatePostUri.replace('{text}', 'mid-episode'), {
+      method: 'POST',
+    });
+    expect(terminated.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 800));
+    const status = await (await fetch(started.statusQueryGetUri)).json();
+    expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'mid-episode' });
+    expect(host.engine.history(started.id).at(-1)?.EventType).toBe(3); // ExecutionTerminated
+  });
+
+  it('purges finished instances by filter, leaving running ones', async () => {
+    const since = new Date().toISOString();
+    const a = await run('sequence');
+    const b = await run('sequence');
+    const running = await startOrchestration(host, 'waitForever');
+    const purged = await host.fetch(
+      `/runtime/webhooks/durabletask/instances?runtimeStatus=Completed,Running&createdTimeFrom=${since}&code=test-key`,
+      { method: 'DELETE' },
+    );
+    expect(purged.status).toBe(200);
+    expect((await purged.json()).instancesDeleted).toBe(2);
+    expect(host.engine.getInstance(a.id)).toBeUndefined();
+    expect(host.engine.getInstance(b.id)).toBeUndefined();
+    expect(host.engine.getInstance(running.id)).toBeDefined();
+    await fetch(running.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+  });
+
   it('suspends an instance (events wait) and resumes it', async () => {
     const started = await startOrchestration(host, 'withCustomStatus');
     await host.waitForInstance(started.id, { statuses: ['Running'] });
@@ -273,12 +337,25 @@ describe('terminate and purge', () => {
     expect((await host.fetch(url, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('refuses to purge a running instance', async () => {
+  it('does not purge a running instance (404, as DurableClient expects), nor by a non-terminal filter', async () => {
+    const finished = await run('sequence');
     const started = await startOrchestration(host, 'waitForever');
+    await host.waitForInstance(started.id, { statuses: ['Running'] });
     const purge = await host.fetch(`/runtime/webhooks/durabletask/instances/${started.id}?code=test-key`, {
       method: 'DELETE',
     });
-    expect(purge.status).toBe(409);
+    expect(purge.status).toBe(404);
+    expect((await purge.json()).error.code).toBe('instance_running');
+    const byFilter = await host.fetch(
+      '/runtime/webhooks/durabletask/instances?runtimeStatus=Running&code=test-key',
+      {
+        method: 'DELETE',
+      },
+    );
+    expect(byFilter.status).toBe(404);
+    // Regression: a non-terminal filter once purged every finished instance.
+    expect(host.engine.getInstance(finished.id)?.runtimeStatus).toBe('Completed');
+    expect(host.engine.getInstance(started.id)?.runtimeStatus).toBe('Running');
     await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
   });
 });

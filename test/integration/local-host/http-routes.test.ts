@@ -117,6 +117,16 @@ describe('hostile input', () => {
     expect((await rawRequest('/api/echo/1/x', { host: 'localhost' })).status).toBe(201);
   });
 
+  it('answers an oversized body with 413 and keeps serving', async () => {
+    const response = await host.fetch('/api/echo/1/x', {
+      method: 'POST',
+      body: Buffer.alloc(33 * 1024 * 1024, 97),
+    });
+    expect(response.status).toBe(413);
+    expect((await response.json()).error.code).toBe('payload_too_large');
+    expect((await host.fetch('/api/echo/1/ok')).status).toBe(201);
+  });
+
   it('answers malformed percent-encoding with 4xx, and a malformed Host with 400, and keeps serving', async () => {
     expect((await rawRequest('/api/echo/1/%E0%A4%A')).status).toBe(404);
     const api = await rawRequest('/runtime/webhooks/durabletask/instances/%E0%A4%A?code=test-key');
