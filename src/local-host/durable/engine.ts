@@ -964,7 +964,7 @@ class EpisodeBuilder {
       // A replay that is still running yields at least what it yielded before.
       if (i >= replayed.length && done) break;
       if (replayed[i] !== recorded[i]) {
-        return nonDeterministic(this.instance.name, i, recorded[i]!, replayed[i] ?? 'nothing');
+        return nonDeterministic(this.instance.name, i, recorded[i], replayed[i] ?? 'nothing');
       }
     }
     return undefined;
@@ -981,7 +981,7 @@ class EpisodeBuilder {
       if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
         const children = action.compoundActions ?? [];
         for (let i = 0; i < children.length; i++) {
-          const failure = visit(children[i]!, `${path}.${i}`);
+          const failure = visit(children[i], `${path}.${i}`);
           if (failure) return failure;
         }
         return undefined;
@@ -1047,7 +1047,7 @@ class EpisodeBuilder {
     };
 
     for (let i = 0; i < fresh.length; i++) {
-      const failure = visit(fresh[i]!, String(this.instance.actionsProcessed + i));
+      const failure = visit(fresh[i], String(this.instance.actionsProcessed + i));
       if (failure) return failure;
     }
     this.signatures = top.map(signature);
@@ -1149,7 +1149,7 @@ function nonDeterministic(name: string, index: number, recorded: string, replaye
 /** The action at a path such as "4.1" (top-level index, then compound children). */
 function actionAt(top: Action[], path: string): Action | undefined {
   const [first, ...rest] = path.split('.').map(Number);
-  let action: Action | undefined = top[first!];
+  let action: Action | undefined = top[first];
   for (const index of rest) action = action?.compoundActions?.[index];
   return action;
 }
