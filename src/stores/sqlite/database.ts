@@ -6,10 +6,15 @@ export type SqliteDatabase = Database.Database;
 
 export const IN_MEMORY = ':memory:';
 
+/** Long enough for several writers' sub-millisecond transactions; short enough not to stall the loop. */
+export const BUSY_TIMEOUT_MS = 400;
+
 /**
  * Opens (creating if needed) the embedded store's SQLite file with the settings both stores rely on:
  * WAL so readers never block the writer, and a busy timeout so several connections to one file
- * (a test, the local host and a stand-alone MCP server) wait for each other instead of failing.
+ * (a test, the local host and a stand-alone MCP server) wait for each other's short transactions.
+ * better-sqlite3 is synchronous: the busy wait blocks this process's event loop, so it stays short
+ * and a lock held longer surfaces as a retryable TransientError (see errors.ts) instead.
  */
 export function openSqliteDatabase(path: string): SqliteDatabase {
   if (path !== IN_MEMORY && !path.startsWith('file:')) {
@@ -17,7 +22,7 @@ export function openSqliteDatabase(path: string): SqliteDatabase {
   }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   // NORMAL is durable across application crashes in WAL mode; only an OS crash may lose the last commit.
   db.pragma('synchronous = NORMAL');
   return db;
