@@ -10,30 +10,73 @@ export interface IdempotencyRecord {
   /** Stable hash of the request (tool name + canonical arguments); detects key reuse. */
   requestHash: string;
   status: 'pending' | 'done';
+  /**
+   * The owner token of the current claim: a random id, new on every claim and every takeover.
+   * Whoever claimed the key holds it; `takeOver`, `complete` and `release` act only on the claim
+   * whose id they are given, so a caller working from an outdated view can never touch another
+   * caller's claim.
+   */
+  claimId: string;
   /** The stored result of the first successful call, present when `done`. */
   result?: unknown;
   createdAt: string;
+  /** When the record last changed; for a `pending` record, when its current claim was made. */
   updatedAt: string;
   /** When the record may be dropped (TTL). */
   expiresAt: string;
 }
 
 export type ClaimOutcome =
-  /** The caller now owns the key and must call `complete` or `release`. */
+  /** The caller now owns the key (`record.claimId`) and must `complete` or `release` it. */
   | { outcome: 'claimed'; record: IdempotencyRecord }
-  /** Someone claimed it earlier; `record.status` says whether it finished. */
+  /** Someone else holds or finished the key; `record.status` says which. */
   | { outcome: 'existing'; record: IdempotencyRecord };
 
-export interface IdempotencyStore {
+export type CompleteOutcome =
+  /** The caller's claim is now `done` with its result. */
+  | { outcome: 'completed'; record: IdempotencyRecord }
+  /** The key was already `done`: the first completion wins and `record.result` is unchanged. */
+  | { outcome: 'already_done'; record: IdempotencyRecord }
   /**
-   * Atomically creates a `pending` record for `key` if none exists.
+   * The caller no longer holds the key: it was taken over (`record` is the new owner's pending
+   * claim), or released or expired (`record` undefined). Nothing was written.
+   */
+  | { outcome: 'claim_lost'; record: IdempotencyRecord | undefined };
+
+export interface IdempotencyStore {
+  /** TTL, in seconds, of a claim made without `ttlSeconds`. */
+  readonly defaultTtlSeconds: number;
+  /**
+   * Atomically creates a `pending` record for `key` with a new `claimId` if no live record exists.
    * Throws IdempotencyConflictError when the key exists with another requestHash.
    */
   claim(key: string, requestHash: string, options?: { ttlSeconds?: number }): Promise<ClaimOutcome>;
-  /** Marks a claimed key `done` with its result (conditional on the record still being pending). */
-  complete(key: string, requestHash: string, result: unknown): Promise<IdempotencyRecord>;
-  /** Drops a `pending` claim (after a permanent failure) so a later call may try again. */
-  release(key: string, requestHash: string): Promise<void>;
+  /**
+   * Replaces the `pending` claim `observedClaimId` with a new claim owned by the caller, in one
+   * conditional write that succeeds only if the record still carries that claim: of several
+   * callers taking over the same claim, exactly one gets `claimed`. When the record has moved on
+   * (another takeover, a completion) the current record comes back as `existing`; when it is gone
+   * (released or expired) this is a plain `claim`.
+   * Throws IdempotencyConflictError when the key exists with another requestHash.
+   */
+  takeOver(
+    key: string,
+    requestHash: string,
+    observedClaimId: string,
+    options?: { ttlSeconds?: number },
+  ): Promise<ClaimOutcome>;
+  /**
+   * Marks the caller's claim `done` with its result, only if the record still carries `claimId`.
+   * A `done` record is never changed (first completion wins). Throws IdempotencyConflictError
+   * when the key belongs to another request.
+   */
+  complete(key: string, requestHash: string, claimId: string, result: unknown): Promise<CompleteOutcome>;
+  /**
+   * Drops the caller's `pending` claim (after a permanent failure) so a later call may try again.
+   * Returns false, changing nothing, when the record is done, gone, or held by another claim.
+   * Throws IdempotencyConflictError when the caller's claim was made for another request.
+   */
+  release(key: string, requestHash: string, claimId: string): Promise<boolean>;
   get(key: string): Promise<IdempotencyRecord | undefined>;
   close?(): Promise<void>;
 }

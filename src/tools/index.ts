@@ -7,7 +7,7 @@ export { ToolClient, DEFAULT_WRITE_TOOLS } from './tool-client';
 export type { ToolCallRequest, ToolClientOptions, WriteToolSpec } from './tool-client';
 export type { ToolCallResult, ToolFailure, ToolFailureCode, ToolOutput } from './tool-result';
 export { ToolPolicy, type ToolAllowList } from './policy';
-export { loadToolSettings, type ToolSettings } from './settings';
+export { checkCallWindows, loadToolSettings, type ToolSettings } from './settings';
 export { toolRequestHash } from './request-hash';
 
 /** Builds the tool client from settings, the agents' allow-list and the call-level idempotency store. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { maxCallTimeoutMs, MIN_STALE_MARGIN_MS, staleMarginMs } from './call-ledger';
 import { TOOL_SERVERS, type ToolServerName } from './tool-names';
 
 export interface ToolSettings {
@@ -8,9 +9,9 @@ export interface ToolSettings {
   /** Default per-call timeout. */
   callTimeoutMs: number;
   /**
-   * How long a `pending` idempotency record may be owned by an in-flight call. Older pending
-   * records belong to attempts that must have ended (every attempt is bounded by its timeout),
-   * so a retry may take them over. Keep it above the longest call timeout.
+   * How long a `pending` idempotency claim may be owned by an in-flight call. Every attempt ends
+   * by its claim's time plus this window minus a margin (see `staleMarginMs`), so an older claim
+   * belongs to an attempt that has finished and a retry may take it over.
    */
   pendingStaleAfterMs: number;
   /** Sent as `x-mcp-key` to every server when set. */
@@ -40,7 +41,7 @@ const envSchema = z.object({
  * | MCP_BASE_URL | `http://127.0.0.1:7071/api/mcp` (the app's own mounts, DESIGN §4) |
  * | MCP_FLIGHTS_URL, MCP_HOTELS_URL, MCP_WEATHER_URL, MCP_RESTAURANTS_URL, MCP_BOOKINGS_URL | `<MCP_BASE_URL>/<server>` |
  * | MCP_CALL_TIMEOUT_MS | 15000 |
- * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS |
+ * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS, at least MCP_CALL_TIMEOUT_MS + 2 s; must be ≥ MCP_CALL_TIMEOUT_MS + max(2 s, 20% of itself) |
  * | MCP_SERVER_KEY | — (no `x-mcp-key` header) |
  */
 export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSettings {
@@ -70,16 +71,55 @@ export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSett
     TOOL_SERVERS.map((name) => [name, explicit[name] ?? `${base}/${name}`]),
   ) as Record<ToolServerName, string>;
 
-  const pendingStaleAfterMs = values.MCP_PENDING_STALE_MS ?? 2 * values.MCP_CALL_TIMEOUT_MS;
-  if (pendingStaleAfterMs <= values.MCP_CALL_TIMEOUT_MS) {
-    throw new ValidationError('Invalid tool settings: MCP_PENDING_STALE_MS must exceed MCP_CALL_TIMEOUT_MS', [
-      { path: 'MCP_PENDING_STALE_MS', issue: 'must exceed MCP_CALL_TIMEOUT_MS' },
-    ]);
-  }
+  const callTimeoutMs = values.MCP_CALL_TIMEOUT_MS;
+  const pendingStaleAfterMs =
+    values.MCP_PENDING_STALE_MS ?? Math.max(2 * callTimeoutMs, callTimeoutMs + MIN_STALE_MARGIN_MS);
+  checkCallWindows({ callTimeoutMs, pendingStaleAfterMs });
   return {
     servers,
-    callTimeoutMs: values.MCP_CALL_TIMEOUT_MS,
+    callTimeoutMs,
     pendingStaleAfterMs,
     serverKey: values.MCP_SERVER_KEY,
   };
+}
+
+/**
+ * An idempotency record must outlive its pending window many times over: the takeovers and
+ * retries of a lost call, then the replays of its result, all happen within the record's TTL.
+ */
+export const MIN_TTL_TO_STALE_RATIO = 10;
+
+/**
+ * Checks that the call-level idempotency windows fit together, naming the settings that do not:
+ * a call ends before its claim goes stale (MCP_CALL_TIMEOUT_MS ≤ MCP_PENDING_STALE_MS minus its
+ * margin), and, when given, a record outlives its stale window comfortably
+ * (IDEMPOTENCY_TTL_SECONDS ≥ 10 × MCP_PENDING_STALE_MS). The stores and the tool client read
+ * their settings separately: call this where both are known (the tool client does).
+ */
+export function checkCallWindows(windows: {
+  callTimeoutMs: number;
+  pendingStaleAfterMs: number;
+  idempotencyTtlSeconds?: number;
+}): void {
+  const { callTimeoutMs, pendingStaleAfterMs, idempotencyTtlSeconds } = windows;
+  if (callTimeoutMs > maxCallTimeoutMs(pendingStaleAfterMs)) {
+    const margin = staleMarginMs(pendingStaleAfterMs);
+    const issue =
+      `must be at least MCP_CALL_TIMEOUT_MS (${callTimeoutMs}) + max(2000, 20% of MCP_PENDING_STALE_MS) ` +
+      `(${margin}), so every call ends before its claim may be taken over; got ${pendingStaleAfterMs}`;
+    throw new ValidationError(`Invalid tool settings: MCP_PENDING_STALE_MS ${issue}`, [
+      { path: 'MCP_PENDING_STALE_MS', issue },
+    ]);
+  }
+  if (
+    idempotencyTtlSeconds !== undefined &&
+    idempotencyTtlSeconds * 1000 < MIN_TTL_TO_STALE_RATIO * pendingStaleAfterMs
+  ) {
+    const issue =
+      `must be at least ${MIN_TTL_TO_STALE_RATIO} × MCP_PENDING_STALE_MS (${pendingStaleAfterMs} ms), i.e. ` +
+      `${Math.ceil((MIN_TTL_TO_STALE_RATIO * pendingStaleAfterMs) / 1000)} s, so records outlive their pending window; got ${idempotencyTtlSeconds}`;
+    throw new ValidationError(`Invalid settings: IDEMPOTENCY_TTL_SECONDS ${issue}`, [
+      { path: 'IDEMPOTENCY_TTL_SECONDS', issue },
+    ]);
+  }
 }

@@ -1,6 +1,6 @@
 import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { IdempotencyConflictError, isRetryable, WaypointError } from '../domain/errors';
+import { IdempotencyConflictError, isRetryable, TransientError, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
 import type { IdempotencyStore } from '../stores/types';
 import { createLogger, type Logger } from '../telemetry/logger';
@@ -8,6 +8,7 @@ import { CallLedger, type CallAttempt } from './call-ledger';
 import { classifyThrown, classifyToolError, type FailureDecision } from './classify-failure';
 import { McpConnections, type CallScope } from './mcp-connections';
 import { ToolPolicy, type ToolAllowList } from './policy';
+import { checkCallWindows } from './settings';
 import { toolRequestHash } from './request-hash';
 import { parentContext, traceHeadersFor, type TraceHeaders } from './trace-context';
 import { parseToolName } from './tool-names';
@@ -35,8 +36,9 @@ export interface ToolClientOptions {
   servers: Readonly<Record<string, string>>;
   allowList: ToolAllowList;
   idempotency: IdempotencyStore;
+  /** Default per-call timeout; at most `pendingStaleAfterMs` minus its margin (see `checkCallWindows`). */
   callTimeoutMs: number;
-  /** See CallLedger; must exceed the longest call timeout. */
+  /** See CallLedger: when a pending claim counts as abandoned and may be taken over. */
   pendingStaleAfterMs: number;
   /** Sent as `x-mcp-key` on every request. */
   serverKey?: string | undefined;
@@ -55,7 +57,7 @@ export interface ToolCallRequest {
   idempotencyKey?: string;
   /** W3C traceparent of the caller's span; defaults to the active OpenTelemetry context. */
   traceparent?: string;
-  /** Overrides the default per-call timeout. */
+  /** Overrides the default per-call timeout (a side-effecting call still ends by its claim's deadline). */
   timeoutMs?: number;
   /** Cancels the call (thrown as retryable: it may not have reached the server). */
   signal?: AbortSignal;
@@ -67,7 +69,8 @@ const tracer = trace.getTracer('waypoint.tools');
  * Calls tools on Waypoint's MCP servers for the `callTool` activity. Retryable failures (timeouts,
  * connection errors, HTTP 5xx/429, in-progress keys) are **thrown** as WaypointErrors with
  * `retryable: true`, so Durable's retry policy runs; permanent ones (policy, schema, tool errors,
- * 4xx, key conflicts) are **returned** as `{ ok: false, error }`.
+ * 4xx, key conflicts, idempotency store errors retrying cannot fix) are **returned** as
+ * `{ ok: false, error }`.
  */
 export class ToolClient {
   private readonly policy: ToolPolicy;
@@ -78,9 +81,11 @@ export class ToolClient {
   private readonly logger: Logger;
 
   constructor(private readonly options: ToolClientOptions) {
-    if (options.pendingStaleAfterMs <= options.callTimeoutMs) {
-      throw new RangeError('pendingStaleAfterMs must exceed callTimeoutMs.');
-    }
+    checkCallWindows({
+      callTimeoutMs: options.callTimeoutMs,
+      pendingStaleAfterMs: options.pendingStaleAfterMs,
+      idempotencyTtlSeconds: options.idempotency.defaultTtlSeconds,
+    });
     this.policy = new ToolPolicy(options.allowList);
     this.writeTools = options.writeTools ?? DEFAULT_WRITE_TOOLS;
     this.clock = options.clock ?? systemClock;
@@ -204,7 +209,7 @@ export class ToolClient {
     traceHeaders: TraceHeaders,
   ): Promise<{ output: ToolOutput; replayed: boolean } | { failure: ToolFailure }> {
     if (!sideEffecting) {
-      const decision = await this.send(request, url, toolName, args, traceHeaders);
+      const decision = await this.send(request, url, toolName, args, traceHeaders, Infinity);
       if ('output' in decision) return { output: decision.output, replayed: false };
       if (decision.retry) throw decision.error;
       return { failure: decision.failure };
@@ -221,12 +226,23 @@ export class ToolClient {
     } catch (error) {
       if (error instanceof IdempotencyConflictError)
         return { failure: toolFailure('idempotency_conflict', error.message, { key }) };
-      throw error;
+      // In progress, throttled, busy: worth another try. Anything else from the store (bad
+      // credentials, a 400, a corrupt file) fails the same way every time, so retrying is pointless.
+      if (isRetryable(error)) throw error;
+      return { failure: storeFailure(error, key) };
     }
 
+    // The call must end before its claim goes stale, or another worker could take over while it runs.
+    const remainingMs = attempt.deadline - this.clock().getTime();
+    if (remainingMs < 1) {
+      attempt.failedRetryably();
+      throw new TransientError(
+        `The claim on idempotency key "${key}" expired before ${request.tool} was sent.`,
+      );
+    }
     let decision: { output: ToolOutput } | FailureDecision;
     try {
-      decision = await this.send(request, url, toolName, args, traceHeaders);
+      decision = await this.send(request, url, toolName, args, traceHeaders, remainingMs);
     } catch (error) {
       attempt.failedRetryably();
       throw error;
@@ -250,11 +266,12 @@ export class ToolClient {
     toolName: string,
     args: Record<string, unknown>,
     traceHeaders: TraceHeaders,
+    /** Time left until the call's claim deadline (Infinity for calls without a claim). */
+    remainingMs: number,
   ): Promise<{ output: ToolOutput } | FailureDecision> {
-    // A call may not outlive the staleness window, or a retry could take over its claim while it runs.
     const timeoutMs = Math.max(
       1,
-      Math.min(request.timeoutMs ?? this.options.callTimeoutMs, this.options.pendingStaleAfterMs - 1),
+      Math.floor(Math.min(request.timeoutMs ?? this.options.callTimeoutMs, remainingMs)),
     );
     const signal = request.signal
       ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
@@ -296,6 +313,16 @@ export class ToolClient {
       },
     };
   }
+}
+
+/** A non-retryable idempotency store failure, returned so Durable does not retry it in vain. */
+function storeFailure(error: unknown, key: string): ToolFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = error instanceof WaypointError ? error.code : (error as { code?: unknown } | null)?.code;
+  return toolFailure('store_error', `The idempotency store failed for key "${key}": ${message}`, {
+    key,
+    ...(typeof code === 'string' || typeof code === 'number' ? { storeErrorCode: code } : {}),
+  });
 }
 
 /** Sets the server's key argument to the call-level key, whatever the model put there. */

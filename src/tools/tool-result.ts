@@ -30,7 +30,9 @@ export type ToolFailureCode =
   /** Any other HTTP 4xx from the server. */
   | 'http_error'
   /** The server answered with something that is not a valid MCP tool result. */
-  | 'protocol_error';
+  | 'protocol_error'
+  /** The idempotency store failed in a way retrying cannot fix (credentials, bad request, corrupt file). */
+  | 'store_error';
 
 export interface ToolFailure {
   code: ToolFailureCode;

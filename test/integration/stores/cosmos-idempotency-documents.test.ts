@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { IdempotencyConflictError } from '../../../src/domain/errors';
+import { documentIdFor } from '../../../src/stores/cosmos/document-ids';
 import { CosmosIdempotencyStore } from '../../../src/stores/cosmos/idempotency-store';
 import { useLocalCosmos } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
@@ -30,16 +32,17 @@ describe('CosmosIdempotencyStore documents', () => {
 
   it('gives each record a ttl that tracks expiresAt across writes', async () => {
     const { store, time, readRaw } = await open();
-    await store.claim('trip-1:step-1', 'h', { ttlSeconds: 3600 });
+    const { record } = await store.claim('trip-1:step-1', 'h', { ttlSeconds: 3600 });
     expect(await readRaw('trip-1:step-1')).toMatchObject({
       id: 'trip-1:step-1',
       key: 'trip-1:step-1',
+      claimId: record.claimId,
       ttl: 3600,
     });
 
     // Cosmos counts ttl from the last write, so completing 100 s later must shorten it to what is left.
     time.advanceSeconds(100);
-    await store.complete('trip-1:step-1', 'h', { ok: true });
+    await store.complete('trip-1:step-1', 'h', record.claimId, { ok: true });
     expect(await readRaw('trip-1:step-1')).toMatchObject({
       status: 'done',
       ttl: 3500,
@@ -68,5 +71,50 @@ describe('CosmosIdempotencyStore documents', () => {
 
     expect(outcome.outcome).toBe('claimed');
     expect(await readRaw('k')).toMatchObject({ requestHash: 'new', status: 'pending', ttl: 60 });
+  });
+
+  it('takes over a pending document written before claims had owner tokens', async () => {
+    const { store, time, container } = await open();
+    // What an older release wrote: no claimId.
+    await container.items.create({
+      id: 'k',
+      key: 'k',
+      requestHash: 'h',
+      status: 'pending',
+      createdAt: '2026-03-01T09:00:00.000Z',
+      updatedAt: '2026-03-01T09:00:00.000Z',
+      expiresAt: '2026-03-08T09:00:00.000Z',
+      ttl: 604_800,
+    });
+    time.advanceSeconds(60);
+
+    const seen = await store.claim('k', 'h');
+    expect(seen).toMatchObject({ outcome: 'existing', record: { claimId: '' } });
+    const takeover = await store.takeOver('k', 'h', seen.record.claimId);
+
+    expect(takeover.outcome).toBe('claimed');
+    expect(takeover.record.claimId).not.toBe('');
+  });
+
+  it('refuses a key whose hashed document id belongs to another key instead of answering for it', async () => {
+    const { store, container } = await open();
+    const key = 'client/key?with#odd\\chars';
+    // A SHA-256 collision cannot be produced, so plant the document another key would have made.
+    const id = documentIdFor('', key);
+    await container.items.create({
+      id,
+      key: 'some/other?key',
+      requestHash: 'h',
+      status: 'done',
+      claimId: 'c',
+      result: 'not yours',
+      createdAt: '2026-03-01T09:00:00.000Z',
+      updatedAt: '2026-03-01T09:00:00.000Z',
+      expiresAt: '2026-03-08T09:00:00.000Z',
+      ttl: 604_800,
+    });
+
+    await expect(store.claim(key, 'h')).rejects.toBeInstanceOf(IdempotencyConflictError);
+    await expect(store.get(key)).rejects.toBeInstanceOf(IdempotencyConflictError);
   });
 });

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransientError } from '../../../src/domain/errors';
+import { openSqliteDatabase } from '../../../src/stores/sqlite/database';
 import { SqliteIdempotencyStore } from '../../../src/stores/sqlite/idempotency-store';
 import { useTempDir } from './support/fixtures';
 import { ManualClock } from './support/manual-clock';
@@ -44,8 +45,8 @@ describe('SqliteIdempotencyStore on a file', () => {
     const first = open(path, time);
     const second = open(path, time);
 
-    await first.claim('k', 'h');
-    await first.complete('k', 'h', { bookingId: 'b-1' });
+    const { record } = await first.claim('k', 'h');
+    await first.complete('k', 'h', record.claimId, { bookingId: 'b-1' });
 
     expect(await second.claim('k', 'h')).toMatchObject({
       outcome: 'existing',
@@ -98,5 +99,41 @@ describe('SqliteIdempotencyStore on a file', () => {
       locker.close();
     }
     expect((await store.claim('k', 'h')).outcome).toBe('claimed');
+  });
+
+  it('upgrades a file written before claims had owner tokens, keeping its records', async () => {
+    const path = temp.file();
+    const old = new Database(path);
+    old.exec(`
+      CREATE TABLE idempotency_records (
+        key TEXT PRIMARY KEY, request_hash TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done')), result TEXT,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, expires_at TEXT NOT NULL);
+      INSERT INTO idempotency_records VALUES
+        ('pending', 'h', 'pending', NULL, '2026-03-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '2026-03-08T09:00:00.000Z'),
+        ('done', 'h', 'done', '"booked"', '2026-03-01T09:00:00.000Z', '2026-03-01T09:00:00.000Z', '2026-03-08T09:00:00.000Z');
+    `);
+    old.close();
+    const time = new ManualClock();
+    const store = open(path, time);
+    open(path, time); // a second connection finds it upgraded already
+
+    expect(await store.get('done')).toMatchObject({ status: 'done', result: 'booked', claimId: '' });
+    const seen = await store.claim('pending', 'h');
+    expect(seen).toMatchObject({ outcome: 'existing', record: { claimId: '' } });
+    const takeover = await store.takeOver('pending', 'h', '');
+    expect(takeover.outcome).toBe('claimed');
+    expect(takeover.record.claimId).not.toBe('');
+  });
+
+  it('waits only briefly for a busy file: better-sqlite3 blocks the event loop while it waits', () => {
+    const db = openSqliteDatabase(temp.file());
+    try {
+      const timeoutMs = db.pragma('busy_timeout', { simple: true }) as number;
+      expect(timeoutMs).toBeGreaterThanOrEqual(250);
+      expect(timeoutMs).toBeLessThanOrEqual(500);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IdempotencyInProgressError, TransientError } from '../../../src/domain/errors';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
@@ -13,12 +17,14 @@ import type { IdempotencyStore } from '../../../src/stores/types';
 import { ToolClient, type ToolCallRequest, type ToolClientOptions } from '../../../src/tools/tool-client';
 import type { ToolCallResult } from '../../../src/tools/tool-result';
 import { useLocalCosmos } from '../stores/support/fixtures';
-import { retryLikeDurable } from './support/durable-like-retry';
+import { PATIENT_RETRY_POLICY, retryLikeDurable } from './support/durable-like-retry';
 import { startRecordingProxy } from './support/recording-proxy';
 import { futureDate } from './support/tool-servers';
 
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
 const CALL_TIMEOUT_MS = 300;
+/** The smallest stale window a 300 ms call allows: the timeout plus the 2 s minimum margin. */
+const PENDING_STALE_MS = 2_300;
 
 const cosmos = useLocalCosmos();
 
@@ -44,7 +50,7 @@ function newClient(
     allowList: { booker: ['bookings.*'], planner: ['flights.*'] },
     idempotency,
     callTimeoutMs: CALL_TIMEOUT_MS,
-    pendingStaleAfterMs: 2_000,
+    pendingStaleAfterMs: PENDING_STALE_MS,
     ...options,
   });
   closers.push(() => client.close());
@@ -204,7 +210,8 @@ describe('ToolClient under injected faults', () => {
 
       const runs = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          retryLikeDurable(() => workers[i % 2].callTool(bookFlight(key))),
+          // Nineteen callers wait out one booking: a retry budget that a loaded machine cannot exhaust.
+          retryLikeDurable(() => workers[i % 2].callTool(bookFlight(key)), PATIENT_RETRY_POLICY),
         ),
       );
 
@@ -218,15 +225,18 @@ describe('ToolClient under injected faults', () => {
       expect(runs.filter((run) => run.value.ok && run.value.replayed)).toHaveLength(19);
       expect(new Set(runs.flatMap((run) => run.thrown))).toEqual(new Set(['idempotency_in_progress']));
     },
+    60_000,
   );
 
   it('lets another worker take over a lost call once its pending claim is stale, and still books once', async () => {
     const dropping = await startBookingsServer({ dropAfterCommitRate: 1 });
     const healthy = await startBookingsServer(undefined);
-    const idempotency = ownedStore(SqliteIdempotencyStore.open(':memory:'));
+    // One clock for the store and both workers, moved forward past the stale window below.
     let laterMs = 0;
-    const workerA = newClient(dropping.url, { idempotency });
-    const workerB = newClient(healthy.url, { idempotency, clock: () => new Date(Date.now() + laterMs) });
+    const clock = () => new Date(Date.now() + laterMs);
+    const idempotency = ownedStore(SqliteIdempotencyStore.open(':memory:', { clock }));
+    const workerA = newClient(dropping.url, { idempotency, clock });
+    const workerB = newClient(healthy.url, { idempotency, clock });
     const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
 
     // Worker A's booking commits but its response is lost: retryable, and the claim stays pending.
@@ -237,7 +247,7 @@ describe('ToolClient under injected faults', () => {
 
     // Worker B cannot tell whether A is still running until the claim is older than any call can be.
     await expect(workerB.callTool(bookFlight(key))).rejects.toBeInstanceOf(IdempotencyInProgressError);
-    laterMs = 2_500;
+    laterMs = PENDING_STALE_MS + 200;
     const takenOver = await workerB.callTool(bookFlight(key));
 
     expect(bookingOf(takenOver).bookingId).toBe(committed!.bookingId);
@@ -250,5 +260,90 @@ describe('ToolClient under injected faults', () => {
     // A's own retry now replays the recorded result without reaching its (still dropping) server.
     expect(await workerA.callTool(bookFlight(key))).toMatchObject({ ok: true, replayed: true });
     expect((await bookings.list()).filter((b) => b.idempotencyKey === key)).toHaveLength(1);
+  });
+
+  it('ends a side-effecting call by its claim deadline, whatever timeout the request asks for', async () => {
+    const slow = await startBookingsServer({ latencyMs: 1_500 });
+    const idempotency = ownedStore(SqliteIdempotencyStore.open(':memory:'));
+    // This worker's clock runs 200 ms ahead of the one that stamped the claim: the deadline counts
+    // from the claim's time, so the call gets 300 - 200 = 100 ms, not the 10 s it asked for.
+    const client = newClient(slow.url, { idempotency, clock: () => new Date(Date.now() + 200) });
+    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+
+    const call = client.callTool({ ...bookFlight(key), timeoutMs: 10_000 });
+
+    const error = await call.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransientError);
+    const grantedMs = Number(/timed out after (\d+) ms/.exec((error as Error).message)?.[1]);
+    expect(grantedMs).toBeGreaterThan(0);
+    expect(grantedMs).toBeLessThanOrEqual(100);
+    expect(await idempotency.get(key)).toMatchObject({ status: 'pending' });
+  });
+
+  it('does not bound reads, which hold no claim, by the stale window', async () => {
+    const slowFlights = await startMcpHttpServer({ server: 'flights', faults: { latencyMs: 600 } });
+    closers.push(() => slowFlights.close());
+    const client = newClient('http://127.0.0.1:9/mcp', { servers: { flights: slowFlights.url } });
+
+    const result = await client.callTool({
+      agent: 'planner',
+      tool: 'flights.get_flight_details',
+      arguments: { offerId },
+      timeoutMs: 5_000,
+    });
+
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('ToolClient when the idempotency store fails', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'waypoint-tools-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tempFile = () => join(dir, `${randomUUID()}.sqlite`);
+
+  it('returns a store error that retrying cannot fix as a permanent store_error, sending nothing', async () => {
+    const path = tempFile();
+    SqliteIdempotencyStore.open(path)
+      .close()
+      .catch(() => undefined); // creates the schema
+    // A file the process can read but not write (a read-only mount, wrong permissions): every
+    // retry would fail the same way.
+    const idempotency = ownedStore(
+      new SqliteIdempotencyStore(new Database(path, { readonly: true }), { ownsDatabase: true }),
+    );
+    const server = await startBookingsServer(undefined);
+    const proxy = await startRecordingProxy(server.url);
+    closers.push(() => proxy.close());
+    const client = newClient(proxy.url, { idempotency });
+
+    const run = await retryLikeDurable(() =>
+      client.callTool(bookFlight(toolCallKey(`trip-${randomUUID()}`, 'book-flight'))),
+    );
+
+    expect(run.attempts).toBe(1);
+    expect(run.value).toMatchObject({
+      ok: false,
+      error: { code: 'store_error', retryable: false, details: { storeErrorCode: 'SQLITE_READONLY' } },
+    });
+    expect(proxy.toolCalls()).toHaveLength(0);
+  });
+
+  it('still throws a busy store as retryable, and the retry goes through once it is free', async () => {
+    const path = tempFile();
+    const idempotency = ownedStore(SqliteIdempotencyStore.open(path));
+    const locker = new Database(path);
+    closers.push(async () => void locker.close());
+    const server = await startBookingsServer(undefined);
+    const client = newClient(server.url, { idempotency });
+    const key = toolCallKey(`trip-${randomUUID()}`, 'book-flight');
+
+    locker.exec('BEGIN IMMEDIATE');
+    await expect(client.callTool(bookFlight(key))).rejects.toMatchObject({
+      code: 'transient',
+      retryable: true,
+    });
+    locker.exec('ROLLBACK');
+
+    expect(bookingOf(await client.callTool(bookFlight(key))).idempotencyKey).toBe(key);
   });
 });

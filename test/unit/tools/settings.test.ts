@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/domain/errors';
-import { loadToolSettings } from '../../../src/tools/settings';
+import { checkCallWindows, loadToolSettings } from '../../../src/tools/settings';
 
 describe('loadToolSettings', () => {
   it('defaults every server to the app mount and a 15 s timeout', () => {
@@ -36,8 +36,45 @@ describe('loadToolSettings', () => {
     [{ MCP_FLIGHTS_URL: 'ftp://x' }, 'MCP_FLIGHTS_URL'],
     [{ MCP_CALL_TIMEOUT_MS: 'soon' }, 'MCP_CALL_TIMEOUT_MS'],
     [{ MCP_CALL_TIMEOUT_MS: '5000', MCP_PENDING_STALE_MS: '5000' }, 'MCP_PENDING_STALE_MS'],
+    // One millisecond above the timeout used to pass: no time to record the result, no room for skew.
+    [{ MCP_CALL_TIMEOUT_MS: '5000', MCP_PENDING_STALE_MS: '5001' }, 'MCP_PENDING_STALE_MS'],
+    [{ MCP_CALL_TIMEOUT_MS: '5000', MCP_PENDING_STALE_MS: '6999' }, 'MCP_PENDING_STALE_MS'],
+    [{ MCP_CALL_TIMEOUT_MS: '40000', MCP_PENDING_STALE_MS: '49999' }, 'MCP_PENDING_STALE_MS'],
   ])('fails fast naming the bad setting for %j', (env, setting) => {
     expect(() => loadToolSettings(env)).toThrow(ValidationError);
     expect(() => loadToolSettings(env)).toThrow(setting);
+  });
+
+  it('keeps a margin of max(2 s, 20% of the window) between the call timeout and the stale window', () => {
+    expect(
+      loadToolSettings({ MCP_CALL_TIMEOUT_MS: '5000', MCP_PENDING_STALE_MS: '7000' }).pendingStaleAfterMs,
+    ).toBe(7000);
+    expect(
+      loadToolSettings({ MCP_CALL_TIMEOUT_MS: '40000', MCP_PENDING_STALE_MS: '50000' }).pendingStaleAfterMs,
+    ).toBe(50_000);
+  });
+
+  it.each(['100', '1000', '2000', '15000', '600000'])(
+    'derives a default stale window with that margin from a %s ms timeout',
+    (timeout) => {
+      const settings = loadToolSettings({ MCP_CALL_TIMEOUT_MS: timeout });
+      expect(() => checkCallWindows(settings)).not.toThrow();
+      expect(settings.pendingStaleAfterMs).toBeGreaterThanOrEqual(Number(timeout) + 2000);
+    },
+  );
+});
+
+describe('checkCallWindows', () => {
+  const windows = { callTimeoutMs: 15_000, pendingStaleAfterMs: 30_000 };
+
+  it('accepts an idempotency TTL of at least ten stale windows', () => {
+    expect(() => checkCallWindows({ ...windows, idempotencyTtlSeconds: 300 })).not.toThrow();
+    expect(() => checkCallWindows({ ...windows, idempotencyTtlSeconds: 604_800 })).not.toThrow();
+  });
+
+  it('rejects an idempotency TTL that does not comfortably exceed the stale window, naming both settings', () => {
+    const tooShort = () => checkCallWindows({ ...windows, idempotencyTtlSeconds: 299 });
+    expect(tooShort).toThrow(ValidationError);
+    expect(tooShort).toThrow(/IDEMPOTENCY_TTL_SECONDS .*MCP_PENDING_STALE_MS/);
   });
 });

@@ -15,6 +15,17 @@ export const FAST_RETRY_POLICY: RetryPolicy = {
   maxIntervalMs: 250,
 };
 
+/**
+ * For callers that wait on another call (in-progress keys): the same shape, with a budget of
+ * about 15 s, so a slow machine running other tests cannot make them give up.
+ */
+export const PATIENT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 60,
+  firstIntervalMs: 20,
+  backoffCoefficient: 2,
+  maxIntervalMs: 250,
+};
+
 export interface RetriedResult<T> {
   value: T;
   attempts: number;
