@@ -42,7 +42,11 @@ const envSchema = z.object({
  * | COSMOS_DATABASE | `waypoint` |
  * | COSMOS_IDEMPOTENCY_CONTAINER | `idempotency` |
  * | COSMOS_BOOKINGS_CONTAINER | `bookings` |
- * | IDEMPOTENCY_TTL_SECONDS | 604800 (7 days) |
+ * | IDEMPOTENCY_TTL_SECONDS | 604800 (7 days); at least 10 × MCP_PENDING_STALE_MS |
+ *
+ * IDEMPOTENCY_TTL_SECONDS must comfortably exceed the tool client's stale window, a setting this
+ * loader does not read: `checkCallWindows` (src/tools/settings.ts) checks the two together, and
+ * the tool client runs it against its store's TTL when it is built.
  */
 export function loadStoreSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
   const parsed = envSchema.safeParse(withoutEmptyValues(env));

@@ -229,6 +229,7 @@ export class ToolClient {
       // In progress, throttled, busy: worth another try. Anything else from the store (bad
       // credentials, a 400, a corrupt file) fails the same way every time, so retrying is pointless.
       if (isRetryable(error)) throw error;
+      this.logger.error('idempotency store failed permanently', { key, tool: request.tool, error });
       return { failure: storeFailure(error, key) };
     }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TransientError } from '../../../src/domain/errors';
+import { TransientError, ValidationError } from '../../../src/domain/errors';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
 import {
   startMcpHttpServer,
@@ -285,6 +285,25 @@ describe('ToolClient against the real MCP servers', () => {
 
     expect(bookingOf(booked).idempotencyKey).toBe(key);
     expect(bookingsProxy.toolCalls().at(-1)!.headers['x-mcp-key']).toBe(SERVER_KEY);
+  });
+
+  it('refuses settings whose idempotency records would not outlive the stale window, naming both', () => {
+    const idempotency = SqliteIdempotencyStore.open(':memory:', { defaultTtlSeconds: 60 });
+    closers.push(() => idempotency.close());
+    const settings = loadToolSettings({ MCP_CALL_TIMEOUT_MS: '15000' }); // 30 s stale window
+
+    const build = () => createToolClient(settings, { idempotency, allowList: {} });
+
+    expect(build).toThrow(ValidationError);
+    expect(build).toThrow(/IDEMPOTENCY_TTL_SECONDS .*MCP_PENDING_STALE_MS/);
+  });
+
+  it('refuses a call timeout that leaves its claim no margin before it goes stale', () => {
+    const idempotency = SqliteIdempotencyStore.open(':memory:');
+    closers.push(() => idempotency.close());
+    const settings = { ...loadToolSettings({}), callTimeoutMs: 4_000, pendingStaleAfterMs: 5_000 };
+
+    expect(() => createToolClient(settings, { idempotency, allowList: {} })).toThrow(/MCP_PENDING_STALE_MS/);
   });
 
   it('throws a TransientError when the server cannot be reached', async () => {
