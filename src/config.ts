@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { WaypointError } from './domain/errors';
 import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
 import { loadStoreSettings, type StoreSettings } from './stores/settings';
-import { loadToolSettings, type ToolSettings } from './tools/settings';
+import { checkCallWindows, loadToolSettings, type ToolSettings } from './tools/settings';
 
 export interface AppConfig {
   /** Idempotency and bookings stores: embedded SQLite, or Cosmos DB when COSMOS_ENDPOINT is set. */
@@ -42,7 +42,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mcp.serverKey = key;
     tools.serverKey = key;
   }
-  return { stores: loadStoreSettings(env), mcp, tools, generatedMcpServerKey: generate };
+  const stores = loadStoreSettings(env);
+  // A pending idempotency record must outlive every attempt that may still be running.
+  checkCallWindows({
+    callTimeoutMs: tools.callTimeoutMs,
+    pendingStaleAfterMs: tools.pendingStaleAfterMs,
+    idempotencyTtlSeconds: stores.idempotencyTtlSeconds,
+  });
+  return { stores, mcp, tools, generatedMcpServerKey: generate };
 }
 
 let current: AppConfig | undefined;

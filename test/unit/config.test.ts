@@ -34,4 +34,8 @@ describe('app configuration', () => {
     expect(() => loadConfig({ STORE_BACKEND: 'postgres' })).toThrow(/STORE_BACKEND/);
     expect(() => loadConfig({ MCP_CALL_TIMEOUT_MS: 'soon' })).toThrow(/MCP_CALL_TIMEOUT_MS/);
   });
+
+  it('refuses an idempotency TTL shorter than the window a pending call may run', () => {
+    expect(() => loadConfig({ IDEMPOTENCY_TTL_SECONDS: '60' })).toThrow(/IDEMPOTENCY_TTL_SECONDS/);
+  });
 });
