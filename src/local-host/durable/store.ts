@@ -179,8 +179,10 @@ export class DurableStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    // FULL: an acknowledged episode survives power loss, not only a process crash.
-    this.db.pragma('synchronous = FULL');
+    // NORMAL in WAL mode: a committed episode survives any process crash (kill -9 included); only an
+    // OS crash or power loss may drop the last commits, never corrupting the store. FULL would add
+    // an fsync per commit and cost ~2.5x in throughput (npm run bench).
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(schema);
     migrate(this.db);
