@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { configureLogging, createLogger } from '../telemetry/logger';
 import { LocalHost } from './host';
+import { buildHttpRoutes } from './http-server';
 
 const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
                      [--key <function key>] [--log-format text|json] [--log-level debug|info|warn|error]
@@ -85,13 +86,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
-  const lines = [...host.app.functions.values()].map((fn) => {
-    if (fn.kind !== 'http') return `  ${fn.name}: ${fn.kind}`;
-    const trigger = fn.metadata.bindings[fn.triggerName];
-    const methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).join(',') : 'GET,POST';
-    const route = typeof trigger.route === 'string' ? trigger.route : fn.name;
-    return `  ${fn.name}: [${methods}] ${host.url}${prefix}/${route}${trigger.authLevel && trigger.authLevel !== 'anonymous' ? ' (key)' : ''}`;
-  });
+  const lines = [
+    ...[...host.app.functions.values()]
+      .filter((fn) => fn.kind !== 'http')
+      .map((fn) => `  ${fn.name}: ${fn.kind}`),
+    ...buildHttpRoutes(host.app).map(
+      ({ fn, route, methods, authLevel }) =>
+        `  ${fn.name}: [${[...methods].join(',')}] ${host.url}${prefix}/${route.template}${authLevel === 'anonymous' ? '' : ' (key)'}`,
+    ),
+  ];
   log.info(`Functions:\n${lines.join('\n')}`);
   log.info(`Host ready on ${host.url} (function key: ${host.functionKey})`);
 }

@@ -4,12 +4,9 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalHost, type LocalHostOptions } from '../../src/local-host/host';
-import { configureLogging } from '../../src/telemetry/logger';
 
 export const repoRoot = resolve(__dirname, '../..');
 export const fixtureApp = join(repoRoot, 'test/fixtures/durable-app');
-
-configureLogging({ level: process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'error' });
 
 export function startHost(options: Partial<LocalHostOptions> = {}): Promise<LocalHost> {
   return LocalHost.start({

@@ -541,8 +541,8 @@ export class DurableEngine extends EventEmitter {
       if (current.runtimeStatus === 'Suspended' && !terminalStatuses.has(final.runtimeStatus)) {
         final = { ...final, runtimeStatus: 'Suspended' };
       }
-      if (episode.restartHistory) this.store.clearHistory(instance.instanceId);
-      this.store.appendHistory(instance.instanceId, episode.restartHistory ?? episode.newEvents);
+      if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
+      else this.store.appendHistory(instance.instanceId, episode.newEvents);
       this.store.saveInstance(final);
       if (terminalStatuses.has(final.runtimeStatus)) {
         this.store.clearPendingWork(instance.instanceId);
@@ -556,7 +556,7 @@ export class DurableEngine extends EventEmitter {
         return final;
       }
       for (const effect of episode.effects) this.applyEffect(final, effect, now);
-      if (episode.continuedAs) {
+      if (episode.continuesAsNew) {
         // The new execution starts with its own ExecutionStarted, delivered like any other event.
         this.store.enqueue(
           final.instanceId,
@@ -840,8 +840,8 @@ type Effect =
 class EpisodeBuilder {
   readonly newEvents: HistoryEvent[] = [];
   readonly effects: Effect[] = [];
-  /** Set when continue-as-new replaces the history with a fresh execution. */
-  restartHistory: HistoryEvent[] | undefined;
+  /** Set when continue-as-new replaces this execution's history with a fresh execution's. */
+  continuesAsNew = false;
   private nextSeq: number;
   private readonly scheduledById = new Map<number, HistoryEvent>();
 
@@ -1110,8 +1110,7 @@ class EpisodeBuilder {
     const input = inputValue === undefined ? null : JSON.stringify(inputValue);
     const executionId = randomUUID();
     this.effects.length = 0;
-    this.restartHistory = [];
-    this.continuedAs = { executionId, input };
+    this.continuesAsNew = true;
     return {
       ...this.instance,
       executionId,
@@ -1124,9 +1123,6 @@ class EpisodeBuilder {
       lastUpdatedTime: this.now.toISOString(),
     };
   }
-
-  /** Set when the orchestrator called continueAsNew. */
-  continuedAs: { executionId: string; input: string | null } | undefined;
 }
 
 function atLeastOne(setting: string, value: number): number {
