@@ -150,16 +150,6 @@ export class LocalHost {
     return this.engine.waitForStatus(instanceId, options);
   }
 
-  /** Management URLs of an instance, as createCheckStatusResponse would give them. */
-  managementUrls(instanceId: string) {
-    return managementUrls(
-      `${this.url}${webhookPath}`,
-      this.app.hostJson.hubName,
-      this.functionKey,
-      instanceId,
-    );
-  }
-
   /** Stops accepting requests, lets running work finish (bounded), and closes the store. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;

@@ -1,0 +1,48 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expandMain } from '../../../src/local-host/app-loader';
+import { tempDir } from '../../support/local-host';
+
+function appWith(files: string[]): string {
+  const dir = tempDir('waypoint-main-');
+  for (const file of files) {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), '');
+  }
+  return dir;
+}
+
+describe('package.json "main" as the Functions host reads it', () => {
+  const dir = appWith([
+    'dist/src/index.js',
+    'dist/src/functions/a.js',
+    'dist/src/functions/b.js',
+    'dist/src/functions/nested/c.js',
+    'dist/src/functions/a.js.map',
+    'node_modules/x/functions/d.js',
+  ]);
+  const relative = (files: string[]) => files.map((f) => f.slice(dir.length + 1));
+
+  it('takes a plain file, or nothing when it is missing', () => {
+    expect(relative(expandMain(dir, 'dist/src/index.js'))).toEqual(['dist/src/index.js']);
+    expect(expandMain(dir, 'dist/missing.js')).toEqual([]);
+  });
+
+  it('expands *, ** and {a,b}, never inside node_modules', () => {
+    expect(relative(expandMain(dir, 'dist/src/functions/*.js'))).toEqual([
+      'dist/src/functions/a.js',
+      'dist/src/functions/b.js',
+    ]);
+    expect(relative(expandMain(dir, './dist/src/functions/**/*.js'))).toEqual([
+      'dist/src/functions/a.js',
+      'dist/src/functions/b.js',
+      'dist/src/functions/nested/c.js',
+    ]);
+    expect(relative(expandMain(dir, 'dist/src/{index.js,functions/a.js}'))).toEqual([
+      'dist/src/functions/a.js',
+      'dist/src/index.js',
+    ]);
+    expect(expandMain(dir, '**/d.js')).toEqual([]);
+  });
+});
