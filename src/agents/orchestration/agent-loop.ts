@@ -1,0 +1,233 @@
+/**
+ * The durable agent loop (DESIGN §5): one model turn is one `agentTurn` activity, each tool call
+ * one `callTool` activity, and the orchestrator drives the loop. A crash therefore never repeats
+ * a finished model or tool call (their results are in the history), budgets are checked before
+ * every step, and the history holds only what is new each turn: the transcript itself stays with
+ * the `agentTurn` activity, keyed by the conversation id.
+ *
+ * It runs as its own sub-orchestration (`agentLoop`), so parallel specialists each have a small
+ * history, and as a `yield*` helper for callers that want it inline.
+ */
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { z } from 'zod';
+import { toolCallKey } from '../../domain/idempotency-keys';
+import { budgetLimitsSchema, budgetUsageSchema, type BudgetBreach, type BudgetUsage } from '../budgets';
+import {
+  ACTIVITY_NAMES,
+  traceCarrierSchema,
+  type AgentTurnInput,
+  type AgentTurnOutput,
+  type CallToolInput,
+  type CallToolOutput,
+  type Issue,
+  type ToolResultMessage,
+} from '../contracts';
+import { progressStepSchema, type ProgressStep } from '../progress';
+import { retryPoliciesSchema } from '../retry';
+import { BudgetExceededError, RunTracker } from '../run-tracker';
+import { retryOptions } from './retry-options';
+
+export const agentLoopInputSchema = z.object({
+  /** The root run: budgets, traces and keys are per run. */
+  runId: z.string().min(1),
+  agent: z.string().min(1),
+  /** The user message that starts the conversation: the task, as text (often JSON). */
+  task: z.string().min(1),
+  maxTurns: z.number().int().min(1).max(50),
+  maxRepairs: z.number().int().min(0).max(5),
+  /** This loop's share of the run's budgets (each may be 0: the first check then stops it). */
+  limits: budgetLimitsSchema.extend({
+    steps: z.number().int().nonnegative(),
+    tokens: z.number().int().nonnegative(),
+    toolCalls: z.number().int().nonnegative(),
+    money: z.number().nonnegative(),
+  }),
+  /** The run's start (epoch ms): wall time is the run's, not the loop's. */
+  startedAtMs: z.number(),
+  retry: retryPoliciesSchema,
+  /** Tools with side effects: called with the write retry policy. */
+  writeTools: z.array(z.string()),
+  trace: traceCarrierSchema.optional(),
+});
+export type AgentLoopInput = z.infer<typeof agentLoopInputSchema>;
+
+export const agentLoopResultSchema = z.object({
+  agent: z.string(),
+  status: z.enum(['completed', 'failed', 'budget_exceeded']),
+  /** The validated answer (completed). */
+  output: z.unknown().optional(),
+  /** The last answer that failed validation, if any: part of a partial result. */
+  partial: z.unknown().optional(),
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  breach: z.object({ budget: z.string(), limit: z.number(), used: z.number() }).optional(),
+  usage: budgetUsageSchema,
+  turns: z.number().int(),
+  steps: z.array(progressStepSchema),
+});
+export type AgentLoopResult = z.infer<typeof agentLoopResultSchema>;
+
+/**
+ * Runs one agent to its final answer. Never throws for an agent-level failure: the result says
+ * `failed` (typed error) or `budget_exceeded` (which budget, the usage, the partial answer).
+ */
+export function* agentLoop(
+  context: OrchestrationContext,
+  input: AgentLoopInput,
+  conversationId: string = context.df.instanceId,
+): Generator<Task, AgentLoopResult, unknown> {
+  const tracker = new RunTracker(input.runId, input.limits, input.startedAtMs);
+  const now = () => context.df.currentUtcDateTime;
+  let next: Pick<AgentTurnInput, 'task' | 'toolResults' | 'repair'> = { task: input.task };
+  let repairs = 0;
+  let partial: unknown;
+  let turn = 0;
+
+  const result = (
+    status: AgentLoopResult['status'],
+    extra: Partial<Pick<AgentLoopResult, 'output' | 'error' | 'breach'>> = {},
+  ): AgentLoopResult => ({
+    agent: input.agent,
+    status,
+    ...extra,
+    ...(partial === undefined || status === 'completed' ? {} : { partial }),
+    usage: tracker.usage,
+    turns: turn,
+    steps: tracker.steps,
+  });
+  const exceeded = (breach: BudgetBreach, usage: BudgetUsage) => {
+    tracker.usage = usage;
+    return result('budget_exceeded', {
+      breach,
+      error: { code: 'budget_exceeded', message: `The ${breach.budget} budget is used up.` },
+    });
+  };
+
+  try {
+    for (; turn < input.maxTurns; turn++) {
+      tracker.check(now(), { steps: 1 });
+      const step = tracker.begin('agent', `${input.agent} turn ${turn + 1}`, now());
+      const turnInput: AgentTurnInput = {
+        runId: input.runId,
+        conversationId,
+        agent: input.agent,
+        turn,
+        ...next,
+        ...(input.trace ? { trace: input.trace } : {}),
+      };
+      let answer: AgentTurnOutput;
+      try {
+        answer = (yield context.df.callActivityWithRetry(
+          ACTIVITY_NAMES.agentTurn,
+          retryOptions(input.retry.model),
+          turnInput,
+        )) as AgentTurnOutput;
+      } catch (error) {
+        tracker.charge({ steps: 1 }, now());
+        tracker.end(step, 'failed', now(), 'model unavailable');
+        return result('failed', { error: activityError('model_unavailable', error) });
+      }
+      tracker.charge(
+        {
+          steps: 1,
+          tokens: answer.usage.inputTokens + answer.usage.outputTokens,
+          modelCost: answer.costUsd,
+        },
+        now(),
+      );
+
+      if (answer.kind === 'failed') {
+        tracker.end(step, 'failed', now(), answer.error.code);
+        return result('failed', { error: answer.error });
+      }
+      if (answer.kind === 'final') {
+        if (answer.valid) {
+          tracker.end(step, 'completed', now(), 'answered');
+          return result('completed', { output: answer.output });
+        }
+        partial = answer.output;
+        const issues: Issue[] = answer.issues ?? [{ path: '', issue: 'not valid JSON' }];
+        if (repairs >= input.maxRepairs) {
+          tracker.end(step, 'failed', now(), 'invalid output');
+          return result('failed', {
+            error: {
+              code: 'invalid_output',
+              message: `${input.agent}'s answer failed its schema after ${repairs} repair turn(s).`,
+              details: issues,
+            },
+          });
+        }
+        repairs++;
+        tracker.end(step, 'completed', now(), 'answer failed its schema: asking for a repair');
+        next = { repair: issues };
+        continue;
+      }
+
+      // Tool calls: all of this turn's calls run in parallel, each its own activity and key.
+      tracker.end(step, 'completed', now(), `${answer.toolCalls.length} tool call(s)`);
+      tracker.check(now(), { steps: answer.toolCalls.length, toolCalls: answer.toolCalls.length });
+      const toolSteps = answer.toolCalls.map((call) => tracker.begin('tool', call.name, now()));
+      const tasks = answer.toolCalls.map((call, index) => {
+        const callInput: CallToolInput = {
+          runId: input.runId,
+          agent: input.agent,
+          tool: call.name,
+          arguments: call.arguments,
+          idempotencyKey: toolCallKey(conversationId, `t${turn}/c${index}`),
+          toolCallId: call.id,
+          ...(input.trace ? { trace: input.trace } : {}),
+        };
+        const policy = input.writeTools.includes(call.name) ? input.retry.toolWrite : input.retry.toolRead;
+        return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
+      });
+      let outputs: CallToolOutput[];
+      try {
+        outputs = (yield context.df.Task.all(tasks)) as CallToolOutput[];
+      } catch (error) {
+        tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
+        for (const s of toolSteps) tracker.end(s, 'failed', now(), 'unavailable');
+        return result('failed', { error: activityError('tool_unavailable', error) });
+      }
+      tracker.charge({ steps: outputs.length, toolCalls: outputs.length }, now());
+      outputs.forEach((output, index) =>
+        tracker.end(
+          toolSteps[index]!,
+          output.ok ? 'completed' : 'failed',
+          now(),
+          output.ok ? (output.replayed ? 'replayed' : undefined) : output.error.code,
+        ),
+      );
+      next = { toolResults: outputs.map((output, index) => toolMessage(answer.toolCalls[index]!, output)) };
+    }
+    return result('failed', {
+      error: { code: 'max_turns', message: `${input.agent} gave no final answer in ${input.maxTurns} turns.` },
+    });
+  } catch (error) {
+    if (error instanceof BudgetExceededError) return exceeded(error.breach, error.usage);
+    throw error;
+  }
+}
+
+/** The tool result as the model reads it: the data as JSON, or the failure as an error object. */
+function toolMessage(call: { id: string; name: string }, output: CallToolOutput): ToolResultMessage {
+  const content = output.ok
+    ? typeof output.data === 'string'
+      ? output.data
+      : JSON.stringify(output.data)
+    : JSON.stringify({ error: { code: output.error.code, message: output.error.message } });
+  return { toolCallId: call.id, name: call.name, content };
+}
+
+/** An activity that failed after all its retries, as a typed error (no stack in the status). */
+function activityError(code: string, error: unknown): { code: string; message: string } {
+  const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error);
+  return { code, message: `Gave up after retries: ${message}` };
+}
+
+/** The registered sub-orchestration: one agent loop, its input validated. */
+export function* agentLoopOrchestration(context: OrchestrationContext): Generator<Task, AgentLoopResult, unknown> {
+  const input = agentLoopInputSchema.parse(context.df.getInput());
+  const output = yield* agentLoop(context, input);
+  return output;
+}
+
+export type { ProgressStep };

@@ -1,0 +1,15 @@
+/**
+ * What every pattern needs from the run it serves: ids, retry policies, write tools, trace
+ * context and the run's tracker. Built once by the application's orchestrator from its input.
+ */
+import type { TraceCarrier } from '../contracts';
+import type { RetryPolicies } from '../retry';
+import type { RunTracker } from '../run-tracker';
+
+export interface RunOptions {
+  runId: string;
+  tracker: RunTracker;
+  retry: RetryPolicies;
+  writeTools: readonly string[];
+  trace?: TraceCarrier | undefined;
+}

@@ -1,0 +1,91 @@
+/**
+ * Specialists in parallel: each a durable agent loop in its own sub-orchestration, fanned out with
+ * `Task.all`. Parallel agents split what is left of the run's budgets equally, so together they
+ * can never exceed them; their usage and steps come back into the run's tracker.
+ */
+import type { OrchestrationContext, Task } from 'durable-functions';
+import { remaining, type BudgetLimits, type BudgetName } from '../budgets';
+import { AGENT_ORCHESTRATION } from '../contracts';
+import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
+import { BudgetExceededError } from '../run-tracker';
+import type { AgentLoopInput, AgentLoopResult } from './agent-loop';
+import type { RunOptions } from './run-options';
+
+export interface SpecialistJob {
+  agent: AgentDefinition<any>;
+  /** The task message (text, usually JSON the agent's instructions describe). */
+  task: string;
+  /** Distinguishes repeated runs of one agent in one run (revision rounds): part of the child's id. */
+  round?: number;
+}
+
+/** The child instance id: deterministic, so a replay addresses the same child. */
+export function agentInstanceId(runId: string, agent: string, round = 0): string {
+  return `${runId}:${agent}:${round}`;
+}
+
+/**
+ * Runs the jobs in parallel and returns their results in job order. Throws BudgetExceededError
+ * (after absorbing every child's usage) if any child stopped on a budget, so the run ends
+ * `budget_exceeded`; other child failures are results for the caller to judge.
+ */
+export function* runSpecialists(
+  context: OrchestrationContext,
+  run: RunOptions,
+  jobs: readonly SpecialistJob[],
+): Generator<Task, AgentLoopResult[], unknown> {
+  if (jobs.length === 0) return [];
+  const now = context.df.currentUtcDateTime;
+  run.tracker.check(now, { steps: jobs.length });
+  const share = splitEvenly(remaining(run.tracker.limits, run.tracker.usage), jobs.length, run.tracker.limits.wallTimeMs);
+  const tasks = jobs.map((job) => {
+    const input: AgentLoopInput = {
+      runId: run.runId,
+      agent: job.agent.name,
+      task: job.task,
+      maxTurns: job.agent.maxTurns ?? DEFAULT_MAX_TURNS,
+      maxRepairs: job.agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
+      limits: share,
+      startedAtMs: run.tracker.startedAtMs,
+      retry: run.retry,
+      writeTools: [...run.writeTools],
+      ...(run.trace ? { trace: run.trace } : {}),
+    };
+    return context.df.callSubOrchestrator(
+      AGENT_ORCHESTRATION,
+      input,
+      agentInstanceId(run.runId, job.agent.name, job.round),
+    );
+  });
+  const results = (yield context.df.Task.all(tasks)) as AgentLoopResult[];
+  for (const child of results) {
+    run.tracker.absorb(child.usage);
+    run.tracker.adopt(child.steps);
+  }
+  run.tracker.charge({}, context.df.currentUtcDateTime);
+  const breached = results.find((child) => child.status === 'budget_exceeded' && child.breach);
+  if (breached?.breach) {
+    throw runLevelBreach(run, breached.breach.budget as BudgetName);
+  }
+  return results;
+}
+
+/** A child's breach, restated for the run: the run's limit and its usage of that budget. */
+export function runLevelBreach(run: RunOptions, budget: BudgetName): BudgetExceededError {
+  const used = run.tracker.usage[budget];
+  return new BudgetExceededError({ budget, limit: run.tracker.limits[budget], used }, run.tracker.usage);
+}
+
+/**
+ * Each of `n` parallel agents gets 1/n of what is left (whole steps, tokens and calls). Wall time
+ * is shared, not split: every child measures it from the run's start against the run's limit.
+ */
+export function splitEvenly(left: BudgetLimits, n: number, runWallTimeMs: number): BudgetLimits {
+  return {
+    steps: Math.floor(left.steps / n),
+    tokens: Math.floor(left.tokens / n),
+    toolCalls: Math.floor(left.toolCalls / n),
+    money: Math.floor((left.money / n) * 1e6) / 1e6,
+    wallTimeMs: runWallTimeMs,
+  };
+}
