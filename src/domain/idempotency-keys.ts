@@ -42,3 +42,12 @@ function fnv1a32(text: string, seed: number): string {
   }
   return hash.toString(16).padStart(8, '0');
 }
+
+/**
+ * The key of an agent turn's record in the transcript journal: turn `turn` of conversation
+ * `conversationId` (an orchestration instance id). Same escaping and length rule as `toolCallKey`.
+ */
+export function agentTurnKey(conversationId: string, turn: number): string {
+  if (!Number.isInteger(turn) || turn < 0) throw new ValidationError('agentTurnKey: turn must be a whole number ≥ 0.');
+  return toolCallKey(conversationId, `turn/${turn}`).replace(/^toolcall:/, 'agentturn:');
+}

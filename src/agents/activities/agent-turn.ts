@@ -1,0 +1,165 @@
+/**
+ * The `agentTurn` activity: one model call for one turn of one agent. It rebuilds the transcript
+ * from the journal, asks the model, checks a final answer against the agent's schema, prices the
+ * turn and records it. Retryable model failures are thrown (Durable retries them); permanent
+ * ones come back as `kind: 'failed'`.
+ */
+import { createHash } from 'node:crypto';
+import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { z } from 'zod';
+import { canonicalJson } from '../../domain/canonical-json';
+import { WaypointError } from '../../domain/errors';
+import { parseJsonAnswer } from '../../models/structured-output';
+import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
+import type { Logger } from '../../telemetry/logger';
+import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
+import type { AgentDefinition, AgentRegistry } from '../definitions';
+import type { ToolCatalog } from './tool-catalog';
+import type { TranscriptJournal } from './transcript-journal';
+
+export interface AgentTurnDependencies {
+  agents: AgentRegistry;
+  model: () => ModelProvider;
+  journal: () => Promise<TranscriptJournal>;
+  catalog: () => ToolCatalog;
+  /** USD for a turn's usage on `model` (the price table). */
+  price: (model: string, usage: { inputTokens: number; outputTokens: number }) => number;
+  logger: Logger;
+  /** Whether message content goes on spans (opt-in). */
+  captureContent?: () => boolean;
+}
+
+const tracer = trace.getTracer('waypoint.agents');
+const outputSchemas = new WeakMap<AgentDefinition, Record<string, unknown>>();
+
+export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Promise<AgentTurnOutput> {
+  const parsed = agentTurnInputSchema.safeParse(raw);
+  const model = deps.model();
+  const meta = { usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, provider: model.provider, model: model.model, replayed: false };
+  if (!parsed.success) {
+    return { kind: 'failed', error: { code: 'invalid_input', message: z.prettifyError(parsed.error) }, ...meta };
+  }
+  const input = parsed.data;
+  const definition = deps.agents.get(input.agent);
+  if (!definition) {
+    return { kind: 'failed', error: { code: 'unknown_agent', message: `No agent named "${input.agent}".` }, ...meta };
+  }
+
+  const journal = await deps.journal();
+  const requestHash = hashTurn(input);
+  const recorded = await journal.recorded(input.conversationId, input.turn, requestHash);
+  if (recorded) return { ...recorded.output, replayed: true };
+
+  const history = await journal.history(input.conversationId, input.turn);
+  const added = newMessages(input);
+  const request: ModelRequest = {
+    agent: definition.name,
+    instructions: definition.instructions,
+    messages: [...history, ...added],
+    tools: definition.tools.length > 0 ? await deps.catalog().definitions(definition.tools) : [],
+    output: { name: `${definition.name}_answer`.replace(/[^A-Za-z0-9_-]/g, '_'), schema: outputJsonSchema(definition) },
+  };
+
+  const parent = input.trace ? propagation.extract(otelContext.active(), input.trace) : otelContext.active();
+  const span = tracer.startSpan(
+    `chat ${model.model}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': model.provider,
+        'gen_ai.request.model': model.model,
+        'gen_ai.agent.name': definition.name,
+        'waypoint.run.id': input.runId,
+        'waypoint.agent.turn': input.turn,
+      },
+    },
+    parent,
+  );
+  let response: ModelResponse;
+  try {
+    response = await otelContext.with(trace.setSpan(parent, span), () => model.complete(request));
+  } catch (error) {
+    const code = error instanceof WaypointError ? error.code : 'model_error';
+    span.setAttribute('error.type', code);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.end();
+    if (error instanceof WaypointError && error.retryable) throw error;
+    deps.logger.warn('model call failed permanently', { runId: input.runId, agent: definition.name, code });
+    const message = error instanceof Error ? error.message : String(error);
+    return { kind: 'failed', error: { code, message }, ...meta };
+  }
+  span.setAttributes({
+    'gen_ai.response.model': response.model,
+    'gen_ai.usage.input_tokens': response.usage.inputTokens,
+    'gen_ai.usage.output_tokens': response.usage.outputTokens,
+    'gen_ai.response.finish_reasons': [response.finishReason],
+    ...(response.responseId ? { 'gen_ai.response.id': response.responseId } : {}),
+  });
+  span.end();
+
+  const turnMeta = {
+    usage: response.usage,
+    costUsd: deps.price(response.model, response.usage),
+    provider: response.provider,
+    model: response.model,
+    replayed: false,
+  };
+  let output: AgentTurnOutput;
+  let reply: ChatMessage;
+  if (response.kind === 'tool_calls') {
+    output = { kind: 'tool_calls', toolCalls: response.toolCalls, ...turnMeta };
+    reply = { role: 'assistant', content: response.text ?? null, toolCalls: response.toolCalls };
+  } else {
+    const answer = response.output !== undefined ? response.output : parseJsonAnswer(response.text);
+    const checked = definition.output.safeParse(answer);
+    output = checked.success
+      ? { kind: 'final', output: checked.data, valid: true, ...turnMeta }
+      : {
+          kind: 'final',
+          output: answer ?? response.text,
+          valid: false,
+          issues: answer === undefined ? [{ path: '', issue: 'the answer is not valid JSON' }] : issuesOf(checked.error),
+          ...turnMeta,
+        };
+    reply = { role: 'assistant', content: response.text };
+  }
+  const stored = await journal.record(input.conversationId, input.turn, requestHash, { added, reply, output });
+  return stored.output;
+}
+
+/** The messages this turn adds to the transcript. */
+function newMessages(input: AgentTurnInput): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (input.task !== undefined) messages.push({ role: 'user', content: input.task });
+  for (const result of input.toolResults ?? []) {
+    messages.push({ role: 'tool', toolCallId: result.toolCallId, name: result.name, content: result.content });
+  }
+  if (input.repair) {
+    messages.push({
+      role: 'user',
+      content:
+        `Your previous answer did not match the required output schema: ${JSON.stringify(input.repair)}. ` +
+        'Answer again with only the corrected JSON.',
+    });
+  }
+  return messages;
+}
+
+function hashTurn(input: AgentTurnInput): string {
+  const { trace: _trace, ...content } = input;
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function outputJsonSchema(definition: AgentDefinition): Record<string, unknown> {
+  let schema = outputSchemas.get(definition);
+  if (!schema) {
+    schema = z.toJSONSchema(definition.output, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    outputSchemas.set(definition, schema);
+  }
+  return schema;
+}
+
+function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.'), issue: issue.message }));
+}

@@ -1,0 +1,51 @@
+/**
+ * The `callTool` activity: one tool call through the process's ToolClient, which enforces the
+ * agent's allow-list, the call-level idempotency record and the timeout. Retryable failures are
+ * thrown by the client (Durable retries them); permanent ones come back as `ok: false`, which the
+ * agent loop shows the model.
+ */
+import { z } from 'zod';
+import type { ToolClient } from '../../tools';
+import { callToolInputSchema, type CallToolOutput } from '../contracts';
+
+export interface CallToolDependencies {
+  tools: () => Promise<ToolClient>;
+}
+
+export async function callTool(raw: unknown, deps: CallToolDependencies): Promise<CallToolOutput> {
+  const parsed = callToolInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      tool: typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown',
+      error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
+      durationMs: 0,
+    };
+  }
+  const input = parsed.data;
+  const client = await deps.tools();
+  const result = await client.callTool({
+    agent: input.agent,
+    tool: input.tool,
+    arguments: input.arguments,
+    idempotencyKey: input.idempotencyKey,
+    ...(input.trace ? { traceparent: input.trace.traceparent } : {}),
+  });
+  if (!result.ok) {
+    return {
+      ok: false,
+      tool: result.tool,
+      error: { code: result.error.code, message: result.error.message, details: result.error.details },
+      durationMs: result.durationMs,
+    };
+  }
+  const data = result.result.structuredContent ?? textOf(result.result.content);
+  return { ok: true, tool: result.tool, data, replayed: result.replayed, durationMs: result.durationMs };
+}
+
+function textOf(content: readonly { type: string; text?: string }[]): string {
+  return content
+    .filter((block) => block.type === 'text' && typeof block.text === 'string')
+    .map((block) => block.text)
+    .join('\n');
+}

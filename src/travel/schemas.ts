@@ -1,0 +1,176 @@
+/**
+ * The travel planner's shapes, zod the single source of each: what a traveller sends, what the
+ * run understood, the quote it asks approval for, and the itinerary it returns.
+ */
+import { z } from 'zod';
+import { budgetOverridesSchema } from '../agents/budgets';
+import { runStatusSchema } from '../agents/run-status';
+import { isKnownCurrency } from '../domain/currency';
+
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real calendar date');
+
+const placeText = z.string().trim().min(2).max(100);
+
+export const moneySchema = z.object({
+  amount: z.number().positive().max(10_000_000),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine(isKnownCurrency, 'an ISO 4217 currency code we have a rate for (USD, EUR, GBP, …)'),
+});
+export type MoneyInput = z.infer<typeof moneySchema>;
+
+export const travellerNameSchema = z.object({
+  firstName: z.string().trim().min(1).max(60),
+  lastName: z.string().trim().min(1).max(60),
+});
+
+/** The facts a traveller may state as fields (on the request, or as answers to a question). */
+export const tripFieldsSchema = z.object({
+  origin: placeText.optional(),
+  destination: placeText.optional(),
+  startDate: isoDateSchema.optional(),
+  endDate: isoDateSchema.optional(),
+  travellers: z.number().int().min(1).max(9).optional(),
+  budget: moneySchema.optional(),
+  /** Needed only to book. */
+  contactEmail: z.email().max(200).optional(),
+  travellerNames: z.array(travellerNameSchema).min(1).max(9).optional(),
+});
+export type TripFields = z.infer<typeof tripFieldsSchema>;
+
+/** POST /api/trips */
+export const tripRequestBodySchema = tripFieldsSchema
+  .extend({
+    /** What the traveller wrote. */
+    request: z.string().trim().min(1).max(2000),
+    /** Book after approval (also understood from the text: "… and book it"). */
+    book: z.boolean().optional(),
+    /** Per-request budget limits, capped by the server's maxima. */
+    budgets: budgetOverridesSchema.optional(),
+  })
+  .strict();
+export type TripRequestBody = z.infer<typeof tripRequestBodySchema>;
+
+/** POST /api/trips/{id}/input */
+export const tripInputBodySchema = tripFieldsSchema
+  .strict()
+  .refine((fields) => Object.values(fields).some((value) => value !== undefined), 'give at least one field');
+export type TripInputBody = z.infer<typeof tripInputBodySchema>;
+
+/** POST /api/trips/{id}/approval */
+export const approvalBodySchema = z
+  .object({ approved: z.boolean(), note: z.string().trim().max(500).optional() })
+  .strict();
+export type ApprovalBody = z.infer<typeof approvalBodySchema>;
+
+/** POST /api/trips/{id}/cancel */
+export const cancelBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+
+export const ROUTES = ['full_trip', 'single_question', 'booking_change', 'out_of_scope'] as const;
+export type TripRoute = (typeof ROUTES)[number];
+export const TOPICS = ['flights', 'hotels', 'weather', 'restaurants'] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export const resolvedPlaceSchema = z.object({
+  query: z.string(),
+  name: z.string(),
+  country: z.string(),
+  /** The airport the tools search from/to (IATA). */
+  airport: z.string().optional(),
+});
+
+/** What the run understood: facts merged from the text, the fields and the answers. */
+export const tripFactsSchema = z.object({
+  route: z.enum(ROUTES).optional(),
+  topics: z.array(z.enum(TOPICS)).optional(),
+  origin: resolvedPlaceSchema.optional(),
+  destination: resolvedPlaceSchema.optional(),
+  startDate: isoDateSchema.optional(),
+  endDate: isoDateSchema.optional(),
+  travellers: z.number().int().min(1).max(9).optional(),
+  budget: moneySchema.extend({ usd: z.number().nonnegative() }).optional(),
+  interests: z.array(z.string().max(40)).max(10).optional(),
+  book: z.boolean().optional(),
+  contactEmail: z.string().optional(),
+  travellerNames: z.array(travellerNameSchema).optional(),
+});
+export type TripFacts = z.infer<typeof tripFactsSchema>;
+
+const usdSchema = z.object({ amount: z.number(), currency: z.string() });
+
+export const quoteItemSchema = z.object({
+  kind: z.enum(['flight', 'hotel']),
+  offerId: z.string(),
+  description: z.string(),
+  price: usdSchema,
+});
+
+export const quoteSchema = z.object({
+  items: z.array(quoteItemSchema),
+  total: usdSchema,
+  /** The traveller's budget, converted (rates dated) when it was not in USD. */
+  budget: usdSchema.optional(),
+  ratesDate: z.string().optional(),
+});
+export type Quote = z.infer<typeof quoteSchema>;
+
+export const itineraryDaySchema = z.object({
+  date: isoDateSchema,
+  title: z.string(),
+  plan: z.array(z.string()),
+  weather: z.string().optional(),
+  meals: z.array(z.string()).optional(),
+});
+
+export const costBreakdownSchema = z.object({
+  flights: z.number(),
+  hotel: z.number(),
+  /** Model spend of the run so far. */
+  ai: z.number(),
+  total: z.number(),
+  budget: z.number().optional(),
+  remaining: z.number().optional(),
+  currency: z.literal('USD'),
+});
+
+export const itinerarySchema = z.object({
+  summary: z.string(),
+  days: z.array(itineraryDaySchema),
+  flights: z.unknown().optional(),
+  hotel: z.unknown().optional(),
+  weather: z.unknown().optional(),
+  restaurants: z.unknown().optional(),
+  costs: costBreakdownSchema,
+});
+export type Itinerary = z.infer<typeof itinerarySchema>;
+
+export const bookingResultSchema = z.object({
+  item: z.enum(['flight', 'hotel']),
+  offerId: z.string(),
+  bookingId: z.string().optional(),
+  status: z.enum(['confirmed', 'failed']),
+  replayed: z.boolean().optional(),
+  error: z.string().optional(),
+});
+
+export const tripResultSchema = z.object({
+  /** Full trips. */
+  itinerary: itinerarySchema.optional(),
+  /** Single questions and refusals: the answer in words. */
+  answer: z.string().optional(),
+  /** Single questions: the specialist's data. */
+  data: z.unknown().optional(),
+  bookings: z.array(bookingResultSchema).optional(),
+  approval: z.object({ approved: z.boolean(), note: z.string().optional() }).optional(),
+});
+export type TripResult = z.infer<typeof tripResultSchema>;
+
+export const tripStatusSchema = runStatusSchema({ request: tripFactsSchema, quote: quoteSchema, result: tripResultSchema });
+export type TripStatus = z.infer<typeof tripStatusSchema>;
+
+export const TRIP_ORCHESTRATION = 'tripPlanner';
