@@ -1,0 +1,263 @@
+import { hasScheduledService, readPackageAirports, type PackageAirportRow } from './airport-source';
+import { CITY_ROWS, type CityRow } from './city-table';
+import { foldName, umlautForm } from './normalize';
+import { NOT_OFFERED_AIRPORTS, NOT_OFFERED_COUNTRIES } from './not-offered';
+import type { Airport, City, PlaceMatch } from './types';
+
+/**
+ * The gazetteer: airports with scheduled passenger service from `airport-data-js`, the curated
+ * city table on top, and the indexes every lookup uses. Built once per process, on first use.
+ */
+export interface Gazetteer {
+  airports: ReadonlyMap<string, Airport>;
+  cities: readonly City[];
+  cityOfAirport: ReadonlyMap<string, City>;
+  /** Folded name → place (city names, other names, airport nicknames, full airport names). */
+  names: ReadonlyMap<string, PlaceMatch>;
+  /** Metropolitan codes (LON, NYC…) → city. */
+  metroCodes: ReadonlyMap<string, City>;
+  /** Folded names that are only places when written as in the table (abbreviations: "LA", "NYC"). */
+  capitalsOnly: ReadonlySet<string>;
+  /** Longest name in words: the free-text scanner never looks further. */
+  maxNameWords: number;
+  /** What the build left out and why (for diagnostics and tests). */
+  report: GazetteerReport;
+}
+
+export interface GazetteerReport {
+  sourceRows: number;
+  rejectedRows: number;
+  offeredAirports: number;
+  /** IATA → why it is not offered though the source lists it with scheduled service. */
+  withheld: Record<string, string>;
+  /** Problems in the city table (an unknown airport, a name used twice); empty when healthy. */
+  tableIssues: string[];
+}
+
+/** Names travellers use for single airports. */
+const AIRPORT_NICKNAMES: Readonly<Record<string, string>> = {
+  heathrow: 'LHR',
+  gatwick: 'LGW',
+  stansted: 'STN',
+  luton: 'LTN',
+  newark: 'EWR',
+  laguardia: 'LGA',
+  'la guardia': 'LGA',
+  orly: 'ORY',
+  'charles de gaulle': 'CDG',
+  roissy: 'CDG',
+  schiphol: 'AMS',
+  fiumicino: 'FCO',
+  ciampino: 'CIA',
+  malpensa: 'MXP',
+  linate: 'LIN',
+  bergamo: 'BGY',
+  narita: 'NRT',
+  haneda: 'HND',
+  changi: 'SIN',
+  ezeiza: 'EZE',
+  aeroparque: 'AEP',
+  'sabiha gokcen': 'SAW',
+  'o hare': 'ORD',
+  ohare: 'ORD',
+  midway: 'MDW',
+  'el alto': 'LPB',
+  'el dorado': 'BOG',
+  guarulhos: 'GRU',
+  congonhas: 'CGH',
+  galeao: 'GIG',
+  'santos dumont': 'SDU',
+};
+
+/** Country names (ISO 3166-1 alpha-2 → English), from the platform's ICU data. */
+const regionNames = new Intl.DisplayNames('en', { type: 'region' });
+const SHORTER_COUNTRY_NAMES: Readonly<Record<string, string>> = {
+  HK: 'Hong Kong',
+  MO: 'Macao',
+};
+export function countryName(code: string): string {
+  return SHORTER_COUNTRY_NAMES[code] ?? regionNames.of(code) ?? code;
+}
+
+function validTimeZone(raw: string): string | undefined {
+  const zone = raw.replace(/\s+/g, ''); // the source has e.g. "Asia/ Bangkok"
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Generic words in airport names; what is left names the place ("Aalborg Airport" → "Aalborg"). */
+const GENERIC_AIRPORT_WORDS =
+  /\b(international|intl|regional|municipal|domestic|national|county|metropolitan|airport|airfield|aerodrome|airstrip|air ?port|field)\b/gi;
+function placeLabel(airportName: string): string {
+  const label = airportName.replace(GENERIC_AIRPORT_WORDS, ' ').replace(/\s+/g, ' ').trim();
+  return label.length > 0 ? label : airportName;
+}
+
+function toAirport(row: PackageAirportRow, timeZone: string): Airport {
+  return {
+    iata: row.iata,
+    ...(row.icao === undefined ? {} : { icao: row.icao }),
+    name: row.airport,
+    cityName: placeLabel(row.airport),
+    country: row.country_code,
+    timeZone,
+    lat: row.latitude,
+    lon: row.longitude,
+  };
+}
+
+function offeredAirports(
+  rows: readonly PackageAirportRow[],
+  withheld: Record<string, string>,
+): Map<string, Airport> {
+  const airports = new Map<string, Airport>();
+  for (const row of rows) {
+    if (!/^[A-Z]{3}$/.test(row.iata) || !hasScheduledService(row) || airports.has(row.iata)) continue;
+    const reason = NOT_OFFERED_AIRPORTS[row.iata] ?? NOT_OFFERED_COUNTRIES[row.country_code];
+    if (reason !== undefined) {
+      withheld[row.iata] = reason;
+      continue;
+    }
+    const timeZone = validTimeZone(row.time);
+    if (timeZone === undefined) {
+      withheld[row.iata] = `unknown time zone "${row.time}"`;
+      continue;
+    }
+    airports.set(row.iata, toAirport(row, timeZone));
+  }
+  return airports;
+}
+
+function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[]): City | undefined {
+  const served: Airport[] = [];
+  for (const code of row.airports) {
+    const airport = airports.get(code);
+    if (airport === undefined) {
+      issues.push(`${row.name}: ${code} is not an airport with scheduled service`);
+      continue;
+    }
+    const named = { ...airport, cityName: row.name };
+    airports.set(code, named);
+    served.push(named);
+  }
+  const main = served[0];
+  if (main === undefined) return undefined;
+  return {
+    key: main.iata,
+    name: row.name,
+    country: row.country,
+    countryName: countryName(row.country),
+    timeZone: main.timeZone,
+    lat: main.lat,
+    lon: main.lon,
+    airports: served,
+    elevationM: row.elevationM,
+    otherNames: row.otherNames,
+  };
+}
+
+/** Names written in capitals in the table ("NYC", "KL") are abbreviations, not words. */
+const isAbbreviation = (name: string) => /^[A-Z]{2,5}$/.test(name);
+
+function build(): Gazetteer {
+  const { rows, rejected } = readPackageAirports();
+  const withheld: Record<string, string> = {};
+  const tableIssues: string[] = [];
+  const airports = offeredAirports(rows, withheld);
+
+  const cities: City[] = [];
+  const cityOfAirport = new Map<string, City>();
+  const names = new Map<string, PlaceMatch>();
+  const metroCodes = new Map<string, City>();
+  const capitalsOnly = new Set<string>();
+
+  const addName = (name: string, match: PlaceMatch, owner: string) => {
+    const folded = foldName(name);
+    if (folded.length === 0) return;
+    const existing = names.get(folded);
+    if (existing !== undefined && !samePlace(existing, match)) {
+      tableIssues.push(`"${name}" (${owner}) is already a name of ${describe(existing)}`);
+      return;
+    }
+    names.set(folded, match);
+  };
+
+  for (const row of CITY_ROWS) {
+    const city = buildCity(row, airports, tableIssues);
+    if (city === undefined) continue;
+    for (const airport of city.airports) {
+      if (cityOfAirport.has(airport.iata)) {
+        tableIssues.push(
+          `${airport.iata} serves both ${cityOfAirport.get(airport.iata)?.name} and ${city.name}`,
+        );
+        continue;
+      }
+      cityOfAirport.set(airport.iata, city);
+    }
+    cities.push(city);
+    const match: PlaceMatch = { kind: 'city', city };
+    for (const name of [row.name, ...row.otherNames]) {
+      addName(name, match, row.name);
+      const umlauts = umlautForm(name);
+      if (umlauts !== undefined) addName(umlauts, match, row.name);
+      if (isAbbreviation(name)) capitalsOnly.add(foldName(name));
+    }
+    for (const code of row.metroCodes) {
+      if (airports.has(code)) tableIssues.push(`${row.name}: metro code ${code} is an airport code`);
+      else metroCodes.set(code, city);
+    }
+  }
+  for (const [nickname, iata] of Object.entries(AIRPORT_NICKNAMES)) {
+    const airport = airports.get(iata);
+    if (airport === undefined) tableIssues.push(`nickname "${nickname}": ${iata} is not offered`);
+    else addName(nickname, { kind: 'airport', airport, city: cityOfAirport.get(iata) }, iata);
+  }
+  // Full airport names ("Berlin Brandenburg Airport") resolve too, unless a city already has the name.
+  for (const airport of airports.values()) {
+    const folded = foldName(airport.name);
+    if (!names.has(folded))
+      names.set(folded, { kind: 'airport', airport, city: cityOfAirport.get(airport.iata) });
+  }
+
+  let maxNameWords = 1;
+  for (const name of names.keys()) maxNameWords = Math.max(maxNameWords, name.split(' ').length);
+
+  return {
+    airports,
+    cities,
+    cityOfAirport,
+    names,
+    metroCodes,
+    capitalsOnly,
+    maxNameWords,
+    report: {
+      sourceRows: rows.length + rejected,
+      rejectedRows: rejected,
+      offeredAirports: airports.size,
+      withheld,
+      tableIssues,
+    },
+  };
+}
+
+function samePlace(a: PlaceMatch, b: PlaceMatch): boolean {
+  return a.kind === 'city' && b.kind === 'city'
+    ? a.city === b.city
+    : a.kind === 'airport' && b.kind === 'airport' && a.airport.iata === b.airport.iata;
+}
+
+function describe(match: PlaceMatch): string {
+  return match.kind === 'city' ? match.city.name : match.airport.iata;
+}
+
+let gazetteer: Gazetteer | undefined;
+
+/** The process-wide gazetteer, built on first use (~0.3 s). */
+export function getGazetteer(): Gazetteer {
+  gazetteer ??= build();
+  return gazetteer;
+}

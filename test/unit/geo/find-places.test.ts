@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { findPlaces, type PlaceMention } from '../../../src/geo';
+
+const summary = (mentions: PlaceMention[]) =>
+  mentions.map((m) => `${m.text}=${m.match.kind === 'city' ? m.match.city.key : m.match.airport.iata}`);
+
+describe('findPlaces', () => {
+  it('finds the places of a trip request in text order, with offsets', () => {
+    const text = 'Plan a trip from Seattle to El Calafate in March';
+    const found = findPlaces(text);
+    expect(summary(found)).toEqual(['Seattle=SEA', 'El Calafate=FTE']);
+    for (const mention of found) expect(text.slice(mention.start, mention.end)).toBe(mention.text);
+  });
+
+  it('prefers the longest name: New York over NEW, Salt Lake City, São Paulo with or without accents', () => {
+    expect(summary(findPlaces('new york to salt lake city, then sao paulo'))).toEqual([
+      'new york=JFK',
+      'salt lake city=SLC',
+      'sao paulo=GRU',
+    ]);
+    expect(summary(findPlaces('Zürich → Köln → St. Petersburg → Xi’an'))).toEqual([
+      'Zürich=ZRH',
+      'Köln=CGN',
+      'St. Petersburg=LED',
+      'Xi’an=XIY',
+    ]);
+  });
+
+  it('reads codes only in capitals and ignores English words that are codes', () => {
+    expect(summary(findPlaces('I fly BER to DOH and then IST for the weekend'))).toEqual([
+      'BER=BER',
+      'DOH=DOH',
+      'IST=IST',
+    ]);
+    expect(summary(findPlaces('is there a bus for the man and his dog to ber'))).toEqual([]);
+    expect(summary(findPlaces('FLY ME FROM BER TO NYC AND SEE THE SEA'))).toEqual(['BER=BER', 'NYC=JFK']);
+  });
+
+  it('does not mistake everyday words for cities', () => {
+    expect(summary(findPlaces('a nice hotel where I can split the bill'))).toEqual([]);
+    expect(summary(findPlaces('Nice in May, then Split'))).toEqual(['Nice=NCE', 'Split=SPU']);
+    expect(summary(findPlaces('la la land, in LA'))).toEqual(['LA=LAX']);
+    expect(summary(findPlaces('La Paz and Las Vegas'))).toEqual(['La Paz=LPB', 'Las Vegas=LAS']);
+  });
+
+  it('does not join names across sentence punctuation', () => {
+    expect(summary(findPlaces('Go to New, York is later'))).toEqual([]);
+  });
+
+  it('finds nothing in text without places', () => {
+    expect(findPlaces('')).toEqual([]);
+    expect(findPlaces('Plan something relaxing for two weeks')).toEqual([]);
+  });
+});

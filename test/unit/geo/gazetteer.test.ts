@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { findAirports } from 'airport-data-js';
+import { readPackageAirports } from '../../../src/geo/airport-source';
+import { AIRPORT_DATA_ATTRIBUTION, allCities, getGazetteer } from '../../../src/geo';
+
+describe('the gazetteer build', () => {
+  it('reads the same rows as the package’s public API', async () => {
+    const { rows, rejected } = readPackageAirports();
+    const viaApi = await findAirports({});
+    expect(rejected).toBe(0);
+    expect(rows.length).toBe(viaApi.length);
+    const ber = viaApi.find((row) => row.iata === 'BER');
+    expect(rows.find((row) => row.iata === 'BER')).toMatchObject({
+      airport: ber?.airport,
+      latitude: ber?.latitude,
+      time: ber?.time,
+    });
+  });
+
+  it('has a healthy city table: every airport offered, one city per airport, no name used twice', () => {
+    const { report, cities } = getGazetteer();
+    expect(report.tableIssues).toEqual([]);
+    expect(cities.length).toBeGreaterThan(250);
+    const seen = new Set<string>();
+    for (const city of allCities()) {
+      expect(city.airports[0]?.iata, city.name).toBe(city.key);
+      expect(city.timeZone, city.name).toBe(city.airports[0]?.timeZone);
+      for (const airport of city.airports) {
+        expect(seen.has(airport.iata), airport.iata).toBe(false);
+        seen.add(airport.iata);
+        expect(airport.cityName).toBe(city.name);
+      }
+    }
+  });
+
+  it('offers only airports with scheduled service and a valid time zone', () => {
+    const { airports, report } = getGazetteer();
+    expect(report.offeredAirports).toBe(airports.size);
+    expect(airports.size).toBeGreaterThan(4000);
+    for (const airport of airports.values()) {
+      expect(airport.iata).toMatch(/^[A-Z]{3}$/);
+      expect(() => new Intl.DateTimeFormat('en', { timeZone: airport.timeZone })).not.toThrow();
+      expect(airport.elevationM).toBeUndefined();
+    }
+    // Civil flights to Ukraine are suspended; the source still marks its airports scheduled.
+    expect(report.withheld.KBP).toMatch(/closed/);
+    expect(airports.has('KBP')).toBe(false);
+  });
+
+  it('carries the attribution the CC BY 4.0 licence asks for', () => {
+    expect(AIRPORT_DATA_ATTRIBUTION).toMatch(/airport-data-js.*CC BY 4\.0/);
+  });
+});
