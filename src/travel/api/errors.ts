@@ -1,0 +1,54 @@
+/**
+ * The trips API's error answers: `{error: {code, message, details?: [{path, issue}]}}` with the
+ * HTTP status that goes with each (DESIGN §4). Never a stack trace: an unexpected fault is logged
+ * where it happens and answered with a generic 500.
+ */
+import type { z } from 'zod';
+import type { Issue } from '../../agents/contracts';
+import { WaypointError } from '../../domain/errors';
+
+/** The JSON body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: Issue[] };
+}
+
+/** A refusal the API answers with `status` (always a 4xx, or 503 when the store is unavailable). */
+export class ApiError extends WaypointError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    details?: Issue[],
+  ) {
+    super(code, message, { retryable: status === 503, ...(details ? { details } : {}) });
+  }
+
+  body(): ErrorBody {
+    const details = this.details as Issue[] | undefined;
+    return { error: { code: this.code, message: this.message, ...(details?.length ? { details } : {}) } };
+  }
+}
+
+/** `validation_failed` (400) with one `{path, issue}` per zod issue; `prefix` names the part checked. */
+export function validationFailed(error: z.ZodError, what: string, prefix = ''): ApiError {
+  const details = issuesOf(error, prefix);
+  return new ApiError(400, 'validation_failed', `The ${what} is not valid: ${summary(details)}`, details);
+}
+
+/** zod issues as `{path, issue}`; a root issue gets the prefix (or `$`) as its path. */
+export function issuesOf(error: z.ZodError, prefix = ''): Issue[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.');
+    return { path: path === '' ? '$' : path, issue: issue.message };
+  });
+}
+
+/** The run is absent, or belongs to another caller: the same answer, so existence is never revealed. */
+export function runNotFound(id: string): ApiError {
+  return new ApiError(404, 'not_found', `No run "${id}" was found.`);
+}
+
+function summary(details: Issue[]): string {
+  const shown = details.slice(0, 3).map((d) => `${d.path}: ${d.issue}`);
+  return shown.join('; ') + (details.length > 3 ? ` (and ${details.length - 3} more)` : '');
+}

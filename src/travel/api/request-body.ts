@@ -1,0 +1,83 @@
+/**
+ * Reading a JSON request body safely: a size limit enforced while reading (413 past it, without
+ * buffering the rest), a JSON content type (415 otherwise), and JSON syntax (400). Whatever the
+ * client sends, the answer is a 4xx, never a 5xx.
+ */
+import { ApiError } from './errors';
+
+/** The trips API's body limit (DESIGN §4: requests are small; a bigger one is a mistake or abuse). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface BodySource {
+  headers: { get(name: string): string | null };
+  body: ReadableStream<Uint8Array> | null;
+}
+
+/**
+ * The parsed JSON body, or `undefined` for an empty one when `optional`. A missing content type is
+ * accepted (JSON is the only format); a different one is refused.
+ */
+export async function readJsonBody(
+  request: BodySource,
+  options: { maxBytes?: number; optional?: boolean } = {},
+): Promise<unknown> {
+  const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
+  const declared = request.headers.get('content-length');
+  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
+
+  const text = await readText(request.body, maxBytes);
+  if (text.trim() === '') {
+    if (options.optional) return undefined;
+    throw new ApiError(400, 'validation_failed', 'The request body is empty; send a JSON object.', [
+      { path: '$', issue: 'required' },
+    ]);
+  }
+  const type = request.headers.get('content-type');
+  if (type !== null && !isJsonType(type)) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      `Send the body as JSON (Content-Type: application/json), not ${type.slice(0, 100)}.`,
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ApiError(
+      400,
+      'invalid_json',
+      `The request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+    );
+  }
+}
+
+function isJsonType(contentType: string): boolean {
+  const mediaType = contentType.split(';')[0].trim().toLowerCase();
+  return mediaType === 'application/json' || /^application\/[\w.+-]+\+json$/.test(mediaType);
+}
+
+async function readText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
+  if (body === null) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The request body is not valid UTF-8.');
+  }
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+}
