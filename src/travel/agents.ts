@@ -1,0 +1,202 @@
+/**
+ * The travel planner's agents, as definitions for the generic runtime: instructions, the tools
+ * each may call, and the schema of each one's answer. None of them may call a bookings write
+ * tool: booking is done by the orchestrator itself, only after the traveller approves.
+ */
+import { z } from 'zod';
+import { AgentRegistry, defineAgent } from '../agents/definitions';
+import { planSchema } from '../agents/plan';
+import { reviewSchema } from '../agents/orchestration/supervise';
+import { itinerarySchema, ROUTES, TOPICS } from './schemas';
+
+const factsFromText = z.object({
+  origin: z.string().optional(),
+  destination: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+  durationDays: z.number().int().positive().max(60).optional(),
+  travellers: z.number().int().positive().max(99).optional(),
+  budget: z.object({ amount: z.number().positive(), currency: z.string().min(3).max(3) }).optional(),
+  interests: z.array(z.string()).max(10).optional(),
+  book: z.boolean().optional(),
+  bookingId: z.string().optional(),
+});
+
+export const routerAnswerSchema = z.object({
+  route: z.enum(ROUTES),
+  topics: z.array(z.enum(TOPICS)),
+  facts: factsFromText,
+  reply: z.string().max(1000).optional(),
+});
+export type RouterAnswer = z.infer<typeof routerAnswerSchema>;
+
+export const router = defineAgent({
+  name: 'router',
+  description: 'Classifies the request and reads its facts',
+  instructions:
+    'You route requests for a travel planner. The user message is JSON: {request, fields, today}. ' +
+    'Classify the request: "full_trip" (plan a trip), "single_question" (one topic: flights, hotels, ' +
+    'weather or restaurants), "booking_change" (an existing booking), or "out_of_scope" (not travel: ' +
+    'give a short polite "reply"). List the topics it touches and the facts it states, exactly as ' +
+    'written: origin, destination, startDate and endDate (YYYY-MM-DD, relative to today), ' +
+    'durationDays, travellers, budget {amount, currency}, interests, book (true only if the user ' +
+    'asks to book), bookingId. Never invent a fact the request does not state.',
+  tools: [],
+  output: routerAnswerSchema,
+  maxTurns: 2,
+});
+
+export const flightChoiceSchema = z.object({
+  found: z.boolean(),
+  offerId: z.string().optional(),
+  description: z.string(),
+  totalUsd: z.number().nonnegative().optional(),
+  details: z.unknown().optional(),
+});
+export type FlightChoice = z.infer<typeof flightChoiceSchema>;
+
+export const flights = defineAgent({
+  name: 'flights',
+  description: 'Finds the round-trip flights',
+  instructions:
+    'You find flights. The user message is JSON: {origin, destination, departDate, returnDate, ' +
+    'passengers, maxTotalUsd?, feedback?}. Call flights.search_flights once, then choose the best ' +
+    'offer: within maxTotalUsd if given, fewest stops, then cheapest. Answer with JSON: {found, ' +
+    'offerId, description, totalUsd, details} where details is the chosen offer; found=false with ' +
+    'a description of why when nothing fits.',
+  tools: ['flights.search_flights', 'flights.get_flight_details'],
+  output: flightChoiceSchema,
+  maxTurns: 4,
+});
+
+export const hotelChoiceSchema = z.object({
+  found: z.boolean(),
+  offerId: z.string().optional(),
+  name: z.string().optional(),
+  description: z.string(),
+  totalUsd: z.number().nonnegative().optional(),
+  nightlyUsd: z.number().nonnegative().optional(),
+  details: z.unknown().optional(),
+});
+export type HotelChoice = z.infer<typeof hotelChoiceSchema>;
+
+export const hotels = defineAgent({
+  name: 'hotels',
+  description: 'Finds the hotel',
+  instructions:
+    'You find a hotel. The user message is JSON: {city, checkIn, checkOut, guests, maxTotalUsd?, ' +
+    'interests?, feedback?}. Call hotels.search_hotels, then choose the best-rated offer whose ' +
+    'total fits maxTotalUsd (or the cheapest if none does, saying so). Answer with JSON: {found, ' +
+    'offerId, name, description, totalUsd, nightlyUsd, details}.',
+  tools: ['hotels.search_hotels', 'hotels.get_hotel_details'],
+  output: hotelChoiceSchema,
+  maxTurns: 4,
+});
+
+export const weatherReportSchema = z.object({
+  summary: z.string(),
+  days: z
+    .array(
+      z.object({
+        date: z.string(),
+        highC: z.number(),
+        lowC: z.number(),
+        conditions: z.string(),
+        precipitationMm: z.number().optional(),
+      }),
+    )
+    .max(60),
+  note: z.string().optional(),
+});
+export type WeatherReport = z.infer<typeof weatherReportSchema>;
+
+export const weather = defineAgent({
+  name: 'weather',
+  description: 'Reports the weather outlook',
+  instructions:
+    'You report the weather. The user message is JSON: {place, startDate, endDate}. Call ' +
+    'weather.get_forecast and answer with JSON: {summary, days: [{date, highC, lowC, conditions, ' +
+    'precipitationMm}], note} — keep the tool\'s note on what the figures are.',
+  tools: ['weather.get_forecast'],
+  output: weatherReportSchema,
+  maxTurns: 3,
+});
+
+export const diningPicksSchema = z.object({
+  picks: z
+    .array(
+      z.object({
+        name: z.string(),
+        cuisine: z.string(),
+        priceLevel: z.number().int().min(1).max(4),
+        rating: z.number().optional(),
+        neighbourhood: z.string().optional(),
+        averageMainCourseUsd: z.number().optional(),
+      }),
+    )
+    .max(10),
+  summary: z.string(),
+});
+export type DiningPicks = z.infer<typeof diningPicksSchema>;
+
+export const restaurants = defineAgent({
+  name: 'restaurants',
+  description: 'Suggests restaurants',
+  instructions:
+    'You suggest restaurants. The user message is JSON: {city, dietary?, maxPriceLevel?, days}. ' +
+    'Call restaurants.search_restaurants and answer with JSON: {picks: [{name, cuisine, ' +
+    'priceLevel, rating, neighbourhood, averageMainCourseUsd}], summary} — one pick per day, local ' +
+    'kitchen first.',
+  tools: ['restaurants.search_restaurants'],
+  output: diningPicksSchema,
+  maxTurns: 3,
+});
+
+export const planner = defineAgent({
+  name: 'planner',
+  description: 'Plans which specialists run',
+  instructions:
+    'You plan the work for a trip. The user message is JSON: {topics, facts, budgetUsd}. Emit a plan ' +
+    '{goal, steps: [{id, agent, task, dependsOn}]} using only the agents flights, hotels, weather and ' +
+    'restaurants, one step per topic; each task is the JSON message that agent expects.',
+  tools: [],
+  output: planSchema,
+  maxTurns: 2,
+});
+
+export const supervisor = defineAgent({
+  name: 'supervisor',
+  description: 'Checks the results against the constraints',
+  instructions:
+    'You review a trip plan. The user message is JSON: {constraints: {budgetUsd, startDate, endDate, ' +
+    'travellers}, results: {flights, hotels, weather, restaurants}}. Approve when the flights and ' +
+    'hotel fit the dates and together stay within the budget; otherwise ask the agent that can fix ' +
+    'it for a revision with concrete feedback (e.g. hotels: "keep the total under 1200 USD"). ' +
+    'Answer with JSON: {approved, findings, revisions: [{agent, feedback}]}.',
+  tools: [],
+  output: reviewSchema,
+  maxTurns: 2,
+});
+
+export const itinerary = defineAgent({
+  name: 'itinerary',
+  description: 'Composes the day-by-day itinerary and the cost breakdown',
+  instructions:
+    'You compose the itinerary. The user message is JSON: {facts, flights, hotel, weather, ' +
+    'restaurants, aiCostUsd}. Answer with JSON: {summary, days: [{date, title, plan, weather, meals}], ' +
+    'flights, hotel, weather, restaurants, costs: {flights, hotel, ai, total, budget, remaining, ' +
+    'currency: "USD"}} — one day per date from startDate to endDate, plans that fit the weather and ' +
+    'the interests, and costs that add up.',
+  tools: [],
+  output: itinerarySchema,
+  maxTurns: 2,
+});
+
+/** The specialists a plan may use. */
+export const SPECIALISTS = { flights, hotels, weather, restaurants } as const;
+
+export const TRAVEL_AGENTS = new AgentRegistry([router, flights, hotels, weather, restaurants, planner, supervisor, itinerary]);
+
+/** The orchestrator's own (non-model) caller name for the bookings tools. */
+export const BOOKING_AGENT = 'booking';
+export const BOOKING_TOOLS = ['bookings.book_flight', 'bookings.book_hotel'] as const;
