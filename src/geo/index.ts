@@ -8,7 +8,7 @@ export type { Airport, City, PlaceMatch, PlaceMention } from './types';
 export { airportByIata, allCities, cityByKey, cityOfAirport, lookupPlace } from './lookup';
 export { findPlaces } from './find-places';
 export { foldName } from './normalize';
-export { getGazetteer, type GazetteerReport } from './gazetteer';
+export { countryName, getGazetteer, type GazetteerReport } from './gazetteer';
 
 /** The attribution the airport data's licence (CC BY 4.0) asks for, for answers and READMEs. */
 export const AIRPORT_DATA_ATTRIBUTION =

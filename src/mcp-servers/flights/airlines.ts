@@ -6,56 +6,57 @@ export interface Airline {
   name: string;
 }
 
-/** Flag carriers by country (OpenFlights country names); a route is flown by its ends' carriers. */
+/** Flag carriers by country (ISO 3166-1 alpha-2); a route is flown by its ends' carriers. */
 const CARRIERS_BY_COUNTRY: Record<string, Airline[]> = {
-  'United Kingdom': [
+  GB: [
     { code: 'BA', name: 'British Airways' },
     { code: 'VS', name: 'Virgin Atlantic' },
   ],
-  'United States': [
+  US: [
     { code: 'AA', name: 'American Airlines' },
     { code: 'DL', name: 'Delta Air Lines' },
     { code: 'UA', name: 'United Airlines' },
   ],
-  France: [{ code: 'AF', name: 'Air France' }],
-  Germany: [{ code: 'LH', name: 'Lufthansa' }],
-  Netherlands: [{ code: 'KL', name: 'KLM' }],
-  Spain: [{ code: 'IB', name: 'Iberia' }],
-  Italy: [{ code: 'AZ', name: 'ITA Airways' }],
-  Portugal: [{ code: 'TP', name: 'TAP Air Portugal' }],
-  Switzerland: [{ code: 'LX', name: 'Swiss' }],
-  Austria: [{ code: 'OS', name: 'Austrian Airlines' }],
-  Ireland: [{ code: 'EI', name: 'Aer Lingus' }],
-  Turkey: [{ code: 'TK', name: 'Turkish Airlines' }],
-  'United Arab Emirates': [{ code: 'EK', name: 'Emirates' }],
-  Japan: [
+  FR: [{ code: 'AF', name: 'Air France' }],
+  DE: [{ code: 'LH', name: 'Lufthansa' }],
+  NL: [{ code: 'KL', name: 'KLM' }],
+  ES: [{ code: 'IB', name: 'Iberia' }],
+  IT: [{ code: 'AZ', name: 'ITA Airways' }],
+  PT: [{ code: 'TP', name: 'TAP Air Portugal' }],
+  CH: [{ code: 'LX', name: 'Swiss' }],
+  AT: [{ code: 'OS', name: 'Austrian Airlines' }],
+  IE: [{ code: 'EI', name: 'Aer Lingus' }],
+  TR: [{ code: 'TK', name: 'Turkish Airlines' }],
+  AE: [{ code: 'EK', name: 'Emirates' }],
+  QA: [{ code: 'QR', name: 'Qatar Airways' }],
+  JP: [
     { code: 'JL', name: 'Japan Airlines' },
     { code: 'NH', name: 'ANA' },
   ],
-  'South Korea': [{ code: 'KE', name: 'Korean Air' }],
-  China: [
+  KR: [{ code: 'KE', name: 'Korean Air' }],
+  CN: [
     { code: 'CA', name: 'Air China' },
     { code: 'MU', name: 'China Eastern' },
   ],
-  Singapore: [{ code: 'SQ', name: 'Singapore Airlines' }],
-  Thailand: [{ code: 'TG', name: 'Thai Airways' }],
-  India: [{ code: 'AI', name: 'Air India' }],
-  Australia: [{ code: 'QF', name: 'Qantas' }],
-  'New Zealand': [{ code: 'NZ', name: 'Air New Zealand' }],
-  Canada: [{ code: 'AC', name: 'Air Canada' }],
-  Mexico: [{ code: 'AM', name: 'Aeromexico' }],
-  Brazil: [{ code: 'LA', name: 'LATAM Brasil' }],
-  Argentina: [{ code: 'AR', name: 'Aerolineas Argentinas' }],
-  Chile: [{ code: 'LA', name: 'LATAM Airlines' }],
-  'South Africa': [{ code: 'SA', name: 'South African Airways' }],
-  Egypt: [{ code: 'MS', name: 'EgyptAir' }],
-  Norway: [{ code: 'SK', name: 'SAS' }],
-  Sweden: [{ code: 'SK', name: 'SAS' }],
-  Denmark: [{ code: 'SK', name: 'SAS' }],
-  Finland: [{ code: 'AY', name: 'Finnair' }],
-  Iceland: [{ code: 'FI', name: 'Icelandair' }],
-  Greece: [{ code: 'A3', name: 'Aegean Airlines' }],
-  Poland: [{ code: 'LO', name: 'LOT Polish Airlines' }],
+  SG: [{ code: 'SQ', name: 'Singapore Airlines' }],
+  TH: [{ code: 'TG', name: 'Thai Airways' }],
+  IN: [{ code: 'AI', name: 'Air India' }],
+  AU: [{ code: 'QF', name: 'Qantas' }],
+  NZ: [{ code: 'NZ', name: 'Air New Zealand' }],
+  CA: [{ code: 'AC', name: 'Air Canada' }],
+  MX: [{ code: 'AM', name: 'Aeromexico' }],
+  BR: [{ code: 'LA', name: 'LATAM Brasil' }],
+  AR: [{ code: 'AR', name: 'Aerolineas Argentinas' }],
+  CL: [{ code: 'LA', name: 'LATAM Airlines' }],
+  ZA: [{ code: 'SA', name: 'South African Airways' }],
+  EG: [{ code: 'MS', name: 'EgyptAir' }],
+  NO: [{ code: 'SK', name: 'SAS' }],
+  SE: [{ code: 'SK', name: 'SAS' }],
+  DK: [{ code: 'SK', name: 'SAS' }],
+  FI: [{ code: 'AY', name: 'Finnair' }],
+  IS: [{ code: 'FI', name: 'Icelandair' }],
+  GR: [{ code: 'A3', name: 'Aegean Airlines' }],
+  PL: [{ code: 'LO', name: 'LOT Polish Airlines' }],
 };
 
 /** Carriers that fly almost anywhere through their hubs, used when an end has no flag carrier listed. */
@@ -95,5 +96,5 @@ export function homeCarrier(country: string): Airline | undefined {
 
 /** Hubs through which one-stop itineraries connect. */
 export const CONNECTING_HUBS = wordList(`
-  LHR CDG FRA AMS IST DXB JFK ORD ATL SIN HKG NRT GRU MAD YYZ SYD JNB
+  LHR CDG FRA AMS IST DXB DOH JFK ORD ATL SIN HKG NRT GRU MAD YYZ SYD JNB
 `);

@@ -179,7 +179,7 @@ function slicePrice(
   return (
     base *
     stopDiscount *
-    seasonalPriceFactor(date, destination.latitude) *
+    seasonalPriceFactor(date, destination.lat) *
     CABIN_PRICE_FACTOR[cabin] *
     random.between(0.85, 1.3)
   );

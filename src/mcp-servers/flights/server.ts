@@ -5,7 +5,8 @@ import { createLogger } from '../../telemetry/logger';
 import { systemClock, type Clock } from '../shared/clock';
 import { assertNotPast, assertOrdered, isoDateSchema } from '../shared/dates';
 import { UnknownPlaceError } from '../shared/errors';
-import { cityOfAirport, resolveAirport, type Airport } from '../shared/places';
+import { countryName } from '../../geo';
+import { destinationOfAirport, resolveAirport, type Airport } from '../shared/places';
 import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { CABINS, MAX_PASSENGERS } from './flight-offer-id';
@@ -40,7 +41,14 @@ export const getFlightDetailsInput = {
 };
 
 function describeAirport(airport: Airport) {
-  return { iata: airport.iata, name: airport.name, city: airport.city, country: airport.country };
+  return {
+    iata: airport.iata,
+    name: airport.name,
+    city: airport.cityName,
+    country: airport.country,
+    countryName: countryName(airport.country),
+    timeZone: airport.timeZone,
+  };
 }
 
 function airportFor(query: string, field: string): Airport {
@@ -67,9 +75,9 @@ export function createFlightsServer(options: { clock?: Clock } = {}): McpServer 
       runTool(logger, 'search_flights', () => {
         const origin = airportFor(args.origin, 'origin');
         const destination = airportFor(args.destination, 'destination');
-        if (cityOfAirport(origin.iata) === cityOfAirport(destination.iata)) {
+        if (destinationOfAirport(origin).key === destinationOfAirport(destination).key) {
           throw new ValidationError(
-            `origin and destination are both in ${origin.city}: there is no flight to search.`,
+            `origin and destination are both in ${origin.cityName}: there is no flight to search.`,
             [{ path: 'destination', issue: 'same city as origin' }],
           );
         }

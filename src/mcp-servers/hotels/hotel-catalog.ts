@@ -1,4 +1,4 @@
-import type { City } from '../shared/places';
+import type { Destination } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
 import { wordList } from '../shared/word-list';
 
@@ -72,14 +72,14 @@ function tagsFor(stars: number, random: SeededRandom): HotelTag[] {
 }
 
 /** A city's hotels, generated from the city alone: the same hotels whatever the dates searched. */
-export function hotelsIn(city: City): Hotel[] {
+export function hotelsIn(city: Destination): Hotel[] {
   const random = SeededRandom.from(['hotels', city.key]);
   const stems = random.sample(NAME_STEMS, HOTELS_PER_CITY);
   return stems.map((stem, index) => {
     const stars = random.pick([2, 3, 3, 3, 4, 4, 4, 5, 5] as const);
     // Hotels spread over ~15 km around the city's reference point (its main airport's coordinates).
-    const latitude = city.latitude + random.between(-0.07, 0.07);
-    const longitude = city.longitude + random.between(-0.1, 0.1);
+    const latitude = city.lat + random.between(-0.07, 0.07);
+    const longitude = city.lon + random.between(-0.1, 0.1);
     return {
       hotelId: `${city.key}-H${index}`,
       name: random.pick(NAME_FORMS).replace('{stem}', stem).replace('{city}', city.name),

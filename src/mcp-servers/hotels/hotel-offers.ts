@@ -3,7 +3,7 @@ import { addDays, dateRange, daysBetween, isWeekend } from '../shared/dates';
 import { priceLevel } from '../shared/cost-of-living';
 import { UnknownOfferError } from '../shared/errors';
 import { roundCents, usd } from '../shared/money';
-import { cityOfAirport, type City } from '../shared/places';
+import { destinationByKey, type Destination } from '../shared/places';
 import { seasonalPriceFactor } from '../shared/seasons';
 import { SeededRandom } from '../shared/seeded-random';
 import { hotelsIn, type Hotel } from './hotel-catalog';
@@ -38,7 +38,7 @@ function roomType(guests: number, stars: number): string {
   return `${Math.ceil(guests / MAX_GUESTS_PER_ROOM)} × ${quality} double room`;
 }
 
-function offerFor(city: City, hotel: Hotel, key: HotelOfferKey): HotelOffer {
+function offerFor(city: Destination, hotel: Hotel, key: HotelOfferKey): HotelOffer {
   const random = SeededRandom.from(['hotel-rates', hotel.hotelId, key.checkIn, key.checkOut]);
   const rooms = Math.ceil(key.guests / MAX_GUESTS_PER_ROOM);
   const nights = dateRange(key.checkIn, addDays(key.checkOut, -1));
@@ -47,7 +47,7 @@ function offerFor(city: City, hotel: Hotel, key: HotelOfferKey): HotelOffer {
       STAR_BASE_RATE[hotel.stars] *
       priceLevel(city.country) *
       hotel.rateFactor *
-      seasonalPriceFactor(date, city.latitude) *
+      seasonalPriceFactor(date, city.lat) *
       (isWeekend(date) ? 1.15 : 1) *
       random.between(0.95, 1.05);
     return { date, price: usd(perRoom * rooms) };
@@ -75,7 +75,7 @@ function offerFor(city: City, hotel: Hotel, key: HotelOfferKey): HotelOffer {
 
 /** Offers for every hotel in a city for a stay; deterministic for the same city, dates and guests. */
 export function generateHotelOffers(
-  city: City,
+  city: Destination,
   stay: Omit<HotelOfferKey, 'cityKey' | 'hotelIndex'>,
 ): HotelOffer[] {
   return hotelsIn(city).map((hotel, hotelIndex) =>
@@ -91,9 +91,8 @@ export function hotelOfferById(offerId: string): HotelOffer {
       offerId,
       'not a hotel offer id (expected e.g. HT-LHR-7-20270315-20270320-G2)',
     );
-  const city = cityOfAirport(key.cityKey);
-  if (!city || city.key !== key.cityKey)
-    throw new UnknownOfferError(offerId, `no city has the key ${key.cityKey}`);
+  const city = destinationByKey(key.cityKey);
+  if (!city) throw new UnknownOfferError(offerId, `no city or airport has the key ${key.cityKey}`);
   const hotel = hotelsIn(city)[key.hotelIndex];
   if (!hotel) throw new UnknownOfferError(offerId, `${city.name} has no hotel #${key.hotelIndex}`);
   if (key.guests < 1 || key.guests > MAX_GUESTS)

@@ -72,7 +72,13 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
           )
           .sort((a, b) => a.totalPrice.amount - b.totalPrice.amount);
         return {
-          city: { name: city.name, country: city.country, timeZone: city.timeZone },
+          city: {
+            name: city.name,
+            kind: city.kind,
+            country: city.country,
+            countryName: city.countryName,
+            timeZone: city.timeZone,
+          },
           checkIn: args.checkIn,
           checkOut: args.checkOut,
           nights,

@@ -1,5 +1,5 @@
 import { priceLevel } from '../shared/cost-of-living';
-import type { City } from '../shared/places';
+import type { Destination } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
 import { wordList } from '../shared/word-list';
 
@@ -45,39 +45,39 @@ export interface Restaurant {
   reservationRequired: boolean;
 }
 
-/** The local kitchen's name by country; elsewhere "Local". */
+/** The local kitchen's name by country (ISO 3166-1 alpha-2); elsewhere "Local". */
 const LOCAL_CUISINE: Record<string, string> = {
-  France: 'French',
-  Italy: 'Italian',
-  Spain: 'Spanish',
-  Portugal: 'Portuguese',
-  Japan: 'Japanese',
-  China: 'Chinese',
-  India: 'Indian',
-  Thailand: 'Thai',
-  Mexico: 'Mexican',
-  Lebanon: 'Lebanese',
-  Greece: 'Greek',
-  Turkey: 'Turkish',
-  Vietnam: 'Vietnamese',
-  'South Korea': 'Korean',
-  Peru: 'Peruvian',
-  Argentina: 'Argentinian',
-  Brazil: 'Brazilian',
-  Morocco: 'Moroccan',
-  Germany: 'German',
-  'United Kingdom': 'British',
-  'United States': 'American',
-  Chile: 'Chilean',
-  Ireland: 'Irish',
-  Austria: 'Austrian',
-  Switzerland: 'Swiss',
-  Sweden: 'Scandinavian',
-  Norway: 'Scandinavian',
-  Denmark: 'Scandinavian',
-  Australia: 'Modern Australian',
-  Indonesia: 'Indonesian',
-  Egypt: 'Egyptian',
+  FR: 'French',
+  IT: 'Italian',
+  ES: 'Spanish',
+  PT: 'Portuguese',
+  JP: 'Japanese',
+  CN: 'Chinese',
+  IN: 'Indian',
+  TH: 'Thai',
+  MX: 'Mexican',
+  LB: 'Lebanese',
+  GR: 'Greek',
+  TR: 'Turkish',
+  VN: 'Vietnamese',
+  KR: 'Korean',
+  PE: 'Peruvian',
+  AR: 'Argentinian',
+  BR: 'Brazilian',
+  MA: 'Moroccan',
+  DE: 'German',
+  GB: 'British',
+  US: 'American',
+  CL: 'Chilean',
+  IE: 'Irish',
+  AT: 'Austrian',
+  CH: 'Swiss',
+  SE: 'Scandinavian',
+  NO: 'Scandinavian',
+  DK: 'Scandinavian',
+  AU: 'Modern Australian',
+  ID: 'Indonesian',
+  EG: 'Egyptian',
 };
 
 const NAME_WORDS = wordList(`
@@ -123,7 +123,7 @@ function dietaryFor(cuisine: Cuisine, random: SeededRandom): DietaryOption[] {
 }
 
 /** A city's restaurants, generated from the city alone; the local kitchen is the most common. */
-export function restaurantsIn(city: City): Restaurant[] {
+export function restaurantsIn(city: Destination): Restaurant[] {
   const random = SeededRandom.from(['restaurants', city.key]);
   const localLabel = LOCAL_CUISINE[city.country] ?? 'Local';
   const words = random.sample(NAME_WORDS, RESTAURANTS_PER_CITY);

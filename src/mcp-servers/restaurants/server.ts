@@ -48,7 +48,10 @@ export function createRestaurantsServer(): McpServer {
           .filter((restaurant) => args.priceLevel === undefined || restaurant.priceLevel <= args.priceLevel)
           .filter((restaurant) => needs.every((need) => restaurant.dietary.includes(need)))
           .sort((a, b) => b.rating - a.rating || a.restaurantId.localeCompare(b.restaurantId));
-        return { city: { name: city.name, country: city.country }, restaurants };
+        return {
+          city: { name: city.name, kind: city.kind, country: city.country, countryName: city.countryName },
+          restaurants,
+        };
       }),
   );
 

@@ -6,7 +6,7 @@ export class UnknownPlaceError extends WaypointError {
   constructor(query: string, field: string) {
     super(
       'unknown_place',
-      `${field}: no airport or city matches "${query}". Use an IATA code (e.g. "LHR") or a city name, optionally with its country ("London, Canada").`,
+      `${field}: no airport or city matches "${query}". Use an IATA code of an airport with scheduled passenger service (e.g. "LHR") or a city name, optionally with its country ("Paris, France").`,
       { details: { field, query } },
     );
   }

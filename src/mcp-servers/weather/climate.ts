@@ -1,5 +1,5 @@
 import { dayOfYear } from '../shared/dates';
-import type { City } from '../shared/places';
+import type { Destination } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
 
 /**
@@ -16,12 +16,16 @@ export interface DailyClimate {
   conditions: 'sunny' | 'partly cloudy' | 'cloudy' | 'showers' | 'rain' | 'heavy rain' | 'snow';
 }
 
-type Place = Pick<City, 'key' | 'latitude' | 'altitudeM'>;
+type Place = Pick<Destination, 'key' | 'lat' | 'elevationM'>;
 
 const YEAR_DAYS = 365.25;
 /** The coldest day of a northern year, on average (late January); the south is half a year apart. */
 const COLDEST_DAY_NORTH = 20;
-const LAPSE_RATE_C_PER_KM = 6.5;
+/**
+ * Cooling with elevation near the ground: inhabited plateaus run warmer than the free air's
+ * 6.5 °C/km would make them (Bogotá at 2,640 m averages ~14 °C, not ~10 °C).
+ */
+export const SURFACE_LAPSE_RATE_C_PER_KM = 5;
 
 /** Linear interpolation over (latitude, value) anchors. */
 function byLatitude(absLatitude: number, anchors: readonly (readonly [number, number])[]): number {
@@ -63,19 +67,22 @@ export function summerness(isoDate: string, latitude: number): number {
 
 /** The typical daily mean temperature (°C) for a place and date. */
 export function meanTemperatureC(place: Place, isoDate: string): number {
-  const absLat = Math.abs(place.latitude);
+  const absLat = Math.abs(place.lat);
   const annualMean = 27 - 0.0065 * absLat ** 2;
   // Oceans damp the southern hemisphere's seasons.
-  const amplitude = (0.5 + 0.15 * absLat) * (place.latitude >= 0 ? 1 : 0.6);
-  const altitudeCooling = (Math.max(0, place.altitudeM) / 1000) * LAPSE_RATE_C_PER_KM;
-  return annualMean + amplitude * summerness(isoDate, place.latitude) - altitudeCooling;
+  const amplitude = (0.5 + 0.15 * absLat) * (place.lat >= 0 ? 1 : 0.6);
+  return annualMean + amplitude * summerness(isoDate, place.lat) - elevationCoolingC(place);
+}
+
+/** How much colder than sea level the place runs; 0 when its elevation is unknown. */
+export function elevationCoolingC(place: Pick<Place, 'elevationM'>): number {
+  return (Math.max(0, place.elevationM ?? 0) / 1000) * SURFACE_LAPSE_RATE_C_PER_KM;
 }
 
 export function precipitationChance(place: Place, isoDate: string): number {
-  const absLat = Math.abs(place.latitude);
+  const absLat = Math.abs(place.lat);
   const chance =
-    byLatitude(absLat, RAIN_BASE) +
-    byLatitude(absLat, RAIN_SUMMER_SWING) * summerness(isoDate, place.latitude);
+    byLatitude(absLat, RAIN_BASE) + byLatitude(absLat, RAIN_SUMMER_SWING) * summerness(isoDate, place.lat);
   return Math.min(0.9, Math.max(0.03, chance));
 }
 
@@ -90,7 +97,7 @@ export function dailyClimate(place: Place, isoDate: string): DailyClimate {
   const highC = round1(mean + diurnalRange / 2);
   const lowC = round1(mean - diurnalRange / 2);
   const wet = random.chance(chance);
-  const typicalWetDayMm = Math.abs(place.latitude) < 25 ? 14 : 6;
+  const typicalWetDayMm = Math.abs(place.lat) < 25 ? 14 : 6;
   const precipitationMm = wet ? round1(-Math.log(1 - random.next()) * typicalWetDayMm + 0.2) : 0;
   let conditions: DailyClimate['conditions'];
   if (wet && highC <= 1.5) conditions = 'snow';
@@ -104,4 +111,24 @@ export function dailyClimate(place: Place, isoDate: string): DailyClimate {
     precipitationMm,
     conditions,
   };
+}
+
+/**
+ * What the model does not know about a place, said in the answer so the traveller can weigh it.
+ * It follows latitude, season and elevation only: no coasts, currents, deserts or rain shadows.
+ */
+export function climateLimitations(place: Pick<Place, 'elevationM'>): string[] {
+  const limitations = [
+    'Coasts and oceans are not modelled: maritime places (e.g. western Europe, coastal Patagonia) have milder winters and cooler summers than shown, cold-current coasts (Lima, Cape Town, San Francisco) are cooler and drier, and monsoon and desert rainfall is approximated from latitude alone.',
+  ];
+  if (place.elevationM === undefined) {
+    limitations.push(
+      `Elevation unknown for this place, so temperatures are for sea level; expect about ${SURFACE_LAPSE_RATE_C_PER_KM} °C colder per 1,000 m of altitude.`,
+    );
+  } else if (place.elevationM >= 1500) {
+    limitations.push(
+      `High altitude (about ${place.elevationM.toLocaleString('en-US')} m): temperatures are lowered by ${round1(elevationCoolingC(place))} °C for it; nights can be colder, and sun, wind and storms stronger, than the figures suggest.`,
+    );
+  }
+  return limitations;
 }

@@ -8,7 +8,7 @@ import { resolveCity } from '../shared/places';
 import { seasonName } from '../shared/seasons';
 import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
-import { dailyClimate } from './climate';
+import { climateLimitations, dailyClimate } from './climate';
 
 const logger = createLogger('mcp:weather');
 const MAX_FORECAST_DAYS = 31;
@@ -49,14 +49,18 @@ export function createWeatherServer(): McpServer {
         return {
           place: {
             name: city.name,
+            kind: city.kind,
             country: city.country,
-            latitude: city.latitude,
-            longitude: city.longitude,
+            countryName: city.countryName,
+            latitude: city.lat,
+            longitude: city.lon,
+            elevationM: city.elevationM ?? null,
             timeZone: city.timeZone,
           },
           basis: 'climate',
-          note: 'Climatological estimate from latitude, altitude and season; not a live forecast.',
-          season: seasonName(args.startDate, city.latitude),
+          note: 'Climatological estimate from latitude, elevation and season; not a live forecast.',
+          limitations: climateLimitations(city),
+          season: seasonName(args.startDate, city.lat),
           summary: {
             averageHighC: average(days.map((day) => day.highC)),
             averageLowC: average(days.map((day) => day.lowC)),

@@ -60,6 +60,48 @@ describe('flights server over Streamable HTTP', () => {
     expect(details.offer).toEqual(cheapest);
   });
 
+  it("flies from today's airports: Berlin is BER, Doha is Hamad, Istanbul is the new airport", async () => {
+    const result = dataOf(
+      await callTool(client, 'search_flights', { origin: 'Berlin', destination: 'Doha', departDate }),
+    );
+    expect(result.origin).toMatchObject({
+      iata: 'BER',
+      name: 'Berlin Brandenburg Airport',
+      city: 'Berlin',
+      country: 'DE',
+      countryName: 'Germany',
+      timeZone: 'Europe/Berlin',
+    });
+    expect(result.destination).toMatchObject({
+      iata: 'DOH',
+      name: 'Hamad International Airport',
+      city: 'Doha',
+    });
+    const istanbul = dataOf(
+      await callTool(client, 'search_flights', { origin: 'İstanbul', destination: 'Köln', departDate }),
+    );
+    expect(istanbul.origin).toMatchObject({ iata: 'IST', name: 'Istanbul Airport' });
+    expect(istanbul.destination).toMatchObject({ iata: 'CGN', city: 'Cologne' });
+    for (const closed of ['TXL', 'ISL']) {
+      const refused = await callTool(client, 'search_flights', {
+        origin: closed,
+        destination: 'JFK',
+        departDate,
+      });
+      expect(refused.structuredContent).toMatchObject({ error: { code: 'unknown_place' } });
+    }
+  });
+
+  it('refuses a flight between two airports of one city', async () => {
+    const result = await callTool(client, 'search_flights', {
+      origin: 'LHR',
+      destination: 'LGW',
+      departDate,
+    });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toMatch(/both in London/);
+  });
+
   it('gives the same offers for the same query and honours maxPrice', async () => {
     const query = { origin: 'CDG', destination: 'FCO', departDate, cabin: 'business' };
     const first = dataOf(await callTool(client, 'search_flights', query));

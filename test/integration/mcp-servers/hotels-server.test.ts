@@ -36,7 +36,12 @@ describe('hotels server over Streamable HTTP', () => {
     const result = dataOf(
       await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, guests: 2 }),
     );
-    expect(result.city).toMatchObject({ name: 'Lisbon', country: 'Portugal' });
+    expect(result.city).toMatchObject({
+      name: 'Lisbon',
+      kind: 'city',
+      country: 'PT',
+      countryName: 'Portugal',
+    });
     expect(result.nights).toBe(4);
     expect(result.offers.length).toBeGreaterThan(5);
     for (const offer of result.offers) {
@@ -60,6 +65,30 @@ describe('hotels server over Streamable HTTP', () => {
       await callTool(client, 'get_hotel_details', { offerId: result.offers[0].offerId }),
     );
     expect(details.offer).toEqual(result.offers[0]);
+  });
+
+  it('finds the same hotels whatever name the traveller uses, and stays near airports outside the city table', async () => {
+    const names = async (city: string) =>
+      dataOf(await callTool(client, 'search_hotels', { city, checkIn, checkOut })).offers.map(
+        (offer: any) => offer.hotel.hotelId,
+      );
+    const cologne = await names('Cologne');
+    expect(cologne.length).toBeGreaterThan(0);
+    expect(await names('Köln')).toEqual(cologne);
+    expect(await names('koeln')).toEqual(cologne);
+    expect(await names('CGN')).toEqual(cologne);
+
+    const aalborg = dataOf(await callTool(client, 'search_hotels', { city: 'AAL', checkIn, checkOut }));
+    expect(aalborg.city).toMatchObject({ name: 'Aalborg', kind: 'airport_area', country: 'DK' });
+    const details = dataOf(
+      await callTool(client, 'get_hotel_details', { offerId: aalborg.offers[0].offerId }),
+    );
+    expect(details.offer).toEqual(aalborg.offers[0]);
+
+    const unknown = await callTool(client, 'search_hotels', { city: 'Atlantis', checkIn, checkOut });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_place', retryable: false } });
+    expect(textOf(unknown)).toMatch(/city: no airport or city matches "Atlantis"/);
   });
 
   it('rejects bad arguments with field paths and reports tool errors', async () => {

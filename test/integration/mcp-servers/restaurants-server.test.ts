@@ -30,7 +30,7 @@ describe('restaurants server over Streamable HTTP', () => {
 
   it('finds restaurants, best rated first, and filters by cuisine, price level and diet', async () => {
     const all = dataOf(await callTool(client, 'search_restaurants', { city: 'Rome' }));
-    expect(all.city).toEqual({ name: 'Rome', country: 'Italy' });
+    expect(all.city).toEqual({ name: 'Rome', kind: 'city', country: 'IT', countryName: 'Italy' });
     const ratings = all.restaurants.map((restaurant: any) => restaurant.rating);
     expect(ratings).toEqual([...ratings].sort((a, b) => b - a));
     expect(

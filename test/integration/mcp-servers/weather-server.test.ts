@@ -40,12 +40,39 @@ describe('weather server over Streamable HTTP', () => {
         endDate: '2027-07-16',
       }),
     );
-    expect(january.place).toMatchObject({ name: 'Ushuaia', country: 'Argentina' });
+    expect(january.place).toMatchObject({
+      name: 'Ushuaia',
+      country: 'AR',
+      countryName: 'Argentina',
+      timeZone: 'America/Argentina/Ushuaia',
+    });
+    expect(january.limitations).toEqual([expect.stringMatching(/Coasts and oceans are not modelled/)]);
     expect(january.basis).toBe('climate');
     expect(january.season).toBe('summer');
     expect(july.season).toBe('winter');
     expect(january.days).toHaveLength(7);
     expect(january.summary.averageHighC).toBeGreaterThan(july.summary.averageHighC);
+  });
+
+  it('states the altitude it adjusted for, or that it does not know it', async () => {
+    const laPaz = dataOf(
+      await callTool(client, 'get_forecast', {
+        place: 'La Paz',
+        startDate: '2027-06-01',
+        endDate: '2027-06-03',
+      }),
+    );
+    expect(laPaz.place.elevationM).toBe(3640);
+    expect(laPaz.limitations.join(' ')).toMatch(/High altitude \(about 3,640 m\)/);
+    const aalborg = dataOf(
+      await callTool(client, 'get_forecast', {
+        place: 'AAL',
+        startDate: '2027-06-01',
+        endDate: '2027-06-03',
+      }),
+    );
+    expect(aalborg.place).toMatchObject({ name: 'Aalborg', kind: 'airport_area', elevationM: null });
+    expect(aalborg.limitations.join(' ')).toMatch(/Elevation unknown/);
   });
 
   it('rejects bad arguments and impossible ranges', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dateRange } from '../../../src/mcp-servers/shared/dates';
 import { resolveCity } from '../../../src/mcp-servers/shared/places';
-import { dailyClimate, meanTemperatureC } from '../../../src/mcp-servers/weather/climate';
+import { climateLimitations, dailyClimate, meanTemperatureC } from '../../../src/mcp-servers/weather/climate';
 
 function monthlyAverageHigh(place: string, month: string): number {
   const city = resolveCity(place)!;
@@ -27,10 +27,31 @@ describe('climate model', () => {
 
   it('cools with altitude', () => {
     const bogota = resolveCity('Bogota')!;
-    expect(bogota.altitudeM).toBeGreaterThan(2000);
+    expect(bogota.elevationM).toBeGreaterThan(2000);
     expect(meanTemperatureC(bogota, '2027-04-01')).toBeLessThan(
-      meanTemperatureC({ ...bogota, altitudeM: 0 }, '2027-04-01') - 10,
+      meanTemperatureC({ ...bogota, elevationM: 0 }, '2027-04-01') - 10,
     );
+  });
+
+  it('puts high cities near their observed yearly means (surface lapse rate, not free air)', () => {
+    // Observed annual means: Bogotá ~14 °C, Quito ~14 °C, La Paz ~8 °C, Addis Ababa ~16 °C.
+    const yearlyMean = (place: string) => {
+      const city = resolveCity(place)!;
+      const days = dateRange('2027-01-01', '2027-12-31');
+      return days.reduce((sum, day) => sum + meanTemperatureC(city, day), 0) / days.length;
+    };
+    expect(yearlyMean('Bogotá')).toBeGreaterThan(11);
+    expect(yearlyMean('Bogotá')).toBeLessThan(17);
+    expect(yearlyMean('Quito')).toBeGreaterThan(11);
+    expect(yearlyMean('La Paz')).toBeGreaterThan(4);
+    expect(yearlyMean('La Paz')).toBeLessThan(11);
+    expect(yearlyMean('Addis Ababa')).toBeGreaterThan(12);
+  });
+
+  it('states its gaps: coasts and oceans always, altitude when high or unknown', () => {
+    expect(climateLimitations(resolveCity('London')!)).toEqual([expect.stringMatching(/Coasts and oceans/)]);
+    expect(climateLimitations(resolveCity('La Paz')!)[1]).toMatch(/High altitude \(about 3,640 m\)/);
+    expect(climateLimitations(resolveCity('AAL')!)[1]).toMatch(/Elevation unknown/);
   });
 
   it('is deterministic per place and day, with consistent values', () => {

@@ -2,49 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { greatCircleKm } from '../../../src/mcp-servers/shared/geo';
 import {
   airportByIata,
-  cityOfAirport,
-  normalizeName,
+  destinationByKey,
+  destinationOfAirport,
   resolveAirport,
   resolveCity,
 } from '../../../src/mcp-servers/shared/places';
 
-describe('places (OpenFlights airports)', () => {
-  it('finds airports by IATA code with their real data', () => {
-    const heathrow = airportByIata('LHR');
-    expect(heathrow).toMatchObject({
-      name: 'London Heathrow Airport',
-      city: 'London',
-      country: 'United Kingdom',
-      timeZone: 'Europe/London',
-    });
-    expect(heathrow?.latitude).toBeCloseTo(51.47, 1);
-  });
-
-  it('resolves a city to its main airport, ignoring case and diacritics', () => {
-    expect(resolveCity('london')?.mainAirport.iata).toBe('LHR');
-    expect(resolveCity('PARIS')?.mainAirport.iata).toBe('CDG');
-    expect(resolveCity('Rome')?.mainAirport.iata).toBe('FCO');
-    expect(resolveCity('São Paulo')?.mainAirport.iata).toBe('GRU');
-    expect(resolveCity('sao paulo')?.mainAirport.iata).toBe('GRU');
-    expect(resolveCity('Zürich')?.mainAirport.iata).toBe('ZRH');
-    expect(normalizeName('Tel-aviv')).toBe('tel aviv');
-  });
-
-  it('prefers the big city over a small namesake, and takes a country to disambiguate', () => {
-    expect(resolveCity('Sydney')?.country).toBe('Australia');
-    expect(resolveCity('London')?.country).toBe('United Kingdom');
-    expect(resolveCity('London, Canada')?.mainAirport.iata).toBe('YXU');
-  });
-
-  it('keeps an explicitly named secondary airport for flights, and maps it to its city for stays', () => {
-    expect(resolveAirport('LGW')?.iata).toBe('LGW');
+describe("the tool servers' places (over src/geo)", () => {
+  it('resolves a city to its main airport, and keeps an explicitly named airport for flights', () => {
     expect(resolveAirport('London')?.iata).toBe('LHR');
-    expect(cityOfAirport('LGW')?.key).toBe('LHR');
+    expect(resolveAirport('LGW')?.iata).toBe('LGW');
+    expect(resolveAirport('Berlin')?.iata).toBe('BER');
+    expect(resolveAirport('Köln')?.iata).toBe('CGN');
+    expect(resolveAirport('TXL')).toBeUndefined();
   });
 
-  it('knows common names the data set files elsewhere, and rejects unknown places', () => {
-    expect(resolveCity('Milan')?.mainAirport.iata).toBe('MXP');
-    expect(resolveCity('Reykjavik')?.mainAirport.iata).toBe('KEF');
+  it('maps an airport to its city for stays, meals and weather', () => {
+    expect(resolveCity('LGW')).toMatchObject({ key: 'LHR', kind: 'city', name: 'London', country: 'GB' });
+    expect(resolveCity('Praha')).toMatchObject({ key: 'PRG', name: 'Prague', countryName: 'Czechia' });
+    expect(resolveCity('Bogotá')?.elevationM).toBeGreaterThan(2500);
+  });
+
+  it('offers the area around an airport outside the city table, named after it, with no invented elevation', () => {
+    const aalborg = resolveCity('AAL');
+    expect(aalborg).toMatchObject({ key: 'AAL', kind: 'airport_area', name: 'Aalborg', country: 'DK' });
+    expect(aalborg?.elevationM).toBeUndefined();
+    expect(destinationByKey('AAL')).toEqual(aalborg);
+    expect(destinationOfAirport(airportByIata('AAL')!)).toEqual(aalborg);
+  });
+
+  it('accepts only stable keys: a city key or an airport-area code, not a secondary airport', () => {
+    expect(destinationByKey('LHR')?.name).toBe('London');
+    expect(destinationByKey('LGW')).toBeUndefined();
+    expect(destinationByKey('TXL')).toBeUndefined();
+  });
+
+  it('rejects unknown places', () => {
     expect(resolveCity('Atlantis')).toBeUndefined();
     expect(resolveAirport('QQQ')).toBeUndefined();
   });
