@@ -24,6 +24,12 @@ export interface ModelToolCall {
   /** Qualified tool name, as offered in `ModelRequest.tools`. */
   name: string;
   arguments: Record<string, unknown>;
+  /**
+   * Set when the model's arguments were not a JSON object: the raw text it wrote (`arguments` is
+   * then `{}`). The loop should answer this call with an error asking for valid JSON arguments,
+   * not run the tool.
+   */
+  invalidArguments?: string;
 }
 
 export type ChatMessage =

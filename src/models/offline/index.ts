@@ -1,8 +1,9 @@
-export { OfflineModel, OFFLINE_MODEL, OFFLINE_PROVIDER, type OfflinePolicies } from './offline-model';
+export { OfflineModel, OFFLINE_MODEL, OFFLINE_PROVIDER } from './offline-model';
 export {
   latestUserText,
   toolExchanges,
   type OfflineDecision,
+  type OfflinePolicies,
   type OfflinePolicy,
   type OfflineToolCall,
   type ToolExchange,

@@ -8,13 +8,10 @@
 import { WaypointError } from '../../domain/errors';
 import { localResponse, throwIfAborted } from '../local-response';
 import type { ModelCallOptions, ModelProvider, ModelRequest, ModelResponse } from '../types';
-import type { OfflinePolicy } from './policy';
+import type { OfflinePolicies, OfflinePolicy } from './policy';
 
 export const OFFLINE_PROVIDER = 'waypoint.offline';
 export const OFFLINE_MODEL = 'waypoint-offline-1';
-
-/** Agent role → its policy. */
-export type OfflinePolicies = Readonly<Record<string, OfflinePolicy>>;
 
 export class OfflineModel implements ModelProvider {
   readonly provider = OFFLINE_PROVIDER;

@@ -29,6 +29,9 @@ export type OfflineDecision =
  */
 export type OfflinePolicy = (request: ModelRequest) => OfflineDecision;
 
+/** Agent role → its policy. */
+export type OfflinePolicies = Readonly<Record<string, OfflinePolicy>>;
+
 /** The text of the latest user message, or undefined when there is none. */
 export function latestUserText(request: ModelRequest): string | undefined {
   for (let index = request.messages.length - 1; index >= 0; index--) {
