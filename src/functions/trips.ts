@@ -1,0 +1,312 @@
+/**
+ * The trips HTTP API (DESIGN §4): thin triggers over the durable client. Validation, caller
+ * identity, run ids and the run resource live in `travel/api/*` as pure code; this file reads
+ * the request, asks Durable Functions, and answers.
+ *
+ *   POST /api/trips                 start a run (Idempotency-Key → the same run on retry)
+ *   GET  /api/trips                 the caller's recent runs (?status=a,b&limit=n)
+ *   GET  /api/trips/{id}            the run resource
+ *   POST /api/trips/{id}/input      the missing facts (only while needs_input)
+ *   POST /api/trips/{id}/approval   approve or reject the quote (only while awaiting_approval)
+ *   POST /api/trips/{id}/cancel     terminate the run
+ *
+ * `GET /api/trips/{id}/trace` is the lead's to add, over the telemetry trace store.
+ * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { isSpanContextValid, trace as otelTrace, TraceFlags } from '@opentelemetry/api';
+import * as df from 'durable-functions';
+import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
+import type { TraceCarrier } from '../agents/contracts';
+import { resolveLimits } from '../agents/budgets';
+import { RUN_EVENTS } from '../agents/run-status';
+import { appConfig } from '../config';
+import { createLogger } from '../telemetry/logger';
+import { DEFAULT_WRITE_TOOLS } from '../tools';
+import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
+import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
+import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
+import { readJsonBody } from '../travel/api/request-body';
+import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
+import {
+  isFinal,
+  toRunResource,
+  tripRunOf,
+  type DurableSnapshot,
+  type RunResource,
+  type TripRun,
+} from '../travel/api/run-resource';
+import { tripPlannerInputSchema, type TripPlannerInput } from '../travel/planner-input';
+import {
+  approvalBodySchema,
+  cancelBodySchema,
+  tripInputBodySchema,
+  tripRequestBodySchema,
+  TRIP_ORCHESTRATION,
+} from '../travel/schemas';
+import { loadTripSettings } from '../travel/settings';
+
+// Parsed at load, so a bad setting stops the app at start-up.
+const settings = loadTripSettings(process.env, {
+  pendingStaleAfterMs: appConfig().tools.pendingStaleAfterMs,
+});
+const callerPolicy = callerPolicyFrom(process.env, settings.clientKeys);
+const writeTools = Object.keys(DEFAULT_WRITE_TOOLS);
+const log = createLogger('trips-api');
+
+type Handler = (request: HttpRequest, client: DurableClient, caller: Caller) => Promise<HttpResponseInit>;
+
+/** Resolves the caller, runs `handler`, and turns every refusal into its JSON error answer. */
+function endpoint(handler: Handler) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    try {
+      const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
+      return await handler(request, df.getClient(context), caller);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        return {
+          status: error.status,
+          jsonBody: error.body(),
+          ...(error.status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}),
+        };
+      }
+      log.error('trips API request failed', {
+        method: request.method,
+        url: new URL(request.url).pathname,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return {
+        status: 500,
+        jsonBody: {
+          error: { code: 'internal_error', message: 'The request failed on the server; try again.' },
+        },
+      };
+    }
+  };
+}
+
+/** POST /api/trips */
+const startTrip: Handler = async (request, client, caller) => {
+  const keyHeader = request.headers.get('idempotency-key');
+  let key: string | undefined;
+  if (keyHeader !== null) {
+    const parsed = idempotencyKeySchema.safeParse(keyHeader);
+    if (!parsed.success) throw validationFailed(parsed.error, 'Idempotency-Key header', 'Idempotency-Key');
+    key = parsed.data;
+  }
+  const parsed = tripRequestBodySchema.safeParse(await readJsonBody(request));
+  if (!parsed.success) throw validationFailed(parsed.error, 'trip request');
+  const body = parsed.data;
+  const hash = requestHash(body);
+  const id = key === undefined ? newRunId() : runIdFor(caller.id, key);
+
+  if (key !== undefined) {
+    const existing = await findRun(client, id);
+    if (existing) return replay(request, existing, caller, hash);
+  }
+
+  const trace = traceCarrier();
+  const input: TripPlannerInput = tripPlannerInputSchema.parse({
+    owner: caller.id,
+    body,
+    requestHash: hash,
+    createdAt: new Date().toISOString(),
+    limits: resolveLimits(settings.budgetDefaults, settings.budgetMaxima, body.budgets),
+    retry: settings.retry,
+    writeTools,
+    inputTimeoutMs: settings.inputTimeoutMs,
+    approvalTimeoutMs: settings.approvalTimeoutMs,
+    maxInputRounds: settings.maxInputRounds,
+    maxRevisionRounds: settings.maxRevisionRounds,
+    ...(trace ? { trace } : {}),
+  });
+  try {
+    await client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input });
+  } catch (error) {
+    // The same key sent twice at once: one start wins, the other answers with the winner's run.
+    const raced = key === undefined ? undefined : await findRun(client, id);
+    if (raced) return replay(request, raced, caller, hash);
+    throw error;
+  }
+  log.info('trip run started', { runId: id, owner: caller.id, idempotent: key !== undefined });
+
+  const pending: DurableSnapshot = {
+    instanceId: id,
+    name: TRIP_ORCHESTRATION,
+    runtimeStatus: 'Pending',
+    createdTime: input.createdAt,
+    lastUpdatedTime: input.createdAt,
+    input,
+    customStatus: null,
+    output: null,
+  };
+  return accepted(
+    request,
+    toRunResource({ snapshot: pending, input, published: undefined, publishedInvalid: false }),
+  );
+};
+
+/** A retried POST: the same run when the body matches, 422 when it does not. */
+function replay(request: HttpRequest, run: TripRun, caller: Caller, hash: string): HttpResponseInit {
+  // The id is derived from the owner, so another owner here means a digest collision: refuse.
+  if (run.input.owner !== caller.id || run.input.requestHash !== hash) {
+    throw new ApiError(
+      422,
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+    );
+  }
+  const response = accepted(request, toRunResource(run));
+  return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
+}
+
+/** GET /api/trips/{id} */
+const getTrip: Handler = async (request, client, caller) => {
+  const run = await ownRun(client, request.params.id ?? '', caller);
+  return { status: 200, jsonBody: toRunResource(run) };
+};
+
+/** GET /api/trips */
+const listTrips: Handler = async (request, client, caller) => {
+  const query = listQuerySchema.safeParse(Object.fromEntries(request.query.entries()));
+  if (!query.success) throw validationFailed(query.error, 'query');
+  const runtimeStatus = runtimeStatusesFor(query.data.status) as OrchestrationRuntimeStatus[] | undefined;
+  const instances = await client.getStatusBy({
+    createdTimeFrom: new Date(Date.now() - RECENT_WINDOW_MS),
+    ...(runtimeStatus ? { runtimeStatus } : {}),
+    // Not in the SDK's filter type, but sent by it: the owner is in the input.
+    showInput: true,
+  } as Parameters<DurableClient['getStatusBy']>[0]);
+  const runs: RunResource[] = [];
+  for (const instance of instances) {
+    const run = tripRunOf(instance as unknown as DurableSnapshot);
+    if (run && run.input.owner === caller.id) runs.push(toRunResource(run));
+  }
+  return { status: 200, jsonBody: { runs: selectRuns(runs, query.data) } };
+};
+
+/** POST /api/trips/{id}/input */
+const sendInput: Handler = async (request, client, caller) => {
+  const run = await ownRun(client, request.params.id ?? '', caller);
+  const body = tripInputBodySchema.safeParse(await readJsonBody(request));
+  if (!body.success) throw validationFailed(body.error, 'input');
+  const resource = toRunResource(run);
+  if (resource.status !== 'needs_input') {
+    throw new ApiError(409, 'not_waiting_for_input', `The run is ${resource.status}, not waiting for input.`);
+  }
+  await client.raiseEvent(resource.id, RUN_EVENTS.input, body.data);
+  log.info('trip input sent', { runId: resource.id, fields: Object.keys(body.data) });
+  return accepted(request, resource);
+};
+
+/** POST /api/trips/{id}/approval */
+const sendApproval: Handler = async (request, client, caller) => {
+  const run = await ownRun(client, request.params.id ?? '', caller);
+  const body = approvalBodySchema.safeParse(await readJsonBody(request));
+  if (!body.success) throw validationFailed(body.error, 'approval');
+  const resource = toRunResource(run);
+  if (resource.status !== 'awaiting_approval') {
+    throw new ApiError(409, 'not_awaiting_approval', `The run is ${resource.status}, not awaiting approval.`);
+  }
+  await client.raiseEvent(resource.id, RUN_EVENTS.approval, body.data);
+  log.info('trip approval sent', { runId: resource.id, approved: body.data.approved });
+  return accepted(request, resource);
+};
+
+/** POST /api/trips/{id}/cancel */
+const cancelTrip: Handler = async (request, client, caller) => {
+  const run = await ownRun(client, request.params.id ?? '', caller);
+  const body = cancelBodySchema.safeParse((await readJsonBody(request, { optional: true })) ?? {});
+  if (!body.success) throw validationFailed(body.error, 'cancel request');
+  const resource = toRunResource(run);
+  if (isFinal(resource.status)) {
+    throw new ApiError(409, 'already_final', `The run is already ${resource.status}.`);
+  }
+  await client.terminate(resource.id, body.data.reason ?? 'cancelled by the caller');
+  log.info('trip run cancelled', { runId: resource.id });
+  return accepted(request, resource);
+};
+
+function accepted(request: HttpRequest, resource: RunResource): HttpResponseInit {
+  return {
+    status: 202,
+    jsonBody: resource,
+    headers: { Location: new URL(resource.links.self, request.url).href, 'Retry-After': '2' },
+  };
+}
+
+/** The caller's run `id`; 404 alike for a run that is absent and one that belongs to another caller. */
+async function ownRun(client: DurableClient, id: string, caller: Caller): Promise<TripRun> {
+  const run = await findRun(client, id);
+  if (!run || run.input.owner !== caller.id) throw runNotFound(id);
+  return run;
+}
+
+/** The trip run `id`, or undefined when there is none (or it is not a trip run). */
+async function findRun(client: DurableClient, id: string): Promise<TripRun | undefined> {
+  if (!isRunId(id)) return undefined;
+  let status: Awaited<ReturnType<DurableClient['getStatus']>>;
+  try {
+    status = await client.getStatus(id, { showInput: true });
+  } catch (error) {
+    // The SDK reports an unknown instance as an error that names the 404.
+    if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
+    throw error;
+  }
+  const run = tripRunOf(status as unknown as DurableSnapshot);
+  if (run?.publishedInvalid)
+    log.warn('trip run published a status that does not match its schema', { runId: id });
+  return run;
+}
+
+/** The W3C context of the current span (or of the invocation), for the run's trace. */
+function traceCarrier(): TraceCarrier | undefined {
+  const span = otelTrace.getActiveSpan()?.spanContext();
+  if (!span || !isSpanContextValid(span)) return undefined;
+  const flags = span.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
+  return { traceparent: `00-${span.traceId}-${span.spanId}-${flags}` };
+}
+
+const durableClient = [df.input.durableClient()];
+app.http('tripsStart', {
+  route: 'trips',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(startTrip),
+});
+app.http('tripsList', {
+  route: 'trips',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(listTrips),
+});
+app.http('tripsGet', {
+  route: 'trips/{id}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(getTrip),
+});
+app.http('tripsInput', {
+  route: 'trips/{id}/input',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(sendInput),
+});
+app.http('tripsApproval', {
+  route: 'trips/{id}/approval',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(sendApproval),
+});
+app.http('tripsCancel', {
+  route: 'trips/{id}/cancel',
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint(cancelTrip),
+});
