@@ -5,6 +5,7 @@
 import { appConfig } from './config';
 import { registerMcpFunctions } from './functions/mcp';
 import './functions/samples';
+import './functions/trips';
 import { sharedStores } from './services';
 import { createLogger } from './telemetry/logger';
 
