@@ -24,7 +24,10 @@ export const idempotencyKeySchema = z
 
 /** The run id for `owner`'s request with Idempotency-Key `key`: the same for the same pair, always. */
 export function runIdFor(owner: string, key: string): string {
-  const digest = createHash('sha256').update(`waypoint/trip-run\0${owner}\0${key}`, 'utf8').digest('hex');
+  // JSON of the pair keeps owner and key apart whatever characters they hold (injective).
+  const digest = createHash('sha256')
+    .update(`waypoint/trip-run:${JSON.stringify([owner, key])}`, 'utf8')
+    .digest('hex');
   return `trip-${digest.slice(0, 32)}`;
 }
 
