@@ -7,7 +7,7 @@ import { assertNotPast, assertOrdered, isoDateSchema } from '../shared/dates';
 import { UnknownPlaceError } from '../shared/errors';
 import { countryName } from '../../geo';
 import { destinationOfAirport, resolveAirport, type Airport } from '../shared/places';
-import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { CABINS, MAX_PASSENGERS } from './flight-offer-id';
 import { flightOfferById, generateFlightOffers } from './flight-offers';
@@ -60,7 +60,7 @@ function airportFor(query: string, field: string): Airport {
 /** The flights tool server: search and details over generated, deterministic offers. */
 export function createFlightsServer(options: { clock?: Clock } = {}): McpServer {
   const clock = options.clock ?? systemClock;
-  const server = new McpServer(serverInfo('flights'));
+  const server = new McpServer(serverInfo('flights'), { instructions: PLACES_DATA_NOTE });
 
   server.registerTool(
     'search_flights',

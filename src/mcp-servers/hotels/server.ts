@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../shared/clock';
 import { assertNotPast, daysBetween, isoDateSchema } from '../shared/dates';
 import { UnknownPlaceError } from '../shared/errors';
 import { resolveCity } from '../shared/places';
-import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { HOTEL_TAGS } from './hotel-catalog';
 import { generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './hotel-offers';
@@ -37,7 +37,7 @@ export const getHotelDetailsInput = {
 /** The hotels tool server: search and details over generated, deterministic hotels and rates. */
 export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
   const clock = options.clock ?? systemClock;
-  const server = new McpServer(serverInfo('hotels'));
+  const server = new McpServer(serverInfo('hotels'), { instructions: PLACES_DATA_NOTE });
 
   server.registerTool(
     'search_hotels',

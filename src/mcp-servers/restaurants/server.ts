@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createLogger } from '../../telemetry/logger';
 import { UnknownPlaceError } from '../shared/errors';
 import { resolveCity } from '../shared/places';
-import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { CUISINES, DIETARY_OPTIONS, restaurantsIn } from './restaurant-catalog';
 
@@ -28,7 +28,7 @@ export const searchRestaurantsInput = {
 
 /** The restaurants tool server: search over generated, deterministic restaurants per city. */
 export function createRestaurantsServer(): McpServer {
-  const server = new McpServer(serverInfo('restaurants'));
+  const server = new McpServer(serverInfo('restaurants'), { instructions: PLACES_DATA_NOTE });
 
   server.registerTool(
     'search_restaurants',

@@ -6,7 +6,7 @@ import { assertOrdered, dateRange, daysBetween, isoDateSchema } from '../shared/
 import { UnknownPlaceError } from '../shared/errors';
 import { resolveCity } from '../shared/places';
 import { seasonName } from '../shared/seasons';
-import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
+import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { climateLimitations, dailyClimate } from './climate';
 
@@ -24,7 +24,7 @@ const average = (values: number[]) =>
 
 /** The weather tool server: a climate-based outlook for any place and dates. */
 export function createWeatherServer(): McpServer {
-  const server = new McpServer(serverInfo('weather'));
+  const server = new McpServer(serverInfo('weather'), { instructions: PLACES_DATA_NOTE });
 
   server.registerTool(
     'get_forecast',

@@ -19,6 +19,10 @@ describe('weather server over Streamable HTTP', () => {
     await server?.close();
   });
 
+  it('names its data sources, with the airport data licence, in its instructions', () => {
+    expect(client.getInstructions()).toMatch(/airport-data-js.*CC BY 4\.0/);
+  });
+
   it('lists get_forecast with its schema', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(['get_forecast']);
