@@ -4,9 +4,9 @@
  * stand-in in place, and read host.json. Refuses, at start and by name, functions this host cannot
  * run, so nothing is silently ignored.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { captureRegistrations, type CapturedApp, type CapturedFunction } from './functions-core-shim';
 
 export type FunctionKind = 'http' | 'orchestration' | 'activity';
@@ -156,24 +156,54 @@ function readHostJson(appDir: string): HostJson {
   };
 }
 
-/** Expands `main`: a file, or a glob with `*`, `**` and `{a,b}` as the Functions host allows. */
+/**
+ * Expands `main`: a file, or a glob with `*`, `**` and `{a,b}` as the Functions host allows. The
+ * result stays inside the app folder: a `main` that points outside it is refused, and the glob
+ * walk does not follow symbolic links to folders (a link loop would otherwise crash the start).
+ */
 export function expandMain(appDir: string, main: string): string[] {
+  const root = realpathSync(appDir);
+  const inside = (path: string): boolean => path === root || path.startsWith(root + sep);
+  const outside = (): AppLoadError =>
+    new AppLoadError(
+      `"main" (${main}) points outside the app folder ${appDir}; the host loads only files inside it.`,
+    );
   if (!/[*?{]/.test(main)) {
-    const file = resolve(appDir, main);
-    return existsSync(file) ? [file] : [];
+    const file = resolve(root, main);
+    if (!inside(file)) throw outside();
+    if (!existsSync(file)) return [];
+    if (!inside(realpathSync(file))) throw outside();
+    return [file];
   }
-  const pattern = globToRegExp(main.replace(/^\.\//, ''));
+  const relativeMain = main.replace(/^\.\//, '');
+  if (isAbsolute(relativeMain) || relativeMain.split('/').includes('..')) throw outside();
+  const pattern = globToRegExp(relativeMain);
   const matches: string[] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir)) {
-      if (entry === 'node_modules' || entry.startsWith('.')) continue;
-      const full = join(dir, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (pattern.test(relative(appDir, full).split(sep).join('/'))) matches.push(full);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (
+        (entry.isFile() || (entry.isSymbolicLink() && isFileInside(full, inside))) &&
+        pattern.test(relative(root, full).split(sep).join('/'))
+      ) {
+        matches.push(full);
+      }
     }
   };
-  walk(appDir);
+  walk(root);
   return matches.sort();
+}
+
+/** A symlinked entry is loaded only when it is a file whose target lies inside the app folder. */
+function isFileInside(path: string, inside: (path: string) => boolean): boolean {
+  try {
+    const target = realpathSync(path);
+    return inside(target) && statSync(target).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function globToRegExp(glob: string): RegExp {

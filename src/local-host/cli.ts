@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * `npm start` / `npm run host -- --app <folder>`: runs a Functions app on the local host.
- * Prints the HTTP routes and the function key, and shuts down gracefully on SIGINT/SIGTERM.
+ * Prints the HTTP routes (and the keys only with --show-keys), and shuts down gracefully on
+ * SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -10,15 +11,22 @@ import { LocalHost } from './host';
 import { buildHttpRoutes } from './http-server';
 
 const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
-                     [--key <function key>] [--log-format text|json] [--log-level debug|info|warn|error]
+                     [--key <function key>] [--master-key <key>] [--show-keys] [--allow-origin <origin>]
+                     [--max-body <bytes>] [--log-format text|json] [--log-level debug|info|warn|error]
                      [--max-activities <n>] [--max-orchestrations <n>] [--no-auth]
 
 Runs an Azure Functions (Node.js v4 model) app with Durable Functions, without Core Tools.
   --app                 app folder with package.json "main" (default: current folder)
   --port                port to listen on (default: $PORT or 7071; 0 picks a free port)
   --store               durable store: a SQLite file (default <app>/.data/durable.sqlite) or :memory:
-  --key                 function key for authLevel function/admin routes and the management API
-                        (default: $LOCAL_HOST_KEY, else generated once and kept in the store)`;
+  --key                 function key for authLevel function routes, at least 16 characters
+                        (default: $LOCAL_HOST_KEY, else generated once and kept in the store)
+  --master-key          master key: opens every route, admin ones included, and the management API
+                        (default: $LOCAL_HOST_MASTER_KEY, else generated once and kept in the store)
+  --show-keys           print the host's keys (and a generated MCP key) once at start
+  --allow-origin        a browser origin besides the host's own that may POST to it, such as
+                        http://localhost:5173 (repeat, or separate with commas)
+  --max-body            request body limit in bytes for functions and the management API (default 1 MiB)`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +36,10 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       store: { type: 'string' },
       key: { type: 'string' },
+      'master-key': { type: 'string' },
+      'show-keys': { type: 'boolean' },
+      'allow-origin': { type: 'string', multiple: true },
+      'max-body': { type: 'string' },
       'log-format': { type: 'string' },
       'log-level': { type: 'string' },
       'max-activities': { type: 'string' },
@@ -49,15 +61,20 @@ async function main(): Promise<void> {
   configureLogging({ format, level: level as 'debug' | 'info' | 'warn' | 'error' });
 
   const log = createLogger('host');
+  // The app reads this too: it prints a key it generated (the MCP key) only when asked.
+  if (values['show-keys']) process.env.WAYPOINT_SHOW_KEYS = 'true';
+  const allowedOrigins = (values['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean);
   const host = await LocalHost.start({
     // `npm run host -- --app x` runs in the package folder; INIT_CWD is where the user typed it.
     appDir: values.app ? resolve(process.env.INIT_CWD ?? process.cwd(), values.app) : process.cwd(),
     port: integer('--port', values.port ?? process.env.PORT ?? '7071'),
     ...(values.host ? { hostname: values.host } : {}),
     ...(values.store ? { storePath: values.store } : {}),
-    ...((values.key ?? process.env.LOCAL_HOST_KEY)
-      ? { functionKey: (values.key ?? process.env.LOCAL_HOST_KEY)! }
-      : {}),
+    // Without flags the host reads LOCAL_HOST_KEY / LOCAL_HOST_MASTER_KEY after local.settings.json.
+    ...(values.key !== undefined ? { functionKey: values.key } : {}),
+    ...(values['master-key'] !== undefined ? { masterKey: values['master-key'] } : {}),
+    ...(allowedOrigins.length > 0 ? { allowedOrigins } : {}),
+    ...(values['max-body'] ? { maxRequestBodyBytes: atLeastOne('--max-body', values['max-body']) } : {}),
     ...(values['max-activities']
       ? { maxConcurrentActivities: atLeastOne('--max-activities', values['max-activities']) }
       : {}),
@@ -96,7 +113,16 @@ async function main(): Promise<void> {
     ),
   ];
   log.info(`Functions:\n${lines.join('\n')}`);
-  log.info(`Host ready on ${host.url} (function key: ${host.functionKey})`);
+  if (values['show-keys']) {
+    // Printed once, on request, as func prints local URLs: logs are often shared, keys must not be.
+    process.stderr.write(
+      `Host keys (keep them out of logs and tickets):\n` +
+        `  function key: ${host.keys.functionKey}   (authLevel function)\n` +
+        `  master key: ${host.keys.masterKey}   (everything, admin routes and the management API included)\n` +
+        `  durable system key: ${host.keys.systemKey}   (only /runtime/webhooks/durabletask)\n`,
+    );
+  }
+  log.info(`Host ready on ${host.url}${values['show-keys'] ? '' : ' (keys: --show-keys)'}`);
 }
 
 class UsageError extends Error {}

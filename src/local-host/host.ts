@@ -14,10 +14,17 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../telemetry/logger';
 import { loadFunctionApp, type LoadedApp } from './app-loader';
-import { DurableEngine } from './durable/engine';
+import { DurableEngine, type InstanceLimits } from './durable/engine';
 import { ManagementApi, managementUrls } from './durable/management-api';
 import { DurableStore, type InstanceRecord, type RuntimeStatus } from './durable/store';
-import { createHttpFrontDoor, webhookPath } from './http-server';
+import {
+  createHttpFrontDoor,
+  defaultMaxRequestBodyBytes,
+  defaultServerLimits,
+  webhookPath,
+  type HostKeys,
+} from './http-server';
+import { loopbackHosts, normaliseOrigins } from './request-guards';
 import { createInvoker, type FunctionInvoker } from './invoker';
 
 export interface LocalHostOptions {
@@ -29,8 +36,26 @@ export interface LocalHostOptions {
   hostname?: string;
   /** SQLite file, or ':memory:'. Default `<appDir>/.data/durable.sqlite`. */
   storePath?: string;
-  /** Key for `authLevel: function|admin` routes and the management API. Default: persisted in the store. */
+  /**
+   * Key for `authLevel: function` routes. Default: $LOCAL_HOST_KEY (read after local.settings.json
+   * is applied), else generated once and kept in the store. Keys are at least 16 characters.
+   */
   functionKey?: string;
+  /** The Durable extension's system key: opens only the management API, and is the one its URLs carry. */
+  systemKey?: string;
+  /** Opens everything, `authLevel: admin` routes included. Default: $LOCAL_HOST_MASTER_KEY, else kept in the store. */
+  masterKey?: string;
+  /** Browser origins besides the host's own that may send state-changing requests (CSRF allow-list). */
+  allowedOrigins?: string[];
+  /** Body limit for function routes and the management API (default 1 MiB). */
+  maxRequestBodyBytes?: number;
+  /** Open connections at most (default 128). */
+  maxConnections?: number;
+  /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  /** Per-instance and per-host limits of the durable engine (see docs/local-host.md). */
+  limits?: Partial<InstanceLimits>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
   /** Honour authLevel (default true). */
@@ -52,8 +77,13 @@ export class LocalHost {
     private readonly log: Logger,
     /** Base URL, e.g. http://127.0.0.1:7071 */
     readonly url: string,
-    readonly functionKey: string,
+    readonly keys: HostKeys,
   ) {}
+
+  /** The key for `authLevel: function` routes. */
+  get functionKey(): string {
+    return this.keys.functionKey;
+  }
 
   static async start(options: LocalHostOptions): Promise<LocalHost> {
     const log = options.logger ?? createLogger('host');
@@ -62,9 +92,19 @@ export class LocalHost {
 
     const app = loadFunctionApp(appDir);
     const store = new DurableStore(options.storePath ?? join(appDir, '.data', 'durable.sqlite'));
-    const functionKey =
-      options.functionKey ?? store.getMeta('functionKey') ?? randomBytes(24).toString('base64url');
-    store.setMeta('functionKey', functionKey);
+    const keys: HostKeys = {
+      functionKey: resolveKey(store, 'functionKey', options.functionKey ?? envKey('LOCAL_HOST_KEY')),
+      systemKey: resolveKey(store, 'systemKey', options.systemKey),
+      masterKey: resolveKey(store, 'masterKey', options.masterKey ?? envKey('LOCAL_HOST_MASTER_KEY')),
+    };
+    if (new Set(Object.values(keys)).size !== 3) {
+      throw new RangeError('The function, system and master keys must differ from one another.');
+    }
+    const allowedOrigins = normaliseOrigins(options.allowedOrigins ?? []);
+    const maxRequestBodyBytes = atLeastOne(
+      'maxRequestBodyBytes',
+      options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
+    );
 
     const invoker = createInvoker(app, createLogger('function'));
     const kindOf = (name: string) => app.functions.get(name)?.kind;
@@ -91,35 +131,55 @@ export class LocalHost {
         options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrations:
         options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
+      ...(options.limits ? { limits: options.limits } : {}),
     });
 
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
     const rpcPath = `/_host/durable-rpc/${randomBytes(16).toString('hex')}`;
     let baseUrl = '';
+    let port = 0;
     const management = new ManagementApi(engine, {
       taskHub: app.hostJson.hubName,
-      key: functionKey,
+      key: keys.systemKey,
       webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
     });
-    const server = createHttpFrontDoor({
-      app,
-      invoker,
-      management,
-      logger: log.child('http'),
-      functionKey,
-      rpcPath,
-      enforceAuth: options.enforceAuth ?? true,
-      ...(loopbackHostnames.has(options.hostname ?? '127.0.0.1')
-        ? { allowedHostnames: loopbackHostnames }
-        : {}),
-      extraInputsByType: () => {
-        const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, functionKey);
-        return { durableClient: client, orchestrationClient: client };
+    const server = createHttpFrontDoor(
+      {
+        app,
+        invoker,
+        management,
+        logger: log.child('http'),
+        keys,
+        rpcPath,
+        enforceAuth: options.enforceAuth ?? true,
+        ...(loopbackHostnames.has(options.hostname ?? '127.0.0.1')
+          ? { allowedHosts: () => loopbackHosts(port) }
+          : {}),
+        allowedOrigins,
+        maxRequestBodyBytes,
+        extraInputsByType: () => {
+          const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
+          return { durableClient: client, orchestrationClient: client };
+        },
       },
-    });
+      {
+        maxConnections: atLeastOne(
+          'maxConnections',
+          options.maxConnections ?? defaultServerLimits.maxConnections,
+        ),
+        headersTimeoutMs: atLeastOne(
+          'headersTimeoutMs',
+          options.headersTimeoutMs ?? defaultServerLimits.headersTimeoutMs,
+        ),
+        requestTimeoutMs: atLeastOne(
+          'requestTimeoutMs',
+          options.requestTimeoutMs ?? defaultServerLimits.requestTimeoutMs,
+        ),
+      },
+    );
 
     await listen(server, options.port ?? 7071, options.hostname ?? '127.0.0.1');
-    const port = (server.address() as AddressInfo).port;
+    port = (server.address() as AddressInfo).port;
     baseUrl = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`;
     // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
     // process-wide, so with several hosts in one process the first one's port is used; that only
@@ -134,7 +194,7 @@ export class LocalHost {
       });
     }
     engine.start();
-    return new LocalHost(app, engine, store, server, invoker, log, baseUrl, functionKey);
+    return new LocalHost(app, engine, store, server, invoker, log, baseUrl, keys);
   }
 
   /** Sends a request to the host: `path` is relative to its base URL. */
@@ -183,8 +243,34 @@ export class LocalHost {
   }
 }
 
-/** Names a loopback-bound host answers to; other Host headers are refused (DNS rebinding). */
+/** Interfaces that only this machine can reach: the host then refuses other Host headers (DNS rebinding). */
 const loopbackHostnames: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/** Keys are bearer secrets in URLs: long enough not to be guessed, and URL-safe. */
+const minimumKeyLength = 16;
+
+/** A configured key, or the one kept in the store, or a new one; kept in the store either way. */
+function resolveKey(store: DurableStore, name: string, configured: string | undefined): string {
+  if (configured !== undefined && !/^[\w.~-]{16,}$/.test(configured)) {
+    throw new RangeError(
+      `The ${name} must be at least ${minimumKeyLength} characters of letters, digits, '-', '_', '.' or '~'.`,
+    );
+  }
+  const key = configured ?? store.getMeta(name) ?? randomBytes(24).toString('base64url');
+  store.setMeta(name, key);
+  return key;
+}
+
+function envKey(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function atLeastOne(setting: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${setting} must be a whole number of at least 1, not ${value}.`);
+  return value;
+}
 
 function listen(server: Server, port: number, hostname: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {

@@ -6,16 +6,26 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
 import type { Logger } from '../telemetry/logger';
 import type { LoadedApp, LoadedFunction } from './app-loader';
 import type { FunctionInvoker } from './invoker';
 import { compareSpecificity, compileRoute, type CompiledRoute } from './routes';
 import type { ApiResponse, ManagementApi } from './durable/management-api';
+import {
+  checkHost,
+  checkOrigin,
+  isRefusal,
+  parseHostHeader,
+  parseRequestTarget,
+  type Refusal,
+} from './request-guards';
 
 export const webhookPath = '/runtime/webhooks/durabletask';
-const maxBodyBytes = 32 * 1024 * 1024;
+
+/** Default limit for a request body to a function route or the webhook API. */
+export const defaultMaxRequestBodyBytes = 1024 * 1024;
 
 interface HttpRoute {
   fn: LoadedFunction;
@@ -24,22 +34,38 @@ interface HttpRoute {
   authLevel: string;
 }
 
+/**
+ * The host's keys, as Azure keeps them apart: the function key opens `authLevel: function`
+ * routes; the Durable extension's system key opens only `/runtime/webhooks/durabletask/*` (it is
+ * the one management URLs carry); the master key opens everything, `authLevel: admin` included.
+ */
+export interface HostKeys {
+  functionKey: string;
+  systemKey: string;
+  masterKey: string;
+}
+
 export interface HttpFrontDoorOptions {
   app: LoadedApp;
   invoker: FunctionInvoker;
   management: ManagementApi;
   logger: Logger;
-  functionKey: string;
+  keys: HostKeys;
   /** Secret path prefix of the private RPC endpoint given to DurableClient. */
   rpcPath: string;
   /** Extra inputs (durable client) by binding type, built once the port is known. */
   extraInputsByType: () => Record<string, unknown>;
   enforceAuth: boolean;
   /**
-   * Host header names accepted (DNS-rebinding protection for a host bound to loopback, where a web
-   * page could otherwise reach it through a rebound domain). Undefined accepts any.
+   * Host header values (`name:port`) accepted: DNS-rebinding protection for a host bound to
+   * loopback, where a web page could otherwise reach it through a rebound domain. Undefined
+   * accepts any well-formed Host. Read when each request arrives (the port is known after listen).
    */
-  allowedHostnames?: ReadonlySet<string>;
+  allowedHosts?: () => ReadonlySet<string>;
+  /** Browser origins, besides the host's own, that may send state-changing requests. */
+  allowedOrigins: ReadonlySet<string>;
+  /** Body limit for function routes and the webhook API; the private RPC path takes 4 times it. */
+  maxRequestBodyBytes: number;
 }
 
 export function buildHttpRoutes(app: LoadedApp): HttpRoute[] {
@@ -59,112 +85,134 @@ export function buildHttpRoutes(app: LoadedApp): HttpRoute[] {
   return routes.sort((a, b) => compareSpecificity(a.route, b.route));
 }
 
-export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
+/** What a request is for, decided from its head alone, before any byte of its body is read. */
+type Destination =
+  | { kind: 'rpc'; rest: string }
+  | { kind: 'webhook'; rest: string }
+  | { kind: 'function'; route: HttpRoute; params: Record<string, string> };
+
+export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: ServerLimits): Server {
   const routes = buildHttpRoutes(options.app);
   const prefix = options.app.hostJson.routePrefix ? `/${options.app.hostJson.routePrefix}` : '';
   const log = options.logger;
+  const { keys } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
     const method = (req.method ?? 'GET').toUpperCase();
-    const url = parseRequestUrl(req);
-    if (!url) {
-      log.info(`${method} ${req.url ?? ''} -> 400`, { reason: 'malformed URL or Host header' });
-      sendError(res, 400, 'bad_request', 'The request URL or Host header is malformed.');
-      return;
-    }
+    let logPath = '(refused target)';
     let status = 500;
     try {
-      if (options.allowedHostnames && !options.allowedHostnames.has(url.hostname)) {
-        status = sendError(
-          res,
-          403,
-          'forbidden_host',
-          `Host "${url.host}" is not served here; use ${[...options.allowedHostnames][0]}.`,
-        );
-        return;
+      const target = parseRequestTarget(req.url);
+      if (isRefusal(target)) throw HttpError.from(target);
+      logPath = redactPath(target.path, options.rpcPath);
+      const host = parseHostHeader(req.headers.host);
+      if (isRefusal(host)) throw HttpError.from(host);
+      const wrongHost = checkHost(host, options.allowedHosts?.());
+      if (wrongHost) throw HttpError.from(wrongHost);
+      const origin = checkOrigin(method, req.headers, host, options.allowedOrigins);
+      if (origin.refusal) throw HttpError.from(origin.refusal);
+      if (origin.corsOrigin) {
+        res.setHeader('Access-Control-Allow-Origin', origin.corsOrigin);
+        res.setHeader('Vary', 'Origin');
+        if (method === 'OPTIONS' && req.headers['access-control-request-method']) {
+          res.writeHead(204, {
+            'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
+            'Access-Control-Allow-Headers':
+              req.headers['access-control-request-headers'] ?? 'content-type, x-functions-key',
+            'Access-Control-Max-Age': '600',
+          });
+          res.end();
+          status = 204;
+          return;
+        }
       }
-      const body = await readBody(req);
-      const path = url.pathname;
-      if (path.startsWith(options.rpcPath + '/')) {
-        status = sendApi(
-          res,
-          options.management.handle(apiRequest(req, url, body, path.slice(options.rpcPath.length))),
-        );
-      } else if (path === webhookPath || path.startsWith(webhookPath + '/')) {
-        if (!hasKey(req, url, options.functionKey)) {
-          status = sendError(
-            res,
+      // Built from the checked Host, never from the target, so the target cannot name another host.
+      const url = new URL(`http://${host.value}${target.path}${target.search}`);
+
+      const destination = route(method, target.path, req);
+      if (destination.kind === 'rpc') {
+        const body = await readBody(req, options.maxRequestBodyBytes * 4);
+        status = sendApi(res, options.management.handle(apiRequest(req, url, body, destination.rest)));
+      } else if (destination.kind === 'webhook') {
+        if (!offersKey(req, url, [keys.systemKey, keys.masterKey])) {
+          throw new HttpError(
             401,
             'unauthorized',
-            'The Durable management API needs the host key (?code= or x-functions-key).',
-          );
-        } else {
-          status = sendApi(
-            res,
-            options.management.handle(apiRequest(req, url, body, path.slice(webhookPath.length))),
+            'The Durable management API needs the Durable system key or the master key (?code= or x-functions-key).',
           );
         }
+        const body = await readBody(req, options.maxRequestBodyBytes);
+        status = sendApi(res, options.management.handle(apiRequest(req, url, body, destination.rest)));
       } else {
-        status = await handleFunctionRoute(req, res, url, method, body);
+        authorize(destination.route, req, url);
+        const body = await readBody(req, options.maxRequestBodyBytes);
+        status = await invokeHttpFunction(res, destination.route, req, url, method, body, destination.params);
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        status = sendError(res, error.status, error.code, error.message);
+        for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+        status = sendError(res, error.status, error.code, error.message, unreadBody(req));
       } else {
-        log.error('request failed inside the host', { method, path: url.pathname, error });
+        log.error('request failed inside the host', { method, path: logPath, error });
         status = res.headersSent
           ? 500
-          : sendError(res, 500, 'internal_error', 'The host failed to process the request.');
+          : sendError(res, 500, 'internal_error', 'The host failed to process the request.', unreadBody(req));
       }
     } finally {
-      log.info(`${method} ${url.pathname} -> ${status}`, { ms: Date.now() - started });
+      log.info(`${method} ${logPath} -> ${status}`, { ms: Date.now() - started });
     }
   }
 
-  async function handleFunctionRoute(
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    method: string,
-    body: Buffer,
-  ): Promise<number> {
-    if (prefix && url.pathname !== prefix && !url.pathname.startsWith(prefix + '/')) {
-      return sendError(res, 404, 'not_found', `No function serves ${url.pathname}.`);
+  /** Routes from the method and path alone; throws 404/405 as the Functions host answers them. */
+  function route(method: string, path: string, req: IncomingMessage): Destination {
+    if (path.startsWith(options.rpcPath + '/')) {
+      // Only the in-process DurableClient knows this path; it connects over loopback and is no browser.
+      if (!isLoopback(req.socket.remoteAddress) || req.headers.origin || req.headers['sec-fetch-site']) {
+        throw new HttpError(404, 'not_found', 'No function serves this path.');
+      }
+      return { kind: 'rpc', rest: path.slice(options.rpcPath.length) };
     }
-    const relativePath = url.pathname.slice(prefix.length);
+    if (path === webhookPath || path.startsWith(webhookPath + '/')) {
+      return { kind: 'webhook', rest: path.slice(webhookPath.length) };
+    }
+    if (prefix && path !== prefix && !path.startsWith(prefix + '/')) {
+      throw new HttpError(404, 'not_found', `No function serves ${path}.`);
+    }
+    const relativePath = path.slice(prefix.length);
     const allowed = new Set<string>();
     for (const candidate of routes) {
       const params = candidate.route.match(relativePath);
       if (!params) continue;
       if (!candidate.methods.has(method)) {
-        candidate.methods.forEach((m) => allowed.add(m));
+        for (const m of candidate.methods) allowed.add(m);
         continue;
       }
-      if (
-        options.enforceAuth &&
-        candidate.authLevel !== 'anonymous' &&
-        !hasKey(req, url, options.functionKey)
-      ) {
-        return sendError(
-          res,
-          401,
-          'unauthorized',
-          `Function "${candidate.fn.name}" needs a function key (?code= or x-functions-key).`,
-        );
-      }
-      return invokeHttpFunction(res, candidate, req, url, method, body, params);
+      return { kind: 'function', route: candidate, params };
     }
     if (allowed.size > 0) {
-      res.setHeader('Allow', [...allowed].join(', '));
-      return sendError(
-        res,
+      throw new HttpError(
         405,
         'method_not_allowed',
         `${method} is not allowed here; use ${[...allowed].join(', ')}.`,
+        { Allow: [...allowed].join(', ') },
       );
     }
-    return sendError(res, 404, 'not_found', `No function serves ${url.pathname}.`);
+    throw new HttpError(404, 'not_found', `No function serves ${path}.`);
+  }
+
+  function authorize(candidate: HttpRoute, req: IncomingMessage, url: URL): void {
+    if (!options.enforceAuth || candidate.authLevel === 'anonymous') return;
+    const accepted = candidate.authLevel === 'admin' ? [keys.masterKey] : [keys.functionKey, keys.masterKey];
+    if (!offersKey(req, url, accepted)) {
+      throw new HttpError(
+        401,
+        'unauthorized',
+        candidate.authLevel === 'admin'
+          ? `Function "${candidate.fn.name}" needs the master key (?code= or x-functions-key).`
+          : `Function "${candidate.fn.name}" needs a function key (?code= or x-functions-key).`,
+      );
+    }
   }
 
   async function invokeHttpFunction(
@@ -217,20 +265,50 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions): Server {
     return response.status;
   }
 
-  const server = createServer((req, res) => {
-    void handle(req, res);
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node enforces the two timeouts above (its default, 30 s, would let them slip).
+      connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = limits.maxConnections;
   return server;
 }
+
+/** Limits on connections, so slow or stalled clients cannot hold the host's memory or sockets. */
+export interface ServerLimits {
+  /** Open connections at most; further ones are closed at once. */
+  maxConnections: number;
+  /** Time allowed to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time allowed to receive a whole request, body included. */
+  requestTimeoutMs: number;
+}
+
+export const defaultServerLimits: ServerLimits = {
+  maxConnections: 128,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 class HttpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
+  }
+
+  static from(refusal: Refusal): HttpError {
+    return new HttpError(refusal.status, refusal.code, refusal.message);
   }
 }
 
@@ -242,31 +320,36 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function parseRequestUrl(req: IncomingMessage): URL | undefined {
-  try {
-    return new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-  } catch {
-    return undefined;
-  }
+/** A body announced but not (fully) read: answering without reading it must close the connection. */
+function unreadBody(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/**
+ * Reads the body up to `limit` bytes: a larger Content-Length is refused before reading, a longer
+ * stream as soon as it passes the limit. Either way the connection closes after the 413, so the
+ * rest of the upload is never received.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(413, 'payload_too_large', `Request bodies here are limited to ${limit} bytes.`);
+  const announced = Number(req.headers['content-length'] ?? 0);
+  if (announced > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        reject(
-          new HttpError(413, 'payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes.`),
-        );
-        // Discard the rest without keeping it, so the 413 can still be answered.
-        req.removeAllListeners('data');
-        req.resume();
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        reject(tooLarge());
         return;
       }
       chunks.push(chunk);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
@@ -296,11 +379,22 @@ function sendApi(res: ServerResponse, response: ApiResponse): number {
   return response.status;
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string): number {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  closeConnection = false,
+): number {
+  const body = JSON.stringify({ error: { code, message } });
   if (!res.headersSent) {
-    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      ...(closeConnection ? { Connection: 'close' } : {}),
+    });
   }
-  res.end(JSON.stringify({ error: { code, message } }));
+  res.end(body);
   return status;
 }
 
@@ -312,12 +406,26 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
-function hasKey(req: IncomingMessage, url: URL, key: string): boolean {
-  const offered = url.searchParams.get('code') ?? (req.headers['x-functions-key'] as string | undefined);
+/** True when the request offers one of `keys` (?code= or x-functions-key), compared in constant time. */
+function offersKey(req: IncomingMessage, url: URL, keys: readonly string[]): boolean {
+  const header = req.headers['x-functions-key'];
+  const offered = url.searchParams.get('code') ?? (typeof header === 'string' ? header : undefined);
   if (!offered) return false;
-  const a = Buffer.from(offered);
-  const b = Buffer.from(key);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const offeredDigest = digest(offered);
+  let match = false;
+  for (const key of keys) match = timingSafeEqual(offeredDigest, digest(key)) || match;
+  return match;
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** The RPC path's secret segment must not reach logs. */
+function redactPath(path: string, rpcPath: string): string {
+  if (!path.startsWith(rpcPath + '/')) return path;
+  return `${rpcPath.slice(0, rpcPath.lastIndexOf('/'))}/[redacted]${path.slice(rpcPath.length)}`;
 }
 
 function serializeCookie(cookie: {

@@ -1,7 +1,8 @@
 /**
  * Route templates as the Functions host understands them: literal segments, `{name}`,
  * optional `{name?}`, catch-all `{*rest}`, and simple constraints (`{id:int}`, `{id:guid}`,
- * `{id:alpha}`, `{flag:bool}`). Matching is case-insensitive on literals, like ASP.NET routing.
+ * `{id:alpha}`, `{flag:bool}`). Matching is case-insensitive on literals, like ASP.NET routing;
+ * values are decoded except `%2F`, as there.
  */
 export interface CompiledRoute {
   template: string;
@@ -92,9 +93,17 @@ export function compileRoute(template: string): CompiledRoute {
   return { template, match, specificity };
 }
 
+/**
+ * Decodes a path segment as the Functions host (ASP.NET Core) does: every escape except `%2F`,
+ * which stays encoded, so a route value never spans segments. Without this, `..%2Finstances%2F…`
+ * in `{orchestratorName}` becomes a path that a client resolves into another endpoint.
+ */
 function safeDecode(part: string): string | undefined {
   try {
-    return decodeURIComponent(part);
+    return part
+      .split(/(%2f)/i)
+      .map((piece, i) => (i % 2 === 1 ? piece : decodeURIComponent(piece)))
+      .join('');
   } catch {
     return undefined;
   }

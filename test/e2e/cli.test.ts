@@ -4,9 +4,10 @@
  * and clear start-up errors.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pollUntilDone, repoRoot, tempDir } from '../support/local-host';
+import { fixtureApp, pollUntilDone, repoRoot, tempDir } from '../support/local-host';
 
 const cli = join(repoRoot, 'dist/src/local-host/cli.js');
 const children: ChildProcess[] = [];
@@ -87,5 +88,54 @@ describe('host CLI', () => {
       ':memory:',
     ]);
     await expect(unsupported.ready).rejects.toThrow(/nightlyCleanup.*timerTrigger/);
+  });
+
+  it('prints no key unless asked; --show-keys prints the host keys once', async () => {
+    const host = runCli(['--port', '0', '--store', ':memory:', '--key', 'cli-function-key-0001']);
+    const url = await host.ready;
+    const started = await fetch(`${url}/api/orchestrators/helloSequence`, { method: 'POST' });
+    await pollUntilDone((await started.json()).statusQueryGetUri);
+    host.child.kill('SIGTERM');
+    expect(await host.exited).toBe(0);
+    expect(host.output()).not.toContain('cli-function-key-0001');
+    expect(host.output()).not.toMatch(/code=|x-mcp-key: \S|durable-rpc\/[0-9a-f]/);
+
+    const shown = runCli([
+      '--port',
+      '0',
+      '--store',
+      ':memory:',
+      '--key',
+      'cli-function-key-0001',
+      '--show-keys',
+    ]);
+    await shown.ready;
+    expect(shown.output().split('cli-function-key-0001').length - 1).toBe(1);
+    expect(shown.output()).toMatch(/master key: \S{16,}/);
+    shown.child.kill('SIGTERM');
+    expect(await shown.exited).toBe(0);
+  });
+
+  it('refuses a short --key', async () => {
+    const short = runCli(['--port', '0', '--store', ':memory:', '--key', 'short']);
+    await expect(short.ready).rejects.toThrow(/at least 16 characters/);
+    expect(await short.exited).toBe(1);
+  });
+
+  it('takes LOCAL_HOST_KEY from the app’s local.settings.json', async () => {
+    const app = join(tempDir(), 'app');
+    mkdirSync(app);
+    cpSync(join(fixtureApp, 'functions'), join(app, 'functions'), { recursive: true });
+    cpSync(join(fixtureApp, 'package.json'), join(app, 'package.json'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(app, 'node_modules'));
+    writeFileSync(
+      join(app, 'local.settings.json'),
+      JSON.stringify({ Values: { LOCAL_HOST_KEY: 'settings-file-key-0001' } }),
+    );
+    const host = runCli(['--app', app, '--port', '0', '--store', ':memory:']);
+    const url = await host.ready;
+    expect((await fetch(`${url}/api/secret?code=settings-file-key-0001`)).status).toBe(200);
+    host.child.kill('SIGTERM');
+    expect(await host.exited).toBe(0);
   });
 });

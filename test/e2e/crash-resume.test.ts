@@ -23,7 +23,7 @@ function spawnHost(
 ): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
   const child = spawn(
     process.execPath,
-    [cli, '--app', fixtureApp, '--port', '0', '--store', storePath, '--key', 'crash-key'],
+    [cli, '--app', fixtureApp, '--port', '0', '--store', storePath, '--master-key', 'crash-master-key-0001'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, LOG_FORMAT: 'text', LOG_LEVEL: 'info' },
@@ -90,13 +90,13 @@ describe('crash safety', () => {
 
     const second = await spawnHost(storePath);
     const sequence = await pollUntilDone(
-      `${second.url}/runtime/webhooks/durabletask/instances/${sequenceId}?code=crash-key`,
+      `${second.url}/runtime/webhooks/durabletask/instances/${sequenceId}?code=crash-master-key-0001`,
     );
     expect(sequence.body.runtimeStatus).toBe('Completed');
     expect(sequence.body.output).toEqual([1, 2, 3, 4, 5, 6]);
 
     const timer = await pollUntilDone(
-      `${second.url}/runtime/webhooks/durabletask/instances/${timerId}?code=crash-key`,
+      `${second.url}/runtime/webhooks/durabletask/instances/${timerId}?code=crash-master-key-0001`,
     );
     expect(timer.body.runtimeStatus).toBe('Completed');
     expect(timer.body.output.elapsedMs).toBeGreaterThanOrEqual(2500);

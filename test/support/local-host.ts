@@ -8,12 +8,19 @@ import { LocalHost, type LocalHostOptions } from '../../src/local-host/host';
 export const repoRoot = resolve(__dirname, '../..');
 export const fixtureApp = join(repoRoot, 'test/fixtures/durable-app');
 
+/** Fixed, distinct keys, so tests can prove each opens only what it opens in Azure. */
+export const testKeys = {
+  functionKey: 'test-function-key-0001',
+  systemKey: 'test-durable-system-key-0001',
+  masterKey: 'test-master-key-000000001',
+} as const;
+
 export function startHost(options: Partial<LocalHostOptions> = {}): Promise<LocalHost> {
   return LocalHost.start({
     appDir: fixtureApp,
     port: 0,
     storePath: ':memory:',
-    functionKey: 'test-key',
+    ...testKeys,
     loadLocalSettings: false,
     ...options,
   });

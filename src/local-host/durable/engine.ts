@@ -110,8 +110,41 @@ export interface DurableEngineOptions {
   runActivity(name: string, input: unknown, invocation: ActivityInvocation): Promise<unknown>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
+  limits?: Partial<InstanceLimits>;
   /** Milliseconds since the epoch; tests may pin it. */
   clock?: () => number;
+}
+
+/**
+ * Bounds on the work one caller can make the host do. A run that passes a per-execution limit
+ * fails with a message naming it; a start or event past a queue limit is refused (HTTP 429).
+ */
+export interface InstanceLimits {
+  /** History events one execution may hold (long loops should use continueAsNew). */
+  maxHistoryEvents: number;
+  /** Activities, timers and sub-orchestrations one execution may have outstanding at once. */
+  maxPendingActions: number;
+  /** Events waiting in one instance's inbox (raised faster than delivered, or while suspended). */
+  maxQueuedEvents: number;
+  /** Unfinished instances the host holds. */
+  maxActiveInstances: number;
+}
+
+export const defaultInstanceLimits: InstanceLimits = {
+  maxHistoryEvents: 20_000,
+  maxPendingActions: 1_000,
+  maxQueuedEvents: 1_000,
+  maxActiveInstances: 5_000,
+};
+
+/** A start or an event refused because a queue limit is reached; the caller may retry later. */
+export class LimitExceededError extends Error {
+  constructor(
+    readonly code: 'too_many_instances' | 'too_many_events',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 export class InstanceExistsError extends Error {
@@ -143,6 +176,7 @@ export class DurableEngine extends EventEmitter {
   private readonly clock: () => number;
   private readonly maxActivities: number;
   private readonly maxOrchestrations: number;
+  private readonly limits: InstanceLimits;
   private readonly runningEpisodes = new Map<string, Promise<void>>();
   private readonly runningActivities = new Map<number, Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
@@ -160,6 +194,8 @@ export class DurableEngine extends EventEmitter {
       'maxConcurrentOrchestrations',
       options.maxConcurrentOrchestrations ?? 10,
     );
+    this.limits = { ...defaultInstanceLimits, ...options.limits };
+    for (const [name, value] of Object.entries(this.limits) as [string, number][]) atLeastOne(name, value);
   }
 
   /** Starts processing; resumes every unfinished instance from the store. */
@@ -202,6 +238,12 @@ export class DurableEngine extends EventEmitter {
       const existing = this.store.getInstance(instanceId);
       if (existing && !terminalStatuses.has(existing.runtimeStatus))
         throw new InstanceExistsError(instanceId);
+      if (this.store.countUnfinished() >= this.limits.maxActiveInstances) {
+        throw new LimitExceededError(
+          'too_many_instances',
+          `The host already holds maxActiveInstances (${this.limits.maxActiveInstances}) unfinished instances; retry when some have finished.`,
+        );
+      }
       if (existing) this.store.deleteInstance(instanceId);
       return this.createInstance(name, instanceId, options.input, null, options.traceParent ?? null);
     });
@@ -215,6 +257,12 @@ export class DurableEngine extends EventEmitter {
       const instance = this.store.getInstance(instanceId);
       if (!instance) return 'notFound';
       if (terminalStatuses.has(instance.runtimeStatus)) return 'gone';
+      if (this.store.countInbox(instanceId) >= this.limits.maxQueuedEvents) {
+        throw new LimitExceededError(
+          'too_many_events',
+          `Instance '${instanceId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) events waiting; retry later.`,
+        );
+      }
       this.store.enqueue(
         instanceId,
         null,
@@ -427,7 +475,7 @@ export class DurableEngine extends EventEmitter {
       this.log.error('episode failed inside the host', { instanceId: message.instanceId, error });
       this.failInstance(message, {
         reason: `The local host could not process an event: ${errorMessage(error)}`,
-        details: error instanceof Error ? (error.stack ?? '') : '',
+        details: '',
       });
     }
   }
@@ -505,6 +553,14 @@ export class DurableEngine extends EventEmitter {
     let failure = outcome.failure;
     if (!failure) failure = episode.checkDeterminism(topActions, state?.isDone ?? false);
     if (!failure) failure = episode.scheduleNewActions(topActions);
+    if (!failure && !topActions.some((a) => a.actionType === ActionType.ContinueAsNew)) {
+      failure = this.checkExecutionLimits(
+        instance,
+        past.length + episode.newEvents.length,
+        episode,
+        topActions,
+      );
+    }
 
     const customStatus =
       state?.customStatus === undefined || state.customStatus === null
@@ -587,6 +643,29 @@ export class DurableEngine extends EventEmitter {
     this.schedulePump();
   }
 
+  /** The per-execution limits, checked once an episode's new work is known and before it commits. */
+  private checkExecutionLimits(
+    instance: InstanceRecord,
+    historyLength: number,
+    episode: EpisodeBuilder,
+    top: Action[],
+  ): FailureInfo | undefined {
+    const { maxHistoryEvents, maxPendingActions } = this.limits;
+    // +1: the OrchestratorCompleted this episode still appends.
+    if (historyLength + 1 > maxHistoryEvents) {
+      return limitFailure(
+        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew.`,
+      );
+    }
+    const pending = episode.pendingActions(top);
+    if (pending > maxPendingActions) {
+      return limitFailure(
+        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches.`,
+      );
+    }
+    return undefined;
+  }
+
   /** Each episode gets a strictly later timestamp than the last, so the SDK's clock never runs back. */
   private episodeTime(past: HistoryEvent[]): Date {
     let last = 0;
@@ -609,21 +688,27 @@ export class DurableEngine extends EventEmitter {
     } catch (error) {
       const message = errorMessage(error);
       const markerAt = message.indexOf(outOfProcMarker);
+      // Stacks (with file paths) go to the log only; status outputs are readable by any caller.
+      this.log.debug('orchestrator function threw', {
+        instanceId: instance.instanceId,
+        name: instance.name,
+        error,
+      });
       if (markerAt >= 0) {
         const state = JSON.parse(message.slice(markerAt + outOfProcMarker.length)) as OrchestratorState;
-        const userMessage = state.error ?? message.slice(0, markerAt).trim();
+        const userMessage = state.error ?? message.slice(0, markerAt);
         return {
           state,
           failure: {
-            reason: `Orchestrator function '${instance.name}' failed: ${userMessage}`,
-            details: error instanceof Error ? (error.stack ?? '') : '',
+            reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(userMessage)}`,
+            details: '',
           },
         };
       }
       return {
         failure: {
-          reason: `Orchestrator function '${instance.name}' failed: ${message}`,
-          details: error instanceof Error ? (error.stack ?? '') : '',
+          reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(message)}`,
+          details: '',
         },
       };
     }
@@ -769,15 +854,16 @@ export class DurableEngine extends EventEmitter {
         ms: this.clock() - started,
       });
     } catch (error) {
+      // The stack stays in the log: Details reach the orchestrator's error and so its status output.
       event = history.taskFailed(new Date(this.clock()), item.taskId, {
-        reason: `Activity function '${item.name}' failed: ${errorMessage(error)}`,
-        details: error instanceof Error ? (error.stack ?? '') : '',
+        reason: `Activity function '${item.name}' failed: ${withoutStack(errorMessage(error))}`,
+        details: '',
       });
       this.log.warn('activity failed', {
         instanceId: item.instanceId,
         name: item.name,
         attempt: item.attempt,
-        error: errorMessage(error),
+        error,
       });
     }
     if (!this.store.isOpen) {
@@ -1072,6 +1158,26 @@ class EpisodeBuilder {
     }
   }
 
+  /**
+   * Tasks scheduled and not yet answered once this episode commits: activities, sub-orchestrations
+   * and timers (a timer the orchestrator cancelled no longer counts).
+   */
+  pendingActions(top: Action[]): number {
+    const answered = new Set<number>();
+    for (const e of [...this.pastEvents, ...this.newEvents]) {
+      if (typeof e.TaskScheduledId === 'number') answered.add(e.TaskScheduledId);
+      if (e.EventType === EventType.TimerFired) answered.add(e.TimerId as number);
+    }
+    let pending = 0;
+    for (const [id, scheduled] of this.scheduledById) {
+      if (answered.has(id)) continue;
+      const purpose = scheduled.HostPurpose as TimerPurpose | undefined;
+      if (purpose?.kind === 'user' && actionAt(top, purpose.path)?.isCanceled) continue;
+      pending++;
+    }
+    return pending;
+  }
+
   private signatures: string[] | undefined;
 
   private updated(fields: Partial<InstanceRecord>): InstanceRecord {
@@ -1123,6 +1229,22 @@ class EpisodeBuilder {
       lastUpdatedTime: this.now.toISOString(),
     };
   }
+}
+
+function limitFailure(reason: string): FailureInfo {
+  return { reason, details: '', errorType: 'LimitExceededError' };
+}
+
+/**
+ * A failure message without stack frames: the SDK appends a task's Details to its error message,
+ * and code may put a stack into its own message. Status outputs are readable by any caller.
+ */
+function withoutStack(message: string): string {
+  return message
+    .split('\n')
+    .filter((line) => !/^\s*at\s/.test(line))
+    .join('\n')
+    .trim();
 }
 
 function atLeastOne(setting: string, value: number): number {

@@ -4,7 +4,7 @@
  * Served twice by the host: under the public webhook path (function key required) and under a
  * private RPC base URL handed to DurableClient (as the extension's local RPC endpoint is).
  */
-import { DurableEngine, InstanceExistsError, UnknownOrchestrationError } from './engine';
+import { DurableEngine, InstanceExistsError, LimitExceededError, UnknownOrchestrationError } from './engine';
 import { EventType, type HistoryEvent } from './history';
 import {
   InvalidContinuationTokenError,
@@ -90,6 +90,9 @@ export class ManagementApi {
       return this.route(request);
     } catch (error) {
       if (error instanceof ApiError) return problem(error.status, error.code, error.message);
+      if (error instanceof LimitExceededError) {
+        return { ...problem(429, error.code, error.message), headers: { 'Retry-After': '10' } };
+      }
       throw error;
     }
   }

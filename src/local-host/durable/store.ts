@@ -4,7 +4,7 @@
  * SQLite (WAL) makes every episode one atomic commit, so a crash loses nothing that was acknowledged.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { HistoryEvent } from './history';
 
@@ -176,7 +176,7 @@ export class DurableStore {
 
   /** @param path a file path, or ':memory:' for a store that lives as long as the process. */
   constructor(readonly path: string) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') createPrivateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed episode survives any process crash (kill -9 included); only an
@@ -262,6 +262,9 @@ export class DurableStore {
       deleteWork: this.db.prepare('DELETE FROM work_items WHERE id = ?'),
       deleteWorkFor: this.db.prepare('DELETE FROM work_items WHERE instance_id = ?'),
       deleteInstance: this.db.prepare('DELETE FROM instances WHERE instance_id = ?'),
+      inboxCount: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM inbox WHERE instance_id = ?',
+      ),
       unfinished: this.db.prepare<[], { n: number }>(
         "SELECT COUNT(*) AS n FROM instances WHERE runtime_status NOT IN ('Completed','Failed','Terminated','Canceled')",
       ),
@@ -414,6 +417,11 @@ export class DurableStore {
     return this.statements.unfinished.get()!.n;
   }
 
+  /** Events waiting in one instance's inbox (completions, timers, raised events). */
+  countInbox(instanceId: string): number {
+    return this.statements.inboxCount.get(instanceId)!.n;
+  }
+
   getMeta(key: string): string | undefined {
     return this.statements.getMeta.get(key)?.value;
   }
@@ -474,4 +482,15 @@ export class InvalidContinuationTokenError extends Error {
   constructor() {
     super('The continuation token is not valid.');
   }
+}
+
+/**
+ * The store holds the host's keys and every instance's inputs: folders this creates are 0700 and
+ * the file is 0600 (SQLite gives its -wal and -shm files the database file's mode). An existing
+ * file is narrowed to 0600; an existing folder is left as it is (it may be shared, such as /tmp).
+ */
+function createPrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
 }

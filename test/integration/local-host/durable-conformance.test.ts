@@ -12,6 +12,7 @@ import {
   startHost,
   startOrchestration,
   tempDir,
+  testKeys,
 } from '../../support/local-host';
 
 let host: LocalHost;
@@ -201,7 +202,9 @@ describe('sub-orchestrations, continue-as-new, custom status', () => {
     expect(body.runtimeStatus).toBe('Completed');
     expect(body.output.results).toEqual([`child of ${id} got {"n":1}`, `child of ${id} got {"n":2}`]);
     expect(body.output.failure).toContain('child failed');
-    const child = await host.fetch(`/runtime/webhooks/durabletask/instances/${id}-fixed-child?code=test-key`);
+    const child = await host.fetch(
+      `/runtime/webhooks/durabletask/instances/${id}-fixed-child?code=${testKeys.systemKey}`,
+    );
     expect(child.status).toBe(200);
     expect((await child.json()).runtimeStatus).toBe('Completed');
   });
@@ -289,7 +292,7 @@ describe('terminate and purge', () => {
     const b = await run('sequence');
     const running = await startOrchestration(host, 'waitForever');
     const purged = await host.fetch(
-      `/runtime/webhooks/durabletask/instances?runtimeStatus=Completed,Running&createdTimeFrom=${since}&code=test-key`,
+      `/runtime/webhooks/durabletask/instances?runtimeStatus=Completed,Running&createdTimeFrom=${since}&code=${testKeys.systemKey}`,
       { method: 'DELETE' },
     );
     expect(purged.status).toBe(200);
@@ -304,7 +307,7 @@ describe('terminate and purge', () => {
     const started = await startOrchestration(host, 'withCustomStatus');
     await host.waitForInstance(started.id, { statuses: ['Running'] });
     const suspend = await host.fetch(
-      `/runtime/webhooks/durabletask/instances/${started.id}/suspend?reason=hold&code=test-key`,
+      `/runtime/webhooks/durabletask/instances/${started.id}/suspend?reason=hold&code=${testKeys.systemKey}`,
       {
         method: 'POST',
       },
@@ -317,7 +320,7 @@ describe('terminate and purge', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect((await (await fetch(started.statusQueryGetUri)).json()).runtimeStatus).toBe('Suspended');
     const resume = await host.fetch(
-      `/runtime/webhooks/durabletask/instances/${started.id}/resume?reason=go&code=test-key`,
+      `/runtime/webhooks/durabletask/instances/${started.id}/resume?reason=go&code=${testKeys.systemKey}`,
       {
         method: 'POST',
       },
@@ -329,7 +332,7 @@ describe('terminate and purge', () => {
 
   it('purges a finished instance; it is then unknown', async () => {
     const { id } = await run('sequence');
-    const url = `/runtime/webhooks/durabletask/instances/${id}?code=test-key`;
+    const url = `/runtime/webhooks/durabletask/instances/${id}?code=${testKeys.systemKey}`;
     const purged = await host.fetch(url, { method: 'DELETE' });
     expect(purged.status).toBe(200);
     expect(await purged.json()).toEqual({ instancesDeleted: 1 });
@@ -341,13 +344,16 @@ describe('terminate and purge', () => {
     const finished = await run('sequence');
     const started = await startOrchestration(host, 'waitForever');
     await host.waitForInstance(started.id, { statuses: ['Running'] });
-    const purge = await host.fetch(`/runtime/webhooks/durabletask/instances/${started.id}?code=test-key`, {
-      method: 'DELETE',
-    });
+    const purge = await host.fetch(
+      `/runtime/webhooks/durabletask/instances/${started.id}?code=${testKeys.systemKey}`,
+      {
+        method: 'DELETE',
+      },
+    );
     expect(purge.status).toBe(404);
     expect((await purge.json()).error.code).toBe('instance_running');
     const byFilter = await host.fetch(
-      '/runtime/webhooks/durabletask/instances?runtimeStatus=Running&code=test-key',
+      `/runtime/webhooks/durabletask/instances?runtimeStatus=Running&code=${testKeys.systemKey}`,
       {
         method: 'DELETE',
       },
@@ -362,7 +368,7 @@ describe('terminate and purge', () => {
 
 describe('management API', () => {
   const api = (path: string) =>
-    `/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=test-key`;
+    `/runtime/webhooks/durabletask/${path}${path.includes('?') ? '&' : '?'}code=${testKeys.systemKey}`;
 
   it('starts an instance with a chosen id, and reports 409 while it runs', async () => {
     const id = `chosen-${Date.now()}`;

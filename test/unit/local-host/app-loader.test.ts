@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expandMain } from '../../../src/local-host/app-loader';
+import { AppLoadError, expandMain } from '../../../src/local-host/app-loader';
 import { tempDir } from '../../support/local-host';
 
 function appWith(files: string[]): string {
@@ -44,5 +44,28 @@ describe('package.json "main" as the Functions host reads it', () => {
       'dist/src/index.js',
     ]);
     expect(expandMain(dir, '**/d.js')).toEqual([]);
+  });
+});
+
+describe('"main" stays inside the app folder', () => {
+  it('refuses a main that points outside the app folder', () => {
+    const dir = appWith(['app/index.js', 'outside.js']);
+    const app = join(dir, 'app');
+    expect(() => expandMain(app, '../outside.js')).toThrow(AppLoadError);
+    expect(() => expandMain(app, '/etc/passwd')).toThrow(/outside the app folder/);
+    expect(() => expandMain(app, '../*.js')).toThrow(/outside the app folder/);
+  });
+
+  it('does not follow symlinked folders while expanding a glob (a loop must not crash start)', () => {
+    const dir = appWith(['dist/a.js']);
+    symlinkSync('..', join(dir, 'dist', 'loop'));
+    symlinkSync(tempDir('waypoint-elsewhere-'), join(dir, 'dist', 'elsewhere'));
+    expect(expandMain(dir, 'dist/**/*.js').map((f) => f.slice(dir.length + 1))).toEqual(['dist/a.js']);
+  });
+
+  it('refuses a main file that is a symlink out of the app folder', () => {
+    const dir = appWith(['app/placeholder.js', 'outside.js']);
+    symlinkSync(join(dir, 'outside.js'), join(dir, 'app', 'index.js'));
+    expect(() => expandMain(join(dir, 'app'), 'index.js')).toThrow(/outside the app folder/);
   });
 });

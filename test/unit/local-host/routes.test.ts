@@ -27,6 +27,13 @@ describe('route templates', () => {
     expect(compileRoute('files/{*path}').match('/files')).toEqual({});
   });
 
+  it('keeps %2F encoded in values, as the Functions host does, so a value never spans segments', () => {
+    expect(compileRoute('orchestrators/{name}').match('/orchestrators/..%2Finstances%2Fx')).toEqual({
+      name: '..%2Finstances%2Fx',
+    });
+    expect(compileRoute('files/{*path}').match('/files/a%2fb/c%3F')).toEqual({ path: 'a%2fb/c?' });
+  });
+
   it('rejects templates it cannot honour instead of mis-routing', () => {
     expect(() => compileRoute('a/{id:regex(x)}')).toThrow(/Unsupported route segment/);
     expect(() => compileRoute('a/{id:weird}')).toThrow(/Unsupported route constraint/);
