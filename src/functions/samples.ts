@@ -6,6 +6,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ActivityHandler, OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { z } from 'zod';
 
 const sayHello: ActivityHandler = (city: string): string => `Hello ${city}!`;
 df.app.activity('sayHello', { handler: sayHello });
@@ -19,13 +20,20 @@ const helloSequence: OrchestrationHandler = function* (context: OrchestrationCon
 };
 df.app.orchestration('helloSequence', helloSequence);
 
-interface GreetingRoundInput {
-  cities?: string[];
-  /** How long to wait for the `approval` event before giving up. */
-  approvalTimeoutSeconds?: number;
-  /** A short durable timer between the fan-out and the approval wait. */
-  coolDownSeconds?: number;
-}
+/**
+ * greetingRound's input, bounded: the starter is anonymous, so the work one request can cause
+ * (activities fanned out, timers, waiting time) is capped here.
+ */
+const greetingRoundInput = z
+  .object({
+    cities: z.array(z.string().trim().min(1).max(80)).max(20).optional(),
+    /** How long to wait for the `approval` event before giving up. */
+    approvalTimeoutSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** A short durable timer between the fan-out and the approval wait. */
+    coolDownSeconds: z.number().int().min(0).max(60).optional(),
+  })
+  .strict();
+type GreetingRoundInput = z.infer<typeof greetingRoundInput>;
 
 const measureGreeting: ActivityHandler = (city: string) => ({
   city,
@@ -36,7 +44,8 @@ df.app.activity('measureGreeting', { handler: measureGreeting });
 
 /** Fan-out/fan-in with retries, a durable timer, then an approval raced against a timeout. */
 const greetingRound: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input: GreetingRoundInput = context.df.getInput<GreetingRoundInput | undefined>() ?? {};
+  // Also checked here: the management API can start it with any input (with a key).
+  const input: GreetingRoundInput = greetingRoundInput.parse(context.df.getInput<unknown>() ?? {});
   const cities = input.cities?.length ? input.cities : ['Tokyo', 'Seattle', 'London'];
   const retry = new df.RetryOptions(1000, 3);
   retry.backoffCoefficient = 2;
@@ -68,34 +77,55 @@ const greetingRound: OrchestrationHandler = function* (context: OrchestrationCon
 };
 df.app.orchestration('greetingRound', greetingRound);
 
+/**
+ * The orchestrations the starter may start, each with its input schema. Only these: a route value
+ * goes into the DurableClient's request URL, so it must never be anything but a known name.
+ */
+const startable: Record<string, z.ZodType> = {
+  helloSequence: z.union([z.undefined(), z.null(), z.object({}).strict()]),
+  greetingRound: greetingRoundInput.optional(),
+};
+
+function problem(status: number, code: string, message: string): HttpResponseInit {
+  return { status, jsonBody: { error: { code, message } } };
+}
+
 /** The classic starter: POST /api/orchestrators/{orchestratorName} with an optional JSON body. */
 async function httpStart(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const client = df.getClient(context);
+  const name = request.params.orchestratorName ?? '';
+  const schema = Object.hasOwn(startable, name) ? startable[name] : undefined;
+  if (!schema) {
+    return problem(
+      404,
+      'unknown_orchestrator',
+      `No startable orchestration '${name.slice(0, 80)}'; use one of: ${Object.keys(startable).join(', ')}.`,
+    );
+  }
   const text = await request.text();
   let input: unknown;
   if (text.trim()) {
     try {
       input = JSON.parse(text);
     } catch {
-      return {
-        status: 400,
-        jsonBody: { error: { code: 'invalid_json', message: 'The request body is not valid JSON.' } },
-      };
+      return problem(400, 'invalid_json', 'The request body is not valid JSON.');
     }
   }
-  const name = request.params.orchestratorName ?? '';
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+      .join('; ');
+    return problem(400, 'invalid_input', `Invalid input for '${name}': ${issues}`);
+  }
+  const client = df.getClient(context);
   try {
-    const instanceId = await client.startNew(name, input === undefined ? {} : { input });
+    const instanceId = await client.startNew(name, parsed.data === undefined ? {} : { input: parsed.data });
     context.log(`Started orchestration '${name}' with ID '${instanceId}'.`);
     return client.createCheckStatusResponse(request, instanceId);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return {
-      status: 400,
-      jsonBody: {
-        error: { code: 'start_failed', message: `Could not start orchestration '${name}': ${message}` },
-      },
-    };
+    // The host refuses starts past its instance limit; everything else is unexpected here.
+    return problem(503, 'start_failed', `Could not start orchestration '${name}': ${message}`);
   }
 }
 app.http('httpStart', {
