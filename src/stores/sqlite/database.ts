@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -18,7 +18,11 @@ export const BUSY_TIMEOUT_MS = 400;
  */
 export function openSqliteDatabase(path: string): SqliteDatabase {
   if (path !== IN_MEMORY && !path.startsWith('file:')) {
-    mkdirSync(dirname(path), { recursive: true });
+    // Bookings hold travellers' names and contact details: owner-only folder (when created here)
+    // and file; SQLite gives the -wal and -shm files the database file's mode.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+    chmodSync(path, 0o600);
   }
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
