@@ -2,8 +2,11 @@
  * The Function app's entry point (package.json `main`). Azure Functions and the local host both
  * load this file; every module imported here registers its functions with `app.*` / `df.app.*`.
  */
+// Telemetry first: it must be set up before any other module loads (see telemetry/init.ts).
+import './telemetry/init';
 import { appConfig } from './config';
 import { registerMcpFunctions } from './functions/mcp';
+import './functions/agents';
 import './functions/samples';
 import './functions/trips';
 import { sharedStores } from './services';
@@ -12,8 +15,13 @@ import { createLogger } from './telemetry/logger';
 // Parse every setting now, so a bad one stops the app at start-up rather than mid-request.
 const config = appConfig();
 if (config.generatedMcpServerKey) {
-  // Local development only (loadConfig refuses to make up a key in Azure), like func start's keys.
-  createLogger('app').info(`MCP_SERVER_KEY is not set: /api/mcp/* needs x-mcp-key: ${config.mcp.serverKey}`);
+  // Local development only (loadConfig refuses to make up a key in Azure). The key is printed only
+  // on request (the host's --show-keys): logs get shared, keys must not be.
+  createLogger('app').info(
+    process.env.WAYPOINT_SHOW_KEYS === 'true'
+      ? `MCP_SERVER_KEY is not set: /api/mcp/* needs x-mcp-key: ${config.mcp.serverKey}`
+      : 'MCP_SERVER_KEY is not set: /api/mcp/* needs a key generated for this process (--show-keys prints it)',
+  );
 }
 
 registerMcpFunctions({
