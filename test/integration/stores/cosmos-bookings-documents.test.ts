@@ -37,4 +37,28 @@ describe('CosmosBookingsStore documents', () => {
     await expect(store.createOnce(booking)).rejects.toBeInstanceOf(IdempotencyConflictError);
     expect(await store.findByIdempotencyKey(key)).toBeUndefined();
   });
+
+  it('a literal key equal to another key’s hashed id cannot block that key’s booking', async () => {
+    const databaseId = cosmos().uniqueDatabaseId();
+    const store = await CosmosBookingsStore.create(cosmos().client, { databaseId, containerId: 'bookings' });
+    const victimKey = 'trip/42?step#4';
+    const booking = (idempotencyKey: string): Booking => ({
+      bookingId: randomUUID(),
+      kind: 'flight',
+      status: 'confirmed',
+      idempotencyKey,
+      requestHash: `hash-${idempotencyKey}`,
+      details: { offerId: 'LH1234-2026-05-02' },
+      total: { amount: 312.4, currency: 'EUR' },
+      createdAt: '2026-03-01T09:00:00.000Z',
+    });
+    // The squatter books first, with the victim's hashed id as its literal key.
+    await store.createOnce(booking(documentIdFor('', victimKey)));
+    const victim = booking(victimKey);
+    await expect(store.createOnce(victim)).resolves.toMatchObject({
+      created: true,
+      booking: { bookingId: victim.bookingId },
+    });
+    expect((await store.findByIdempotencyKey(victimKey))?.bookingId).toBe(victim.bookingId);
+  });
 });
