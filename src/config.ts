@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { WaypointError } from './domain/errors';
 import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
+import { loadModelSettings, type ModelSettings } from './models/settings';
 import { loadStoreSettings, type StoreSettings } from './stores/settings';
 import { checkCallWindows, loadToolSettings, type ToolSettings } from './tools/settings';
 
@@ -16,6 +17,8 @@ export interface AppConfig {
   mcp: McpSettings;
   /** The MCP tool client: server URLs, timeouts, key. */
   tools: ToolSettings;
+  /** The model behind every agent turn: offline by default. */
+  models: ModelSettings;
   /** True when no MCP_SERVER_KEY was configured and this process made one up. */
   generatedMcpServerKey: boolean;
 }
@@ -49,7 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pendingStaleAfterMs: tools.pendingStaleAfterMs,
     idempotencyTtlSeconds: stores.idempotencyTtlSeconds,
   });
-  return { stores, mcp, tools, generatedMcpServerKey: generate };
+  const models = loadModelSettings(env);
+  return { stores, mcp, tools, models, generatedMcpServerKey: generate };
 }
 
 let current: AppConfig | undefined;

@@ -3,7 +3,12 @@
  * cold start pays only for what it touches and every invocation reuses the same connections.
  */
 import { appConfig } from './config';
+import { createModelProvider, type ModelProvider } from './models';
 import { createStores, type Stores } from './stores';
+import { createLogger } from './telemetry/logger';
+import { createToolClient, type ToolClient } from './tools';
+import { BOOKING_AGENT, BOOKING_TOOLS, TRAVEL_AGENTS } from './travel/agents';
+import { TRAVEL_OFFLINE_POLICIES } from './travel/offline/policies';
 
 let stores: Promise<Stores> | undefined;
 
@@ -14,4 +19,46 @@ export function sharedStores(): Promise<Stores> {
     throw error;
   });
   return stores;
+}
+
+let tools: Promise<ToolClient> | undefined;
+
+/**
+ * The process's one tool client: every agent's allow-list (and the orchestrator's own booking
+ * caller), the call-level idempotency store, the MCP servers from config.
+ */
+export function sharedToolClient(): Promise<ToolClient> {
+  tools ??= sharedStores()
+    .then(({ idempotency }) =>
+      createToolClient(appConfig().tools, {
+        idempotency,
+        allowList: TRAVEL_AGENTS.allowList({ [BOOKING_AGENT]: BOOKING_TOOLS }),
+      }),
+    )
+    .catch((error: unknown) => {
+      tools = undefined;
+      throw error;
+    });
+  return tools;
+}
+
+let model: ModelProvider | undefined;
+let modelOverride: ModelProvider | undefined;
+
+/** The model behind every agent turn: the configured provider, unless one was set with `useModelProvider`. */
+export function modelProvider(): ModelProvider {
+  if (modelOverride) return modelOverride;
+  model ??= createModelProvider(appConfig().models, {
+    offlinePolicies: TRAVEL_OFFLINE_POLICIES,
+    logger: createLogger('models'),
+  });
+  return model;
+}
+
+/**
+ * Replaces the model for this process (tests run the app on the local host with a scripted
+ * model this way; an embedding host can bring its own provider). `undefined` restores config's.
+ */
+export function useModelProvider(provider: ModelProvider | undefined): void {
+  modelOverride = provider;
 }

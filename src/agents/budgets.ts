@@ -116,7 +116,11 @@ export interface BudgetBreach {
  * *exceeded*; `next` is what the coming step will at least cost, so a run stops *before* a step
  * that cannot fit (one more step when steps are all used, one more tool call …).
  */
-export function findBreach(limits: BudgetLimits, usage: BudgetUsage, next: UsageDelta = {}): BudgetBreach | undefined {
+export function findBreach(
+  limits: BudgetLimits,
+  usage: BudgetUsage,
+  next: UsageDelta = {},
+): BudgetBreach | undefined {
   const projected = addUsage(usage, next);
   for (const budget of BUDGET_NAMES) {
     const used = budget === 'wallTimeMs' ? usage.wallTimeMs : projected[budget];

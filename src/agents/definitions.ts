@@ -34,13 +34,13 @@ export const DEFAULT_MAX_REPAIRS = 1;
 export class AgentRegistry {
   private readonly agents = new Map<string, AgentDefinition>();
 
-  constructor(definitions: readonly AgentDefinition<any>[] = []) {
+  constructor(definitions: readonly AgentDefinition<unknown>[] = []) {
     for (const definition of definitions) this.add(definition);
   }
 
-  add(definition: AgentDefinition<any>): this {
+  add(definition: AgentDefinition<unknown>): this {
     if (this.agents.has(definition.name)) throw new Error(`Agent "${definition.name}" is defined twice.`);
-    this.agents.set(definition.name, definition as AgentDefinition);
+    this.agents.set(definition.name, definition);
     return this;
   }
 

@@ -8,7 +8,11 @@ import { z } from 'zod';
 import type { Issue } from './contracts';
 
 export const planStepSchema = z.object({
-  id: z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+  id: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
   agent: z.string().min(1).max(60),
   /** What the step's agent is asked to do (its task message). */
   task: z.string().min(1).max(4000),

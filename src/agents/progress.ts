@@ -5,7 +5,17 @@
  */
 import { z } from 'zod';
 
-export const STEP_KINDS = ['route', 'validate', 'plan', 'agent', 'tool', 'review', 'compose', 'approve', 'book'] as const;
+export const STEP_KINDS = [
+  'route',
+  'validate',
+  'plan',
+  'agent',
+  'tool',
+  'review',
+  'compose',
+  'approve',
+  'book',
+] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const progressStepSchema = z.object({

@@ -20,7 +20,12 @@ export const RUN_STATUSES = [
   'cancelled',
 ] as const;
 export type RunStatusName = (typeof RUN_STATUSES)[number];
-export const FINAL_STATUSES: readonly RunStatusName[] = ['completed', 'failed', 'budget_exceeded', 'cancelled'];
+export const FINAL_STATUSES: readonly RunStatusName[] = [
+  'completed',
+  'failed',
+  'budget_exceeded',
+  'cancelled',
+];
 
 /** The external events a run may wait for. */
 export const RUN_EVENTS = { input: 'input', approval: 'approval' } as const;
@@ -48,11 +53,11 @@ export const decisionSchema = z.object({
 });
 
 /** The generic run status, parameterised by the application's request, quote and result schemas. */
-export function runStatusSchema<Req extends z.ZodType, Quote extends z.ZodType, Result extends z.ZodType>(parts: {
-  request: Req;
-  quote: Quote;
-  result: Result;
-}) {
+export function runStatusSchema<
+  Req extends z.ZodType,
+  Quote extends z.ZodType,
+  Result extends z.ZodType,
+>(parts: { request: Req; quote: Quote; result: Result }) {
   return z.object({
     status: z.enum(RUN_STATUSES),
     /** The request as understood so far (facts merged from the text, the fields and the answers). */

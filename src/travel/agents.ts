@@ -116,7 +116,7 @@ export const weather = defineAgent({
   instructions:
     'You report the weather. The user message is JSON: {place, startDate, endDate}. Call ' +
     'weather.get_forecast and answer with JSON: {summary, days: [{date, highC, lowC, conditions, ' +
-    'precipitationMm}], note} — keep the tool\'s note on what the figures are.',
+    "precipitationMm}], note} — keep the tool's note on what the figures are.",
   tools: ['weather.get_forecast'],
   output: weatherReportSchema,
   maxTurns: 3,
@@ -195,7 +195,16 @@ export const itinerary = defineAgent({
 /** The specialists a plan may use. */
 export const SPECIALISTS = { flights, hotels, weather, restaurants } as const;
 
-export const TRAVEL_AGENTS = new AgentRegistry([router, flights, hotels, weather, restaurants, planner, supervisor, itinerary]);
+export const TRAVEL_AGENTS = new AgentRegistry([
+  router,
+  flights,
+  hotels,
+  weather,
+  restaurants,
+  planner,
+  supervisor,
+  itinerary,
+]);
 
 /** The orchestrator's own (non-model) caller name for the bookings tools. */
 export const BOOKING_AGENT = 'booking';

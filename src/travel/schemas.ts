@@ -10,7 +10,12 @@ import { isKnownCurrency } from '../domain/currency';
 export const isoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a real calendar date');
+  .refine(
+    (value) =>
+      !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+      new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    'not a real calendar date',
+  );
 
 const placeText = z.string().trim().min(2).max(100);
 
@@ -170,7 +175,11 @@ export const tripResultSchema = z.object({
 });
 export type TripResult = z.infer<typeof tripResultSchema>;
 
-export const tripStatusSchema = runStatusSchema({ request: tripFactsSchema, quote: quoteSchema, result: tripResultSchema });
+export const tripStatusSchema = runStatusSchema({
+  request: tripFactsSchema,
+  quote: quoteSchema,
+  result: tripResultSchema,
+});
 export type TripStatus = z.infer<typeof tripStatusSchema>;
 
 export const TRIP_ORCHESTRATION = 'tripPlanner';

@@ -152,8 +152,8 @@ function readDates(
       text,
     );
   if (duration) {
-    const count = Number(duration[1]) || WORD_NUMBERS[duration[1]!.toLowerCase()] || 1;
-    const unit = duration[2]!.toLowerCase();
+    const count = Number(duration[1]) || WORD_NUMBERS[duration[1].toLowerCase()] || 1;
+    const unit = duration[2].toLowerCase();
     out.durationDays = unit.startsWith('week') ? count * 7 : unit.startsWith('night') ? count + 1 : count;
   }
   const reference = new Date(`${today}T12:00:00Z`);
@@ -204,7 +204,7 @@ function readTravellers(text: string): number | undefined {
     /\bfamily of (\d{1,2}|three|four|five|six|seven|eight|nine)\b/i.exec(text) ??
     /\bparty of (\d{1,2}|two|three|four|five|six|seven|eight|nine)\b/i.exec(text);
   if (!match) return undefined;
-  const n = Number(match[1]) || WORD_NUMBERS[match[1]!.toLowerCase()];
+  const n = Number(match[1]) || WORD_NUMBERS[match[1].toLowerCase()];
   return n && n >= 1 && n <= 99 ? n : undefined;
 }
 
@@ -239,20 +239,20 @@ function readBudget(text: string): { amount: number; currency: string } | undefi
   const number = String.raw`(\d{1,3}(?:[,.\s]\d{3})+|\d+(?:\.\d+)?)\s*(k|K|thousand)?`;
   const symbolFirst = new RegExp(String.raw`(US\$|[$€£¥])\s?${number}`).exec(text);
   if (symbolFirst) {
-    const currency = symbolFirst[1] === 'US$' ? 'USD' : SYMBOLS[symbolFirst[1]!]!;
-    return { amount: amountOf(symbolFirst[2]!, symbolFirst[3]), currency };
+    const currency = symbolFirst[1] === 'US$' ? 'USD' : SYMBOLS[symbolFirst[1]];
+    return { amount: amountOf(symbolFirst[2], symbolFirst[3]), currency };
   }
   const wordAfter = new RegExp(`${number}\\s*(${Object.keys(CURRENCY_WORDS).join('|')})\\b`, 'i').exec(text);
   if (wordAfter) {
     return {
-      amount: amountOf(wordAfter[1]!, wordAfter[2]),
-      currency: CURRENCY_WORDS[wordAfter[3]!.toLowerCase()]!,
+      amount: amountOf(wordAfter[1], wordAfter[2]),
+      currency: CURRENCY_WORDS[wordAfter[3].toLowerCase()],
     };
   }
   const codeFirst = new RegExp(`\\b(USD|EUR|GBP|CHF|JPY|CAD|AUD)\\s?${number}`).exec(text);
-  if (codeFirst) return { amount: amountOf(codeFirst[2]!, codeFirst[3]), currency: codeFirst[1]! };
+  if (codeFirst) return { amount: amountOf(codeFirst[2], codeFirst[3]), currency: codeFirst[1] };
   const bare = new RegExp(`\\bbudget(?: of| is|:)?\\s+${number}`, 'i').exec(text);
-  if (bare) return { amount: amountOf(bare[1]!, bare[2]), currency: 'USD' };
+  if (bare) return { amount: amountOf(bare[1], bare[2]), currency: 'USD' };
   return undefined;
 }
 

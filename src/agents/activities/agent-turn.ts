@@ -35,14 +35,28 @@ const outputSchemas = new WeakMap<AgentDefinition, Record<string, unknown>>();
 export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Promise<AgentTurnOutput> {
   const parsed = agentTurnInputSchema.safeParse(raw);
   const model = deps.model();
-  const meta = { usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, provider: model.provider, model: model.model, replayed: false };
+  const meta = {
+    usage: { inputTokens: 0, outputTokens: 0 },
+    costUsd: 0,
+    provider: model.provider,
+    model: model.model,
+    replayed: false,
+  };
   if (!parsed.success) {
-    return { kind: 'failed', error: { code: 'invalid_input', message: z.prettifyError(parsed.error) }, ...meta };
+    return {
+      kind: 'failed',
+      error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
+      ...meta,
+    };
   }
   const input = parsed.data;
   const definition = deps.agents.get(input.agent);
   if (!definition) {
-    return { kind: 'failed', error: { code: 'unknown_agent', message: `No agent named "${input.agent}".` }, ...meta };
+    return {
+      kind: 'failed',
+      error: { code: 'unknown_agent', message: `No agent named "${input.agent}".` },
+      ...meta,
+    };
   }
 
   const journal = await deps.journal();
@@ -57,7 +71,10 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
     instructions: definition.instructions,
     messages: [...history, ...added],
     tools: definition.tools.length > 0 ? await deps.catalog().definitions(definition.tools) : [],
-    output: { name: `${definition.name}_answer`.replace(/[^A-Za-z0-9_-]/g, '_'), schema: outputJsonSchema(definition) },
+    output: {
+      name: `${definition.name}_answer`.replace(/[^A-Za-z0-9_-]/g, '_'),
+      schema: outputJsonSchema(definition),
+    },
   };
 
   const parent = input.trace ? propagation.extract(otelContext.active(), input.trace) : otelContext.active();
@@ -82,7 +99,10 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
   } catch (error) {
     const code = error instanceof WaypointError ? error.code : 'model_error';
     span.setAttribute('error.type', code);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : String(error),
+    });
     span.end();
     if (error instanceof WaypointError && error.retryable) throw error;
     deps.logger.warn('model call failed permanently', { runId: input.runId, agent: definition.name, code });
@@ -119,12 +139,19 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
           kind: 'final',
           output: answer ?? response.text,
           valid: false,
-          issues: answer === undefined ? [{ path: '', issue: 'the answer is not valid JSON' }] : issuesOf(checked.error),
+          issues:
+            answer === undefined
+              ? [{ path: '', issue: 'the answer is not valid JSON' }]
+              : issuesOf(checked.error),
           ...turnMeta,
         };
     reply = { role: 'assistant', content: response.text };
   }
-  const stored = await journal.record(input.conversationId, input.turn, requestHash, { added, reply, output });
+  const stored = await journal.record(input.conversationId, input.turn, requestHash, {
+    added,
+    reply,
+    output,
+  });
   return stored.output;
 }
 
@@ -133,7 +160,12 @@ function newMessages(input: AgentTurnInput): ChatMessage[] {
   const messages: ChatMessage[] = [];
   if (input.task !== undefined) messages.push({ role: 'user', content: input.task });
   for (const result of input.toolResults ?? []) {
-    messages.push({ role: 'tool', toolCallId: result.toolCallId, name: result.name, content: result.content });
+    messages.push({
+      role: 'tool',
+      toolCallId: result.toolCallId,
+      name: result.name,
+      content: result.content,
+    });
   }
   if (input.repair) {
     messages.push({
@@ -154,7 +186,10 @@ function hashTurn(input: AgentTurnInput): string {
 function outputJsonSchema(definition: AgentDefinition): Record<string, unknown> {
   let schema = outputSchemas.get(definition);
   if (!schema) {
-    schema = z.toJSONSchema(definition.output, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    schema = z.toJSONSchema(definition.output, { io: 'input', unrepresentable: 'any' }) as Record<
+      string,
+      unknown
+    >;
     outputSchemas.set(definition, schema);
   }
   return schema;

@@ -17,7 +17,8 @@ export async function callTool(raw: unknown, deps: CallToolDependencies): Promis
   if (!parsed.success) {
     return {
       ok: false,
-      tool: typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown',
+      tool:
+        typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown',
       error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
       durationMs: 0,
     };

@@ -22,12 +22,10 @@ export class ToolCatalog {
 
   /** The definitions of `qualifiedNames` (`server.tool`; `server.*` means all of that server's tools). */
   async definitions(qualifiedNames: readonly string[]): Promise<ModelToolDefinition[]> {
-    const servers = [...new Set(qualifiedNames.map((name) => name.split('.')[0]!))];
+    const servers = [...new Set(qualifiedNames.map((name) => name.split('.')[0]))];
     const lists = await Promise.all(servers.map((server) => this.serverTools(server)));
     const wanted = new Set(qualifiedNames);
-    return lists
-      .flat()
-      .filter((tool) => wanted.has(tool.name) || wanted.has(`${tool.name.split('.')[0]}.*`));
+    return lists.flat().filter((tool) => wanted.has(tool.name) || wanted.has(`${tool.name.split('.')[0]}.*`));
   }
 
   private serverTools(server: string): Promise<ModelToolDefinition[]> {
@@ -45,7 +43,9 @@ export class ToolCatalog {
   private async fetchList(server: string): Promise<ModelToolDefinition[]> {
     const url = this.options.servers[server];
     if (!url) return [];
-    const headers: Record<string, string> = this.options.serverKey ? { 'x-mcp-key': this.options.serverKey } : {};
+    const headers: Record<string, string> = this.options.serverKey
+      ? { 'x-mcp-key': this.options.serverKey }
+      : {};
     const client = new Client({ name: 'waypoint-tool-catalog', version: '0.1.0' });
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
     try {

@@ -58,7 +58,12 @@ export class TranscriptJournal {
   }
 
   /** Records a turn; if another attempt recorded it first, that record wins and is returned. */
-  async record(conversationId: string, turn: number, requestHash: string, value: TurnRecord): Promise<TurnRecord> {
+  async record(
+    conversationId: string,
+    turn: number,
+    requestHash: string,
+    value: TurnRecord,
+  ): Promise<TurnRecord> {
     const key = agentTurnKey(conversationId, turn);
     const claim = await this.store.claim(key, requestHash);
     if (claim.outcome === 'existing') {

@@ -190,16 +190,19 @@ export function* agentLoop(
       tracker.charge({ steps: outputs.length, toolCalls: outputs.length }, now());
       outputs.forEach((output, index) =>
         tracker.end(
-          toolSteps[index]!,
+          toolSteps[index],
           output.ok ? 'completed' : 'failed',
           now(),
           output.ok ? (output.replayed ? 'replayed' : undefined) : output.error.code,
         ),
       );
-      next = { toolResults: outputs.map((output, index) => toolMessage(answer.toolCalls[index]!, output)) };
+      next = { toolResults: outputs.map((output, index) => toolMessage(answer.toolCalls[index], output)) };
     }
     return result('failed', {
-      error: { code: 'max_turns', message: `${input.agent} gave no final answer in ${input.maxTurns} turns.` },
+      error: {
+        code: 'max_turns',
+        message: `${input.agent} gave no final answer in ${input.maxTurns} turns.`,
+      },
     });
   } catch (error) {
     if (error instanceof BudgetExceededError) return exceeded(error.breach, error.usage);
@@ -219,12 +222,14 @@ function toolMessage(call: { id: string; name: string }, output: CallToolOutput)
 
 /** An activity that failed after all its retries, as a typed error (no stack in the status). */
 function activityError(code: string, error: unknown): { code: string; message: string } {
-  const message = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error);
+  const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error);
   return { code, message: `Gave up after retries: ${message}` };
 }
 
 /** The registered sub-orchestration: one agent loop, its input validated. */
-export function* agentLoopOrchestration(context: OrchestrationContext): Generator<Task, AgentLoopResult, unknown> {
+export function* agentLoopOrchestration(
+  context: OrchestrationContext,
+): Generator<Task, AgentLoopResult, unknown> {
   const input = agentLoopInputSchema.parse(context.df.getInput());
   const output = yield* agentLoop(context, input);
   return output;

@@ -18,12 +18,18 @@ export interface StepResult {
 
 export type PlanOutcome =
   | { ok: true; plan: Plan; results: StepResult[] }
-  | { ok: false; stage: 'plan' | 'execute'; error: { code: string; message: string; details?: unknown }; plan?: Plan; results: StepResult[] };
+  | {
+      ok: false;
+      stage: 'plan' | 'execute';
+      error: { code: string; message: string; details?: unknown };
+      plan?: Plan;
+      results: StepResult[];
+    };
 
 export interface PlanExecuteOptions {
   planner: AgentDefinition<Plan>;
   /** The agents a plan may use, by name. */
-  agents: Readonly<Record<string, AgentDefinition<any>>>;
+  agents: Readonly<Record<string, AgentDefinition<unknown>>>;
   plannerTask: string;
   /** The task a step's agent receives: its planned task plus what its dependencies found. */
   stepTask?: (step: PlanStep, dependencies: StepResult[]) => string;
@@ -72,13 +78,13 @@ export function* planAndExecute(
     const jobs = wave.map((step) => {
       const dependencies = results.filter((r) => step.dependsOn.includes(r.step.id));
       return {
-        agent: options.agents[step.agent]!,
+        agent: options.agents[step.agent],
         task: options.stepTask ? options.stepTask(step, dependencies) : step.task,
         round: 0,
       };
     });
     const waveResults = yield* runSpecialists(context, run, jobs);
-    wave.forEach((step, index) => results.push({ step, result: waveResults[index]! }));
+    wave.forEach((step, index) => results.push({ step, result: waveResults[index] }));
     const failed = waveResults.find((r) => r.status !== 'completed');
     if (failed && options.stopOnFailure !== false) {
       return {

@@ -17,7 +17,12 @@ export function* route<Decision extends { route: string }>(
   const outcome = yield* runAgent(context, run, router, task, round);
   const now = context.df.currentUtcDateTime;
   const step = run.tracker.begin('route', router.name, now);
-  run.tracker.end(step, outcome.ok ? 'completed' : 'failed', now, outcome.ok ? outcome.output.route : outcome.result.error?.code);
+  run.tracker.end(
+    step,
+    outcome.ok ? 'completed' : 'failed',
+    now,
+    outcome.ok ? outcome.output.route : outcome.result.error?.code,
+  );
   if (outcome.ok) run.tracker.decide('route.chosen', now, { route: outcome.output.route });
   return outcome;
 }

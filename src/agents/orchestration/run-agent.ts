@@ -3,7 +3,6 @@
  * its turns and tool calls join the caller's history, its usage and steps the caller's tracker.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { z } from 'zod';
 import { remaining } from '../budgets';
 import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
 import { agentLoop, type AgentLoopResult } from './agent-loop';
@@ -33,7 +32,10 @@ export function* runAgent<Output>(
       task,
       maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
       maxRepairs: agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
-      limits: { ...remaining(run.tracker.limits, run.tracker.usage), wallTimeMs: run.tracker.limits.wallTimeMs },
+      limits: {
+        ...remaining(run.tracker.limits, run.tracker.usage),
+        wallTimeMs: run.tracker.limits.wallTimeMs,
+      },
       startedAtMs: run.tracker.startedAtMs,
       retry: run.retry,
       writeTools: [...run.writeTools],
@@ -49,5 +51,5 @@ export function* runAgent<Output>(
   }
   if (result.status !== 'completed') return { ok: false, result };
   // The activity validated the answer against this schema; parsing again here types it.
-  return { ok: true, output: (agent.output as z.ZodType<Output>).parse(result.output), result };
+  return { ok: true, output: agent.output.parse(result.output), result };
 }

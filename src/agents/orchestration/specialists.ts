@@ -12,7 +12,7 @@ import type { AgentLoopInput, AgentLoopResult } from './agent-loop';
 import type { RunOptions } from './run-options';
 
 export interface SpecialistJob {
-  agent: AgentDefinition<any>;
+  agent: AgentDefinition<unknown>;
   /** The task message (text, usually JSON the agent's instructions describe). */
   task: string;
   /** Distinguishes repeated runs of one agent in one run (revision rounds): part of the child's id. */
@@ -37,7 +37,11 @@ export function* runSpecialists(
   if (jobs.length === 0) return [];
   const now = context.df.currentUtcDateTime;
   run.tracker.check(now, { steps: jobs.length });
-  const share = splitEvenly(remaining(run.tracker.limits, run.tracker.usage), jobs.length, run.tracker.limits.wallTimeMs);
+  const share = splitEvenly(
+    remaining(run.tracker.limits, run.tracker.usage),
+    jobs.length,
+    run.tracker.limits.wallTimeMs,
+  );
   const tasks = jobs.map((job) => {
     const input: AgentLoopInput = {
       runId: run.runId,

@@ -51,7 +51,13 @@ export function* supervise<Results>(
   let results = initial;
   const reviews: Review[] = [];
   for (let round = 0; ; round++) {
-    const reviewed = yield* runAgent(context, run, options.reviewer, options.reviewTask(results, round), round);
+    const reviewed = yield* runAgent(
+      context,
+      run,
+      options.reviewer,
+      options.reviewTask(results, round),
+      round,
+    );
     if (!reviewed.ok) {
       // A reviewer that cannot answer does not block the run: the results stand, unapproved.
       run.tracker.decide('review.unavailable', context.df.currentUtcDateTime, { round });

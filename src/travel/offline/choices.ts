@@ -25,7 +25,8 @@ interface FlightOffer {
 export function chooseFlight(result: unknown, maxTotalUsd?: number): FlightChoice {
   const offers = ((result as { offers?: FlightOffer[] }).offers ?? []).slice();
   if (offers.length === 0) return { found: false, description: 'No flight offers for these dates.' };
-  const fitting = maxTotalUsd === undefined ? offers : offers.filter((o) => o.totalPrice.amount <= maxTotalUsd);
+  const fitting =
+    maxTotalUsd === undefined ? offers : offers.filter((o) => o.totalPrice.amount <= maxTotalUsd);
   const pool = fitting.length > 0 ? fitting : offers;
   const stops = (o: FlightOffer) => o.outbound.stops + (o.inbound?.stops ?? 0);
   pool.sort((a, b) => stops(a) - stops(b) || a.totalPrice.amount - b.totalPrice.amount);
@@ -60,11 +61,14 @@ interface HotelOffer {
 export function chooseHotel(result: unknown, maxTotalUsd?: number): HotelChoice {
   const offers = ((result as { offers?: HotelOffer[] }).offers ?? []).slice();
   if (offers.length === 0) return { found: false, description: 'No hotel offers for these dates.' };
-  const fitting = maxTotalUsd === undefined ? offers : offers.filter((o) => o.totalPrice.amount <= maxTotalUsd);
+  const fitting =
+    maxTotalUsd === undefined ? offers : offers.filter((o) => o.totalPrice.amount <= maxTotalUsd);
   const best =
     fitting.length > 0
-      ? fitting.sort((a, b) => b.hotel.guestRating - a.hotel.guestRating || a.totalPrice.amount - b.totalPrice.amount)[0]!
-      : offers.sort((a, b) => a.totalPrice.amount - b.totalPrice.amount)[0]!;
+      ? fitting.sort(
+          (a, b) => b.hotel.guestRating - a.hotel.guestRating || a.totalPrice.amount - b.totalPrice.amount,
+        )[0]
+      : offers.sort((a, b) => a.totalPrice.amount - b.totalPrice.amount)[0];
   return {
     found: true,
     offerId: best.offerId,
@@ -74,7 +78,9 @@ export function chooseHotel(result: unknown, maxTotalUsd?: number): HotelChoice 
     description:
       `${best.hotel.name} (${best.hotel.stars}★, rated ${best.hotel.guestRating}/10, ${best.hotel.neighbourhood}): ` +
       `${best.nights} night(s), ${best.totalPrice.amount} ${best.totalPrice.currency}` +
-      (fitting.length === 0 && maxTotalUsd !== undefined ? ` — the cheapest; none under ${maxTotalUsd} USD` : ''),
+      (fitting.length === 0 && maxTotalUsd !== undefined
+        ? ` — the cheapest; none under ${maxTotalUsd} USD`
+        : ''),
     details: best,
   };
 }
@@ -136,6 +142,9 @@ export function pickRestaurants(result: unknown, days: number, maxPriceLevel?: n
   }));
   return {
     picks,
-    summary: picks.length > 0 ? `${picks.length} place(s), best rated first, local kitchen first.` : 'No restaurants found.',
+    summary:
+      picks.length > 0
+        ? `${picks.length} place(s), best rated first, local kitchen first.`
+        : 'No restaurants found.',
   };
 }

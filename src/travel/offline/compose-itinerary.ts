@@ -24,12 +24,18 @@ export interface ComposeInput {
 }
 
 const ACTIVITIES: Record<string, { dry: string; wet: string }> = {
-  hiking: { dry: 'a full-day hike on the best-known trail nearby', wet: 'a short, sheltered walk and the visitor centre' },
+  hiking: {
+    dry: 'a full-day hike on the best-known trail nearby',
+    wet: 'a short, sheltered walk and the visitor centre',
+  },
   trekking: { dry: 'a trek with an early start', wet: 'a rest day with gear checks and a museum' },
   glaciers: { dry: 'a glacier viewpoint excursion', wet: 'the glacier interpretation centre' },
   beach: { dry: 'a beach day', wet: 'the aquarium or a covered market' },
   beaches: { dry: 'a beach day', wet: 'the aquarium or a covered market' },
-  museums: { dry: 'the main museum in the morning, a park in the afternoon', wet: 'two museums, back to back' },
+  museums: {
+    dry: 'the main museum in the morning, a park in the afternoon',
+    wet: 'two museums, back to back',
+  },
   food: { dry: 'a market tour and a cooking class', wet: 'a cooking class' },
   wine: { dry: 'a vineyard visit', wet: 'a tasting room in town' },
   history: { dry: 'a walking tour of the old town', wet: 'the history museum' },
@@ -40,14 +46,16 @@ const ACTIVITIES: Record<string, { dry: string; wet: string }> = {
 export function composeItinerary(input: ComposeInput): Itinerary {
   const { facts } = input;
   const dates: string[] = [];
-  for (let date = facts.startDate; date <= facts.endDate && dates.length < 60; date = addDays(date, 1)) dates.push(date);
+  for (let date = facts.startDate; date <= facts.endDate && dates.length < 60; date = addDays(date, 1))
+    dates.push(date);
   const interests = (facts.interests ?? []).filter((i) => ACTIVITIES[i]);
   const weatherByDate = new Map((input.weather?.days ?? []).map((d) => [d.date, d]));
   const picks = input.restaurants?.picks ?? [];
 
   const days = dates.map((date, index) => {
     const day = weatherByDate.get(date);
-    const wet = day !== undefined && ((day.precipitationMm ?? 0) >= 3 || /rain|snow|storm/i.test(day.conditions));
+    const wet =
+      day !== undefined && ((day.precipitationMm ?? 0) >= 3 || /rain|snow|storm/i.test(day.conditions));
     const plan: string[] = [];
     let title: string;
     if (index === 0) {
@@ -57,11 +65,16 @@ export function composeItinerary(input: ComposeInput): Itinerary {
       plan.push('An easy first evening walk to get your bearings');
     } else if (index === dates.length - 1 && dates.length > 1) {
       title = 'Departure';
-      plan.push('A slow breakfast and a last stroll', input.hotel?.found ? `Check out of ${input.hotel.name}` : 'Check out');
+      plan.push(
+        'A slow breakfast and a last stroll',
+        input.hotel?.found ? `Check out of ${input.hotel.name}` : 'Check out',
+      );
       if (input.flights?.found) plan.push('Fly home');
     } else {
       const interest = interests[(index - 1) % Math.max(1, interests.length)];
-      const activity = interest ? ACTIVITIES[interest]! : { dry: 'explore the highlights on foot', wet: 'museums and cafés' };
+      const activity = interest
+        ? ACTIVITIES[interest]
+        : { dry: 'explore the highlights on foot', wet: 'museums and cafés' };
       title = interest ? `${capitalize(interest)} day` : `Exploring ${facts.destination}`;
       plan.push(wet ? `Weather looks wet: ${activity.wet}` : capitalize(activity.dry));
     }

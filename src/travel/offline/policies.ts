@@ -16,7 +16,9 @@ import { chooseFlight, chooseHotel, pickRestaurants, summarizeWeather } from './
 
 /** The agent's task: the first user message, parsed as JSON (the runtime sends tasks as JSON). */
 export function taskOf<T>(request: ModelRequest): T {
-  const first = request.messages.find((message): message is Extract<ChatMessage, { role: 'user' }> => message.role === 'user');
+  const first = request.messages.find(
+    (message): message is Extract<ChatMessage, { role: 'user' }> => message.role === 'user',
+  );
   try {
     return JSON.parse(first?.content ?? '{}') as T;
   } catch {
@@ -26,7 +28,9 @@ export function taskOf<T>(request: ModelRequest): T {
 
 /** The latest answer of `tool` in the transcript, parsed, or undefined before it was called. */
 function resultOf(request: ModelRequest, tool: string): unknown {
-  const exchange = toolExchanges(request).filter((e) => e.name === tool).at(-1);
+  const exchange = toolExchanges(request)
+    .filter((e) => e.name === tool)
+    .at(-1);
   if (!exchange) return undefined;
   try {
     return JSON.parse(exchange.content) as unknown;
@@ -117,7 +121,10 @@ const weather = (request: ModelRequest): OfflineDecision => {
   if (result === undefined) {
     return {
       toolCalls: [
-        { name: 'weather.get_forecast', arguments: { place: task.place, startDate: task.startDate, endDate: task.endDate } },
+        {
+          name: 'weather.get_forecast',
+          arguments: { place: task.place, startDate: task.startDate, endDate: task.endDate },
+        },
       ],
     };
   }
@@ -163,7 +170,10 @@ const planner = (request: ModelRequest): OfflineDecision => {
 
 interface SupervisorTask {
   constraints: { budgetUsd?: number; nights: number };
-  results: { flights?: { found: boolean; totalUsd?: number }; hotels?: { found: boolean; totalUsd?: number } };
+  results: {
+    flights?: { found: boolean; totalUsd?: number };
+    hotels?: { found: boolean; totalUsd?: number };
+  };
 }
 
 const supervisor = (request: ModelRequest): OfflineDecision => {
@@ -175,7 +185,9 @@ const supervisor = (request: ModelRequest): OfflineDecision => {
   if (budget !== undefined && flightUsd + hotelUsd > budget) {
     review.approved = false;
     const hotelRoom = Math.floor(Math.max(0, budget - flightUsd) * 0.95);
-    review.findings.push(`Flights (${flightUsd} USD) and hotel (${hotelUsd} USD) exceed the budget of ${budget} USD.`);
+    review.findings.push(
+      `Flights (${flightUsd} USD) and hotel (${hotelUsd} USD) exceed the budget of ${budget} USD.`,
+    );
     if (hotelRoom > 0) {
       review.revisions.push({ agent: 'hotels', feedback: `Keep the hotel total under ${hotelRoom} USD.` });
     }
@@ -183,7 +195,9 @@ const supervisor = (request: ModelRequest): OfflineDecision => {
   return { output: review };
 };
 
-const itinerary = (request: ModelRequest): OfflineDecision => ({ output: composeItinerary(taskOf<ComposeInput>(request)) });
+const itinerary = (request: ModelRequest): OfflineDecision => ({
+  output: composeItinerary(taskOf<ComposeInput>(request)),
+});
 
 export const TRAVEL_OFFLINE_POLICIES: OfflinePolicies = {
   router,

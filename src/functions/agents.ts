@@ -1,0 +1,38 @@
+/**
+ * Registers the agent system: the generic runtime (agentTurn, callTool, agentLoop) wired to this
+ * process's model, tool client and stores, and the travel application on top of it (the
+ * tripPlanner orchestration and its resolvePlaces activity).
+ */
+import * as df from 'durable-functions';
+import { ToolCatalog } from '../agents/activities/tool-catalog';
+import { TranscriptJournal } from '../agents/activities/transcript-journal';
+import { registerAgentRuntime } from '../agents/register';
+import { appConfig } from '../config';
+import { modelPricer } from '../models';
+import { modelProvider, sharedStores, sharedToolClient } from '../services';
+import { createLogger } from '../telemetry/logger';
+import { TRAVEL_AGENTS } from '../travel/agents';
+import { RESOLVE_PLACES, resolvePlaces } from '../travel/resolve-places';
+import { tripPlanner } from '../travel/trip-planner';
+import { TRIP_ORCHESTRATION } from '../travel/schemas';
+
+const config = appConfig();
+let catalog: ToolCatalog | undefined;
+
+registerAgentRuntime({
+  agents: TRAVEL_AGENTS,
+  model: modelProvider,
+  tools: sharedToolClient,
+  journal: async () => new TranscriptJournal((await sharedStores()).idempotency),
+  catalog: () =>
+    (catalog ??= new ToolCatalog({
+      servers: config.tools.servers,
+      serverKey: config.tools.serverKey,
+      timeoutMs: config.tools.callTimeoutMs,
+    })),
+  price: modelPricer(config.models),
+  logger: createLogger('agents'),
+});
+
+df.app.orchestration(TRIP_ORCHESTRATION, tripPlanner);
+df.app.activity(RESOLVE_PLACES, { handler: (input: unknown) => resolvePlaces(input) });
