@@ -2,8 +2,11 @@
  * The Function app's entry point (package.json `main`). Azure Functions and the local host both
  * load this file; every module imported here registers its functions with `app.*` / `df.app.*`.
  */
+// Telemetry first: it must be set up before any other module loads (see telemetry/init.ts).
+import './telemetry/init';
 import { appConfig } from './config';
 import { registerMcpFunctions } from './functions/mcp';
+import './functions/agents';
 import './functions/samples';
 import './functions/trips';
 import { sharedStores } from './services';

@@ -48,6 +48,7 @@ function fnv1a32(text: string, seed: number): string {
  * `conversationId` (an orchestration instance id). Same escaping and length rule as `toolCallKey`.
  */
 export function agentTurnKey(conversationId: string, turn: number): string {
-  if (!Number.isInteger(turn) || turn < 0) throw new ValidationError('agentTurnKey: turn must be a whole number ≥ 0.');
+  if (!Number.isInteger(turn) || turn < 0)
+    throw new ValidationError('agentTurnKey: turn must be a whole number ≥ 0.');
   return toolCallKey(conversationId, `turn/${turn}`).replace(/^toolcall:/, 'agentturn:');
 }
