@@ -57,12 +57,16 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function toolCallsOf(request: ModelRequest, calls: readonly LocalToolCall[], agent: string): ModelToolCall[] {
+function toolCallsOf(
+  request: ModelRequest,
+  calls: readonly LocalToolCall[],
+  onlyOffered: boolean,
+): ModelToolCall[] {
+  const agent = request.agent;
   if (calls.length === 0) throw modelError(`The ${agent} answer has an empty tool-call list.`);
   const offered = new Set(request.tools.map((tool) => tool.name));
   return calls.map((call, index) => {
-    // A local model is code: calling a tool it was not offered is a bug to surface, not to pass on.
-    if (!offered.has(call.name)) {
+    if (onlyOffered && !offered.has(call.name)) {
       throw modelError(
         `The ${agent} answer calls tool "${call.name}", which the request does not offer (offered: ${[...offered].join(', ') || 'none'}).`,
         { tool: call.name },
@@ -76,16 +80,25 @@ function toolCallsOf(request: ModelRequest, calls: readonly LocalToolCall[], age
 }
 
 /**
- * Builds the response for `answer`. `usage` overrides the counted usage (a scripted turn may pin
- * it). `request.maxOutputTokens` cuts a final text answer as a hosted model would (finish reason
+ * Builds the response for `answer`. `request.maxOutputTokens` cuts a final text answer as a hosted model would (finish reason
  * `length`, the JSON then usually unparseable); tool calls are never cut.
  */
 export function localResponse(
   request: ModelRequest,
   answer: LocalAnswer,
   identity: LocalIdentity,
-  usage?: Partial<TokenUsage>,
+  options: {
+    /** Pins the usage instead of counting it (a scripted turn may). */
+    usage?: Partial<TokenUsage> | undefined;
+    /**
+     * Refuse calls to tools the request does not offer. The offline model sets it (a policy is
+     * code, such a call is its bug); the scripted model does not (it replays what it is given,
+     * including a model that calls a tool it was never offered).
+     */
+    onlyOfferedTools: boolean;
+  },
 ): ModelResponse {
+  const usage = options.usage;
   const inputTokens = usage?.inputTokens ?? countRequestTokens(request);
   const base = {
     provider: identity.provider,
@@ -94,7 +107,7 @@ export function localResponse(
   };
 
   if ('toolCalls' in answer) {
-    const toolCalls = toolCallsOf(request, answer.toolCalls, request.agent);
+    const toolCalls = toolCallsOf(request, answer.toolCalls, options.onlyOfferedTools);
     return {
       ...base,
       kind: 'tool_calls',

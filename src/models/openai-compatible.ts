@@ -57,14 +57,20 @@ const DEFAULT_PROVIDER_NAMES = {
   'openai-compatible': 'openai.compatible',
 } as const;
 
-/** Adapts the client's log calls to our logger (it logs retries at info). */
+/**
+ * Adapts the client's log calls to our logger. The client logs every request at info; only its
+ * retries and failures are worth info here, the rest goes to debug.
+ */
 function clientLogger(logger: Logger): NonNullable<ClientOptions['logger']> {
   const fields = (rest: unknown[]): Record<string, unknown> | undefined =>
     rest.length === 0 ? undefined : { details: rest.length === 1 ? rest[0] : rest };
   return {
     error: (message: string, ...rest: unknown[]) => logger.error(message, fields(rest)),
     warn: (message: string, ...rest: unknown[]) => logger.warn(message, fields(rest)),
-    info: (message: string, ...rest: unknown[]) => logger.info(message, fields(rest)),
+    info: (message: string, ...rest: unknown[]) =>
+      /retrying|failed|timed out|no more retries/.test(message)
+        ? logger.info(message, fields(rest))
+        : logger.debug(message, fields(rest)),
     debug: (message: string, ...rest: unknown[]) => logger.debug(message, fields(rest)),
   };
 }
@@ -98,6 +104,7 @@ function transportFetch(
 /** Placeholder key for keyless OpenAI-compatible servers: the client insists on one; we strip it. */
 const NO_KEY = 'waypoint-no-key';
 
+/** One chat.completions endpoint (OpenAI, Azure OpenAI or a compatible server) as a ModelProvider. */
 export class OpenAICompatibleProvider implements ModelProvider {
   readonly provider: string;
   readonly model: string;

@@ -48,6 +48,11 @@ function schemaName(name: string): string {
   return cleaned === '' ? 'output' : cleaned;
 }
 
+/**
+ * The chat.completions body for a request: instructions as the system message, the transcript,
+ * the tools as function tools under API-safe names (strict where their schema allows), and the
+ * output schema as a json_schema response_format. Returns the name map to read the answer with.
+ */
 export function toChatCompletionRequest(
   request: ModelRequest,
   options: RequestMappingOptions,
@@ -113,6 +118,7 @@ export function toChatCompletionRequest(
   return { body, names };
 }
 
+/** The API's finish reason in our terms (anything unknown is `other`). */
 export function toFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {
     case 'stop':
@@ -152,6 +158,10 @@ export interface ResponseMappingContext {
   model: string;
 }
 
+/**
+ * The ModelResponse for a completion: tool calls (names mapped back, bad arguments flagged) or a
+ * final answer (parsed as JSON when the request asked for structured output), with usage.
+ */
 export function fromChatCompletion(
   completion: ChatCompletion,
   context: ResponseMappingContext,

@@ -110,6 +110,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** A ModelProvider that replays a script per agent and records every call (see the file comment). */
 export class ScriptedModel implements ModelProvider {
   readonly provider: string;
   readonly model: string;
@@ -168,7 +169,7 @@ export class ScriptedModel implements ModelProvider {
         request,
         next,
         { provider: this.provider, model: this.model },
-        next.usage,
+        { usage: next.usage, onlyOfferedTools: false },
       );
       call.response = response;
       return response;

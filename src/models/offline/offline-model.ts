@@ -13,6 +13,7 @@ import type { OfflinePolicies, OfflinePolicy } from './policy';
 export const OFFLINE_PROVIDER = 'waypoint.offline';
 export const OFFLINE_MODEL = 'waypoint-offline-1';
 
+/** The offline model: one deterministic policy per agent role, no network (see the file comment). */
 export class OfflineModel implements ModelProvider {
   readonly provider = OFFLINE_PROVIDER;
   readonly model = OFFLINE_MODEL;
@@ -49,6 +50,11 @@ export class OfflineModel implements ModelProvider {
         { retryable: false, cause: error, details: { agent: request.agent } },
       );
     }
-    return localResponse(request, decision, { provider: this.provider, model: this.model });
+    return localResponse(
+      request,
+      decision,
+      { provider: this.provider, model: this.model },
+      { onlyOfferedTools: true },
+    );
   }
 }

@@ -145,8 +145,18 @@ describe('ScriptedModel', () => {
     expect(() => model.assertScriptConsumed()).toThrow(/turns left/);
   });
 
-  it('refuses a scripted tool call the request does not offer (the agent forgot a tool)', async () => {
-    const model = new ScriptedModel({ weather: [turn.toolCall('flights.search_flights', {})] });
+  it('replays a call to a tool the request does not offer (a model making a tool up), as scripted', async () => {
+    const model = new ScriptedModel({
+      weather: [turn.toolCall('flights.search_flights', { origin: 'OSL' })],
+    });
+    await expect(model.complete(request('weather'))).resolves.toMatchObject({
+      kind: 'tool_calls',
+      toolCalls: [{ name: 'flights.search_flights', arguments: { origin: 'OSL' } }],
+    });
+  });
+
+  it('refuses a tool-call turn without calls (no model answers that way)', async () => {
+    const model = new ScriptedModel({ weather: [turn.toolCalls()] });
     await expect(model.complete(request('weather'))).rejects.toMatchObject({ code: 'model_error' });
   });
 });
