@@ -64,6 +64,7 @@ export const ATTR_WAYPOINT_IDEMPOTENCY_KEY = 'waypoint.idempotency_key';
 export const ATTR_WAYPOINT_IDEMPOTENT_REPLAY = 'waypoint.idempotent_replay';
 export const ATTR_WAYPOINT_RETRY_ATTEMPT = 'waypoint.retry.attempt';
 export const ATTR_WAYPOINT_RETRY_KIND = 'waypoint.retry.kind';
+export const ATTR_WAYPOINT_RETRY_NAME = 'waypoint.retry.name';
 export const ATTR_WAYPOINT_RUN_STATUS = 'waypoint.run.status';
 export const ATTR_WAYPOINT_BUDGET_NAME = 'waypoint.budget.name';
 export const ATTR_WAYPOINT_COST_KIND = 'waypoint.cost.kind';

@@ -48,7 +48,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { createLogger } from './logger';
+import { createLogger, DIAGNOSTICS_LOGGER } from './logger';
 import { runIdFrom } from './run-context';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
@@ -394,7 +394,7 @@ function inert(settings: TelemetrySettings): Active {
 
 /** The SDK's own warnings (a failed export, a dropped batch) go to Waypoint's log. */
 function diagLogger(): DiagLogger {
-  const sdkLogger = createLogger('otel');
+  const sdkLogger = createLogger(DIAGNOSTICS_LOGGER);
   const log =
     (write: (message: string) => void) =>
     (message: string, ...args: unknown[]) =>
