@@ -44,6 +44,7 @@ const JOINER = /^(?:\.?\s+|\s*[-‐–]\s*|['’])$/;
 
 interface Token {
   text: string;
+  folded: string;
   start: number;
   end: number;
 }
@@ -51,6 +52,7 @@ interface Token {
 function tokens(text: string): Token[] {
   return [...text.matchAll(/[\p{L}\p{M}\p{N}]+/gu)].map((m) => ({
     text: m[0],
+    folded: foldName(m[0]),
     start: m.index,
     end: m.index + m[0].length,
   }));
@@ -100,7 +102,7 @@ export function findPlaces(text: string): PlaceMention[] {
       const written = text.slice(first.start, last.end);
       const match =
         (length === 1 ? codeMatch(first.text) : undefined) ??
-        nameMatch(written, span.map((word) => foldName(word.text)).join(' '));
+        nameMatch(written, span.map((word) => word.folded).join(' '));
       if (match !== undefined) found = { text: written, start: first.start, end: last.end, match };
     }
     if (found) {

@@ -1,4 +1,4 @@
-import { hasScheduledService, readPackageAirports, type PackageAirportRow } from './airport-source';
+import { readScheduledAirports, type PackageAirportRow } from './airport-source';
 import { CITY_ROWS, type CityRow } from './city-table';
 import { foldName, umlautForm } from './normalize';
 import { NOT_OFFERED_AIRPORTS, NOT_OFFERED_COUNTRIES } from './not-offered';
@@ -25,7 +25,8 @@ export interface Gazetteer {
 }
 
 export interface GazetteerReport {
-  sourceRows: number;
+  /** Source rows with an IATA code and scheduled service, valid or not. */
+  scheduledRows: number;
   rejectedRows: number;
   offeredAirports: number;
   /** IATA → why it is not offered though the source lists it with scheduled service. */
@@ -79,14 +80,19 @@ export function countryName(code: string): string {
   return SHORTER_COUNTRY_NAMES[code] ?? regionNames.of(code) ?? code;
 }
 
+/** Checked once per zone: building an Intl.DateTimeFormat per airport costs most of a second. */
+const checkedZones = new Map<string, string | undefined>();
 function validTimeZone(raw: string): string | undefined {
-  const zone = raw.replace(/\s+/g, ''); // the source has e.g. "Asia/ Bangkok"
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
+  if (!checkedZones.has(raw)) {
+    const zone = raw.replace(/\s+/g, ''); // the source has e.g. "Asia/ Bangkok"
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      checkedZones.set(raw, zone);
+    } catch {
+      checkedZones.set(raw, undefined);
+    }
   }
+  return checkedZones.get(raw);
 }
 
 /** Generic words in airport names; what is left names the place ("Aalborg Airport" → "Aalborg"). */
@@ -116,7 +122,7 @@ function offeredAirports(
 ): Map<string, Airport> {
   const airports = new Map<string, Airport>();
   for (const row of rows) {
-    if (!/^[A-Z]{3}$/.test(row.iata) || !hasScheduledService(row) || airports.has(row.iata)) continue;
+    if (!/^[A-Z]{3}$/.test(row.iata) || airports.has(row.iata)) continue;
     const reason = NOT_OFFERED_AIRPORTS[row.iata] ?? NOT_OFFERED_COUNTRIES[row.country_code];
     if (reason !== undefined) {
       withheld[row.iata] = reason;
@@ -164,7 +170,7 @@ function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[
 const isAbbreviation = (name: string) => /^[A-Z]{2,5}$/.test(name);
 
 function build(): Gazetteer {
-  const { rows, rejected } = readPackageAirports();
+  const { rows, rejected } = readScheduledAirports();
   const withheld: Record<string, string> = {};
   const tableIssues: string[] = [];
   const airports = offeredAirports(rows, withheld);
@@ -235,7 +241,7 @@ function build(): Gazetteer {
     capitalsOnly,
     maxNameWords,
     report: {
-      sourceRows: rows.length + rejected,
+      scheduledRows: rows.length + rejected,
       rejectedRows: rejected,
       offeredAirports: airports.size,
       withheld,
