@@ -54,7 +54,7 @@ const TOPIC_WORDS: Record<Topic, RegExp> = {
   restaurants: /\b(restaurant|restaurants|eat|eating|food|dinner|lunch|cuisine|dining|vegetarian|vegan)\b/i,
 };
 const TRIP_WORDS =
-  /\b(trip|travel|travelling|traveling|vacation|holiday|holidays|getaway|itinerary|plan|visit|visiting|tour|honeymoon|journey|weekend in|days? in)\b/i;
+  /\b(trip|travel|travelling|traveling|vacation|holiday|holidays|getaway|itinerary|plan|visit|visiting|tour|honeymoon|journey|weekend in|(?:days?|nights?|weeks?) in)\b/i;
 const BOOKING_CHANGE =
   /\b(cancel|change|modify|reschedule|amend|move)\b[^.?!]{0,40}\b(booking|reservation|flight|hotel)\b|\bBK-[A-Z0-9-]{4,}\b/i;
 const BOOK_IT =
