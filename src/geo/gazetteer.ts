@@ -1,3 +1,4 @@
+import { createLogger } from '../telemetry/logger';
 import { readScheduledAirports, type PackageAirportRow } from './airport-source';
 import { CITY_ROWS, type CityRow } from './city-table';
 import { foldName, umlautForm } from './normalize';
@@ -34,6 +35,8 @@ export interface GazetteerReport {
   /** Problems in the city table (an unknown airport, a name used twice); empty when healthy. */
   tableIssues: string[];
 }
+
+const logger = createLogger('geo');
 
 /** Names travellers use for single airports. */
 const AIRPORT_NICKNAMES: Readonly<Record<string, string>> = {
@@ -104,7 +107,7 @@ function placeLabel(airportName: string): string {
 }
 
 function toAirport(row: PackageAirportRow, timeZone: string): Airport {
-  return {
+  return Object.freeze({
     iata: row.iata,
     ...(row.icao === undefined ? {} : { icao: row.icao }),
     name: row.airport,
@@ -113,7 +116,7 @@ function toAirport(row: PackageAirportRow, timeZone: string): Airport {
     timeZone,
     lat: row.latitude,
     lon: row.longitude,
-  };
+  });
 }
 
 function offeredAirports(
@@ -146,13 +149,14 @@ function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[
       issues.push(`${row.name}: ${code} is not an airport with scheduled service`);
       continue;
     }
-    const named = { ...airport, cityName: row.name };
+    const named = Object.freeze({ ...airport, cityName: row.name });
     airports.set(code, named);
     served.push(named);
   }
   const main = served[0];
   if (main === undefined) return undefined;
-  return {
+  // Frozen: one instance is shared by every caller in the process.
+  return Object.freeze({
     key: main.iata,
     name: row.name,
     country: row.country,
@@ -160,10 +164,10 @@ function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[
     timeZone: main.timeZone,
     lat: main.lat,
     lon: main.lon,
-    airports: served,
+    airports: Object.freeze(served),
     elevationM: row.elevationM,
-    otherNames: row.otherNames,
-  };
+    otherNames: Object.freeze([...row.otherNames]),
+  });
 }
 
 /** Names written in capitals in the table ("NYC", "KL") are abbreviations, not words. */
@@ -227,6 +231,14 @@ function build(): Gazetteer {
     const folded = foldName(airport.name);
     if (!names.has(folded))
       names.set(folded, { kind: 'airport', airport, city: cityOfAirport.get(airport.iata) });
+  }
+
+  if (rejected > 0 || tableIssues.length > 0) {
+    // Not fatal: the rest of the data is sound, and the unit tests fail on either.
+    logger.warn('gazetteer built with problems', {
+      rejectedRows: rejected,
+      tableIssues: tableIssues.join('; '),
+    });
   }
 
   let maxNameWords = 1;
