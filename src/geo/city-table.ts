@@ -7,6 +7,9 @@
  * names) and metropolitan codes (LON, NYC…). Time zones and coordinates are NOT kept here: they come
  * from the main airport's row in `airport-data-js`.
  *
+ * Other names never stand for a region several airports serve ("Hawaii", "Crete", "Azores"): which
+ * one the traveller means would be a guess.
+ *
  * To add a city: one row; `test/unit/geo/gazetteer.test.ts` checks that every airport listed exists
  * with scheduled service and belongs to one city only, and that no name maps to two cities.
  */
@@ -116,7 +119,7 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('Sofia', 'BG', 'SOF', 550, 'София'),
   c('Athens', 'GR', 'ATH', 70, 'Athina; Athína; Αθήνα'),
   c('Thessaloniki', 'GR', 'SKG', 10, 'Salonika'),
-  c('Heraklion', 'GR', 'HER', 30, 'Iraklio; Crete'),
+  c('Heraklion', 'GR', 'HER', 30, 'Iraklio'),
   c('Santorini', 'GR', 'JTR', 150, 'Thira; Thera'),
   c('Mykonos', 'GR', 'JMK', 20),
   c('Rhodes', 'GR', 'RHO', 20, 'Rodos'),
@@ -153,7 +156,7 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('Porto', 'PT', 'OPO', 100, 'Oporto'),
   c('Faro', 'PT', 'FAO', 10, 'Algarve'),
   c('Funchal', 'PT', 'FNC', 50, 'Madeira'),
-  c('Ponta Delgada', 'PT', 'PDL', 20, 'Azores; Açores'),
+  c('Ponta Delgada', 'PT', 'PDL', 20),
   c('Istanbul', 'TR', 'IST SAW', 39, 'İstanbul'),
   c('Antalya', 'TR', 'AYT', 30),
   c('Izmir', 'TR', 'ADB', 10, 'İzmir'),
@@ -267,7 +270,7 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('Queenstown', 'NZ', 'ZQN', 330),
   c('Nadi', 'FJ', 'NAN', 10, 'Fiji'),
   c('Papeete', 'PF', 'PPT', 5, 'Tahiti'),
-  c('Honolulu', 'US', 'HNL', 5, 'Oahu; Hawaii'),
+  c('Honolulu', 'US', 'HNL', 5, 'Oahu'),
   // North America and the Caribbean
   c('New York', 'US', 'JFK EWR LGA', 10, 'New York City; NYC', 'NYC'),
   c('Boston', 'US', 'BOS', 10),
@@ -315,7 +318,7 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('San Juan', 'PR', 'SJU', 10),
   c('Punta Cana', 'DO', 'PUJ', 10),
   c('Santo Domingo', 'DO', 'SDQ', 14),
-  c('Montego Bay', 'JM', 'MBJ', 5, 'Jamaica'),
+  c('Montego Bay', 'JM', 'MBJ', 5),
   c('Nassau', 'BS', 'NAS', 5, 'Bahamas'),
   c('Bridgetown', 'BB', 'BGI', 5, 'Barbados'),
   c('Aruba', 'AW', 'AUA', 5, 'Oranjestad'),

@@ -6,20 +6,7 @@ import type { PlaceMatch, PlaceMention } from './types';
  * City names that are also everyday English words: a mention only when capitalised ("Nice" the
  * city, not "a nice hotel"), and never in text written all in capitals.
  */
-const WORD_LIKE_NAMES = new Set([
-  'nice',
-  'split',
-  'male',
-  'cork',
-  'reading',
-  'bath',
-  'orange',
-  'mobile',
-  'salvador',
-  'victoria',
-  'la',
-  'sf',
-]);
+const WORD_LIKE_NAMES = new Set(['nice', 'split', 'male', 'cork']);
 
 /**
  * Codes that are everyday English words. Codes are mentions only when written in capitals; in
