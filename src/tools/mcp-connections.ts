@@ -8,6 +8,10 @@ export interface CallScope {
   headers: Record<string, string>;
   signal: AbortSignal;
   retryAfterMs?: number;
+  /** Set by the transport's fetch: the JSON-RPC id of the request sent in this scope (for the trace). */
+  jsonRpcRequestId?: string | number;
+  /** Set by the transport's fetch: the server's `mcp-session-id`, if it keeps sessions. */
+  sessionId?: string;
 }
 
 export interface McpConnectionsOptions {
@@ -84,7 +88,10 @@ export class McpConnections {
     for (const [name, value] of Object.entries(scope.headers)) headers.set(name, value);
     // Abort the HTTP request itself when the call times out, not just the JSON-RPC wait for it.
     const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
+    const requestId = jsonRpcRequestId(init?.body);
+    if (requestId !== undefined) scope.jsonRpcRequestId = requestId;
     const response = await fetch(input, { ...init, headers, signal });
+    scope.sessionId = response.headers.get('mcp-session-id') ?? scope.sessionId;
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfter !== undefined) scope.retryAfterMs = retryAfter;
     return response;
@@ -107,4 +114,15 @@ function parseRetryAfter(value: string | null): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+/** The id of the JSON-RPC request in a POST body (the SDK sends one message, as a string). */
+function jsonRpcRequestId(body: unknown): string | number | undefined {
+  if (typeof body !== 'string') return undefined;
+  try {
+    const id = (JSON.parse(body) as { id?: unknown }).id;
+    return typeof id === 'string' || typeof id === 'number' ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }

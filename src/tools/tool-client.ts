@@ -1,9 +1,23 @@
-import { context as otelContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context as otelContext, trace, type Span } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotencyConflictError, isRetryable, TransientError, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
 import type { IdempotencyStore } from '../stores/types';
+import { AttemptTracker } from '../telemetry/attempts';
+import { endExecuteToolSpan, errorTypeOf, startExecuteToolSpan } from '../telemetry/genai';
 import { createLogger, type Logger } from '../telemetry/logger';
+import { waypointMetrics } from '../telemetry/metrics';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_JSONRPC_REQUEST_ID,
+  ATTR_MCP_SESSION_ID,
+  ATTR_WAYPOINT_AGENT,
+  ATTR_WAYPOINT_IDEMPOTENCY_KEY,
+  ATTR_WAYPOINT_IDEMPOTENT_REPLAY,
+  ATTR_WAYPOINT_RETRY_ATTEMPT,
+  ATTR_WAYPOINT_TOOL_SERVER,
+  EVENT_RETRY,
+} from '../telemetry/semconv';
 import { CallLedger, type CallAttempt } from './call-ledger';
 import { classifyThrown, classifyToolError, type FailureDecision } from './classify-failure';
 import { McpConnections, type CallScope } from './mcp-connections';
@@ -57,13 +71,18 @@ export interface ToolCallRequest {
   idempotencyKey?: string;
   /** W3C traceparent of the caller's span; defaults to the active OpenTelemetry context. */
   traceparent?: string;
+  /** W3C tracestate that goes with `traceparent`. */
+  tracestate?: string;
+  /**
+   * The model's id for this tool call (`gen_ai.tool.call.id`); defaults to the idempotency key.
+   * Retries of one call must pass the same id: that is how a retry is recognised on the trace.
+   */
+  toolCallId?: string;
   /** Overrides the default per-call timeout (a side-effecting call still ends by its claim's deadline). */
   timeoutMs?: number;
   /** Cancels the call (thrown as retryable: it may not have reached the server). */
   signal?: AbortSignal;
 }
-
-const tracer = trace.getTracer('waypoint.tools');
 
 /**
  * Calls tools on Waypoint's MCP servers for the `callTool` activity. Retryable failures (timeouts,
@@ -79,6 +98,8 @@ export class ToolClient {
   private readonly writeTools: Readonly<Record<string, WriteToolSpec>>;
   private readonly clock: Clock;
   private readonly logger: Logger;
+  /** Calls that failed retryably here, so a retry shows as such on its span. */
+  private readonly attempts = new AttemptTracker();
 
   constructor(private readonly options: ToolClientOptions) {
     checkCallWindows({
@@ -140,36 +161,66 @@ export class ToolClient {
     }
     const args = withKeyArgument(request.arguments ?? {}, writeSpec, request.idempotencyKey);
 
-    const parent = parentContext(request.traceparent);
-    const span = tracer.startSpan(
-      `tools/call ${name.tool}`,
+    const parent = parentContext(request.traceparent, request.tracestate);
+    const serverUrl = new URL(url);
+    const callId = request.toolCallId ?? request.idempotencyKey;
+    // The MCP attributes go on this span: the MCP conventions want no second client span.
+    const span = startExecuteToolSpan(
       {
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'mcp.method.name': 'tools/call',
-          'gen_ai.tool.name': name.tool,
-          'gen_ai.operation.name': 'execute_tool',
-          'server.address': new URL(url).host,
-          'waypoint.agent': request.agent,
-          ...(request.idempotencyKey ? { 'waypoint.idempotency_key': request.idempotencyKey } : {}),
+        tool: name.tool,
+        type: 'function',
+        arguments: args,
+        ...(callId === undefined ? {} : { callId }),
+        mcp: {
+          method: 'tools/call',
+          serverAddress: serverUrl.hostname,
+          serverPort: Number(serverUrl.port || (serverUrl.protocol === 'https:' ? 443 : 80)),
         },
       },
       parent,
+      {
+        attributes: {
+          [ATTR_WAYPOINT_AGENT]: request.agent,
+          [ATTR_WAYPOINT_TOOL_SERVER]: name.server,
+          ...(request.idempotencyKey ? { [ATTR_WAYPOINT_IDEMPOTENCY_KEY]: request.idempotencyKey } : {}),
+        },
+      },
     );
+    const previous = callId === undefined ? undefined : this.attempts.previous(callId);
+    if (previous) {
+      const attempt = previous.failures + 1;
+      span.setAttribute(ATTR_WAYPOINT_RETRY_ATTEMPT, attempt);
+      span.addEvent(EVENT_RETRY, {
+        [ATTR_WAYPOINT_RETRY_ATTEMPT]: attempt,
+        [ATTR_ERROR_TYPE]: previous.lastErrorType,
+      });
+      waypointMetrics().retry({ kind: 'tool', name: request.tool });
+    }
+    const scope: RequestIds = {};
+    const metric = (errorType?: string) =>
+      waypointMetrics().toolCall({ tool: name.tool, server: name.server, durationMs: elapsed(), errorType });
     try {
       // Headers come from this context directly: without an OpenTelemetry SDK there is no context
       // manager, and `context.with` would not make it the active one.
       const callContext = trace.setSpan(parent, span);
       const traceHeaders = traceHeadersFor(callContext);
       const outcome = await otelContext.with(callContext, () =>
-        this.run(request, url, name.tool, args, writeSpec !== undefined, traceHeaders),
+        this.run(request, url, name.tool, args, writeSpec !== undefined, traceHeaders, scope),
       );
+      setRequestIds(span, scope);
+      if (callId !== undefined) this.attempts.settled(callId);
       if ('failure' in outcome) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.failure.code });
-        span.setAttribute('error.type', outcome.failure.code);
+        endExecuteToolSpan(span, {
+          error: new Error(outcome.failure.message),
+          errorType: outcome.failure.code,
+        });
+        metric(outcome.failure.code);
         return failed(outcome.failure);
       }
-      span.setAttribute('waypoint.replayed', outcome.replayed);
+      span.setAttribute(ATTR_WAYPOINT_IDEMPOTENT_REPLAY, outcome.replayed);
+      if (outcome.replayed) waypointMetrics().idempotentReplay(name.tool);
+      endExecuteToolSpan(span, { result: outcome.output });
+      metric();
       return {
         ok: true,
         tool: request.tool,
@@ -178,11 +229,11 @@ export class ToolClient {
         durationMs: elapsed(),
       };
     } catch (error) {
-      span.setStatus({
-        code: SpanStatusCode.ERROR,
-        message: error instanceof Error ? error.message : String(error),
-      });
-      span.setAttribute('error.type', error instanceof WaypointError ? error.code : 'unknown');
+      const errorType = errorTypeOf(error);
+      setRequestIds(span, scope);
+      if (callId !== undefined && isRetryable(error)) this.attempts.failed(callId, errorType);
+      endExecuteToolSpan(span, { error, errorType });
+      metric(errorType);
       this.logger.warn('tool call threw', {
         agent: request.agent,
         tool: request.tool,
@@ -190,8 +241,6 @@ export class ToolClient {
         error,
       });
       throw error;
-    } finally {
-      span.end();
     }
   }
 
@@ -207,9 +256,10 @@ export class ToolClient {
     args: Record<string, unknown>,
     sideEffecting: boolean,
     traceHeaders: TraceHeaders,
+    ids: RequestIds,
   ): Promise<{ output: ToolOutput; replayed: boolean } | { failure: ToolFailure }> {
     if (!sideEffecting) {
-      const decision = await this.send(request, url, toolName, args, traceHeaders, Infinity);
+      const decision = await this.send(request, url, toolName, args, traceHeaders, Infinity, ids);
       if ('output' in decision) return { output: decision.output, replayed: false };
       if (decision.retry) throw decision.error;
       return { failure: decision.failure };
@@ -243,7 +293,7 @@ export class ToolClient {
     }
     let decision: { output: ToolOutput } | FailureDecision;
     try {
-      decision = await this.send(request, url, toolName, args, traceHeaders, remainingMs);
+      decision = await this.send(request, url, toolName, args, traceHeaders, remainingMs, ids);
     } catch (error) {
       attempt.failedRetryably();
       throw error;
@@ -269,6 +319,8 @@ export class ToolClient {
     traceHeaders: TraceHeaders,
     /** Time left until the call's claim deadline (Infinity for calls without a claim). */
     remainingMs: number,
+    /** Receives the JSON-RPC request id and MCP session id the call went out with. */
+    ids: RequestIds,
   ): Promise<{ output: ToolOutput } | FailureDecision> {
     const timeoutMs = Math.max(
       1,
@@ -278,6 +330,11 @@ export class ToolClient {
       ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
       : AbortSignal.timeout(timeoutMs);
     const scope: CallScope = { headers: { ...traceHeaders }, signal };
+    // Read back after the call (in `finally`): the shared transport fills them in as it sends.
+    const readIds = () => {
+      if (scope.jsonRpcRequestId !== undefined) ids.jsonRpcRequestId = scope.jsonRpcRequestId;
+      if (scope.sessionId !== undefined) ids.sessionId = scope.sessionId;
+    };
     const meta = {
       ...traceHeaders,
       ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
@@ -297,6 +354,7 @@ export class ToolClient {
         )) as CallToolResult;
       });
     } catch (error) {
+      readIds();
       // A failed call leaves the shared connection usable: stateless servers keep no session to lose,
       // and closing it would abort the other calls in flight on it.
       return classifyThrown(error, {
@@ -306,6 +364,7 @@ export class ToolClient {
         retryAfterMs: scope.retryAfterMs,
       });
     }
+    readIds();
     if (result.isError) return classifyToolError(request.tool, result);
     return {
       output: {
@@ -334,4 +393,16 @@ function withKeyArgument(
 ): Record<string, unknown> {
   if (!spec?.keyArgument || key === undefined) return args;
   return { ...args, [spec.keyArgument]: key };
+}
+
+/** What the MCP exchange of one call was identified by, for its span. */
+interface RequestIds {
+  jsonRpcRequestId?: string | number;
+  sessionId?: string;
+}
+
+function setRequestIds(span: Span, ids: RequestIds): void {
+  if (ids.jsonRpcRequestId !== undefined)
+    span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(ids.jsonRpcRequestId));
+  if (ids.sessionId !== undefined) span.setAttribute(ATTR_MCP_SESSION_ID, ids.sessionId);
 }

@@ -1,6 +1,21 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Logger } from '../../telemetry/logger';
+import { waypointMetrics } from '../../telemetry/metrics';
+import { contextFromTraceHeaders } from '../../telemetry/propagation';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_JSONRPC_REQUEST_ID,
+  ATTR_MCP_METHOD_NAME,
+  ATTR_MCP_PROTOCOL_VERSION,
+  ATTR_NETWORK_TRANSPORT,
+  ATTR_RPC_JSONRPC_ERROR_CODE,
+  ATTR_WAYPOINT_TOOL_SERVER,
+  GEN_AI_OPERATION,
+} from '../../telemetry/semconv';
 import type { FaultInjector, FaultPlan } from './faults';
 import { keyMatches, presentedKey } from './server-key';
 
@@ -41,8 +56,9 @@ interface JsonRpcMessage {
   jsonrpc?: unknown;
   id?: unknown;
   method?: unknown;
-  params?: { name?: unknown };
-  result?: { isError?: unknown };
+  params?: { name?: unknown; _meta?: { traceparent?: unknown; tracestate?: unknown } };
+  result?: { isError?: unknown; structuredContent?: { error?: { code?: unknown } } };
+  error?: { code?: unknown; message?: unknown };
 }
 
 /** HTTP-level failures in the JSON-RPC error shape the MCP SDK uses for its own. */
@@ -157,8 +173,42 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       parseFailed = true; // The transport answers with the proper JSON-RPC parse error.
     }
     const messages = parseFailed ? [] : asMessages(parsed);
-    const isToolCall = messages.some((m) => m.method === 'tools/call');
+    const toolCalls = messages.filter((m) => m.method === 'tools/call');
+    if (toolCalls.length === 0) return serve(request, text, parsed, parseFailed, messages, false);
 
+    // Each tools/call continues its caller's trace with a SERVER span `tools/call {tool}`.
+    const spans = toolCalls.map((message) => startToolCallSpan(message, request.headers));
+    const started = Date.now();
+    try {
+      const outcome = await context.with(trace.setSpan(context.active(), spans[0].span), () =>
+        serve(request, text, parsed, parseFailed, messages, true),
+      );
+      endToolCallSpans(spans, outcome, Date.now() - started);
+      return outcome;
+    } catch (error) {
+      for (const { span, tool } of spans) {
+        span.setStatus({
+          code: SpanStatusCode.ERROR,
+          message: error instanceof Error ? error.message : String(error),
+        });
+        span.setAttribute(ATTR_ERROR_TYPE, '_OTHER');
+        if (error instanceof Error) span.recordException(error);
+        span.end();
+        waypointMetrics().toolServed({ tool, durationMs: Date.now() - started, errorType: '_OTHER' });
+      }
+      throw error;
+    }
+  };
+
+  /** Faults, then the MCP server itself, for one parsed POST. */
+  async function serve(
+    request: Request,
+    text: string,
+    parsed: unknown,
+    parseFailed: boolean,
+    messages: JsonRpcMessage[],
+    isToolCall: boolean,
+  ): Promise<McpHttpOutcome> {
     const plan = isToolCall && options.faults ? options.faults.plan() : undefined;
     if (plan) {
       const faulted = await runFaults(plan, request.signal);
@@ -192,5 +242,106 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       await transport.close();
       await server.close();
     }
-  };
+  }
+
+  function startToolCallSpan(message: JsonRpcMessage, headers: Headers): ToolCallSpan {
+    const tool = typeof message.params?.name === 'string' ? message.params.name : 'unknown';
+    const meta = message.params?._meta;
+    // `_meta` is the MCP way and survives any proxy; the HTTP header is the fallback.
+    const fromMeta = typeof meta?.traceparent === 'string';
+    const traceparent = fromMeta ? (meta.traceparent as string) : headers.get('traceparent');
+    const tracestate = fromMeta
+      ? typeof meta.tracestate === 'string'
+        ? meta.tracestate
+        : undefined
+      : (headers.get('tracestate') ?? undefined);
+    const parent = contextFromTraceHeaders(
+      traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined,
+    );
+    const protocolVersion = headers.get('mcp-protocol-version');
+    const span = trace.getTracer('waypoint.mcp-servers').startSpan(
+      `tools/call ${tool}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          [ATTR_MCP_METHOD_NAME]: 'tools/call',
+          [ATTR_GEN_AI_TOOL_NAME]: tool,
+          [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
+          [ATTR_NETWORK_TRANSPORT]: 'tcp',
+          [ATTR_WAYPOINT_TOOL_SERVER]: options.serverName,
+          ...(typeof message.id === 'string' || typeof message.id === 'number'
+            ? { [ATTR_JSONRPC_REQUEST_ID]: String(message.id) }
+            : {}),
+          ...(protocolVersion ? { [ATTR_MCP_PROTOCOL_VERSION]: protocolVersion } : {}),
+        },
+      },
+      parent,
+    );
+    return { span, tool, id: message.id };
+  }
+}
+
+interface ToolCallSpan {
+  span: Span;
+  tool: string;
+  id: unknown;
+}
+
+/** Ends each tools/call span with what became of its call: a result, a tool error, a JSON-RPC error or a lost response. */
+function endToolCallSpans(spans: ToolCallSpan[], outcome: McpHttpOutcome, durationMs: number): void {
+  const answers = outcome.kind === 'response' ? parseAnswers(outcome.body) : [];
+  for (const { span, tool, id } of spans) {
+    const failure = callFailure(
+      outcome,
+      answers.find((answer) => answer.id === id),
+    );
+    if (failure) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
+      if (failure.jsonRpcCode !== undefined)
+        span.setAttribute(ATTR_RPC_JSONRPC_ERROR_CODE, failure.jsonRpcCode);
+    }
+    span.end();
+    waypointMetrics().toolServed({ tool, durationMs, errorType: failure?.errorType });
+  }
+}
+
+function parseAnswers(body: string): JsonRpcMessage[] {
+  if (body === '') return [];
+  try {
+    return asMessages(JSON.parse(body));
+  } catch {
+    return [];
+  }
+}
+
+function callFailure(
+  outcome: McpHttpOutcome,
+  answer: JsonRpcMessage | undefined,
+): { errorType: string; message: string; jsonRpcCode?: number } | undefined {
+  if (outcome.kind === 'drop')
+    return { errorType: outcome.reason, message: `response not sent (${outcome.reason})` };
+  const error = answer?.error ?? (answer === undefined ? parseAnswers(outcome.body)[0]?.error : undefined);
+  const code = typeof error?.code === 'number' ? error.code : undefined;
+  const jsonRpc = code === undefined ? {} : { jsonRpcCode: code };
+  const message = typeof error?.message === 'string' ? error.message : undefined;
+  // An HTTP failure (an injected 503, a 504 after hanging) says more than the JSON-RPC code inside it.
+  if (outcome.status >= 400) {
+    return { errorType: String(outcome.status), message: message ?? `HTTP ${outcome.status}`, ...jsonRpc };
+  }
+  if (error) {
+    return {
+      errorType: code === undefined ? 'jsonrpc_error' : String(code),
+      message: message ?? 'JSON-RPC error',
+      ...jsonRpc,
+    };
+  }
+  if (answer?.result?.isError === true) {
+    const code = answer.result.structuredContent?.error?.code;
+    return {
+      errorType: typeof code === 'string' ? code : 'tool_error',
+      message: 'the tool reported an error',
+    };
+  }
+  return undefined;
 }
