@@ -14,7 +14,14 @@ import { generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './h
 const logger = createLogger('mcp:hotels');
 
 export const searchHotelsInput = {
-  city: z.string().trim().min(2).max(100).describe('City name ("Lisbon") or an airport IATA code ("LIS").'),
+  city: z
+    .string()
+    .trim()
+    .min(2)
+    .max(100)
+    .describe(
+      'City name, native or English, accents optional ("Lisboa", "Lisbon"), optionally with its country ("Lisbon, Portugal"), or an airport IATA code ("LIS").',
+    ),
   checkIn: isoDateSchema.describe('Arrival date, YYYY-MM-DD.'),
   checkOut: isoDateSchema.describe('Departure date, YYYY-MM-DD (after checkIn).'),
   guests: z.number().int().min(1).max(MAX_GUESTS).default(2).describe('Guests; two per room.'),

@@ -10,7 +10,14 @@ import { CUISINES, DIETARY_OPTIONS, restaurantsIn } from './restaurant-catalog';
 const logger = createLogger('mcp:restaurants');
 
 export const searchRestaurantsInput = {
-  city: z.string().trim().min(2).max(100).describe('City name ("Lisbon") or an airport IATA code ("LIS").'),
+  city: z
+    .string()
+    .trim()
+    .min(2)
+    .max(100)
+    .describe(
+      'City name, native or English, accents optional ("Lisboa", "Lisbon"), optionally with its country ("Lisbon, Portugal"), or an airport IATA code ("LIS").',
+    ),
   cuisine: z.enum(CUISINES).optional().describe('"local" means the city\'s own kitchen.'),
   priceLevel: z
     .number()

@@ -31,7 +31,7 @@ export function createWeatherServer(): McpServer {
     {
       title: 'Weather outlook',
       description:
-        'Typical daily weather (high/low °C, chance and amount of precipitation, conditions) for a place and dates, from its climate: latitude, hemisphere, altitude and season.',
+        'Typical daily weather (high/low °C, chance and amount of precipitation, conditions) for a place and dates, from its climate: latitude, hemisphere, elevation and season. Not a live forecast; `limitations` says what the model cannot know about the place (coasts and oceans, altitude).',
       inputSchema: getForecastInput,
       annotations: READ_ONLY_TOOL,
     },
