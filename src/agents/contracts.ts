@@ -44,6 +44,8 @@ const toolCallSchema = z.object({
   id: z.string(),
   name: z.string(),
   arguments: z.record(z.string(), z.unknown()),
+  /** The model's raw arguments when they were not valid JSON: the call is answered with an error. */
+  invalidArguments: z.string().optional(),
 });
 
 const turnMeta = {

@@ -206,8 +206,10 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
     publish();
     if (!planned.ok && planned.stage === 'plan') return finish('failed', { error: planned.error });
     if (!findings.flights?.found || !findings.hotels?.found) {
+      // A specialist that failed says why (typed); one that found nothing says what it looked for.
+      const failed = planned.results.find((r) => r.result.status !== 'completed' && r.result.error);
       return finish('failed', {
-        error: {
+        error: failed?.result.error ?? {
           code: 'no_offers',
           message:
             [findings.flights?.description, findings.hotels?.description].filter(Boolean).join(' ') ||

@@ -166,7 +166,11 @@ export function* agentLoop(
       tracker.end(step, 'completed', now(), `${answer.toolCalls.length} tool call(s)`);
       tracker.check(now(), { steps: answer.toolCalls.length, toolCalls: answer.toolCalls.length });
       const toolSteps = answer.toolCalls.map((call) => tracker.begin('tool', call.name, now()));
-      const tasks = answer.toolCalls.map((call, index) => {
+      // A call whose arguments were not valid JSON is answered with an error and never run.
+      const runnable = answer.toolCalls
+        .map((call, index) => ({ call, index }))
+        .filter(({ call }) => call.invalidArguments === undefined);
+      const tasks = runnable.map(({ call, index }) => {
         const callInput: CallToolInput = {
           runId: input.runId,
           agent: input.agent,
@@ -179,15 +183,25 @@ export function* agentLoop(
         const policy = input.writeTools.includes(call.name) ? input.retry.toolWrite : input.retry.toolRead;
         return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
       });
-      let outputs: CallToolOutput[];
+      let ran: CallToolOutput[];
       try {
-        outputs = (yield context.df.Task.all(tasks)) as CallToolOutput[];
+        ran = tasks.length > 0 ? ((yield context.df.Task.all(tasks)) as CallToolOutput[]) : [];
       } catch (error) {
         tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
         for (const s of toolSteps) tracker.end(s, 'failed', now(), 'unavailable');
         return result('failed', { error: activityError('tool_unavailable', error) });
       }
-      tracker.charge({ steps: outputs.length, toolCalls: outputs.length }, now());
+      const outputs: CallToolOutput[] = answer.toolCalls.map((call) => ({
+        ok: false,
+        tool: call.name,
+        error: {
+          code: 'invalid_arguments',
+          message: 'The arguments were not valid JSON; send a JSON object.',
+        },
+        durationMs: 0,
+      }));
+      runnable.forEach(({ index }, position) => (outputs[index] = ran[position]!));
+      tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
       outputs.forEach((output, index) =>
         tracker.end(
           toolSteps[index],

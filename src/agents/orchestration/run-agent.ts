@@ -47,7 +47,7 @@ export function* runAgent<Output>(
   run.tracker.adopt(result.steps);
   run.tracker.charge({}, context.df.currentUtcDateTime);
   if (result.status === 'budget_exceeded' && result.breach) {
-    throw runLevelBreach(run, result.breach.budget as Parameters<typeof runLevelBreach>[1]);
+    throw runLevelBreach(run, result);
   }
   if (result.status !== 'completed') return { ok: false, result };
   // The activity validated the answer against this schema; parsing again here types it.

@@ -69,26 +69,33 @@ export function* runSpecialists(
   run.tracker.charge({}, context.df.currentUtcDateTime);
   const breached = results.find((child) => child.status === 'budget_exceeded' && child.breach);
   if (breached?.breach) {
-    throw runLevelBreach(run, breached.breach.budget as BudgetName);
+    throw runLevelBreach(run, breached);
   }
   return results;
 }
 
-/** A child's breach, restated for the run: the run's limit and its usage of that budget. */
-export function runLevelBreach(run: RunOptions, budget: BudgetName): BudgetExceededError {
-  const used = run.tracker.usage[budget];
+/**
+ * A child's breach, restated for the run: the run's limit, and the run's usage (every child's
+ * absorbed) plus what the child was about to spend when it stopped.
+ */
+export function runLevelBreach(run: RunOptions, child: AgentLoopResult): BudgetExceededError {
+  const budget = child.breach!.budget as BudgetName;
+  const attempted = Math.max(0, child.breach!.used - child.usage[budget]);
+  const used = run.tracker.usage[budget] + attempted;
   return new BudgetExceededError({ budget, limit: run.tracker.limits[budget], used }, run.tracker.usage);
 }
 
 /**
- * Each of `n` parallel agents gets 1/n of what is left (whole steps, tokens and calls). Wall time
+ * The `index`-th of `n` parallel agents' share of what is left: whole steps, tokens and calls
+ * split evenly, the remainder to the first agents (2 calls over 4 agents: 1, 1, 0, 0). Wall time
  * is shared, not split: every child measures it from the run's start against the run's limit.
  */
-export function splitEvenly(left: BudgetLimits, n: number, runWallTimeMs: number): BudgetLimits {
+export function splitEvenly(left: BudgetLimits, n: number, runWallTimeMs: number, index = 0): BudgetLimits {
+  const share = (total: number) => Math.floor(total / n) + (index < total % n ? 1 : 0);
   return {
-    steps: Math.floor(left.steps / n),
-    tokens: Math.floor(left.tokens / n),
-    toolCalls: Math.floor(left.toolCalls / n),
+    steps: share(left.steps),
+    tokens: share(left.tokens),
+    toolCalls: share(left.toolCalls),
     money: Math.floor((left.money / n) * 1e6) / 1e6,
     wallTimeMs: runWallTimeMs,
   };

@@ -1,0 +1,278 @@
+/**
+ * The tripPlanner orchestration through the local host and the trips API, with a scripted model
+ * (the travel offline policies, with turns overridden where a test injects a fault) and the real
+ * MCP servers over loopback: the happy path, asking for missing facts, input timeout, each of the
+ * five budgets, repair of an invalid answer, approval and booking exactly once, rejection, and
+ * cancel.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteBookingsStore } from '../../src/stores';
+import { openSqliteDatabase } from '../../src/stores/sqlite/database';
+import { ScriptedModel, turn, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
+import type { ModelRequest } from '../../src/models/types';
+import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
+import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import { startAppHost, type AppHost } from '../support/app-host';
+
+let app: AppHost;
+
+beforeAll(async () => {
+  app = await startAppHost({
+    TRIP_INPUT_TIMEOUT_MS: '1500',
+    TRIP_APPROVAL_TIMEOUT_MS: '60000',
+    // Faster retries so injected transient faults do not slow the suite.
+    TRIP_RETRY_MODEL: '{"firstRetryIntervalMs":100,"maxRetryIntervalMs":200}',
+  });
+});
+afterAll(async () => {
+  await app.host.stop();
+});
+afterEach(() => app.useModel(undefined));
+
+/** The offline policy of every travel agent as a scripted responder. */
+function offline(agent: string) {
+  const policy = TRAVEL_OFFLINE_POLICIES[agent];
+  return (request: ModelRequest): ScriptedTurn => policy(request);
+}
+/** A script that plays the offline policies except where `overrides` says otherwise. */
+function script(
+  overrides: Record<string, ScriptedTurn[] | ((r: ModelRequest, call: number) => ScriptedTurn)> = {},
+): ScriptedModel {
+  const agents = Object.keys(TRAVEL_OFFLINE_POLICIES);
+  const entries: Script = Object.fromEntries(agents.map((a) => [a, overrides[a] ?? offline(a)]));
+  const model = new ScriptedModel(entries);
+  app.useModel(model);
+  return model;
+}
+
+async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await app.host.fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function start(body: Record<string, unknown>, key?: string): Promise<string> {
+  const { status, body: resource } = await api(
+    'POST',
+    '/api/trips',
+    body,
+    key ? { 'idempotency-key': key } : {},
+  );
+  expect(status, JSON.stringify(resource)).toBe(202);
+  return resource.id as string;
+}
+
+async function waitFor(id: string, statuses: string[], timeoutMs = 60_000): Promise<RunResource> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await api('GET', `/api/trips/${id}`);
+    expect(status).toBe(200);
+    const run = runResourceSchema.parse(body);
+    if (statuses.includes(run.status)) return run;
+    if (
+      ['completed', 'failed', 'budget_exceeded', 'cancelled'].includes(run.status) ||
+      Date.now() > deadline
+    ) {
+      throw new Error(
+        `run ${id} is ${run.status}, expected ${statuses.join('|')}: ${JSON.stringify(run.error ?? run.needsInput ?? {})}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const trip = {
+  request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
+};
+
+async function bookings(): Promise<number> {
+  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
+  try {
+    return await store.count();
+  } finally {
+    await store.close();
+  }
+}
+
+describe('tripPlanner on the local host', () => {
+  it('plans a full trip: itinerary within budget, every step in the progress', async () => {
+    script();
+    const run = await waitFor(await start(trip), ['completed']);
+    const itinerary = run.result?.itinerary;
+    expect(itinerary?.days.map((d) => d.date)).toEqual([
+      '2027-03-10',
+      '2027-03-11',
+      '2027-03-12',
+      '2027-03-13',
+      '2027-03-14',
+    ]);
+    expect(itinerary!.costs.total).toBeLessThanOrEqual(5000);
+    expect(itinerary!.costs.total).toBeCloseTo(
+      itinerary!.costs.flights + itinerary!.costs.hotel + itinerary!.costs.ai,
+      2,
+    );
+    expect(run.request.understood).toMatchObject({
+      origin: { airport: 'SEA' },
+      destination: { airport: 'FTE' },
+      travellers: 2,
+    });
+    const kinds = new Set(run.progress.steps.map((s) => s.kind));
+    expect([...kinds]).toEqual(expect.arrayContaining(['route', 'validate', 'agent', 'tool']));
+    expect(run.budgets.usage.toolCalls).toBe(4);
+    expect(run.budgets.usage.tokens).toBeGreaterThan(0);
+  });
+
+  it('asks for missing dates, waits, merges the answer and completes', async () => {
+    script();
+    const id = await start({ request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000' });
+    const waiting = await waitFor(id, ['needs_input']);
+    expect(waiting.needsInput?.fields.map((f) => f.path)).toEqual(['startDate']);
+    expect(waiting.needsInput?.question).toMatch(/start date/);
+    expect((await api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
+    expect(
+      (await api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-13' }))
+        .status,
+    ).toBe(202);
+    const done = await waitFor(id, ['completed']);
+    expect(done.result?.itinerary?.days).toHaveLength(4);
+  });
+
+  it('ends clearly when nobody answers before the question expires', async () => {
+    script();
+    const id = await start({ request: 'Plan a trip to Lisbon' });
+    await waitFor(id, ['needs_input']);
+    const run = await waitFor(id, ['failed']);
+    expect(run.error?.code).toBe('input_timeout');
+  });
+
+  it.each([
+    ['steps', { steps: 3 }],
+    ['tokens', { tokens: 1500 }],
+    ['toolCalls', { toolCalls: 2 }],
+    ['wallTimeMs', { wallTimeMs: 1 }],
+  ])('stops on the %s budget with which budget, the usage and a partial result', async (budget, limits) => {
+    script();
+    const run = await waitFor(await start({ ...trip, budgets: limits }), ['budget_exceeded']);
+    expect(run.error?.code).toBe('budget_exceeded');
+    expect(run.error?.details).toMatchObject({ budget });
+    const details = run.error?.details as { used: number; limit: number };
+    expect(details.used).toBeGreaterThan(details.limit);
+    expect(run.budgets.usage).toBeDefined();
+    expect(run.result).toBeDefined();
+  });
+
+  it('stops on the money budget when the trip costs more than the traveller has', async () => {
+    script();
+    const run = await waitFor(
+      await start({
+        request: 'Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $900',
+      }),
+      ['budget_exceeded'],
+    );
+    expect(run.error?.details).toMatchObject({ budget: 'money', limit: 900 });
+    expect(run.quote?.total.amount).toBeGreaterThan(900);
+    // The partial result keeps what was found.
+    expect(JSON.stringify(run.result)).toMatch(/offerId/);
+  });
+
+  it('repairs an answer that fails its schema, then completes', async () => {
+    const weather = offline('weather');
+    // Turn 2 (the answer after the forecast) is malformed; the repair turn answers properly.
+    const model = script({ weather: (request, call) => (call === 1 ? turn.malformed() : weather(request)) });
+    const run = await waitFor(await start(trip), ['completed']);
+    expect(run.progress.steps.some((s) => s.detail?.includes('repair'))).toBe(true);
+    expect(model.callCount('weather')).toBe(3);
+    expect(JSON.stringify(model.requestsFor('weather')[2].messages.at(-1))).toMatch(
+      /did not match the required output schema/,
+    );
+    expect(run.result?.itinerary?.weather).toBeDefined();
+  });
+
+  it('fails with a typed error when the repair fails too', async () => {
+    const flights = offline('flights');
+    script({ flights: (request, call) => (call === 0 ? flights(request) : turn.output({ found: 'yes' })) });
+    const run = await waitFor(await start(trip), ['failed']);
+    expect(run.error?.code).toBe('invalid_output');
+  });
+
+  it('books only after approval, each item exactly once, even when approved twice', async () => {
+    script();
+    const before = await bookings();
+    const id = await start({
+      ...trip,
+      book: true,
+      contactEmail: 'ada@example.org',
+      travellerNames: [
+        { firstName: 'Ada', lastName: 'Lovelace' },
+        { firstName: 'Charles', lastName: 'Babbage' },
+      ],
+    });
+    const waiting = await waitFor(id, ['awaiting_approval']);
+    expect(waiting.quote?.items.map((i) => i.kind)).toEqual(['flight', 'hotel']);
+    expect(await bookings()).toBe(before);
+    const [first, second] = await Promise.all([
+      api('POST', `/api/trips/${id}/approval`, { approved: true }),
+      api('POST', `/api/trips/${id}/approval`, { approved: true }),
+    ]);
+    expect([first.status, second.status]).toContain(202);
+    const done = await waitFor(id, ['completed']);
+    expect(done.result?.bookings?.map((b) => b.status)).toEqual(['confirmed', 'confirmed']);
+    expect(await bookings()).toBe(before + 2);
+    expect((await api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
+    expect(await bookings()).toBe(before + 2);
+  });
+
+  it('books nothing when the traveller rejects the quote', async () => {
+    script();
+    const before = await bookings();
+    const id = await start({
+      ...trip,
+      book: true,
+      contactEmail: 'ada@example.org',
+      travellerNames: [
+        { firstName: 'Ada', lastName: 'Lovelace' },
+        { firstName: 'Charles', lastName: 'Babbage' },
+      ],
+    });
+    await waitFor(id, ['awaiting_approval']);
+    expect(
+      (await api('POST', `/api/trips/${id}/approval`, { approved: false, note: 'too dear' })).status,
+    ).toBe(202);
+    const done = await waitFor(id, ['completed']);
+    expect(done.result?.approval).toEqual({ approved: false, note: 'too dear' });
+    expect(done.result?.bookings).toBeUndefined();
+    expect(await bookings()).toBe(before);
+  });
+
+  it('asks for the travellers and a contact before it can book', async () => {
+    script();
+    const id = await start({ ...trip, request: `${trip.request}, and book it` });
+    const waiting = await waitFor(id, ['needs_input']);
+    expect(waiting.needsInput?.fields.map((f) => f.path).sort()).toEqual(['contactEmail', 'travellerNames']);
+    await api('POST', `/api/trips/${id}/cancel`, { reason: 'test over' });
+    await waitFor(id, ['cancelled']);
+  });
+
+  it('cancels a run mid-way', async () => {
+    script({
+      flights: (request) => ({ ...(offline('flights')(request) as object), delayMs: 3000 }) as ScriptedTurn,
+    });
+    const id = await start(trip);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(202);
+    const run = await waitFor(id, ['cancelled']);
+    expect(run.status).toBe('cancelled');
+  });
+
+  it('refuses out-of-scope requests politely, without tool calls', async () => {
+    const model = script();
+    const run = await waitFor(await start({ request: 'Write me a poem about cats' }), ['completed']);
+    expect(run.result?.answer).toMatch(/travel planner/);
+    expect(run.budgets.usage.toolCalls).toBe(0);
+    expect(model.callCount()).toBe(1);
+  });
+});
