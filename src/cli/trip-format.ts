@@ -15,6 +15,7 @@ export const USAGE = `Usage: npm run trip -- "<request>" [options]
   --book                   book after you approve the quote
   --url <base URL>         the app to use (default: http://127.0.0.1:7071 if it answers,
                            else a local host started in this process)
+  --local                  always start a local host in this process
   --store <path>           durable store of that in-process host (default .data/durable.sqlite)
   --yes                    approve the quote without asking
   --answers <json>         answers to send when the run asks for facts (no prompting)
@@ -24,6 +25,8 @@ export interface TripCliOptions {
   body: TripRequestBody;
   url?: string;
   store?: string;
+  /** Start a host in-process even if one answers on the default URL. */
+  local: boolean;
   yes: boolean;
   answers?: TripFields;
   json: boolean;
@@ -75,6 +78,7 @@ export function parseTripArgs(argv: readonly string[]): TripCliOptions {
     }
     answers = result.data;
   }
+  if (values.url !== undefined && values.local) throw new UsageError('Give --url or --local, not both.');
   if (values.url !== undefined && !/^https?:\/\/[^/]+/.test(values.url))
     throw new UsageError('--url must be an http(s) URL.');
 
@@ -82,6 +86,7 @@ export function parseTripArgs(argv: readonly string[]): TripCliOptions {
     body: { ...checked.data, request, ...(values.book ? { book: true } : {}) },
     ...(values.url ? { url: values.url.replace(/\/+$/, '') } : {}),
     ...(values.store ? { store: values.store } : {}),
+    local: values.local ?? false,
     yes: values.yes ?? false,
     ...(answers ? { answers } : {}),
     json: values.json ?? false,
@@ -105,6 +110,7 @@ function parse(argv: readonly string[]) {
       book: { type: 'boolean' },
       url: { type: 'string' },
       store: { type: 'string' },
+      local: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
       answers: { type: 'string' },
       json: { type: 'boolean' },

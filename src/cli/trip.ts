@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     let baseUrl = options.url;
     if (baseUrl === undefined) {
-      if (await answers(DEFAULT_URL)) baseUrl = DEFAULT_URL;
+      if (!options.local && (await answers(DEFAULT_URL))) baseUrl = DEFAULT_URL;
       else {
         host = await startLocalHost(options.store);
         baseUrl = host.url;

@@ -1,0 +1,159 @@
+/**
+ * `npm run trip` end to end: the compiled CLI as a child process, against the app on a local host
+ * (the offline model and the real MCP servers over loopback), non-interactive (--answers, --yes).
+ */
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalHost } from '../../src/local-host/host';
+import { runResourceSchema } from '../../src/travel/api/run-resource';
+import { repoRoot, startHost, tempDir } from '../support/local-host';
+
+const cli = join(repoRoot, 'dist/src/cli/trip.js');
+const dataDir = tempDir('waypoint-trip-cli-');
+const env = {
+  ...process.env,
+  STORE_SQLITE_PATH: join(dataDir, 'waypoint.sqlite'),
+  WAYPOINT_TRACE_STORE: join(dataDir, 'traces.sqlite'),
+  MCP_SERVER_KEY: 'trip-cli-e2e-key-0123456789',
+};
+let host: LocalHost;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  // The app's tool client calls the host's own MCP mounts: it must know the port when it loads.
+  const port = await freePort();
+  Object.assign(process.env, env, { MCP_BASE_URL: `http://127.0.0.1:${port}/api/mcp` });
+  host = await startHost({ appDir: repoRoot, port });
+});
+afterAll(async () => {
+  await host.stop();
+});
+
+function trip(
+  args: string[],
+  timeoutMs = 120_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`trip CLI still running after ${timeoutMs} ms:\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const runIdOf = (output: string) => /Run (trip-[0-9a-f]{32}): \w+/.exec(output)?.[1];
+
+const fullTrip = [
+  'Plan a 4-day hiking trip from Seattle to El Calafate, 10-14 March 2027, for two, budget $5,000, and book it',
+  '--names',
+  'Ada Lovelace, Grace Hopper',
+  '--email',
+  'ada@example.org',
+];
+
+describe('npm run trip', () => {
+  it('exits 2 with the usage for bad arguments', async () => {
+    for (const args of [
+      [],
+      ['Patagonia', '--travellers', 'lots'],
+      ['Patagonia', '--answers', '{nope'],
+      ['x', '--colour'],
+    ]) {
+      const { code, stderr } = await trip(args);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/Usage: npm run trip/);
+    }
+  });
+
+  it('plans, approves with --yes and books: exit 0, the itinerary and the run id', async () => {
+    const { code, stdout } = await trip([...fullTrip, '--url', host.url, '--yes']);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/Itinerary/);
+    expect(stdout).toMatch(/2027-03-10/);
+    expect(stdout).toMatch(/booked flight: confirmed/);
+    const id = runIdOf(stdout)!;
+    const run = runResourceSchema.parse(await (await host.fetch(`/api/trips/${id}`)).json());
+    expect(run.status).toBe('completed');
+    expect(run.result?.bookings?.every((b) => b.status === 'confirmed')).toBe(true);
+  });
+
+  it('without --yes and no terminal, rejects the quote: completes, books nothing', async () => {
+    const { code, stdout } = await trip([...fullTrip, '--url', host.url, '--json']);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/Rejected: pass --yes/);
+    const json = stdout.slice(stdout.indexOf('\n{') + 1);
+    const run = runResourceSchema.parse(JSON.parse(json));
+    expect(run.result?.bookings ?? []).toEqual([]);
+  });
+
+  it('answers the run’s question from --answers', async () => {
+    const answers = {
+      origin: 'Seattle',
+      destination: 'El Calafate',
+      startDate: '2027-03-10',
+      endDate: '2027-03-14',
+      travellers: 2,
+      budget: { amount: 5000, currency: 'USD' },
+    };
+    const { code, stdout } = await trip([
+      'Plan me a hiking trip',
+      '--url',
+      host.url,
+      '--answers',
+      JSON.stringify(answers),
+    ]);
+    expect(stdout).toMatch(/needs more information/);
+    expect(code, stdout).toBe(0);
+    expect(stdout).toMatch(/completed/);
+  });
+
+  it('exits 1 when the run needs answers it cannot get, and cancels the run', async () => {
+    const { code, stdout } = await trip(['Plan me a trip somewhere nice', '--url', host.url]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/pass --answers/);
+    const id = /Run (trip-[0-9a-f]{32})/.exec(stdout)![1];
+    const deadline = Date.now() + 20_000;
+    let status = '';
+    while (Date.now() < deadline && status !== 'cancelled') {
+      status = ((await (await host.fetch(`/api/trips/${id}`)).json()) as { status: string }).status;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe('cancelled');
+  });
+
+  it('starts a local host in its own process with --local', async () => {
+    const store = join(dataDir, 'cli-durable.sqlite');
+    const { code, stdout } = await trip([
+      'What is the weather in Punta Arenas from 2027-01-10 to 2027-01-13?',
+      '--local',
+      '--store',
+      store,
+    ]);
+    expect(stdout).toMatch(/Started a local host on http:\/\/127\.0\.0\.1:\d+/);
+    expect(code, stdout).toBe(0);
+    expect(runIdOf(stdout)).toBeDefined();
+  });
+});
