@@ -60,8 +60,8 @@ afterAll(async () => {
   await client.close();
   await Promise.all([flights, flakyFlights, downFlights, bookingsServer].map((server) => server.close()));
   await shutdownTelemetry();
-  idempotency.close();
-  bookingsStore.close();
+  await idempotency.close();
+  await bookingsStore.close();
 });
 
 beforeEach(() => exporter.reset());
