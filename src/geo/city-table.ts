@@ -1,8 +1,9 @@
 /**
  * The cities Waypoint serves: the world's major cities and the big travel destinations, curated by
  * the Waypoint team (the airport package has no city field). Each row gives the English name, the
- * ISO 3166-1 country, the airports that serve the city (IATA, most important first: the first is
- * the city's key and main airport), the city centre's approximate elevation in metres (rounded
+ * ISO 3166-1 country (with the ISO 3166-2 subdivision for US, Canadian and Australian cities), the
+ * airports that serve the city (IATA, most important first: the first is the city's key and main
+ * airport), the city centre's approximate elevation in metres (rounded
  * public figures, used by the climate model), other names travellers type (native names, former
  * names) and metropolitan codes (LON, NYC…). Time zones and coordinates are NOT kept here: they come
  * from the main airport's row in `airport-data-js`.
@@ -15,7 +16,10 @@
  */
 export interface CityRow {
   name: string;
+  /** ISO 3166-1 alpha-2. */
   country: string;
+  /** ISO 3166-2 subdivision, where travellers qualify a city by it ("Portland, OR"): "US-OR". */
+  region: string | undefined;
   airports: readonly string[];
   elevationM: number;
   otherNames: readonly string[];
@@ -24,7 +28,8 @@ export interface CityRow {
 
 function c(
   name: string,
-  country: string,
+  /** "PT", or with its subdivision "US-OR". */
+  place: string,
   airports: string,
   elevationM: number,
   otherNames = '',
@@ -35,9 +40,11 @@ function c(
       .split(separator)
       .map((part) => part.trim())
       .filter((part) => part.length > 0);
+  const [country = place, subdivision] = place.split('-');
   return {
     name,
     country,
+    region: subdivision === undefined ? undefined : place,
     airports: list(airports, /\s+/),
     elevationM,
     otherNames: list(otherNames, ';'),
@@ -255,59 +262,59 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('Tashkent', 'UZ', 'TAS', 455, 'Toshkent'),
   c('Samarkand', 'UZ', 'SKD', 702, 'Samarqand'),
   // Oceania
-  c('Sydney', 'AU', 'SYD', 20),
-  c('Melbourne', 'AU', 'MEL AVV', 31),
-  c('Brisbane', 'AU', 'BNE', 25),
-  c('Perth', 'AU', 'PER', 20),
-  c('Adelaide', 'AU', 'ADL', 50),
-  c('Cairns', 'AU', 'CNS', 5),
-  c('Gold Coast', 'AU', 'OOL', 10),
-  c('Hobart', 'AU', 'HBA', 10),
-  c('Darwin', 'AU', 'DRW', 30),
+  c('Sydney', 'AU-NSW', 'SYD', 20),
+  c('Melbourne', 'AU-VIC', 'MEL AVV', 31),
+  c('Brisbane', 'AU-QLD', 'BNE', 25),
+  c('Perth', 'AU-WA', 'PER', 20),
+  c('Adelaide', 'AU-SA', 'ADL', 50),
+  c('Cairns', 'AU-QLD', 'CNS', 5),
+  c('Gold Coast', 'AU-QLD', 'OOL', 10),
+  c('Hobart', 'AU-TAS', 'HBA', 10),
+  c('Darwin', 'AU-NT', 'DRW', 30),
   c('Auckland', 'NZ', 'AKL', 20, 'Tāmaki Makaurau'),
   c('Wellington', 'NZ', 'WLG', 20, 'Te Whanganui-a-Tara'),
   c('Christchurch', 'NZ', 'CHC', 20, 'Ōtautahi'),
   c('Queenstown', 'NZ', 'ZQN', 330),
   c('Nadi', 'FJ', 'NAN', 10, 'Fiji'),
   c('Papeete', 'PF', 'PPT', 5, 'Tahiti'),
-  c('Honolulu', 'US', 'HNL', 5, 'Oahu'),
+  c('Honolulu', 'US-HI', 'HNL', 5, 'Oahu'),
   // North America and the Caribbean
-  c('New York', 'US', 'JFK EWR LGA', 10, 'New York City; NYC', 'NYC'),
-  c('Boston', 'US', 'BOS', 10),
-  c('Philadelphia', 'US', 'PHL', 12),
-  c('Washington', 'US', 'IAD DCA BWI', 22, 'Washington DC; Washington D.C.', 'WAS'),
-  c('Atlanta', 'US', 'ATL', 320),
-  c('Charlotte', 'US', 'CLT', 229),
-  c('Orlando', 'US', 'MCO', 25),
-  c('Miami', 'US', 'MIA', 2),
-  c('Fort Lauderdale', 'US', 'FLL', 3),
-  c('Tampa', 'US', 'TPA', 14),
-  c('Chicago', 'US', 'ORD MDW', 180, '', 'CHI'),
-  c('Detroit', 'US', 'DTW', 190, '', 'DTT'),
-  c('Minneapolis', 'US', 'MSP', 264, 'Minneapolis–Saint Paul; Twin Cities'),
-  c('Nashville', 'US', 'BNA', 182),
-  c('New Orleans', 'US', 'MSY', 0, 'NOLA'),
-  c('Houston', 'US', 'IAH HOU', 15),
-  c('Dallas', 'US', 'DFW DAL', 131, 'Dallas–Fort Worth; Fort Worth'),
-  c('Austin', 'US', 'AUS', 149),
-  c('Denver', 'US', 'DEN', 1609),
-  c('Salt Lake City', 'US', 'SLC', 1288),
-  c('Phoenix', 'US', 'PHX', 331),
-  c('Las Vegas', 'US', 'LAS', 610, 'Vegas'),
-  c('Los Angeles', 'US', 'LAX BUR LGB', 93, 'LA'),
-  c('San Diego', 'US', 'SAN', 20),
-  c('San Francisco', 'US', 'SFO OAK', 16, 'SF'),
-  c('Seattle', 'US', 'SEA', 50),
-  c('Portland', 'US', 'PDX', 15),
-  c('Anchorage', 'US', 'ANC', 31),
-  c('Kahului', 'US', 'OGG', 5, 'Maui'),
-  c('Toronto', 'CA', 'YYZ YTZ', 76, '', 'YTO'),
-  c('Montreal', 'CA', 'YUL', 36, 'Montréal', 'YMQ'),
-  c('Quebec City', 'CA', 'YQB', 98, 'Québec; Quebec'),
-  c('Vancouver', 'CA', 'YVR', 10),
-  c('Calgary', 'CA', 'YYC', 1045),
-  c('Ottawa', 'CA', 'YOW', 70),
-  c('Halifax', 'CA', 'YHZ', 10),
+  c('New York', 'US-NY', 'JFK EWR LGA', 10, 'New York City; NYC', 'NYC'),
+  c('Boston', 'US-MA', 'BOS', 10),
+  c('Philadelphia', 'US-PA', 'PHL', 12),
+  c('Washington', 'US-DC', 'IAD DCA BWI', 22, 'Washington DC; Washington D.C.', 'WAS'),
+  c('Atlanta', 'US-GA', 'ATL', 320),
+  c('Charlotte', 'US-NC', 'CLT', 229),
+  c('Orlando', 'US-FL', 'MCO', 25),
+  c('Miami', 'US-FL', 'MIA', 2),
+  c('Fort Lauderdale', 'US-FL', 'FLL', 3),
+  c('Tampa', 'US-FL', 'TPA', 14),
+  c('Chicago', 'US-IL', 'ORD MDW', 180, '', 'CHI'),
+  c('Detroit', 'US-MI', 'DTW', 190, '', 'DTT'),
+  c('Minneapolis', 'US-MN', 'MSP', 264, 'Minneapolis–Saint Paul; Twin Cities'),
+  c('Nashville', 'US-TN', 'BNA', 182),
+  c('New Orleans', 'US-LA', 'MSY', 0, 'NOLA'),
+  c('Houston', 'US-TX', 'IAH HOU', 15),
+  c('Dallas', 'US-TX', 'DFW DAL', 131, 'Dallas–Fort Worth; Fort Worth'),
+  c('Austin', 'US-TX', 'AUS', 149),
+  c('Denver', 'US-CO', 'DEN', 1609),
+  c('Salt Lake City', 'US-UT', 'SLC', 1288),
+  c('Phoenix', 'US-AZ', 'PHX', 331),
+  c('Las Vegas', 'US-NV', 'LAS', 610, 'Vegas'),
+  c('Los Angeles', 'US-CA', 'LAX BUR LGB', 93, 'LA'),
+  c('San Diego', 'US-CA', 'SAN', 20),
+  c('San Francisco', 'US-CA', 'SFO OAK', 16, 'SF'),
+  c('Seattle', 'US-WA', 'SEA', 50),
+  c('Portland', 'US-OR', 'PDX', 15),
+  c('Anchorage', 'US-AK', 'ANC', 31),
+  c('Kahului', 'US-HI', 'OGG', 5, 'Maui'),
+  c('Toronto', 'CA-ON', 'YYZ YTZ', 76, '', 'YTO'),
+  c('Montreal', 'CA-QC', 'YUL', 36, 'Montréal', 'YMQ'),
+  c('Quebec City', 'CA-QC', 'YQB', 98, 'Québec; Quebec'),
+  c('Vancouver', 'CA-BC', 'YVR', 10),
+  c('Calgary', 'CA-AB', 'YYC', 1045),
+  c('Ottawa', 'CA-ON', 'YOW', 70),
+  c('Halifax', 'CA-NS', 'YHZ', 10),
   c('Mexico City', 'MX', 'MEX NLU', 2240, 'Ciudad de México; CDMX'),
   c('Cancún', 'MX', 'CUN', 10, 'Cancun'),
   c('Guadalajara', 'MX', 'GDL', 1566),
@@ -364,3 +371,41 @@ export const CITY_ROWS: readonly CityRow[] = [
   c('Manaus', 'BR', 'MAO', 92),
   c('Caracas', 'VE', 'CCS', 900),
 ];
+
+/** English names of the subdivisions the table uses, so "Seattle, Washington" reads like "Seattle, WA". */
+export const REGION_NAMES: Readonly<Record<string, string>> = {
+  'AU-NSW': 'New South Wales',
+  'AU-VIC': 'Victoria',
+  'AU-QLD': 'Queensland',
+  'AU-WA': 'Western Australia',
+  'AU-SA': 'South Australia',
+  'AU-TAS': 'Tasmania',
+  'AU-NT': 'Northern Territory',
+  'US-AK': 'Alaska',
+  'US-AZ': 'Arizona',
+  'US-CA': 'California',
+  'US-CO': 'Colorado',
+  'US-DC': 'District of Columbia',
+  'US-FL': 'Florida',
+  'US-GA': 'Georgia',
+  'US-HI': 'Hawaii',
+  'US-IL': 'Illinois',
+  'US-LA': 'Louisiana',
+  'US-MA': 'Massachusetts',
+  'US-MI': 'Michigan',
+  'US-MN': 'Minnesota',
+  'US-NC': 'North Carolina',
+  'US-NV': 'Nevada',
+  'US-NY': 'New York',
+  'US-OR': 'Oregon',
+  'US-PA': 'Pennsylvania',
+  'US-TN': 'Tennessee',
+  'US-TX': 'Texas',
+  'US-UT': 'Utah',
+  'US-WA': 'Washington',
+  'CA-AB': 'Alberta',
+  'CA-BC': 'British Columbia',
+  'CA-NS': 'Nova Scotia',
+  'CA-ON': 'Ontario',
+  'CA-QC': 'Quebec',
+};

@@ -161,6 +161,7 @@ function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[
     name: row.name,
     country: row.country,
     countryName: countryName(row.country),
+    ...(row.region === undefined ? {} : { region: row.region }),
     timeZone: main.timeZone,
     lat: main.lat,
     lon: main.lon,

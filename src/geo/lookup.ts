@@ -1,3 +1,4 @@
+import { REGION_NAMES } from './city-table';
 import { countryName, getGazetteer } from './gazetteer';
 import { foldName } from './normalize';
 import type { Airport, City, PlaceMatch } from './types';
@@ -35,10 +36,20 @@ function countryMatches(written: string, code: string): boolean {
   );
 }
 
-function inCountry(match: PlaceMatch, country: string | undefined): PlaceMatch | undefined {
-  if (country === undefined) return match;
-  const code = match.kind === 'city' ? match.city.country : match.airport.country;
-  return countryMatches(country, code) ? match : undefined;
+/** Does the written region ("OR", "Oregon") name this ISO 3166-2 subdivision? */
+function regionMatches(written: string, region: string | undefined): boolean {
+  if (region === undefined) return false;
+  const folded = foldName(written);
+  const name = REGION_NAMES[region];
+  return folded === region.slice(3).toLowerCase() || (name !== undefined && folded === foldName(name));
+}
+
+/** The match, if every qualifier after the name ("OR", "USA") agrees with it; else undefined. */
+function qualified(match: PlaceMatch, qualifiers: readonly string[]): PlaceMatch | undefined {
+  const country = match.kind === 'city' ? match.city.country : match.airport.country;
+  const region = match.kind === 'city' ? match.city.region : undefined;
+  const agrees = (written: string) => regionMatches(written, region) || countryMatches(written, country);
+  return qualifiers.every(agrees) ? match : undefined;
 }
 
 function byCode(code: string): PlaceMatch | undefined {
@@ -51,27 +62,30 @@ function byCode(code: string): PlaceMatch | undefined {
 }
 
 /**
- * What a traveller typed ("Köln", "Cologne", "CGN", "new york", "Paris, France") → the place, or
- * undefined when we do not know it (never a guess). Three capital letters read as a code first, so
- * "GOA" is Genoa's airport while "Goa" is the Indian state's; a lower-case code still resolves
- * when no name matches. A country after a comma must agree with the place's.
+ * What a traveller typed ("Köln", "Cologne", "CGN", "new york", "Paris, France", "Portland, OR")
+ * → the place, or undefined when we do not know it (never a guess). Three capital letters read as
+ * a code first, so "GOA" is Genoa's airport while "Goa" is the Indian state's; a lower-case code
+ * still resolves when no name matches. Whatever follows a comma (a country, or a US, Canadian or
+ * Australian state) must agree with the place: "Paris, Texas" and "Portland, Maine" are unknown.
  */
 export function lookupPlace(text: string): PlaceMatch | undefined {
-  const [namePart = '', countryPart, ...rest] = text.split(',');
-  if (rest.length > 0) return undefined;
+  const { names } = getGazetteer();
+  const whole = names.get(foldName(text)); // names with a comma in them: "Washington, D.C."
+  if (whole !== undefined && text.includes(',')) return whole;
+  const [namePart = '', ...rest] = text.split(',');
   const name = namePart.trim();
-  const country = countryPart?.trim() || undefined;
-  if (name.length === 0) return undefined;
+  const qualifiers = rest.map((part) => part.trim());
+  if (name.length === 0 || qualifiers.some((part) => part.length === 0)) return undefined;
 
   if (/^[A-Z]{3}$/.test(name)) {
     const coded = byCode(name);
-    if (coded !== undefined) return inCountry(coded, country);
+    if (coded !== undefined) return qualified(coded, qualifiers);
   }
-  const named = getGazetteer().names.get(foldName(name));
-  if (named !== undefined) return inCountry(named, country);
+  const named = names.get(foldName(name));
+  if (named !== undefined) return qualified(named, qualifiers);
   if (/^[a-z]{3}$/i.test(name)) {
     const coded = byCode(name);
-    if (coded !== undefined) return inCountry(coded, country);
+    if (coded !== undefined) return qualified(coded, qualifiers);
   }
   return undefined;
 }

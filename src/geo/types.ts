@@ -32,6 +32,8 @@ export interface City {
   country: string;
   /** English country name ("Germany"). */
   countryName: string;
+  /** ISO 3166-2 subdivision for US, Canadian and Australian cities ("US-OR"). */
+  region?: string;
   /** IANA time zone (the main airport's). */
   timeZone: string;
   /** The main airport's coordinates. */

@@ -143,8 +143,32 @@ describe('gazetteer lookups', () => {
     expect(lookupPlace('Paris, Texas')).toBeUndefined();
   });
 
+  it('takes a US, Canadian or Australian state after a comma, and refuses the wrong one', () => {
+    expect(cityKey(lookupPlace('Portland, OR'))).toBe('PDX');
+    expect(cityKey(lookupPlace('Seattle, Washington'))).toBe('SEA');
+    expect(cityKey(lookupPlace('Seattle, WA, USA'))).toBe('SEA');
+    expect(cityKey(lookupPlace('Atlanta, Georgia'))).toBe('ATL');
+    expect(cityKey(lookupPlace('Perth, WA'))).toBe('PER');
+    expect(cityKey(lookupPlace('Vancouver, BC'))).toBe('YVR');
+    expect(cityKey(lookupPlace('Washington, DC'))).toBe('IAD');
+    expect(cityKey(lookupPlace('Washington, D.C.'))).toBe('IAD');
+    expect(lookupPlace('Portland, Maine')).toBeUndefined();
+    expect(lookupPlace('Perth, Scotland')).toBeUndefined();
+    expect(lookupPlace('Seattle, OR')).toBeUndefined();
+  });
+
   it('answers undefined for unknown places rather than guessing', () => {
-    for (const text of ['Atlantis', 'QQQ', '', '   ', 'Lond', 'Berlinn', 'a, b, c']) {
+    for (const text of [
+      'Atlantis',
+      'QQQ',
+      '',
+      '   ',
+      'Lond',
+      'Berlinn',
+      'a, b, c',
+      ', France',
+      'Paris, , France',
+    ]) {
       expect(lookupPlace(text), text).toBeUndefined();
     }
   });
