@@ -45,7 +45,8 @@ export function issuesOf(error: z.ZodError, prefix = ''): Issue[] {
 
 /** The run is absent, or belongs to another caller: the same answer, so existence is never revealed. */
 export function runNotFound(id: string): ApiError {
-  return new ApiError(404, 'not_found', `No run "${id}" was found.`);
+  // The id comes from the URL: echo a bounded part of it only.
+  return new ApiError(404, 'not_found', `No run "${id.slice(0, 80)}" was found.`);
 }
 
 function summary(details: Issue[]): string {
