@@ -106,6 +106,7 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
       });
     }
     const answer: RouterAnswer = routed.output;
+    status.request = { route: answer.route, topics: answer.topics };
     if (answer.route === 'out_of_scope') {
       return finish('completed', {
         result: { answer: answer.reply ?? 'That is outside what this travel planner does.' },
