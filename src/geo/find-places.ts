@@ -1,4 +1,5 @@
 import { getGazetteer } from './gazetteer';
+import { qualifierAgrees } from './lookup';
 import { foldName } from './normalize';
 import type { PlaceMatch, PlaceMention } from './types';
 
@@ -26,6 +27,9 @@ const WORD_LIKE_CODES = new Set(
     .split(/\s+/),
 );
 
+/** The longest qualifier after a place, in words ("United States of America"). */
+const MAX_QUALIFIER_WORDS = 4;
+
 /** Between words of one name: spaces, a hyphen, an apostrophe, or an abbreviation's full stop ("St. Petersburg"). */
 const JOINER = /^(?:\.?\s+|\s*[-‐–]\s*|['’])$/;
 
@@ -52,7 +56,9 @@ const isCapitalised = (text: string) => /^\p{Lu}/u.test(text);
  * Place mentions in free text ("Plan a trip from Seattle to El Calafate in March"): non-overlapping,
  * longest match first, in text order, with UTF-16 offsets. Names match whatever their case and
  * accents; IATA and metropolitan codes only when written in capitals, and codes that are English
- * words ("FOR", "THE") not at all in text written entirely in capitals.
+ * words ("FOR", "THE") not at all in text written entirely in capitals. A state or country after a
+ * comma that agrees with the place belongs to its mention ("Seattle, Washington" is Seattle, not
+ * Seattle and Washington, D.C.); the mention's text then resolves with `lookupPlace` as it is.
  */
 export function findPlaces(text: string): PlaceMention[] {
   const { names, capitalsOnly, airports, cityOfAirport, metroCodes, maxNameWords } = getGazetteer();
@@ -76,14 +82,29 @@ export function findPlaces(text: string): PlaceMention[] {
     return match;
   };
 
+  const joinedSpan = (span: readonly Token[]) =>
+    span.every((word, k) => k === 0 || JOINER.test(text.slice(span[k - 1].end, word.start)));
+
+  /** "Seattle, Washington" is one mention (Seattle), not Seattle and Washington, D.C. */
+  const withQualifier = (mention: PlaceMention): PlaceMention => {
+    const next = words.findIndex((word) => word.start >= mention.end);
+    if (next < 0 || !/^\s*,\s*$/.test(text.slice(mention.end, words[next].start))) return mention;
+    for (let length = Math.min(MAX_QUALIFIER_WORDS, words.length - next); length >= 1; length--) {
+      const span = words.slice(next, next + length);
+      const end = span[span.length - 1].end;
+      if (joinedSpan(span) && qualifierAgrees(mention.match, text.slice(span[0].start, end)))
+        return { ...mention, text: text.slice(mention.start, end), end };
+    }
+    return mention;
+  };
+
   let i = 0;
   while (i < words.length) {
     let found: PlaceMention | undefined;
     // Longest span first, so "New York" wins over "NEW" and "San José" over "San".
     for (let length = Math.min(maxNameWords, words.length - i); length >= 1 && !found; length--) {
       const span = words.slice(i, i + length);
-      const joined = span.every((word, k) => k === 0 || JOINER.test(text.slice(span[k - 1].end, word.start)));
-      if (!joined) continue;
+      if (!joinedSpan(span)) continue;
       const first = span[0];
       const last = span[span.length - 1];
       const written = text.slice(first.start, last.end);
@@ -93,6 +114,7 @@ export function findPlaces(text: string): PlaceMention[] {
       if (match !== undefined) found = { text: written, start: first.start, end: last.end, match };
     }
     if (found) {
+      found = withQualifier(found);
       mentions.push(found);
       while (i < words.length && words[i].start < found.end) i++;
     } else {

@@ -44,12 +44,16 @@ function regionMatches(written: string, region: string | undefined): boolean {
   return folded === region.slice(3).toLowerCase() || (name !== undefined && folded === foldName(name));
 }
 
-/** The match, if every qualifier after the name ("OR", "USA") agrees with it; else undefined. */
-function qualified(match: PlaceMatch, qualifiers: readonly string[]): PlaceMatch | undefined {
+/** Does a qualifier written after a place ("OR", "Oregon", "USA") agree with it? */
+export function qualifierAgrees(match: PlaceMatch, written: string): boolean {
   const country = match.kind === 'city' ? match.city.country : match.airport.country;
   const region = match.kind === 'city' ? match.city.region : undefined;
-  const agrees = (written: string) => regionMatches(written, region) || countryMatches(written, country);
-  return qualifiers.every(agrees) ? match : undefined;
+  return regionMatches(written, region) || countryMatches(written, country);
+}
+
+/** The match, if every qualifier after the name agrees with it; else undefined. */
+function qualified(match: PlaceMatch, qualifiers: readonly string[]): PlaceMatch | undefined {
+  return qualifiers.every((written) => qualifierAgrees(match, written)) ? match : undefined;
 }
 
 function byCode(code: string): PlaceMatch | undefined {

@@ -43,6 +43,19 @@ describe('findPlaces', () => {
     expect(summary(findPlaces('La Paz and Las Vegas'))).toEqual(['La Paz=LPB', 'Las Vegas=LAS']);
   });
 
+  it('reads a state or country after a comma as part of the mention, not as another place', () => {
+    expect(summary(findPlaces('From Seattle, Washington to New York, NY, then Paris, France'))).toEqual([
+      'Seattle, Washington=SEA',
+      'New York, NY=JFK',
+      'Paris, France=CDG',
+    ]);
+    expect(summary(findPlaces('Lisbon, Porto and Madrid'))).toEqual([
+      'Lisbon=LIS',
+      'Porto=OPO',
+      'Madrid=MAD',
+    ]);
+  });
+
   it('does not join names across sentence punctuation', () => {
     expect(summary(findPlaces('Go to New, York is later'))).toEqual([]);
   });
