@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findPlaces, type PlaceMention } from '../../../src/geo';
+import { findPlaces, lookupPlace, type PlaceMention } from '../../../src/geo';
 
 const summary = (mentions: PlaceMention[]) =>
   mentions.map((m) => `${m.text}=${m.match.kind === 'city' ? m.match.city.key : m.match.airport.iata}`);
@@ -58,6 +58,21 @@ describe('findPlaces', () => {
 
   it('does not join names across sentence punctuation', () => {
     expect(summary(findPlaces('Go to New, York is later'))).toEqual([]);
+  });
+
+  it('gives mentions whose text resolves, as written, to the same place', () => {
+    const text =
+      'From Seattle, WA via Heathrow and São Paulo to El Calafate, Argentina; back through LAX and Köln';
+    const found = findPlaces(text);
+    expect(found.map((mention) => mention.text)).toEqual([
+      'Seattle, WA',
+      'Heathrow',
+      'São Paulo',
+      'El Calafate, Argentina',
+      'LAX',
+      'Köln',
+    ]);
+    for (const mention of found) expect(lookupPlace(mention.text), mention.text).toEqual(mention.match);
   });
 
   it('finds nothing in text without places', () => {
