@@ -199,7 +199,7 @@ describe('varied requests reach the right status', () => {
       expect(dates.at(-1)).toBe(facts.endDate);
       expect(facts.startDate! > resource.createdAt.slice(0, 10)).toBe(true);
       for (let i = 1; i < dates.length; i++) {
-        expect(Date.parse(dates[i]!) - Date.parse(dates[i - 1]!)).toBe(86_400_000);
+        expect(Date.parse(dates[i]) - Date.parse(dates[i - 1])).toBe(86_400_000);
       }
       expect(itinerary!.costs.total).toBeLessThanOrEqual(facts.budget!.usd);
       expect(resource.budgets.usage.money).toBeLessThanOrEqual(resource.budgets.limits.money);
