@@ -3,6 +3,7 @@
  * the tripPlanner orchestration with the offline model. App Service authentication is simulated
  * (WEBSITE_AUTH_ENABLED=True), so two signed-in users prove that runs are isolated per caller.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';
@@ -10,6 +11,7 @@ import { runResourceSchema, type RunResource } from '../../src/travel/api/run-re
 import { repoRoot, startHost, tempDir } from '../support/local-host';
 
 const dataDir = tempDir('waypoint-trips-api-');
+const reportsKey = 'reports-client-key-0123456789abcdef';
 let host: LocalHost;
 
 beforeAll(async () => {
@@ -18,6 +20,7 @@ beforeAll(async () => {
   process.env.STORE_SQLITE_PATH = join(dataDir, 'waypoint.sqlite');
   process.env.WAYPOINT_TRACE_STORE = join(dataDir, 'traces.sqlite');
   process.env.MCP_SERVER_KEY = 'trips-api-e2e-key-0123456789';
+  process.env.TRIPS_CLIENT_KEYS = `reports=${createHash('sha256').update(reportsKey).digest('hex')}`;
   host = await startHost({ appDir: repoRoot });
 });
 afterAll(async () => {
@@ -130,7 +133,7 @@ describe('POST /api/trips: bad input gets a 4xx with a typed error, never a 5xx'
   it('answers 401 without a signed-in user, as App Service auth is on', async () => {
     const response = await host.fetch('/api/trips', { method: 'GET' });
     expect(response.status).toBe(401);
-    expect(((await response.json())).error.code).toBe('unauthenticated');
+    expect((await response.json()).error.code).toBe('unauthenticated');
   });
 });
 
@@ -225,6 +228,23 @@ describe('callers', () => {
     }
     expect((await call('GET', `/api/trips/${id}`)).status).toBe(200);
     await call('POST', `/api/trips/${id}/cancel`);
+  });
+
+  it('knows a service client by its key, as its own caller, and refuses an unknown key', async () => {
+    const client = { 'x-functions-key': reportsKey };
+    const started = await call('POST', '/api/trips', { body: vague, user: client });
+    expect(started.status).toBe(202);
+    expect((await call('GET', `/api/trips/${started.body.id}`, { user: client })).status).toBe(200);
+    expect((await call('GET', `/api/trips/${started.body.id}`)).status).toBe(404);
+    expect(
+      (await call('GET', '/api/trips', { user: client })).body.runs.map((r: RunResource) => r.id),
+    ).toEqual([started.body.id]);
+    const cancelled = await call('POST', `/api/trips/${started.body.id}/cancel`, { user: client });
+    expect(cancelled.status).toBe(202);
+    const unknown = await call('GET', '/api/trips', {
+      user: { 'x-functions-key': 'not-a-client-key-0123456789' },
+    });
+    expect(unknown.status).toBe(401);
   });
 
   it('lists only the caller’s runs, newest first, filtered by status', async () => {
