@@ -1,0 +1,167 @@
+// One Flex Consumption (FC1) function app on Node 22 with its own plan (Flex hosts one app per
+// plan), a user-assigned identity for every connection, and no publishing credentials.
+
+@description('Function app name.')
+param name string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('azd service name (azure.yaml) this app deploys.')
+param serviceName string
+
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (identity-based connections name it).')
+param identityClientId string
+
+@description('Storage account for AzureWebJobsStorage and the deployment package.')
+param storageAccountName string
+
+@description('Blob container that holds this app\'s deployment package.')
+param deploymentContainerName string
+
+param applicationInsightsName string
+
+@allowed([
+  'durableTaskScheduler'
+  'azureStorage'
+])
+param durableBackend string
+
+@description('Durable Task Scheduler endpoint (https://…durabletask.io) when durableBackend is durableTaskScheduler.')
+param schedulerEndpoint string = ''
+
+@description('This app\'s Durable task hub.')
+param taskHubName string
+
+@minValue(512)
+param instanceMemoryMB int = 2048
+
+param maximumInstanceCount int = 100
+
+@description('The app\'s own settings (see main.bicep); the connections below are added to them.')
+param appSettings object
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+// Identity-based connections: `__credential` + `__clientId` + service URIs, never a key.
+var storageConnection = {
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+}
+
+// The connection string names the resource only (local auth is off); the authentication string
+// makes the Functions host and the app's exporter (src/telemetry/setup.ts) use Entra ID.
+var monitoringConnection = {
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
+}
+
+// host.json keeps the Azure Storage provider so local runs (Core Tools + Azurite) need nothing
+// more; in Azure these settings override it (AzureFunctionsJobHost__… is the documented override).
+var durableSettings = durableBackend == 'durableTaskScheduler'
+  ? {
+      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
+      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+      DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${schedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
+    }
+  : {
+      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
+    }
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, {
+    'azd-service-name': serviceName
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references (MCP_SERVER_KEY) resolve with this identity.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union(appSettings, storageConnection, monitoringConnection, durableSettings)
+  }
+
+  // No FTP or SCM basic-auth publishing: azd deploys with Entra ID.
+  resource ftpCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'ftp'
+    properties: {
+      allow: false
+    }
+  }
+
+  resource scmCredentials 'basicPublishingCredentialsPolicies' = {
+    name: 'scm'
+    properties: {
+      allow: false
+    }
+  }
+}
+
+output name string = site.name
+output defaultHostName string = site.properties.defaultHostName

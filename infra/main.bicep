@@ -1,0 +1,405 @@
+// Waypoint on Azure: two Flex Consumption function apps (the agents app and the MCP tool servers),
+// the Durable Task Scheduler, Cosmos DB, Azure OpenAI, Key Vault and Azure Monitor. Keyless: every
+// app reaches every service with its user-assigned managed identity (see infra/README.md).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it seeds the unique token in every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources (a region that offers Flex Consumption).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the user or service principal running azd: gets data roles for local runs against the cloud resources. Empty: none.')
+param principalId string = ''
+
+@allowed([
+  'User'
+  'ServicePrincipal'
+])
+@description('Kind of principal behind principalId (ServicePrincipal in CI).')
+param principalType string = 'User'
+
+@allowed([
+  'durableTaskScheduler'
+  'azureStorage'
+])
+@description('Durable Functions backend: the Durable Task Scheduler (default, see README) or the Azure Storage provider.')
+param durableBackend string = 'durableTaskScheduler'
+
+@allowed([
+  'Consumption'
+  'Dedicated'
+])
+@description('Durable Task Scheduler SKU: Consumption (pay per action) or Dedicated (capacity units, higher sustained throughput).')
+param durableTaskSchedulerSku string = 'Consumption'
+
+@description('The Durable task hub name; matches extensions.durableTask.hubName in host.json.')
+param taskHubName string = 'WaypointHub'
+
+@description('Deploy an Azure OpenAI account with a chat model deployment. False: use existingOpenAiEndpoint.')
+param deployOpenAi bool = true
+
+@description('Endpoint of an existing Azure OpenAI account (https://<name>.openai.azure.com/) when deployOpenAi is false.')
+param existingOpenAiEndpoint string = ''
+
+@description('Deployment name on the existing Azure OpenAI account when deployOpenAi is false.')
+param existingOpenAiDeployment string = ''
+
+@description('Region of the Azure OpenAI account; empty: the primary location.')
+param openAiLocation string = ''
+
+@description('Chat model to deploy (it must have a price in src/models/pricing.ts, or set MODEL_PRICES_JSON).')
+param modelName string = 'gpt-4.1-mini'
+
+@description('Version of the chat model.')
+param modelVersion string = '2025-04-14'
+
+@minValue(1)
+@description('Capacity of the model deployment in thousands of tokens per minute (GlobalStandard).')
+param modelCapacity int = 30
+
+@description('Service clients of the trips API: name=<SHA-256 hex of the key>, comma-separated. Hashes only, never keys (see src/travel/api/caller.ts).')
+param tripsClientKeys string = ''
+
+@secure()
+@minLength(16)
+@description('Shared key of the MCP tool servers; generated once by the preprovision hook and stored in Key Vault.')
+param mcpServerKey string
+
+@description('Cosmos DB database and containers (the app creates nothing at run time: Entra ID data roles cannot).')
+param cosmosDatabaseName string = 'waypoint'
+param cosmosIdempotencyContainerName string = 'idempotency'
+param cosmosBookingsContainerName string = 'bookings'
+
+@minValue(40)
+@maxValue(1000)
+@description('Upper bound of instances per function app (Flex Consumption).')
+param maximumInstanceCount int = 100
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var useScheduler = durableBackend == 'durableTaskScheduler'
+var agentsAppName = '${abbrs.webSitesFunctions}agents-${resourceToken}'
+var mcpAppName = '${abbrs.webSitesFunctions}mcp-${resourceToken}'
+// Flex Consumption deploys each app from its own blob container.
+var agentsPackageContainer = 'app-package-agents-${take(resourceToken, 7)}'
+var mcpPackageContainer = 'app-package-mcp-${take(resourceToken, 7)}'
+// The MCP app runs the same package: its own task hub keeps it apart from the agents' orchestrations.
+var mcpTaskHubName = '${taskHubName}Mcp'
+var openAiEndpoint = deployOpenAi ? openAi!.outputs.endpoint : existingOpenAiEndpoint
+var openAiDeployment = deployOpenAi ? modelName : existingOpenAiDeployment
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+// One identity per app, so each holds only the roles its own app needs.
+module agentsIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'agentsIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}agents-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module mcpIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.4.1' = {
+  name: 'mcpIdentity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}mcp-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+// The Functions runtime's storage (host locks, deployment packages): no shared keys, no public blobs.
+module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    dnsEndpointType: 'Standard'
+    minimumTlsVersion: 'TLS1_2'
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+    blobServices: {
+      containers: [
+        {
+          name: agentsPackageContainer
+        }
+        {
+          name: mcpPackageContainer
+        }
+      ]
+    }
+  }
+}
+
+module logAnalytics 'br/public:avm/res/operational-insights/workspace:0.11.1' = {
+  name: 'logAnalytics'
+  scope: rg
+  params: {
+    name: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    location: location
+    tags: tags
+    dataRetention: 30
+  }
+}
+
+// Local auth off: telemetry is accepted only with an Entra ID token (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+module monitoring 'br/public:avm/res/insights/component:0.6.0' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    name: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    workspaceResourceId: logAnalytics.outputs.resourceId
+    disableLocalAuth: true
+  }
+}
+
+module cosmos 'app/cosmos.bicep' = {
+  name: 'cosmos'
+  scope: rg
+  params: {
+    name: '${abbrs.documentDBDatabaseAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    databaseName: cosmosDatabaseName
+    idempotencyContainerName: cosmosIdempotencyContainerName
+    bookingsContainerName: cosmosBookingsContainerName
+  }
+}
+
+module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
+  name: 'durableTaskScheduler'
+  scope: rg
+  params: {
+    name: '${abbrs.durableTaskSchedulers}${resourceToken}'
+    location: location
+    tags: tags
+    skuName: durableTaskSchedulerSku
+    taskHubNames: [
+      taskHubName
+      mcpTaskHubName
+    ]
+  }
+}
+
+module openAi 'br/public:avm/res/cognitive-services/account:0.9.0' = if (deployOpenAi) {
+  name: 'openAi'
+  scope: rg
+  params: {
+    name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
+    location: empty(openAiLocation) ? location : openAiLocation
+    tags: tags
+    kind: 'OpenAI'
+    sku: 'S0'
+    customSubDomainName: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
+    publicNetworkAccess: 'Enabled'
+    disableLocalAuth: true
+    deployments: [
+      {
+        name: modelName
+        model: {
+          format: 'OpenAI'
+          name: modelName
+          version: modelVersion
+        }
+        sku: {
+          name: 'GlobalStandard'
+          capacity: modelCapacity
+        }
+      }
+    ]
+  }
+}
+
+module keyVault 'app/key-vault.bicep' = {
+  name: 'keyVault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    mcpServerKey: mcpServerKey
+  }
+}
+
+// The settings each app reads (the settings check in test/unit/infra compares them with the code).
+// Both apps run the same package: the agents app plans trips and calls the tools over MCP; the MCP
+// app serves the tools at /api/mcp/{server} and books through the bookings store.
+var sharedSettings = {
+  COSMOS_ENDPOINT: cosmos.outputs.endpoint
+  COSMOS_DATABASE: cosmosDatabaseName
+  COSMOS_IDEMPOTENCY_CONTAINER: cosmosIdempotencyContainerName
+  COSMOS_BOOKINGS_CONTAINER: cosmosBookingsContainerName
+  STORE_BACKEND: 'cosmos'
+  MCP_SERVER_KEY: keyVault.outputs.mcpServerKeyReference
+  MCP_ALLOW_ANONYMOUS: 'false'
+  WAYPOINT_ENVIRONMENT: environmentName
+  LOG_FORMAT: 'json'
+  LOG_LEVEL: 'info'
+}
+
+var agentsSettings = union(sharedSettings, {
+  OTEL_SERVICE_NAME: 'waypoint-agents'
+  MODEL_PROVIDER: 'azure-openai'
+  MODEL_NAME: modelName
+  AZURE_OPENAI_ENDPOINT: openAiEndpoint
+  AZURE_OPENAI_DEPLOYMENT: openAiDeployment
+  AZURE_CLIENT_ID: agentsIdentity.outputs.clientId
+  MCP_BASE_URL: 'https://${mcpApp.outputs.defaultHostName}/api/mcp'
+  TRIPS_CLIENT_KEYS: tripsClientKeys
+})
+
+var mcpSettings = union(sharedSettings, {
+  OTEL_SERVICE_NAME: 'waypoint-mcp'
+  AZURE_CLIENT_ID: mcpIdentity.outputs.clientId
+})
+
+module mcpApp 'app/function-app.bicep' = {
+  name: 'mcpApp'
+  scope: rg
+  params: {
+    name: mcpAppName
+    planName: '${abbrs.webServerFarms}mcp-${resourceToken}'
+    serviceName: 'mcp'
+    location: location
+    tags: tags
+    identityId: mcpIdentity.outputs.resourceId
+    identityClientId: mcpIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: mcpPackageContainer
+    applicationInsightsName: monitoring.outputs.name
+    durableBackend: durableBackend
+    schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
+    taskHubName: mcpTaskHubName
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: mcpSettings
+  }
+}
+
+module agentsApp 'app/function-app.bicep' = {
+  name: 'agentsApp'
+  scope: rg
+  params: {
+    name: agentsAppName
+    planName: '${abbrs.webServerFarms}agents-${resourceToken}'
+    serviceName: 'agents'
+    location: location
+    tags: tags
+    identityId: agentsIdentity.outputs.resourceId
+    identityClientId: agentsIdentity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: agentsPackageContainer
+    applicationInsightsName: monitoring.outputs.name
+    durableBackend: durableBackend
+    schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
+    taskHubName: taskHubName
+    maximumInstanceCount: maximumInstanceCount
+    appSettings: agentsSettings
+  }
+}
+
+// Data-plane roles, each on the narrowest scope that works (see README: roles and why).
+module agentsRoles 'app/rbac.bicep' = {
+  name: 'agentsRoles'
+  scope: rg
+  params: {
+    principalId: agentsIdentity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    storageAccountName: storage.outputs.name
+    storageQueuesAndTables: !useScheduler
+    applicationInsightsName: monitoring.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    cosmosDatabaseName: cosmosDatabaseName
+    schedulerName: useScheduler ? scheduler!.outputs.name : ''
+    taskHubName: taskHubName
+    openAiAccountName: deployOpenAi ? openAi!.outputs.name : ''
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module mcpRoles 'app/rbac.bicep' = {
+  name: 'mcpRoles'
+  scope: rg
+  params: {
+    principalId: mcpIdentity.outputs.principalId
+    principalType: 'ServicePrincipal'
+    storageAccountName: storage.outputs.name
+    storageQueuesAndTables: !useScheduler
+    applicationInsightsName: monitoring.outputs.name
+    cosmosAccountName: cosmos.outputs.name
+    cosmosDatabaseName: cosmosDatabaseName
+    schedulerName: useScheduler ? scheduler!.outputs.name : ''
+    taskHubName: mcpTaskHubName
+    openAiAccountName: ''
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// The developer running azd: what `func start` against the cloud needs (Cosmos, the model), and
+// reading the MCP key back so later provisions keep it. No storage or scheduler roles: local runs
+// keep their Durable state in Azurite, never in the cloud task hub the deployed app is serving.
+module developerRoles 'app/rbac.bicep' = if (!empty(principalId)) {
+  name: 'developerRoles'
+  scope: rg
+  params: {
+    principalId: principalId
+    principalType: principalType
+    storageAccountName: ''
+    storageQueuesAndTables: false
+    applicationInsightsName: ''
+    cosmosAccountName: cosmos.outputs.name
+    cosmosDatabaseName: cosmosDatabaseName
+    schedulerName: ''
+    taskHubName: ''
+    openAiAccountName: deployOpenAi ? openAi!.outputs.name : ''
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+// azd stores these in the environment (.azure/<env>/.env); the postprovision hook reads them.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output SERVICE_AGENTS_NAME string = agentsApp.outputs.name
+output SERVICE_AGENTS_URI string = 'https://${agentsApp.outputs.defaultHostName}'
+output SERVICE_MCP_NAME string = mcpApp.outputs.name
+output SERVICE_MCP_URI string = 'https://${mcpApp.outputs.defaultHostName}'
+output AGENTS_IDENTITY_PRINCIPAL_ID string = agentsIdentity.outputs.principalId
+output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
+output COSMOS_DATABASE string = cosmosDatabaseName
+output COSMOS_IDEMPOTENCY_CONTAINER string = cosmosIdempotencyContainerName
+output COSMOS_BOOKINGS_CONTAINER string = cosmosBookingsContainerName
+output AZURE_OPENAI_ENDPOINT string = openAiEndpoint
+output AZURE_OPENAI_DEPLOYMENT string = openAiDeployment
+output MODEL_NAME string = modelName
+output DURABLE_BACKEND string = durableBackend
+output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler!.outputs.endpoint : ''
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
