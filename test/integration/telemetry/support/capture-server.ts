@@ -39,6 +39,11 @@ export async function startCaptureServer(
         body,
       };
       requests.push(captured);
+      if (captured.contentType.startsWith('application/x-protobuf')) {
+        // An empty protobuf message is a valid (fully successful) OTLP export response.
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+        return;
+      }
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(options.answer?.(captured) ?? {}));
