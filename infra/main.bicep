@@ -66,6 +66,7 @@ param modelVersion string = '2025-04-14'
 @description('Capacity of the model deployment in thousands of tokens per minute (GlobalStandard).')
 param modelCapacity int = 30
 
+@secure()
 @description('Service clients of the trips API: name=<SHA-256 hex of the key>, comma-separated. Hashes only, never keys (see src/travel/api/caller.ts).')
 param tripsClientKeys string = ''
 

@@ -1,0 +1,169 @@
+/**
+ * Reads Bicep with tree-sitter-bicep's wasm grammar (web-tree-sitter): nothing on our machines
+ * compiles Bicep (the Bicep CLI downloads its binary), so the checks work on the syntax tree. It
+ * finds syntax errors, parameters and the keys of app-settings objects; it cannot find undefined
+ * symbols or type errors.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, relative } from 'node:path';
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+export const INFRA_DIR = join(REPO_ROOT, 'infra');
+
+let parser: Promise<Parser> | undefined;
+
+/** One parser per test file: the wasm grammar loads once. */
+function bicepParser(): Promise<Parser> {
+  parser ??= (async () => {
+    await Parser.init();
+    const wasm = createRequire(__filename).resolve('tree-sitter-bicep/tree-sitter-bicep.wasm');
+    const language = await Language.load(wasm);
+    const instance = new Parser();
+    instance.setLanguage(language);
+    return instance;
+  })();
+  return parser;
+}
+
+export async function parseBicep(source: string): Promise<Tree> {
+  const tree = (await bicepParser()).parse(source);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+export interface SyntaxProblem {
+  kind: 'ERROR' | 'MISSING';
+  line: number;
+  column: number;
+  text: string;
+}
+
+/** Every ERROR and MISSING node, with its 1-based position. */
+export function syntaxProblems(tree: Tree): SyntaxProblem[] {
+  const problems: SyntaxProblem[] = [];
+  const visit = (node: Node): void => {
+    if (node.isError || node.isMissing) {
+      problems.push({
+        kind: node.isMissing ? 'MISSING' : 'ERROR',
+        line: node.startPosition.row + 1,
+        column: node.startPosition.column + 1,
+        text: node.isMissing ? node.type : node.text.slice(0, 80),
+      });
+    }
+    for (const child of node.children) if (child) visit(child);
+  };
+  visit(tree.rootNode);
+  return problems;
+}
+
+/** Every .bicep file under a folder, as paths relative to the repository root. */
+export function bicepFiles(dir: string = INFRA_DIR): string[] {
+  const found: string[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.bicep')) found.push(relative(REPO_ROOT, path));
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+export async function parseBicepFile(pathFromRoot: string): Promise<Tree> {
+  return parseBicep(readFileSync(join(REPO_ROOT, pathFromRoot), 'utf8'));
+}
+
+function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((child): child is Node => child !== null);
+}
+
+/** A property key as written: `NAME:` or `'NAME':`. */
+function propertyKey(property: Node): string {
+  const key = namedChildren(property)[0];
+  if (!key) throw new Error(`object property without a key: ${property.text}`);
+  return key.type === 'string' ? key.text.slice(1, -1) : key.text;
+}
+
+function variableValues(tree: Tree): Map<string, Node> {
+  const values = new Map<string, Node>();
+  for (const declaration of namedChildren(tree.rootNode)) {
+    if (declaration.type !== 'variable_declaration') continue;
+    const [name, value] = namedChildren(declaration);
+    if (name && value) values.set(name.text, value);
+  }
+  return values;
+}
+
+/**
+ * The top-level keys of a settings variable: its object literal, the objects `union(…)` merges
+ * (following other variables of the same file), and both branches of a `cond ? {…} : {…}`.
+ * Throws on anything else, so a refactor the reader does not understand fails loudly.
+ */
+export function settingKeysOfVariable(tree: Tree, variable: string): Set<string> {
+  const values = variableValues(tree);
+  const keys = new Set<string>();
+  const collect = (node: Node, seen: Set<string>): void => {
+    switch (node.type) {
+      case 'object':
+        for (const property of namedChildren(node)) {
+          if (property.type === 'object_property') keys.add(propertyKey(property));
+        }
+        return;
+      case 'identifier': {
+        const value = values.get(node.text);
+        if (!value || seen.has(node.text)) throw new Error(`cannot follow variable ${node.text}`);
+        collect(value, new Set([...seen, node.text]));
+        return;
+      }
+      case 'call_expression': {
+        if (node.childForFieldName('function')?.text !== 'union') {
+          throw new Error(`settings built with ${node.text.slice(0, 40)}: only union(…) is understood`);
+        }
+        const args = node.childForFieldName('arguments');
+        for (const argument of args ? namedChildren(args) : []) collect(argument, seen);
+        return;
+      }
+      case 'ternary_expression':
+        for (const field of ['consequence', 'alternative']) {
+          const branch = node.childForFieldName(field);
+          if (branch) collect(branch, seen);
+        }
+        return;
+      case 'parenthesized_expression':
+        for (const inner of namedChildren(node)) collect(inner, seen);
+        return;
+      default:
+        throw new Error(`settings variable ${variable}: cannot read a ${node.type} (${node.text.slice(0, 40)})`);
+    }
+  };
+  const value = values.get(variable);
+  if (!value) throw new Error(`no variable ${variable}`);
+  collect(value, new Set([variable]));
+  return keys;
+}
+
+export interface BicepParameter {
+  name: string;
+  type: string;
+  decorators: string[];
+}
+
+/** Every `param`, with the decorators written above it. */
+export function parametersOf(tree: Tree): BicepParameter[] {
+  const parameters: BicepParameter[] = [];
+  const children = namedChildren(tree.rootNode);
+  children.forEach((node, index) => {
+    if (node.type !== 'parameter_declaration') return;
+    const [name, type] = namedChildren(node);
+    const previous = children[index - 1];
+    const decorators =
+      previous?.type === 'decorators'
+        ? namedChildren(previous).map((decorator) => decorator.text.replace(/\(.*$/s, ''))
+        : [];
+    parameters.push({ name: name?.text ?? '', type: type?.text ?? '', decorators });
+  });
+  return parameters;
+}
