@@ -112,7 +112,7 @@ export function initTelemetry(options: TelemetryOptions = {}): Telemetry {
     exporters: active.exporters.join(',') || 'none',
     traceStore: active.traceStore ? settings.traceStore?.path : undefined,
   });
-  if (active.exporters.length === 0) {
+  if (active.exporters.length === 0 && !options.spanProcessors?.length) {
     logger.warn('no telemetry exporter is configured: spans propagate but are not recorded', {
       hint: 'set APPLICATIONINSIGHTS_CONNECTION_STRING or OTEL_EXPORTER_OTLP_ENDPOINT',
     });
