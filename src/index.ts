@@ -9,6 +9,7 @@ import { registerMcpFunctions } from './functions/mcp';
 import './functions/agents';
 import './functions/samples';
 import './functions/trips';
+import './functions/ui';
 import { sharedStores } from './services';
 import { createLogger } from './telemetry/logger';
 
