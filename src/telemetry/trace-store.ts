@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { HrTime } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMicroseconds, type ExportResult } from '@opentelemetry/core';
@@ -238,9 +238,14 @@ export class TraceStoreSpanExporter implements SpanExporter {
 /** Creates the file (and folder) readable by its owner only, before SQLite opens it. */
 function createPrivateFile(path: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-  // SQLite gives the -wal and -shm files the database file's permissions.
-  chmodSync(path, 0o600);
+  // Append mode creates without truncating, and fails (EISDIR) on a directory before anything changes.
+  const fd = openSync(path, 'a', 0o600);
+  try {
+    // An existing file keeps its mode on open: tighten it. SQLite gives -wal and -shm the same mode.
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isoTime(time: HrTime): string {
