@@ -34,17 +34,22 @@ const settingsFile = z.object({
   Host: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** @param {string} message @returns {never} */
 function fail(message) {
-  console.error(`postprovision: ${message}`);
+  process.stderr.write(`postprovision: ${message}\n`);
   process.exit(1);
 }
 
+/** @param {string} path */
 function readSettings(path) {
+  /** @type {unknown} */
   let json;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = /** @type {unknown} */ (JSON.parse(readFileSync(path, 'utf8')));
   } catch (error) {
-    fail(`${path} is not valid JSON (${error.message}); fix or remove it and run \`azd hooks run postprovision\`.`);
+    fail(
+      `${path} is not valid JSON (${/** @type {Error} */ (error).message}); fix or remove it and run \`azd hooks run postprovision\`.`,
+    );
   }
   const parsed = settingsFile.safeParse(json);
   if (!parsed.success) fail(`${path} is not a local.settings.json: ${parsed.error.issues[0]?.message}`);
@@ -86,6 +91,6 @@ const settings = {
 const temporary = `${outputPath}.${process.pid}.tmp`;
 writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 renameSync(temporary, outputPath);
-console.log(
-  `postprovision: wrote ${outputPath} (Cosmos DB ${values.COSMOS_ENDPOINT}, Azure OpenAI deployment ${values.AZURE_OPENAI_DEPLOYMENT}).`,
+process.stdout.write(
+  `postprovision: wrote ${outputPath} (Cosmos DB ${values.COSMOS_ENDPOINT}, Azure OpenAI deployment ${values.AZURE_OPENAI_DEPLOYMENT}).\n`,
 );

@@ -10,15 +10,18 @@ const MIN_KEY_LENGTH = 16;
 
 const current = process.env.MCP_SERVER_KEY ?? '';
 if (current.length >= MIN_KEY_LENGTH) {
-  console.log('MCP_SERVER_KEY is set for this environment; keeping it.');
+  process.stdout.write('MCP_SERVER_KEY is set for this environment; keeping it.\n');
 } else {
-  if (current !== '') console.log(`MCP_SERVER_KEY is shorter than ${MIN_KEY_LENGTH} characters; replacing it.`);
+  if (current !== '')
+    process.stdout.write(`MCP_SERVER_KEY is shorter than ${MIN_KEY_LENGTH} characters; replacing it.\n`);
   const key = randomBytes(32).toString('base64url');
   try {
     execFileSync('azd', ['env', 'set', 'MCP_SERVER_KEY', key], { stdio: ['ignore', 'ignore', 'inherit'] });
   } catch (error) {
-    console.error(`Could not store MCP_SERVER_KEY in the azd environment: ${error.message}`);
+    process.stderr.write(
+      `Could not store MCP_SERVER_KEY in the azd environment: ${/** @type {Error} */ (error).message}\n`,
+    );
     process.exit(1);
   }
-  console.log('Generated MCP_SERVER_KEY for this environment (32 random bytes).');
+  process.stdout.write('Generated MCP_SERVER_KEY for this environment (32 random bytes).\n');
 }

@@ -21,7 +21,8 @@ const read = settingsReadByCode();
 const readNames = new Set(read.map((entry) => entry.setting));
 
 /** Settings the Functions host and platform read (not the app's code). */
-const PLATFORM_SETTING = /^(AzureWebJobsStorage__|AzureFunctionsJobHost__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$)/;
+const PLATFORM_SETTING =
+  /^(AzureWebJobsStorage__|AzureFunctionsJobHost__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$)/;
 
 let apps: Record<'agents' | 'mcp', Set<string>>;
 
@@ -66,7 +67,9 @@ describe.each(['agents', 'mcp'] as const)('the %s function app', (app) => {
   });
 
   it('sets nothing the code and the Functions host do not read (a typo would go unnoticed)', () => {
-    const unknown = [...apps[app]].filter((setting) => !readNames.has(setting) && !PLATFORM_SETTING.test(setting));
+    const unknown = [...apps[app]].filter(
+      (setting) => !readNames.has(setting) && !PLATFORM_SETTING.test(setting),
+    );
     expect(unknown).toEqual([]);
   });
 
@@ -103,11 +106,18 @@ describe('settings that must agree with the code and host.json', () => {
   const text = (path: string): string => readFileSync(join(REPO_ROOT, path), 'utf8');
 
   it('the agents app uses Azure OpenAI and calls the MCP app', () => {
-    for (const setting of ['MODEL_PROVIDER', 'AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_DEPLOYMENT', 'MCP_BASE_URL']) {
+    for (const setting of [
+      'MODEL_PROVIDER',
+      'AZURE_OPENAI_ENDPOINT',
+      'AZURE_OPENAI_DEPLOYMENT',
+      'MCP_BASE_URL',
+    ]) {
       expect(apps.agents, setting).toContain(setting);
     }
     expect(text('infra/main.bicep')).toMatch(/MODEL_PROVIDER: 'azure-openai'/);
-    expect(text('infra/main.bicep')).toMatch(/MCP_BASE_URL: 'https:\/\/\$\{mcpApp\.outputs\.defaultHostName\}\/api\/mcp'/);
+    expect(text('infra/main.bicep')).toMatch(
+      /MCP_BASE_URL: 'https:\/\/\$\{mcpApp\.outputs\.defaultHostName\}\/api\/mcp'/,
+    );
   });
 
   it('MCP_SERVER_KEY is a Key Vault reference, never a value', () => {

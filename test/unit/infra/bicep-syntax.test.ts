@@ -16,7 +16,7 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
   // Guards against a vacuous check (a grammar that accepts anything, a walk that skips nodes).
   it('reports a broken file: an unfinished parameter and an unclosed object', async () => {
     const broken = [
-      "param location string = ",
+      'param location string = ',
       "resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {",
       '  name: location',
       '',

@@ -136,7 +136,9 @@ export function settingKeysOfVariable(tree: Tree, variable: string): Set<string>
         for (const inner of namedChildren(node)) collect(inner, seen);
         return;
       default:
-        throw new Error(`settings variable ${variable}: cannot read a ${node.type} (${node.text.slice(0, 40)})`);
+        throw new Error(
+          `settings variable ${variable}: cannot read a ${node.type} (${node.text.slice(0, 40)})`,
+        );
     }
   };
   const value = values.get(variable);

@@ -94,7 +94,8 @@ export function settingsReadByCode(): SettingRead[] {
         if (!shape) throw new Error(`${file}: envSchema is not a z.object({...})`);
         for (const property of shape.properties) {
           const name = propertyName(property);
-          if (name === undefined) throw new Error(`${file}: envSchema key ${property.getText()} is not a literal`);
+          if (name === undefined)
+            throw new Error(`${file}: envSchema key ${property.getText()} is not a literal`);
           add(name, file);
         }
       }

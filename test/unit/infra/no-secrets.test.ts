@@ -16,18 +16,62 @@ interface SecretRule {
 }
 
 const RULES: SecretRule[] = [
-  { name: 'storage account key', pattern: /AccountKey\s*=/i, example: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc==' },
-  { name: 'shared access signature', pattern: /SharedAccessSignature/i, example: 'SharedAccessSignature=sv=2022' },
-  { name: 'shared access key', pattern: /SharedAccessKey(Name)?\s*=/i, example: 'Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=k' },
-  { name: 'SAS token signature', pattern: /[?&;]sig=/i, example: 'https://a.blob.core.windows.net/c?sv=2022&sig=abc%3D' },
-  { name: 'listKeys()', pattern: /\blistKeys\s*\(/i, example: "storage.listKeys().keys[0].value" },
-  { name: 'list…Keys/ConnectionStrings/Secrets()', pattern: /\blist(Account)?(Keys|ConnectionStrings|Secrets?|Credentials?)\s*\(/i, example: 'cosmos.listConnectionStrings()' },
-  { name: 'Cosmos DB master key', pattern: /primaryMasterKey|secondaryMasterKey|primaryReadonlyMasterKey/i, example: 'cosmos.listKeys().primaryMasterKey' },
-  { name: 'key1/primaryKey properties', pattern: /\.(primaryKey|secondaryKey|key1|key2)\b/i, example: 'openAi.listKeys().key1' },
-  { name: 'Application Insights instrumentation key literal', pattern: /InstrumentationKey=[0-9a-f]{8}-/i, example: 'InstrumentationKey=12345678-aaaa-bbbb-cccc-1234567890ab' },
-  { name: 'private key block', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/, example: '-----BEGIN RSA PRIVATE KEY-----' },
-  { name: 'OpenAI API key literal', pattern: /\bsk-[A-Za-z0-9_-]{20,}/, example: 'OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz' },
-  { name: 'local auth switched on', pattern: /(disableLocalAuth|allowSharedKeyAccess)\s*:\s*(false|true)/i, example: 'disableLocalAuth: false' },
+  {
+    name: 'storage account key',
+    pattern: /AccountKey\s*=/i,
+    example: 'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=abc==',
+  },
+  {
+    name: 'shared access signature',
+    pattern: /SharedAccessSignature/i,
+    example: 'SharedAccessSignature=sv=2022',
+  },
+  {
+    name: 'shared access key',
+    pattern: /SharedAccessKey(Name)?\s*=/i,
+    example: 'Endpoint=sb://x/;SharedAccessKeyName=root;SharedAccessKey=k',
+  },
+  {
+    name: 'SAS token signature',
+    pattern: /[?&;]sig=/i,
+    example: 'https://a.blob.core.windows.net/c?sv=2022&sig=abc%3D',
+  },
+  { name: 'listKeys()', pattern: /\blistKeys\s*\(/i, example: 'storage.listKeys().keys[0].value' },
+  {
+    name: 'list…Keys/ConnectionStrings/Secrets()',
+    pattern: /\blist(Account)?(Keys|ConnectionStrings|Secrets?|Credentials?)\s*\(/i,
+    example: 'cosmos.listConnectionStrings()',
+  },
+  {
+    name: 'Cosmos DB master key',
+    pattern: /primaryMasterKey|secondaryMasterKey|primaryReadonlyMasterKey/i,
+    example: 'cosmos.listKeys().primaryMasterKey',
+  },
+  {
+    name: 'key1/primaryKey properties',
+    pattern: /\.(primaryKey|secondaryKey|key1|key2)\b/i,
+    example: 'openAi.listKeys().key1',
+  },
+  {
+    name: 'Application Insights instrumentation key literal',
+    pattern: /InstrumentationKey=[0-9a-f]{8}-/i,
+    example: 'InstrumentationKey=12345678-aaaa-bbbb-cccc-1234567890ab',
+  },
+  {
+    name: 'private key block',
+    pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    example: '-----BEGIN RSA PRIVATE KEY-----',
+  },
+  {
+    name: 'OpenAI API key literal',
+    pattern: /\bsk-[A-Za-z0-9_-]{20,}/,
+    example: 'OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwxyz',
+  },
+  {
+    name: 'local auth switched on',
+    pattern: /(disableLocalAuth|allowSharedKeyAccess)\s*:\s*(false|true)/i,
+    example: 'disableLocalAuth: false',
+  },
 ];
 
 /** The local-auth rule flags a switch only when it enables keys. */
@@ -38,7 +82,9 @@ function isKeyEnabling(match: string): boolean {
 function violations(text: string): string[] {
   const found: string[] = [];
   for (const rule of RULES) {
-    for (const match of text.matchAll(new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`))) {
+    for (const match of text.matchAll(
+      new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`),
+    )) {
       if (rule.name === 'local auth switched on' && !isKeyEnabling(match[0])) continue;
       found.push(`${rule.name}: ${match[0]}`);
     }
@@ -66,7 +112,9 @@ function insecureSecretParameters(parameters: ReturnType<typeof parametersOf>): 
 
 describe('no keys or secrets in the deployment files', () => {
   it('scans infra/ (Bicep, parameters, hooks, docs), azure.yaml, host.json and the sample settings', () => {
-    expect(SCANNED).toEqual(expect.arrayContaining(['infra/main.bicep', 'infra/main.parameters.json', 'infra/README.md']));
+    expect(SCANNED).toEqual(
+      expect.arrayContaining(['infra/main.bicep', 'infra/main.parameters.json', 'infra/README.md']),
+    );
   });
 
   it.each(SCANNED)('%s holds no key, SAS or key-bearing connection string', (file) => {
@@ -88,7 +136,8 @@ describe('no keys or secrets in the deployment files', () => {
     };
     const filled = Object.entries(sample.Values).filter(
       ([name, value]) =>
-        (/(_KEY|_KEYS|SECRET|PASSWORD|_TOKEN|CONNECTION_STRING)$/i.test(name) || name === 'AzureWebJobsStorage') &&
+        (/(_KEY|_KEYS|SECRET|PASSWORD|_TOKEN|CONNECTION_STRING)$/i.test(name) ||
+          name === 'AzureWebJobsStorage') &&
         value !== '' &&
         value !== 'UseDevelopmentStorage=true',
     );

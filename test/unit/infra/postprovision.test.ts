@@ -83,12 +83,20 @@ describe('postprovision hook', () => {
       out,
       JSON.stringify({
         IsEncrypted: false,
-        Values: { LOG_LEVEL: 'debug', MY_OWN: 'kept', COSMOS_ENDPOINT: 'https://old.documents.azure.com:443/', COSMOS_KEY: 'stale' },
+        Values: {
+          LOG_LEVEL: 'debug',
+          MY_OWN: 'kept',
+          COSMOS_ENDPOINT: 'https://old.documents.azure.com:443/',
+          COSMOS_KEY: 'stale',
+        },
         Host: { LocalHttpPort: 7072 },
       }),
     );
     expect(runHook(AZD_VALUES, out).status).toBe(0);
-    const written = JSON.parse(readFileSync(out, 'utf8')) as { Values: Record<string, string>; Host: unknown };
+    const written = JSON.parse(readFileSync(out, 'utf8')) as {
+      Values: Record<string, string>;
+      Host: unknown;
+    };
     expect(written.Values).toMatchObject({
       LOG_LEVEL: 'debug',
       MY_OWN: 'kept',
