@@ -82,3 +82,12 @@ export async function killHard(host: HostProcess): Promise<void> {
   if (host.child.exitCode === null && host.child.signalCode === null) host.child.kill('SIGKILL');
   await host.exited;
 }
+
+/** Throws (with the host's last output) when the host has exited: a wait on it would only time out. */
+export function assertAlive(host: HostProcess): void {
+  if (host.child.exitCode !== null || host.child.signalCode !== null) {
+    throw new Error(
+      `host exited (${host.child.exitCode ?? host.child.signalCode}):\n${host.output().slice(-4000)}`,
+    );
+  }
+}
