@@ -2,6 +2,11 @@
  * The local host's durable store: instances, their history, an inbox of events waiting to be
  * delivered to an orchestration (completions, timers, raised events) and the activity work queue.
  * SQLite (WAL) makes every episode one atomic commit, so a crash loses nothing that was acknowledged.
+ *
+ * Hot instances and their histories are also kept in memory, write-through: SQLite stays the
+ * record, every write goes to it first, and a transaction that rolls back evicts what it touched,
+ * so the next read comes from the file again. An episode then costs what its new events cost,
+ * not what the instance's whole history costs to read and parse.
  */
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
@@ -173,9 +178,26 @@ function toRecord(row: InstanceRow): InstanceRecord {
 export class DurableStore {
   private readonly db: Database.Database;
   private readonly statements;
+  /** Write-through copies of instance rows, most recently used last. */
+  private readonly instanceCache = new Map<string, InstanceRecord>();
+  /** Write-through copies of histories, most recently used last; arrays only ever grow. */
+  private readonly historyCache = new Map<string, HistoryEvent[]>();
+  private historyCacheEvents = 0;
+  /** Instance ids written in the open transaction: evicted if it rolls back. */
+  private touched: Set<string> | undefined;
+  private unfinishedCount: number;
 
-  /** @param path a file path, or ':memory:' for a store that lives as long as the process. */
-  constructor(readonly path: string) {
+  /**
+   * @param path a file path, or ':memory:' for a store that lives as long as the process.
+   * @param cache bounds of the in-memory copies (instances, history events across instances).
+   */
+  constructor(
+    readonly path: string,
+    private readonly cache: { maxInstances: number; maxHistoryEvents: number } = {
+      maxInstances: 20_000,
+      maxHistoryEvents: 500_000,
+    },
+  ) {
     if (path !== ':memory:') createPrivateFile(path);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -217,22 +239,19 @@ export class DurableStore {
       deleteInboxTimer: this.db.prepare(
         "DELETE FROM inbox WHERE instance_id = ? AND json_extract(event, '$.EventType') = 11 AND json_extract(event, '$.TimerId') = ?",
       ),
-      readyInbox: this.db.prepare<
-        [number, number],
-        { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
-      >(
-        `SELECT i.id, i.instance_id, i.execution_id, i.visible_at, i.event FROM inbox i
+      readyInstances: this.db.prepare<[number, number], { instance_id: string }>(
+        `SELECT i.instance_id FROM inbox i
          JOIN instances s ON s.instance_id = i.instance_id AND s.runtime_status <> 'Suspended'
-         WHERE i.visible_at <= ? ORDER BY i.visible_at, i.id LIMIT ?`,
+         WHERE i.visible_at <= ? GROUP BY i.instance_id ORDER BY MIN(i.visible_at), MIN(i.id) LIMIT ?`,
       ),
-      firstInboxFor: this.db.prepare<
-        [string, number],
+      readyInboxFor: this.db.prepare<
+        [string, number, number],
         { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
       >(
         // A new execution's ExecutionStarted goes first, even before events queued earlier
         // (continue-as-new keeps undelivered events for the next execution).
         `SELECT id, instance_id, execution_id, visible_at, event FROM inbox WHERE instance_id = ? AND visible_at <= ?
-         ORDER BY CASE WHEN json_extract(event, '$.EventType') = 0 THEN 0 ELSE 1 END, visible_at, id LIMIT 1`,
+         ORDER BY CASE WHEN json_extract(event, '$.EventType') = 0 THEN 0 ELSE 1 END, visible_at, id LIMIT ?`,
       ),
       queued: this.db.prepare<
         [string],
@@ -273,36 +292,115 @@ export class DurableStore {
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
       ),
     };
+    this.unfinishedCount = this.statements.unfinished.get()!.n;
   }
 
-  /** Runs `work` in one SQLite transaction: all of it commits, or none of it. */
+  /**
+   * Runs `work` in one SQLite transaction: all of it commits, or none of it. If it throws, the
+   * in-memory copies of whatever it touched are dropped, so nothing uncommitted is ever read back.
+   */
   transaction<T>(work: () => T): T {
-    return this.db.transaction(work)();
+    if (this.touched) return this.db.transaction(work)();
+    this.touched = new Set();
+    try {
+      return this.db.transaction(work)();
+    } catch (error) {
+      for (const id of this.touched) {
+        this.instanceCache.delete(id);
+        this.dropHistory(id);
+      }
+      if (this.db.open) this.unfinishedCount = this.statements.unfinished.get()!.n;
+      throw error;
+    } finally {
+      this.touched = undefined;
+    }
   }
 
   getInstance(instanceId: string): InstanceRecord | undefined {
+    const cached = this.instanceCache.get(instanceId);
+    if (cached !== undefined) {
+      // Most recently used last, so eviction takes the coldest.
+      this.instanceCache.delete(instanceId);
+      this.instanceCache.set(instanceId, cached);
+      return cached;
+    }
     const row = this.statements.getInstance.get(instanceId);
-    return row ? toRecord(row) : undefined;
+    const record = row ? toRecord(row) : undefined;
+    if (record) this.cacheInstance(instanceId, record);
+    return record;
   }
 
+  /** Records are shared with the cache: callers replace them (`{...record, …}`), never mutate. */
   saveInstance(record: InstanceRecord): void {
+    const before = this.getInstance(record.instanceId);
     this.statements.upsertInstance.run({
       ...record,
       actionSignatures: JSON.stringify(record.actionSignatures),
     });
+    this.touch(record.instanceId);
+    this.unfinishedCount +=
+      Number(!terminalStatuses.has(record.runtimeStatus)) -
+      Number(before !== undefined && !terminalStatuses.has(before.runtimeStatus));
+    this.cacheInstance(record.instanceId, record);
   }
 
-  history(instanceId: string): HistoryEvent[] {
-    return this.statements.history.all(instanceId).map((row) => JSON.parse(row.event) as HistoryEvent);
+  /** The instance's history. The array is shared with the cache: read it, never change it. */
+  history(instanceId: string): readonly HistoryEvent[] {
+    const cached = this.historyCache.get(instanceId);
+    if (cached) {
+      this.historyCache.delete(instanceId);
+      this.historyCache.set(instanceId, cached);
+      return cached;
+    }
+    const events = this.statements.history.all(instanceId).map((row) => JSON.parse(row.event) as HistoryEvent);
+    this.historyCache.set(instanceId, events);
+    this.historyCacheEvents += events.length;
+    this.evictHistories();
+    return events;
   }
 
-  appendHistory(instanceId: string, events: HistoryEvent[]): void {
-    let seq = this.statements.historyLength.get(instanceId)!.n;
+  appendHistory(instanceId: string, events: readonly HistoryEvent[]): void {
+    const cached = this.historyCache.get(instanceId);
+    let seq = cached ? cached.length : this.statements.historyLength.get(instanceId)!.n;
     for (const e of events) this.statements.appendHistory.run(instanceId, seq++, JSON.stringify(e));
+    this.touch(instanceId);
+    if (cached) {
+      for (const e of events) cached.push(e);
+      this.historyCacheEvents += events.length;
+      this.evictHistories();
+    }
   }
 
   clearHistory(instanceId: string): void {
     this.statements.deleteHistory.run(instanceId);
+    this.touch(instanceId);
+    this.dropHistory(instanceId);
+  }
+
+  private touch(instanceId: string): void {
+    this.touched?.add(instanceId);
+  }
+
+  private cacheInstance(instanceId: string, record: InstanceRecord): void {
+    this.instanceCache.delete(instanceId);
+    this.instanceCache.set(instanceId, record);
+    while (this.instanceCache.size > this.cache.maxInstances) {
+      this.instanceCache.delete(this.instanceCache.keys().next().value as string);
+    }
+  }
+
+  private dropHistory(instanceId: string): void {
+    const cached = this.historyCache.get(instanceId);
+    if (!cached) return;
+    this.historyCache.delete(instanceId);
+    this.historyCacheEvents -= cached.length;
+  }
+
+  private evictHistories(): void {
+    // Keeps the newest entry even when it alone passes the bound.
+    while (this.historyCacheEvents > this.cache.maxHistoryEvents && this.historyCache.size > 1) {
+      this.dropHistory(this.historyCache.keys().next().value as string);
+    }
   }
 
   enqueue(instanceId: string, executionId: string | null, visibleAt: number, event: HistoryEvent): void {
@@ -313,18 +411,25 @@ export class DurableStore {
     this.statements.dequeue.run(messageId);
   }
 
+  dequeueAll(messages: readonly InboxMessage[]): void {
+    for (const message of messages) this.statements.dequeue.run(message.id);
+  }
+
   cancelTimer(instanceId: string, timerId: number): void {
     this.statements.deleteInboxTimer.run(instanceId, timerId);
   }
 
-  /** Messages whose time has come, oldest first, skipping suspended instances. */
-  readyMessages(now: number, limit: number): InboxMessage[] {
-    return this.statements.readyInbox.all(now, limit).map(toMessage);
+  /** Instances with a message whose time has come, oldest message first, skipping suspended ones. */
+  readyInstanceIds(now: number, limit: number): string[] {
+    return this.statements.readyInstances.all(now, limit).map((row) => row.instance_id);
   }
 
-  firstReadyMessage(instanceId: string, now: number): InboxMessage | undefined {
-    const row = this.statements.firstInboxFor.get(instanceId, now);
-    return row ? toMessage(row) : undefined;
+  /**
+   * The messages one episode delivers: those whose time has come, a new execution's
+   * ExecutionStarted first, then in arrival order.
+   */
+  readyMessagesFor(instanceId: string, now: number, limit: number): InboxMessage[] {
+    return this.statements.readyInboxFor.all(instanceId, now, limit).map(toMessage);
   }
 
   /** Every event still waiting for an instance, due or not (diagnostics). */
@@ -373,9 +478,13 @@ export class DurableStore {
   }
 
   deleteInstance(instanceId: string): boolean {
+    const before = this.getInstance(instanceId);
     this.clearPendingWork(instanceId);
     this.clearHistory(instanceId);
-    return this.statements.deleteInstance.run(instanceId).changes > 0;
+    const deleted = this.statements.deleteInstance.run(instanceId).changes > 0;
+    if (before && !terminalStatuses.has(before.runtimeStatus)) this.unfinishedCount--;
+    this.instanceCache.delete(instanceId);
+    return deleted;
   }
 
   queryInstances(query: InstanceQuery): { instances: InstanceRecord[]; continuationToken?: string } {
@@ -413,8 +522,9 @@ export class DurableStore {
       : { instances: page };
   }
 
+  /** Instances not in a terminal state (kept as a count: starts check it on every call). */
   countUnfinished(): number {
-    return this.statements.unfinished.get()!.n;
+    return this.unfinishedCount;
   }
 
   /** Events waiting in one instance's inbox (completions, timers, raised events). */

@@ -1,0 +1,391 @@
+/**
+ * Orchestration episodes. An episode delivers the events waiting for one instance (as the Durable
+ * extension does, several at once): the host replays the committed history plus a fresh
+ * OrchestratorStarted and the new events through the SDK's own orchestrator handler, turns the
+ * returned actions into history and work (episode-builder.ts), and commits history, instance
+ * status, the consumed messages and the new work in one SQLite transaction before any of the new
+ * work starts. `invokeOrchestrator` is the one place an orchestrator function is called.
+ */
+import type { Logger } from '../../telemetry/logger';
+import {
+  ActionType,
+  outOfProcMarker,
+  type Action,
+  type OrchestrationBinding,
+  type OrchestratorState,
+} from './actions';
+import { EpisodeBuilder, type Effect } from './episode-builder';
+import { EventType, history, type FailureInfo } from './history';
+import { createInstance, failUnfinished, notifyParent } from './instance-lifecycle';
+import type { InstanceLimits } from './limits';
+import { ReplayState, toSdkEvent } from './replay-state';
+import { terminalStatuses, type DurableStore, type InboxMessage, type InstanceRecord } from './store';
+
+export interface OrchestrationInvocation {
+  instanceId: string;
+  traceParent: string | null;
+}
+
+export interface EpisodeRunnerOptions {
+  store: DurableStore;
+  logger: Logger;
+  clock: () => number;
+  limits: InstanceLimits;
+  isOrchestration(name: string): boolean;
+  runOrchestrator(
+    name: string,
+    binding: OrchestrationBinding,
+    invocation: OrchestrationInvocation,
+  ): Promise<unknown>;
+  /** Called after a commit that changed an instance's status. */
+  statusChanged(instance: InstanceRecord): void;
+}
+
+/** The most events one episode delivers; more wait for the next episode. */
+const maxBatch = 2_000;
+
+export class EpisodeRunner {
+  private readonly store: DurableStore;
+  private readonly log: Logger;
+
+  constructor(private readonly options: EpisodeRunnerOptions) {
+    this.store = options.store;
+    this.log = options.logger;
+  }
+
+  /**
+   * Runs one episode for the instance if it has events ready. Returns false when there was
+   * nothing to deliver (or the store is closed). Never throws for the instance's own faults: a
+   * host or store fault fails the instance loudly rather than spinning on its messages.
+   */
+  async runNext(instanceId: string): Promise<boolean> {
+    if (!this.store.isOpen) return false;
+    const instance = this.store.getInstance(instanceId);
+    if (!instance || instance.runtimeStatus === 'Suspended') return false;
+    const batch = this.nextBatch(instance);
+    if (batch.length === 0) return false;
+    try {
+      await this.runEpisode(instance, batch);
+    } catch (error) {
+      // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
+      if (!this.store.isOpen) return false;
+      this.log.error('episode failed inside the host', { instanceId, error });
+      this.fail(instanceId, batch, {
+        reason: `The local host could not process an event: ${errorMessage(error)}`,
+        details: '',
+      });
+    }
+    return true;
+  }
+
+  /**
+   * The messages the next episode delivers. Messages for another execution are dropped first.
+   * A raised event, or an event that makes the host allocate retry ids, only ever opens a batch:
+   * delivered after other events, a raised event could reach an execution that has just
+   * continued-as-new, and retry ids would be taken in an order the host cannot mirror.
+   */
+  private nextBatch(instance: InstanceRecord): InboxMessage[] {
+    const ready = this.store.readyMessagesFor(instance.instanceId, this.options.clock(), maxBatch);
+    const stale = ready.filter(
+      (m) =>
+        terminalStatuses.has(instance.runtimeStatus) ||
+        (m.executionId !== null && m.executionId !== instance.executionId),
+    );
+    if (stale.length > 0) {
+      // Late completions for a finished or replaced execution are dropped, as the extension does.
+      this.store.transaction(() => this.store.dequeueAll(stale));
+      if (stale.length === ready.length) return [];
+    }
+    const live = stale.length > 0 ? ready.filter((m) => !stale.includes(m)) : ready;
+    const state = ReplayState.of(this.store.history(instance.instanceId));
+    const batch: InboxMessage[] = [];
+    for (const message of live) {
+      const opensOnly =
+        message.event.EventType === EventType.EventRaised || state.needsRetryBookkeeping(message.event);
+      if (batch.length > 0 && opensOnly) break;
+      batch.push(message);
+    }
+    return batch;
+  }
+
+  private async runEpisode(instance: InstanceRecord, batch: InboxMessage[]): Promise<void> {
+    const past = ReplayState.of(this.store.history(instance.instanceId));
+    // Each episode gets a strictly later timestamp than the last, so the SDK's clock never runs back.
+    const now = new Date(Math.max(this.options.clock(), past.lastEpisodeAt + 1));
+    const episode = new EpisodeBuilder(instance, past, now);
+    episode.append(history.orchestratorStarted(now));
+    for (const message of batch) {
+      episode.append({ ...message.event, IsPlayed: false });
+      episode.applyRetryBookkeeping(message.event);
+    }
+
+    if (!this.options.isOrchestration(instance.name)) {
+      this.fail(instance.instanceId, batch, {
+        reason: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        details: '',
+      });
+      return;
+    }
+
+    const binding: OrchestrationBinding = {
+      history: past.sdkHistory.concat(episode.newEvents.map((e) => toSdkEvent(e, false))),
+      input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
+      instanceId: instance.instanceId,
+      isReplaying: false,
+      parentInstanceId: instance.parentInstanceId,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 3,
+      longRunningTimerIntervalDuration: '3.00:00:00',
+      // Far beyond any timer we will see, so the SDK never splits timers into chunks.
+      maximumShortTimerDuration: '36500.00:00:00',
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+    };
+
+    const outcome = await this.invokeOrchestrator(instance, binding);
+    const state = outcome.state;
+    const topActions = (state?.actions?.[0] ?? []) as Action[];
+
+    let failure = outcome.failure;
+    if (!failure) failure = episode.checkDeterminism(topActions, state?.isDone ?? false);
+    if (!failure) failure = episode.scheduleNewActions(topActions);
+    if (!failure && !topActions.some((a) => a.actionType === ActionType.ContinueAsNew)) {
+      failure = this.checkExecutionLimits(
+        instance,
+        past.sdkHistory.length + episode.newEvents.length,
+        episode,
+        topActions,
+      );
+    }
+
+    const customStatus =
+      state?.customStatus === undefined || state.customStatus === null
+        ? null
+        : JSON.stringify(state.customStatus);
+    const continueAsNew = failure
+      ? undefined
+      : topActions.find((a) => a.actionType === ActionType.ContinueAsNew);
+
+    let final: InstanceRecord;
+    if (failure) {
+      final = episode.fail(failure, customStatus);
+    } else if (continueAsNew) {
+      final = episode.continueAsNew(continueAsNew.input, customStatus);
+    } else if (state?.isDone) {
+      final = episode.complete(state.output, customStatus);
+    } else {
+      final = episode.keepRunning(customStatus);
+    }
+
+    const committed = this.store.transaction((): InstanceRecord | undefined => {
+      this.store.dequeueAll(batch);
+      // The orchestrator ran outside the transaction: a terminate (or restart) that committed
+      // meanwhile wins, and this episode's outcome is dropped.
+      const current = this.store.getInstance(instance.instanceId);
+      if (
+        !current ||
+        terminalStatuses.has(current.runtimeStatus) ||
+        current.executionId !== instance.executionId
+      ) {
+        return undefined;
+      }
+      // A suspend that committed meanwhile stays in force.
+      if (current.runtimeStatus === 'Suspended' && !terminalStatuses.has(final.runtimeStatus)) {
+        final = { ...final, runtimeStatus: 'Suspended' };
+      }
+      if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
+      else this.store.appendHistory(instance.instanceId, episode.newEvents);
+      this.store.saveInstance(final);
+      if (terminalStatuses.has(final.runtimeStatus)) {
+        this.store.clearPendingWork(instance.instanceId);
+        notifyParent(
+          this.store,
+          final,
+          final.runtimeStatus === 'Completed'
+            ? { kind: 'completed', result: final.output ?? 'null' }
+            : { kind: 'failed', failure: failure! },
+          now,
+        );
+        return final;
+      }
+      for (const effect of episode.effects) this.applyEffect(final, effect, now);
+      if (episode.continuesAsNew) {
+        // The new execution starts with its own ExecutionStarted, delivered like any other event.
+        this.store.enqueue(
+          final.instanceId,
+          final.executionId,
+          now.getTime(),
+          history.executionStarted(now, final.name, final.input, final.parentInstanceId ?? undefined),
+        );
+      }
+      return final;
+    });
+    if (!committed) {
+      this.log.info('episode outcome dropped: the instance was terminated meanwhile', {
+        instanceId: instance.instanceId,
+      });
+      return;
+    }
+
+    if (final.runtimeStatus === 'Failed') {
+      this.log.warn('orchestration failed', {
+        instanceId: final.instanceId,
+        name: final.name,
+        reason: failure?.reason,
+      });
+    } else if (final.runtimeStatus === 'Completed') {
+      this.log.info('orchestration completed', { instanceId: final.instanceId, name: final.name });
+    }
+    this.options.statusChanged(final);
+  }
+
+  /**
+   * Calls the app's orchestrator function for one episode: the one place an orchestration runs.
+   * The SDK reports a throwing orchestrator through an error whose message carries its state.
+   */
+  private async invokeOrchestrator(
+    instance: InstanceRecord,
+    binding: OrchestrationBinding,
+  ): Promise<{ state?: OrchestratorState; failure?: FailureInfo }> {
+    try {
+      const state = (await this.options.runOrchestrator(instance.name, binding, {
+        instanceId: instance.instanceId,
+        traceParent: instance.traceParent,
+      })) as OrchestratorState;
+      return { state };
+    } catch (error) {
+      const message = errorMessage(error);
+      const markerAt = message.indexOf(outOfProcMarker);
+      // Stacks (with file paths) go to the log only; status outputs are readable by any caller.
+      this.log.debug('orchestrator function threw', {
+        instanceId: instance.instanceId,
+        name: instance.name,
+        error,
+      });
+      if (markerAt >= 0) {
+        const state = JSON.parse(message.slice(markerAt + outOfProcMarker.length)) as OrchestratorState;
+        const userMessage = state.error ?? message.slice(0, markerAt);
+        return {
+          state,
+          failure: {
+            reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(userMessage)}`,
+            details: '',
+          },
+        };
+      }
+      return {
+        failure: {
+          reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(message)}`,
+          details: '',
+        },
+      };
+    }
+  }
+
+  /** The per-execution limits, checked once an episode's new work is known and before it commits. */
+  private checkExecutionLimits(
+    instance: InstanceRecord,
+    historyLength: number,
+    episode: EpisodeBuilder,
+    top: Action[],
+  ): FailureInfo | undefined {
+    const { maxHistoryEvents, maxPendingActions } = this.options.limits;
+    // +1: the OrchestratorCompleted this episode still appends.
+    if (historyLength + 1 > maxHistoryEvents) {
+      return limitFailure(
+        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew.`,
+      );
+    }
+    const pending = episode.pendingActions(top);
+    if (pending > maxPendingActions) {
+      return limitFailure(
+        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches.`,
+      );
+    }
+    return undefined;
+  }
+
+  private fail(instanceId: string, batch: InboxMessage[], failure: FailureInfo): void {
+    const updated = this.store.transaction(() => {
+      this.store.dequeueAll(batch);
+      return failUnfinished(this.store, instanceId, failure, new Date(this.options.clock()));
+    });
+    if (updated) this.options.statusChanged(updated);
+  }
+
+  private applyEffect(instance: InstanceRecord, effect: Effect, now: Date): void {
+    switch (effect.kind) {
+      case 'activity':
+        this.store.addWorkItem({
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          taskId: effect.taskId,
+          name: effect.name,
+          input: effect.input,
+          attempt: effect.attempt,
+          traceParent: instance.traceParent,
+        });
+        return;
+      case 'timer':
+        this.store.enqueue(
+          instance.instanceId,
+          instance.executionId,
+          effect.fireAt.getTime(),
+          history.timerFired(effect.fireAt, effect.timerId, effect.fireAt.toISOString()),
+        );
+        return;
+      case 'cancelTimer':
+        this.store.cancelTimer(instance.instanceId, effect.timerId);
+        return;
+      case 'subOrchestration': {
+        const existing = this.store.getInstance(effect.instanceId);
+        const refusal =
+          existing && !terminalStatuses.has(existing.runtimeStatus)
+            ? `An orchestration instance with ID '${effect.instanceId}' already exists.`
+            : !this.options.isOrchestration(effect.name)
+              ? `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`
+              : undefined;
+        if (refusal) {
+          this.store.enqueue(
+            instance.instanceId,
+            instance.executionId,
+            now.getTime(),
+            history.subOrchestrationFailed(now, effect.taskId, { reason: refusal, details: '' }),
+          );
+          return;
+        }
+        if (existing) this.store.deleteInstance(effect.instanceId);
+        createInstance(
+          this.store,
+          new Date(this.options.clock()),
+          effect.name,
+          effect.instanceId,
+          effect.input,
+          { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
+          instance.traceParent,
+        );
+        return;
+      }
+    }
+  }
+}
+
+function limitFailure(reason: string): FailureInfo {
+  return { reason, details: '', errorType: 'LimitExceededError' };
+}
+
+/**
+ * A failure message without stack frames: the SDK appends a task's Details to its error message,
+ * and code may put a stack into its own message. Status outputs are readable by any caller.
+ */
+export function withoutStack(message: string): string {
+  return message
+    .split('\n')
+    .filter((line) => !/^\s*at\s/.test(line))
+    .join('\n')
+    .trim();
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return typeof error === 'string' ? error : JSON.stringify(error);
+}

@@ -1,0 +1,143 @@
+/**
+ * Scheduling: decides what runs next and how much runs at once. One pump cycle starts episodes
+ * for instances with events ready (at most one episode at a time per instance, a bounded number
+ * of instances at once) and activities from the work queue (bounded too), then arms a timer for
+ * the next durable timer that comes due. Work is only ever read from the store, so whatever was
+ * running at a crash is simply picked up again on the next start.
+ */
+import type { Logger } from '../../telemetry/logger';
+import type { ActivityRunner } from './activity-runner';
+import type { EpisodeRunner } from './episode-runner';
+import type { DurableStore } from './store';
+
+export interface SchedulerOptions {
+  store: DurableStore;
+  logger: Logger;
+  clock: () => number;
+  episodes: EpisodeRunner;
+  activities: ActivityRunner;
+  maxConcurrentActivities: number;
+  maxConcurrentOrchestrations: number;
+}
+
+/** Episodes one instance may run back to back before others get their turn. */
+const episodesPerTurn = 50;
+
+export class Scheduler {
+  private readonly store: DurableStore;
+  private readonly log: Logger;
+  private readonly runningEpisodes = new Map<string, Promise<void>>();
+  private readonly runningActivities = new Map<number, Promise<void>>();
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private pumpScheduled = false;
+  private started = false;
+  private stopping = false;
+
+  constructor(private readonly options: SchedulerOptions) {
+    this.store = options.store;
+    this.log = options.logger;
+  }
+
+  start(): void {
+    this.started = true;
+    this.schedulePump();
+  }
+
+  /** Stops taking new work and waits (bounded) for running episodes and activities to finish. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const running = [...this.runningEpisodes.values(), ...this.runningActivities.values()];
+    if (running.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    const outcome = await Promise.race([Promise.allSettled(running).then(() => 'done' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.log.warn('stopped with work still running; it will be retried on the next start', {
+        episodes: this.runningEpisodes.size,
+        activities: this.runningActivities.size,
+      });
+    }
+  }
+
+  /** Asks for a pump cycle soon; calls within one turn of the event loop share one cycle. */
+  schedulePump(): void {
+    if (!this.started || this.stopping || this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.stopping || !this.store.isOpen) return;
+    const now = this.options.clock();
+    const { maxConcurrentOrchestrations, maxConcurrentActivities } = this.options;
+
+    if (this.runningEpisodes.size < maxConcurrentOrchestrations) {
+      const candidates = this.store.readyInstanceIds(now, this.runningEpisodes.size + maxConcurrentOrchestrations);
+      for (const instanceId of candidates) {
+        if (this.runningEpisodes.size >= maxConcurrentOrchestrations) break;
+        if (!this.runningEpisodes.has(instanceId)) this.runEpisodes(instanceId);
+      }
+    }
+
+    if (this.runningActivities.size < maxConcurrentActivities) {
+      for (const item of this.store.workItems(this.runningActivities.size + maxConcurrentActivities)) {
+        if (this.runningActivities.size >= maxConcurrentActivities) break;
+        if (this.runningActivities.has(item.id)) continue;
+        const run = this.options.activities
+          .execute(item)
+          .catch((error: unknown) => this.reportFailure('activity', item.instanceId, error))
+          .finally(() => {
+            this.runningActivities.delete(item.id);
+            this.schedulePump();
+          });
+        this.runningActivities.set(item.id, run);
+      }
+    }
+
+    this.scheduleWake(now);
+  }
+
+  /** Runs one instance's episodes back to back while it has events ready (bounded, for fairness). */
+  private runEpisodes(instanceId: string): void {
+    const run = (async () => {
+      for (let i = 0; i < episodesPerTurn && !this.stopping; i++) {
+        if (!(await this.options.episodes.runNext(instanceId))) break;
+        // New work may be waiting for a free activity slot.
+        this.schedulePump();
+      }
+    })()
+      .catch((error: unknown) => this.reportFailure('episode', instanceId, error))
+      .finally(() => {
+        this.runningEpisodes.delete(instanceId);
+        this.schedulePump();
+      });
+    this.runningEpisodes.set(instanceId, run);
+  }
+
+  private scheduleWake(now: number): void {
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = undefined;
+    const next = this.store.nextVisibleAt(now);
+    if (next === undefined) return;
+    // setTimeout holds at most 2^31-1 ms; a longer timer simply re-arms when this one fires.
+    const delay = Math.min(Math.max(next - now, 0), 2 ** 31 - 1);
+    this.wakeTimer = setTimeout(() => this.schedulePump(), delay);
+    this.wakeTimer.unref();
+  }
+
+  /**
+   * The store itself failed (disk full, I/O error): nothing of this step was committed, so it is
+   * retried from the store on the next pump or restart. Logged, never an unhandled rejection.
+   */
+  private reportFailure(step: string, instanceId: string, error: unknown): void {
+    if (!this.store.isOpen) return;
+    this.log.error(`could not commit ${step}; it will be retried`, { instanceId, error });
+  }
+}
