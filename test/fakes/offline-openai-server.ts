@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { canonicalJson } from '../../src/domain/canonical-json';
 import { OfflineModel } from '../../src/models/offline/offline-model';
 import type { OfflinePolicies } from '../../src/models/offline/policy';
 import type { ModelResponse } from '../../src/models/types';
@@ -50,6 +51,8 @@ export interface ModelCallRecord extends TurnId {
   /** Date.now() on arrival and when the outcome was decided. */
   arrivedAt: number;
   settledAt?: number;
+  /** A digest of the request as read back (agent, messages, tools, output schema): equal requests, equal digests. */
+  requestDigest: string;
   /** Whether its answer was held back. */
   held: boolean;
   outcome: ModelCallOutcome;
@@ -171,6 +174,7 @@ export class OfflineOpenAIServer {
       key: turnKey(id),
       seq: this.records.length + 1,
       arrivedAt: Date.now(),
+      requestDigest: createHash('sha256').update(canonicalJson(request)).digest('hex').slice(0, 16),
       held: this.holdRule?.(id) ?? false,
       outcome: 'pending',
     };
