@@ -87,7 +87,7 @@ export function answerForm(run: RunResource, onSent: () => void): HTMLElement {
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Send answer');
   const form = h(
     'form',
-    { class: 'card attention', novalidate: true, 'aria-labelledby': 'ask-title' },
+    { class: 'card attention', novalidate: true, 'aria-labelledby': 'ask-title', 'data-round': ask.round },
     h('h2', { id: 'ask-title' }, 'The planner needs a few details'),
     h('p', { class: 'question' }, ask.question),
     h(
@@ -123,7 +123,15 @@ export function answerForm(run: RunResource, onSent: () => void): HTMLElement {
     submit.disabled = true;
     submit.textContent = 'Sending…';
     sendInput(run, parsed.data)
-      .then(onSent)
+      .then(() => {
+        // The run reads the answer on its own time: say so rather than leave a stale form.
+        form.replaceChildren(
+          h('h2', { id: 'ask-title', tabindex: -1 }, 'Answer sent'),
+          h('p', { role: 'status' }, 'Thank you: the planner is continuing with your answer.'),
+        );
+        form.querySelector('h2')?.focus();
+        onSent();
+      })
       .catch((error: unknown) => {
         submit.disabled = false;
         submit.textContent = 'Send answer';

@@ -9,7 +9,7 @@ import type { RunResource } from '../../src/travel/api/run-resource';
 import { ApiProblem, cancelRun, getRun, getTrace, sendApproval } from './api';
 import { answerForm } from './answer-form';
 import { h, replace } from './dom';
-import { budgetMeters, dateTime, duration, STATUS_LABELS } from './format';
+import { budgetMeters, dateTime, duration, money, STATUS_LABELS } from './format';
 import { quoteTable, resultView } from './itinerary';
 import { traceView } from './trace-view';
 import { problemBox, showProblem } from './forms';
@@ -116,7 +116,7 @@ export function runView(id: string): RunViewHandle {
       ['Travellers', understood?.travellers !== undefined ? String(understood.travellers) : undefined],
       [
         'Budget',
-        understood?.budget ? `${understood.budget.amount} ${understood.budget.currency}` : undefined,
+        understood?.budget ? money(understood.budget.amount, understood.budget.currency) : undefined,
       ],
       ['Book', (understood?.book ?? run.request.book) ? 'yes, after approval' : undefined],
     ];
@@ -137,7 +137,7 @@ export function runView(id: string): RunViewHandle {
       ),
       h(
         'div',
-        { class: 'actions' },
+        { class: 'actions run-actions' },
         cancel,
         h('button', { type: 'button', class: 'secondary', onclick: () => void showTrace() }, 'Show trace'),
       ),
@@ -276,13 +276,17 @@ export function runView(id: string): RunViewHandle {
 
   function renderTimeline(run: RunResource): void {
     const steps = run.progress.steps;
+    // Rebuilt on every poll: keep the reader's scroll place, or follow the newest step when at the end.
+    const old = timeline.querySelector('ol.steps');
+    const following = !old || old.scrollTop + old.clientHeight >= old.scrollHeight - 4;
+    const scrollTop = old?.scrollTop ?? 0;
     replace(
       timeline,
       h('h2', { id: 'timeline-title' }, 'Steps'),
       steps.length
         ? h(
             'ol',
-            { class: 'steps' },
+            { class: 'steps', tabindex: 0, 'aria-label': `${steps.length} steps, oldest first` },
             steps.map((step) =>
               h(
                 'li',
@@ -304,6 +308,8 @@ export function runView(id: string): RunViewHandle {
         ? h('p', { class: 'hint' }, `${run.progress.step - steps.length} earlier steps not shown.`)
         : null,
     );
+    const list = timeline.querySelector('ol.steps');
+    if (list) list.scrollTop = following ? list.scrollHeight : scrollTop;
   }
 
   async function onCancel(): Promise<void> {
