@@ -1,0 +1,237 @@
+/**
+ * The durable agent loop, driven without a host by the durable-functions SDK replaying synthetic
+ * histories: one agentTurn activity per model turn, one callTool activity per tool call with a
+ * key from the conversation and the step, only what is new in each turn's input, budgets checked
+ * before every step, bounded repair turns.
+ */
+import { describe, expect, it } from 'vitest';
+import type {
+  AgentTurnInput,
+  AgentTurnOutput,
+  CallToolInput,
+  CallToolOutput,
+} from '../../../src/agents/contracts';
+import {
+  agentLoopOrchestration,
+  agentLoopResultSchema,
+  type AgentLoopInput,
+} from '../../../src/agents/orchestration/agent-loop';
+import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
+import { toolCallKey } from '../../../src/domain/idempotency-keys';
+import { ACTION, SdkReplay } from './support/sdk-replay';
+
+const INSTANCE = 'run-1:flights:0';
+const input = (over: Partial<AgentLoopInput> = {}): AgentLoopInput => ({
+  runId: 'run-1',
+  agent: 'flights',
+  task: '{"origin":"SEA","destination":"FTE"}',
+  maxTurns: 4,
+  maxRepairs: 1,
+  limits: { steps: 20, tokens: 10_000, wallTimeMs: 600_000, toolCalls: 5, money: 1 },
+  startedAtMs: Date.parse('2027-01-01T00:00:00Z'),
+  retry: DEFAULT_RETRY_POLICIES,
+  writeTools: ['bookings.book_flight'],
+  ...over,
+});
+
+const meta = {
+  usage: { inputTokens: 100, outputTokens: 20 },
+  costUsd: 0.001,
+  provider: 'p',
+  model: 'm',
+  replayed: false,
+};
+const toolCalls = (...names: string[]): AgentTurnOutput => ({
+  kind: 'tool_calls',
+  toolCalls: names.map((name, i) => ({ id: `call_${i}`, name, arguments: { n: i } })),
+  ...meta,
+});
+const final = (output: unknown, valid = true): AgentTurnOutput => ({
+  kind: 'final',
+  output,
+  valid,
+  ...(valid ? {} : { issues: [{ path: 'found', issue: 'Required' }] }),
+  ...meta,
+});
+const toolOk = (tool: string, data: unknown): CallToolOutput => ({
+  ok: true,
+  tool,
+  data,
+  replayed: false,
+  durationMs: 5,
+});
+
+describe('agent loop under the SDK', () => {
+  it('turn → parallel tool calls → turn with only the results → answer', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
+    let state = await replay.run();
+    const [turn0] = replay.newActions(state);
+    expect(state.isDone).toBe(false);
+    expect(turn0).toMatchObject({ actionType: ACTION.callActivityWithRetry, functionName: 'agentTurn' });
+    expect(turn0.input).toEqual({
+      runId: 'run-1',
+      conversationId: INSTANCE,
+      agent: 'flights',
+      turn: 0,
+      task: '{"origin":"SEA","destination":"FTE"}',
+    } satisfies AgentTurnInput);
+    expect(turn0.retryOptions?.maxNumberOfAttempts).toBe(DEFAULT_RETRY_POLICIES.model.maxAttempts);
+
+    replay.complete(state, { 0: toolCalls('flights.search_flights', 'bookings.book_flight') });
+    state = await replay.run();
+    const calls = replay.newActions(state);
+    expect(calls.map((a) => a.functionName)).toEqual(['callTool', 'callTool']);
+    expect(state.actions[0].at(-1)?.actionType).toBe(ACTION.whenAll);
+    const [read, write] = calls.map((a) => a.input as CallToolInput);
+    expect(read).toMatchObject({
+      tool: 'flights.search_flights',
+      idempotencyKey: toolCallKey(INSTANCE, 't0/c0'),
+      toolCallId: 'call_0',
+    });
+    expect(write.idempotencyKey).toBe(toolCallKey(INSTANCE, 't0/c1'));
+    expect(read.idempotencyKey).not.toBe(write.idempotencyKey);
+    // A write tool retries with the write policy (it must outlast the stale window).
+    expect(calls[0].retryOptions?.maxNumberOfAttempts).toBe(DEFAULT_RETRY_POLICIES.toolRead.maxAttempts);
+    expect(calls[1].retryOptions?.maxNumberOfAttempts).toBe(DEFAULT_RETRY_POLICIES.toolWrite.maxAttempts);
+
+    // Replaying the same history gives the same actions (deterministic keys and inputs).
+    expect(replay.newActions(await replay.run())).toEqual(calls);
+
+    replay.complete(state, {
+      1: toolOk('flights.search_flights', { offers: [1, 2] }),
+      2: toolOk('bookings.book_flight', 'booked'),
+    });
+    state = await replay.run();
+    const [turn1] = replay.newActions(state);
+    // Only what is new: the tool results, not the task or the earlier turns again.
+    expect(turn1.input).toEqual({
+      runId: 'run-1',
+      conversationId: INSTANCE,
+      agent: 'flights',
+      turn: 1,
+      toolResults: [
+        { toolCallId: 'call_0', name: 'flights.search_flights', content: '{"offers":[1,2]}' },
+        { toolCallId: 'call_1', name: 'bookings.book_flight', content: 'booked' },
+      ],
+    });
+
+    replay.complete(state, { 3: final({ found: true }) });
+    state = await replay.run();
+    expect(state.isDone).toBe(true);
+    const result = agentLoopResultSchema.parse(state.output);
+    expect(result).toMatchObject({ status: 'completed', output: { found: true }, turns: 1 });
+    expect(result.usage).toMatchObject({
+      steps: 4,
+      tokens: 240,
+      toolCalls: 2,
+      modelCost: 0.002,
+      money: 0.002,
+    });
+    expect(result.usage.wallTimeMs).toBe(3_000);
+    expect(result.steps.map((s) => [s.kind, s.name, s.status])).toEqual([
+      ['agent', 'flights turn 1', 'completed'],
+      ['tool', 'flights.search_flights', 'completed'],
+      ['tool', 'bookings.book_flight', 'completed'],
+      ['agent', 'flights turn 2', 'completed'],
+    ]);
+  });
+
+  it('stops before tool calls that would not fit the step budget, and calls no tool', async () => {
+    const replay = new SdkReplay(
+      agentLoopOrchestration,
+      INSTANCE,
+      input({ limits: { ...input().limits, steps: 2 } }),
+    );
+    const state0 = await replay.run();
+    replay.complete(state0, { 0: toolCalls('flights.search_flights', 'flights.search_flights') });
+    const state = await replay.run();
+    expect(replay.newActions(state)).toEqual([]);
+    expect(state.isDone).toBe(true);
+    const result = agentLoopResultSchema.parse(state.output);
+    expect(result.status).toBe('budget_exceeded');
+    expect(result.breach).toEqual({ budget: 'steps', limit: 2, used: 3 });
+    expect(result.usage.toolCalls).toBe(0);
+  });
+
+  it('a zero token share: one model turn still runs, then the loop stops on tokens', async () => {
+    const replay = new SdkReplay(
+      agentLoopOrchestration,
+      INSTANCE,
+      input({ limits: { ...input().limits, tokens: 0 } }),
+    );
+    const state0 = await replay.run();
+    expect(replay.newActions(state0).map((a) => a.functionName)).toEqual(['agentTurn']);
+    replay.complete(state0, { 0: toolCalls('flights.search_flights') });
+    const result = agentLoopResultSchema.parse((await replay.run()).output);
+    expect(result).toMatchObject({
+      status: 'budget_exceeded',
+      breach: { budget: 'tokens', limit: 0, used: 120 },
+    });
+  });
+
+  // BUG (reported to the lead): AgentLoopInput.limits says "each may be 0: the first check then
+  // stops it", but the check before a turn projects only `steps`, so a child whose token or money
+  // share is 0 still makes one model call. Remove `.fails` once fixed.
+  it.fails('a zero token or money share stops the loop before any model call', async () => {
+    for (const limits of [{ tokens: 0 }, { money: 0 }]) {
+      const replay = new SdkReplay(
+        agentLoopOrchestration,
+        INSTANCE,
+        input({ limits: { ...input().limits, ...limits } }),
+      );
+      const state = await replay.run();
+      expect(replay.newActions(state)).toEqual([]);
+      expect(agentLoopResultSchema.parse(state.output).status).toBe('budget_exceeded');
+    }
+  });
+
+  it('asks for a repair with the issues, then fails typed when the repairs run out', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input({ maxRepairs: 1 }));
+    let state = await replay.run();
+    replay.complete(state, { 0: final({ wrong: 1 }, false) });
+    state = await replay.run();
+    const [repair] = replay.newActions(state);
+    expect(repair.input).toMatchObject({ turn: 1, repair: [{ path: 'found', issue: 'Required' }] });
+    expect((repair.input as AgentTurnInput).task).toBeUndefined();
+    replay.complete(state, { 1: final({ still: 'wrong' }, false) });
+    state = await replay.run();
+    const result = agentLoopResultSchema.parse(state.output);
+    expect(result).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_output', details: [{ path: 'found', issue: 'Required' }] },
+      partial: { still: 'wrong' },
+    });
+  });
+
+  it('gives up with max_turns when the model never answers', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input({ maxTurns: 1 }));
+    const state0 = await replay.run();
+    replay.complete(state0, { 0: toolCalls('flights.search_flights') });
+    const state1 = await replay.run();
+    replay.complete(state1, { 1: toolOk('flights.search_flights', {}) });
+    const result = agentLoopResultSchema.parse((await replay.run()).output);
+    expect(result.error?.code).toBe('max_turns');
+  });
+
+  it('keeps the history small: each turn adds a few events, whatever the transcript length', async () => {
+    const replay = new SdkReplay(
+      agentLoopOrchestration,
+      INSTANCE,
+      input({ maxTurns: 10, limits: { ...input().limits, steps: 50, toolCalls: 50 } }),
+    );
+    const sizes: number[] = [];
+    let id = 0;
+    let state = await replay.run();
+    for (let round = 0; round < 4; round++) {
+      replay.complete(state, { [id++]: toolCalls('flights.search_flights') });
+      state = await replay.run();
+      replay.complete(state, { [id++]: toolOk('flights.search_flights', { page: round }) });
+      state = await replay.run();
+      const [next] = replay.newActions(state);
+      sizes.push(JSON.stringify(next.input).length);
+    }
+    // The turn input does not grow with the conversation.
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(5);
+    expect(replay.eventCount).toBeLessThan(60);
+  });
+});
