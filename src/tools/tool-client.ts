@@ -210,10 +210,8 @@ export class ToolClient {
       setRequestIds(span, scope);
       if (callId !== undefined) this.attempts.settled(callId);
       if ('failure' in outcome) {
-        endExecuteToolSpan(span, {
-          error: new Error(outcome.failure.message),
-          errorType: outcome.failure.code,
-        });
+        // A typed failure, not an exception: status and error.type, without a misleading stack.
+        endExecuteToolSpan(span, { error: outcome.failure.message, errorType: outcome.failure.code });
         metric(outcome.failure.code);
         return failed(outcome.failure);
       }
