@@ -14,6 +14,7 @@
  * the kill is repeated; one booking row per item and one non-replayed `book_*` call per item. It
  * also reports the run's durable history size (issue 8: "report history size per run in a test").
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
@@ -53,6 +54,7 @@ afterAll(async () => {
   for (const host of hosts) await killHard(host);
   await model?.close();
   await mcp?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 function hostEnv(): NodeJS.ProcessEnv {
