@@ -153,6 +153,28 @@ describe('agent loop under the SDK', () => {
     expect(result.usage.toolCalls).toBe(0);
   });
 
+  it('answers a tool call with unreadable arguments with an error, and never runs it', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
+    const state0 = await replay.run();
+    const turn = toolCalls('flights.search_flights', 'flights.search_flights');
+    if (turn.kind !== 'tool_calls') throw new Error('unreachable');
+    turn.toolCalls[1] = { ...turn.toolCalls[1], invalidArguments: '{"origin": SEA' };
+    replay.complete(state0, { 0: turn });
+    const state1 = await replay.run();
+    const calls = replay.newActions(state1);
+    expect(calls.map((c) => (c.input as CallToolInput).toolCallId)).toEqual(['call_0']);
+    replay.complete(state1, { 1: toolOk('flights.search_flights', { offers: [] }) });
+    const [next] = replay.newActions(await replay.run());
+    expect((next.input as AgentTurnInput).toolResults).toEqual([
+      { toolCallId: 'call_0', name: 'flights.search_flights', content: '{"offers":[]}' },
+      {
+        toolCallId: 'call_1',
+        name: 'flights.search_flights',
+        content: expect.stringContaining('"code":"invalid_arguments"'),
+      },
+    ]);
+  });
+
   it('a zero token share: one model turn still runs, then the loop stops on tokens', async () => {
     const replay = new SdkReplay(
       agentLoopOrchestration,

@@ -144,17 +144,32 @@ describe('remaining', () => {
 });
 
 describe('splitEvenly', () => {
-  it('gives each of n agents a whole 1/n of steps, tokens and calls, and shares wall time', () => {
-    const left: BudgetLimits = { steps: 10, tokens: 1001, wallTimeMs: 5_000, toolCalls: 7, money: 1 };
-    const share = splitEvenly(left, 3, 600_000);
-    expect(share).toEqual({ steps: 3, tokens: 333, toolCalls: 2, money: 0.333333, wallTimeMs: 600_000 });
-    for (const name of ['steps', 'tokens', 'toolCalls', 'money'] as const)
-      expect(share[name] * 3).toBeLessThanOrEqual(left[name]);
+  const left: BudgetLimits = { steps: 10, tokens: 1001, wallTimeMs: 5_000, toolCalls: 7, money: 1 };
+  const shares = (n: number, of = left) =>
+    Array.from({ length: n }, (_, i) => splitEvenly(of, n, 600_000, i));
+
+  it('splits whole steps, tokens and calls, the remainder to the first agents, and shares wall time', () => {
+    expect(shares(3)).toEqual([
+      { steps: 4, tokens: 334, toolCalls: 3, money: 0.333333, wallTimeMs: 600_000 },
+      { steps: 3, tokens: 334, toolCalls: 2, money: 0.333333, wallTimeMs: 600_000 },
+      { steps: 3, tokens: 333, toolCalls: 2, money: 0.333333, wallTimeMs: 600_000 },
+    ]);
   });
 
-  it('gives zero shares when fewer units are left than agents (the child stops at its first check)', () => {
-    const share = splitEvenly({ steps: 2, tokens: 2, wallTimeMs: 1, toolCalls: 0, money: 0 }, 4, 1_000);
-    expect(share).toMatchObject({ steps: 0, tokens: 0, toolCalls: 0, money: 0 });
+  it('hands out exactly what is left, never more (money rounded down)', () => {
+    for (const n of [1, 2, 3, 4, 7, 11]) {
+      const all = shares(n);
+      for (const name of ['steps', 'tokens', 'toolCalls'] as const)
+        expect(all.reduce((sum, share) => sum + share[name], 0)).toBe(left[name]);
+      expect(all.reduce((sum, share) => sum + share.money, 0)).toBeLessThanOrEqual(left.money);
+    }
+  });
+
+  it('gives later agents zero when fewer units are left than agents (they stop at their first check)', () => {
+    const few = shares(4, { steps: 2, tokens: 2, wallTimeMs: 1, toolCalls: 0, money: 0 });
+    expect(few.map((s) => s.steps)).toEqual([1, 1, 0, 0]);
+    expect(few.map((s) => s.toolCalls)).toEqual([0, 0, 0, 0]);
+    expect(few.every((s) => s.money === 0)).toBe(true);
   });
 });
 
