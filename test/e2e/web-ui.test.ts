@@ -16,6 +16,13 @@ import { openSqliteDatabase } from '../../src/stores/sqlite/database';
 import { startAppHost, type AppHost } from '../support/app-host';
 import { repoRoot } from '../support/local-host';
 
+/** The browser globals the page callbacks below use: they run in Chromium, not in Node. */
+declare const document: {
+  getElementById(id: string): { textContent: string | null } | null;
+  activeElement: { id: string; getAttribute(name: string): string | null } | null;
+  documentElement: { scrollWidth: number };
+};
+
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'web-ui');
 const LAPTOP = { width: 1280, height: 800 };
@@ -107,7 +114,10 @@ describe('web UI in Chromium', () => {
     await measured.getByRole('heading', { level: 1, name: 'Plan a trip' }).waitFor();
     const elapsedMs = performance.now() - started;
     const navigation = await measured.evaluate(() => {
-      const entry = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const entry = performance.getEntriesByType('navigation' as never)[0] as unknown as {
+        loadEventEnd: number;
+        domContentLoadedEventEnd: number;
+      };
       return { loadEventEnd: entry.loadEventEnd, domContentLoaded: entry.domContentLoadedEventEnd };
     });
     console.info(
@@ -147,7 +157,7 @@ describe('web UI in Chromium', () => {
     const description = await currency.evaluate((el) =>
       (el.getAttribute('aria-describedby') ?? '')
         .split(' ')
-        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .map((id: string) => document.getElementById(id)?.textContent ?? '')
         .join(' '),
     );
     expect(description).toMatch(/ISO 4217/);

@@ -47,11 +47,13 @@ export function layoutWaterfall(tree: TraceTree): Waterfall {
     const offset = Number.isFinite(start) ? Math.min(1, (start - startMs) / totalMs) : 0;
     const width =
       Number.isFinite(end) && Number.isFinite(start) ? (Math.max(end, start) - start) / totalMs : 0;
+    // A sliver at the very end is drawn just inside the track.
+    const shown = Math.max(MIN_WIDTH, Math.min(width, 1 - offset));
     return {
       span,
       depth,
-      offset,
-      width: Math.max(MIN_WIDTH, Math.min(width, 1 - offset)),
+      offset: Math.min(offset, 1 - shown),
+      width: shown,
       isError: span.status.code === 'ERROR',
       isToolCall: isToolCall(span),
     };
