@@ -1,61 +1,329 @@
-// Benchmarks behind `npm run bench` (run after `npm run build`). Each prints one JSON line.
-// local-host: N concurrent helloSequence runs through the HTTP starter on a SQLite file store,
-// measuring throughput, start-to-completion latency and peak memory.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `npm run bench` (after `npm run build`): the local host's throughput and per-step cost.
+// Each scenario runs in its own child process (a fresh host on a fresh SQLite file in a temp
+// folder), so memory figures are the scenario's own. Prints a table, writes the figures as JSON
+// (bench/results.json, or $BENCH_OUT) and says which targets (docs/performance.md) were missed.
+//
+//   node bench/run.mjs                 every scenario
+//   node bench/run.mjs fanOut3000 ...  only these (names in `scenarios` below)
+//   BENCH_PARKED=2000 node bench/run.mjs parked   a smaller parked run
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
-const { LocalHost } = require(join(root, 'dist/src/local-host/host.js'));
-const { configureLogging } = require(join(root, 'dist/src/telemetry/logger.js'));
+const benchApp = join(root, 'test/fixtures/bench-app');
 
-configureLogging({ level: 'error' });
+/** Generous limits: the defaults guard against runaway callers, the bench is deliberate load. */
+const limits = {
+  maxPendingActions: 10_000,
+  maxActiveInstances: 50_000,
+  maxHistoryEvents: 100_000,
+  maxQueuedEvents: 1_000,
+};
+
+const scenarios = {
+  sequential100: () => oneRun('sequential', 100),
+  sequential1000: () => oneRun('sequential', 1000),
+  fanOut100: () => oneRun('fanOutFanIn', 100),
+  fanOut1000: () => oneRun('fanOutFanIn', 1000),
+  fanOut3000: () => oneRun('fanOutFanIn', 3000),
+  parked: () => parked(Number(process.env.BENCH_PARKED ?? 10_000)),
+  helloSequence: () => helloSequence(Number(process.env.BENCH_INSTANCES ?? 200)),
+};
+
+/** @type {{label: string, pick: (r: any) => number | undefined, op: '>=' | '<=' | '<', goal: number}[]} */
+const targets = [
+  {
+    label: 'sequential activities/s (1,000 steps)',
+    pick: (r) => r.sequential1000?.activitiesPerSecond,
+    op: '>=',
+    goal: 1000,
+  },
+  {
+    label: 'fan-out activities/s (3,000)',
+    pick: (r) => r.fanOut3000?.activitiesPerSecond,
+    op: '>=',
+    goal: 5000,
+  },
+  {
+    label: 'per-step cost ratio, sequential 1,000 vs 100',
+    pick: (r) => r.ratios?.sequential,
+    op: '<=',
+    goal: 1.5,
+  },
+  { label: 'per-step cost ratio, fan-out 3,000 vs 100', pick: (r) => r.ratios?.fanOut, op: '<=', goal: 1.5 },
+  { label: '10,000 parked: RSS MiB', pick: (r) => r.parked?.rssMiBParked, op: '<', goal: 1024 },
+  {
+    label: '10,000 parked: resume and complete all, s',
+    pick: (r) => r.parked?.resumeSeconds,
+    op: '<=',
+    goal: 20,
+  },
+  {
+    label: 'instance starts/s through the HTTP starter',
+    pick: (r) => r.parked?.httpStartsPerSecond,
+    op: '>=',
+    goal: 1000,
+  },
+];
+
+// ---- child: one scenario ------------------------------------------------------------------------
+
+async function startHost(appDir, extra = {}) {
+  const { LocalHost } = require(join(root, 'dist/src/local-host/host.js'));
+  const { configureLogging } = require(join(root, 'dist/src/telemetry/logger.js'));
+  configureLogging({ level: 'error' });
+  const dir = mkdtempSync(join(tmpdir(), 'waypoint-bench-'));
+  const host = await LocalHost.start({
+    appDir,
+    port: 0,
+    storePath: join(dir, 'durable.sqlite'),
+    loadLocalSettings: false,
+    limits,
+    ...extra,
+  });
+  const close = async () => {
+    await host.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { host, close };
+}
+
+/** Counts instances reaching `status`, with one listener (not one per instance). */
+function countStatuses(engine, status) {
+  const seen = new Set();
+  const waiters = [];
+  engine.on('statusChanged', (change) => {
+    if (change.runtimeStatus !== status || seen.has(change.instanceId)) return;
+    seen.add(change.instanceId);
+    for (const w of waiters.filter((w) => seen.size >= w.n)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  return {
+    seen,
+    atLeast: (n) =>
+      seen.size >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve })),
+  };
+}
+
+async function oneRun(name, n) {
+  const { host, ...run } = await startHost(benchApp);
+  try {
+    const t0 = performance.now();
+    const record = host.engine.startInstance(name, { input: JSON.stringify(n) });
+    const final = await host.engine.waitForStatus(record.instanceId, { timeoutMs: 600_000 });
+    const seconds = (performance.now() - t0) / 1000;
+    if (final.runtimeStatus !== 'Completed') throw new Error(`${name} ended ${final.runtimeStatus}`);
+    return {
+      activities: n,
+      seconds: round(seconds, 3),
+      activitiesPerSecond: Math.round(n / seconds),
+      msPerActivity: round((seconds * 1000) / n, 3),
+    };
+  } finally {
+    await run.close();
+  }
+}
+
+async function parked(count) {
+  const { host, ...run } = await startHost(benchApp);
+  try {
+    const engine = host.engine;
+    const running = countStatuses(engine, 'Running');
+    const completed = countStatuses(engine, 'Completed');
+    const rssBefore = process.memoryUsage().rss;
+
+    // Starts through the app's HTTP starter (DurableClient → the host's RPC endpoint), 32 at a time:
+    // each holds two of the host's 128 connections (the request and DurableClient's RPC call).
+    const ids = [];
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < count) {
+          next++;
+          const response = await host.fetch('/api/start/parked', { method: 'POST' });
+          if (response.status !== 202)
+            throw new Error(`start: HTTP ${response.status} ${await response.text()}`);
+          ids.push((await response.json()).id);
+        }
+      }),
+    );
+    const startSeconds = (performance.now() - t0) / 1000;
+    await running.atLeast(count);
+    const parkedSeconds = (performance.now() - t0) / 1000;
+    global.gc?.();
+    const rssParked = process.memoryUsage().rss;
+
+    const t1 = performance.now();
+    for (const id of ids) {
+      if (engine.raiseEvent(id, 'go', '1') !== 'accepted') throw new Error(`raise ${id} refused`);
+    }
+    await completed.atLeast(count);
+    const resumeSeconds = (performance.now() - t1) / 1000;
+    return {
+      instances: count,
+      httpStartsPerSecond: Math.round(count / startSeconds),
+      allParkedSeconds: round(parkedSeconds, 2),
+      rssMiBBefore: Math.round(rssBefore / 2 ** 20),
+      rssMiBParked: Math.round(rssParked / 2 ** 20),
+      resumeSeconds: round(resumeSeconds, 2),
+      completedPerSecond: Math.round(count / resumeSeconds),
+    };
+  } finally {
+    await run.close();
+  }
+}
+
+async function helloSequence(instances) {
+  const { host, ...run } = await startHost(root);
+  try {
+    // 32 runs in flight at a time: each holds up to two of the host's 128 connections.
+    const latencies = [];
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < instances) {
+          next++;
+          const t0 = performance.now();
+          const response = await host.fetch('/api/orchestrators/helloSequence', { method: 'POST' });
+          const { id } = await response.json();
+          const final = await host.waitForInstance(id, { timeoutMs: 120_000 });
+          if (final.runtimeStatus !== 'Completed') throw new Error(`${id} ended ${final.runtimeStatus}`);
+          latencies.push(performance.now() - t0);
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      instances,
+      activities: instances * 3,
+      seconds: round(seconds, 2),
+      orchestrationsPerSecond: round(instances / seconds, 1),
+      latencyMs: {
+        p50: Math.round(percentile(latencies, 50)),
+        p95: Math.round(percentile(latencies, 95)),
+        p99: Math.round(percentile(latencies, 99)),
+      },
+    };
+  } finally {
+    await run.close();
+  }
+}
 
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function benchLocalHost(instances) {
-  const dir = mkdtempSync(join(tmpdir(), 'waypoint-bench-'));
-  const host = await LocalHost.start({
-    appDir: root,
-    port: 0,
-    storePath: join(dir, 'durable.sqlite'),
-    loadLocalSettings: false,
+function round(value, digits) {
+  return Number(value.toFixed(digits));
+}
+
+// ---- parent: run the scenarios, print, write ----------------------------------------------------
+
+function runChild(name) {
+  const child = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--child', name], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 2 ** 20,
+    timeout: 900_000,
   });
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  if (child.status !== 0) throw new Error(`scenario ${name} failed:\n${child.stderr || child.stdout}`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1));
+}
+
+async function main() {
+  if (process.argv[2] === '--child') {
+    const result = await scenarios[process.argv[3]]();
+    process.stdout.write(JSON.stringify(result) + '\n');
+    return;
+  }
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(scenarios);
+  for (const name of names) if (!scenarios[name]) throw new Error(`unknown scenario ${name}`);
+
+  const results = {
+    when: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+    commit: gitCommit(),
+  };
+  for (const name of names) {
+    process.stderr.write(`running ${name}…\n`);
+    results[name] = runChild(name);
+  }
+  results.loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  results.ratios = {
+    ...(results.sequential100 && results.sequential1000
+      ? { sequential: round(results.sequential1000.msPerActivity / results.sequential100.msPerActivity, 2) }
+      : {}),
+    ...(results.fanOut100 && results.fanOut3000
+      ? { fanOut: round(results.fanOut3000.msPerActivity / results.fanOut100.msPerActivity, 2) }
+      : {}),
+  };
+
+  const rows = [];
+  for (const name of names.filter((n) => n !== 'parked' && n !== 'helloSequence')) {
+    const r = results[name];
+    rows.push([
+      name,
+      `${r.activitiesPerSecond} activities/s`,
+      `${r.msPerActivity} ms/activity`,
+      `${r.seconds} s`,
+    ]);
+  }
+  if (results.ratios.sequential)
+    rows.push(['ratio sequential 1000/100', String(results.ratios.sequential), '', '']);
+  if (results.ratios.fanOut) rows.push(['ratio fan-out 3000/100', String(results.ratios.fanOut), '', '']);
+  if (results.parked) {
+    const p = results.parked;
+    rows.push([
+      `parked ${p.instances}`,
+      `${p.httpStartsPerSecond} HTTP starts/s`,
+      `${p.rssMiBParked} MiB RSS`,
+      `resume ${p.resumeSeconds} s`,
+    ]);
+  }
+  if (results.helloSequence) {
+    const h = results.helloSequence;
+    rows.push([
+      `helloSequence ${h.instances}`,
+      `${h.orchestrationsPerSecond} runs/s`,
+      `p50 ${h.latencyMs.p50} ms`,
+      `p95 ${h.latencyMs.p95} / p99 ${h.latencyMs.p99} ms`,
+    ]);
+  }
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));
+  console.log(
+    `Node ${results.node}, ${results.cpus} CPUs, load ${results.loadAverageAtStart.join(' ')} → ${results.loadAverageAtEnd.join(' ')}`,
+  );
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  '));
+
+  results.targets = [];
+  for (const { label, pick, op, goal } of targets) {
+    const value = pick(results);
+    if (value === undefined) continue;
+    const met = op === '>=' ? value >= goal : op === '<=' ? value <= goal : value < goal;
+    results.targets.push({ target: label, value, goal: `${op} ${goal}`, met });
+    console.log(`${met ? 'met   ' : 'MISSED'}  ${label}: ${value} (target ${op} ${goal})`);
+  }
+  const out = process.env.BENCH_OUT ?? join(root, 'bench/results.json');
+  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`figures written to ${out}`);
+}
+
+function gitCommit() {
   try {
-    const started = performance.now();
-    const latencies = await Promise.all(
-      Array.from({ length: instances }, async () => {
-        const t0 = performance.now();
-        const response = await host.fetch('/api/orchestrators/helloSequence', { method: 'POST' });
-        const { id } = await response.json();
-        const final = await host.waitForInstance(id, { timeoutMs: 120_000 });
-        if (final.runtimeStatus !== 'Completed') throw new Error(`${id} ended ${final.runtimeStatus}`);
-        return performance.now() - t0;
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      bench: 'local-host.helloSequence',
-      instances,
-      activities: instances * 3,
-      seconds: Number(seconds.toFixed(2)),
-      orchestrationsPerSecond: Number((instances / seconds).toFixed(1)),
-      latencyMs: { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)) },
-      peakRssMb: Math.round(peakRss / 1024 / 1024),
-    };
-  } finally {
-    clearInterval(sampler);
-    await host.stop();
-    rmSync(dir, { recursive: true, force: true });
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
   }
 }
 
-const instances = Number(process.env.BENCH_INSTANCES ?? 200);
-process.stdout.write(JSON.stringify(await benchLocalHost(instances)) + '\n');
+await main();

@@ -87,7 +87,11 @@ export class ActivityRunner {
         name: item.name,
         ms: this.options.clock() - started,
       });
-      return history.taskCompleted(new Date(this.options.clock()), item.taskId, JSON.stringify(result ?? null));
+      return history.taskCompleted(
+        new Date(this.options.clock()),
+        item.taskId,
+        JSON.stringify(result ?? null),
+      );
     } catch (error) {
       // The stack stays in the log: Details reach the orchestrator's error and so its status output.
       this.log.warn('activity failed', {
@@ -127,7 +131,8 @@ export class ActivityRunner {
       }
     } catch (error) {
       // Nothing of the batch was committed: the work items stay queued and run again.
-      if (this.store.isOpen) this.log.error('could not commit activity results; they will be retried', { error });
+      if (this.store.isOpen)
+        this.log.error('could not commit activity results; they will be retried', { error });
     } finally {
       for (const { committed } of batch) committed();
     }

@@ -93,16 +93,16 @@ export class DurableEngine extends EventEmitter {
       logger: this.log,
       clock: this.clock,
       limits: this.limits,
-      isOrchestration: options.isOrchestration,
-      runOrchestrator: options.runOrchestrator,
+      isOrchestration: (name) => options.isOrchestration(name),
+      runOrchestrator: (name, binding, invocation) => options.runOrchestrator(name, binding, invocation),
       statusChanged: (instance) => this.emitStatus(instance),
     });
     const activities = new ActivityRunner({
       store: this.store,
       logger: this.log,
       clock: this.clock,
-      isActivity: options.isActivity,
-      runActivity: options.runActivity,
+      isActivity: (name) => options.isActivity(name),
+      runActivity: (name, input, invocation) => options.runActivity(name, input, invocation),
     });
     this.scheduler = new Scheduler({
       store: this.store,
@@ -239,6 +239,8 @@ export class DurableEngine extends EventEmitter {
       return updated;
     });
     if (typeof result === 'string') return result;
+    // A resumed instance's waiting events become deliverable again.
+    if (!suspend) this.store.settleReady(instanceId);
     this.log.info(suspend ? 'orchestration suspended' : 'orchestration resumed', { instanceId, reason });
     this.emitStatus(result);
     this.scheduler.schedulePump();

@@ -14,7 +14,14 @@ import {
   unsupportedActions,
   type Action,
 } from './actions';
-import { EventType, history, type FailureInfo, type HistoryEvent, type RetryState, type TimerPurpose } from './history';
+import {
+  EventType,
+  history,
+  type FailureInfo,
+  type HistoryEvent,
+  type RetryState,
+  type TimerPurpose,
+} from './history';
 import { indexEvent, type ReplayState } from './replay-state';
 import { decideRetry } from './retry-policy';
 import type { InstanceRecord } from './store';
@@ -336,7 +343,6 @@ export class EpisodeBuilder {
     };
   }
 }
-
 
 /** The task id an event answers (a completion, failure or timer firing), if any. */
 function answeredId(e: HistoryEvent): number | undefined {

@@ -79,10 +79,9 @@ export class Scheduler {
     const { maxConcurrentOrchestrations, maxConcurrentActivities } = this.options;
 
     if (this.runningEpisodes.size < maxConcurrentOrchestrations) {
-      const candidates = this.store.readyInstanceIds(now, this.runningEpisodes.size + maxConcurrentOrchestrations);
-      for (const instanceId of candidates) {
-        if (this.runningEpisodes.size >= maxConcurrentOrchestrations) break;
-        if (!this.runningEpisodes.has(instanceId)) this.runEpisodes(instanceId);
+      const free = maxConcurrentOrchestrations - this.runningEpisodes.size;
+      for (const instanceId of this.store.readyInstanceIds(now, free, this.runningEpisodes)) {
+        this.runEpisodes(instanceId);
       }
     }
 
@@ -116,6 +115,7 @@ export class Scheduler {
       .catch((error: unknown) => this.reportFailure('episode', instanceId, error))
       .finally(() => {
         this.runningEpisodes.delete(instanceId);
+        if (this.store.isOpen) this.store.settleReady(instanceId);
         this.schedulePump();
       });
     this.runningEpisodes.set(instanceId, run);

@@ -186,6 +186,12 @@ export class DurableStore {
   /** Instance ids written in the open transaction: evicted if it rolls back. */
   private touched: Set<string> | undefined;
   private unfinishedCount: number;
+  /**
+   * Instances that may have messages, with the earliest time one becomes visible, in the order
+   * they became ready. A superset of the truth (a delivered message or a rolled-back enqueue may
+   * leave a hint behind until `settleReady`), so finding work never scans the whole inbox.
+   */
+  private readonly readyHints = new Map<string, number>();
 
   /**
    * @param path a file path, or ':memory:' for a store that lives as long as the process.
@@ -239,10 +245,11 @@ export class DurableStore {
       deleteInboxTimer: this.db.prepare(
         "DELETE FROM inbox WHERE instance_id = ? AND json_extract(event, '$.EventType') = 11 AND json_extract(event, '$.TimerId') = ?",
       ),
-      readyInstances: this.db.prepare<[number, number], { instance_id: string }>(
-        `SELECT i.instance_id FROM inbox i
-         JOIN instances s ON s.instance_id = i.instance_id AND s.runtime_status <> 'Suspended'
-         WHERE i.visible_at <= ? GROUP BY i.instance_id ORDER BY MIN(i.visible_at), MIN(i.id) LIMIT ?`,
+      inboxHints: this.db.prepare<[], { instance_id: string; t: number }>(
+        'SELECT instance_id, MIN(visible_at) AS t FROM inbox GROUP BY instance_id',
+      ),
+      firstVisibleFor: this.db.prepare<[string], { t: number | null }>(
+        'SELECT MIN(visible_at) AS t FROM inbox WHERE instance_id = ?',
       ),
       readyInboxFor: this.db.prepare<
         [string, number, number],
@@ -293,6 +300,7 @@ export class DurableStore {
       ),
     };
     this.unfinishedCount = this.statements.unfinished.get()!.n;
+    for (const row of this.statements.inboxHints.all()) this.readyHints.set(row.instance_id, row.t);
   }
 
   /**
@@ -352,7 +360,9 @@ export class DurableStore {
       this.historyCache.set(instanceId, cached);
       return cached;
     }
-    const events = this.statements.history.all(instanceId).map((row) => JSON.parse(row.event) as HistoryEvent);
+    const events = this.statements.history
+      .all(instanceId)
+      .map((row) => JSON.parse(row.event) as HistoryEvent);
     this.historyCache.set(instanceId, events);
     this.historyCacheEvents += events.length;
     this.evictHistories();
@@ -405,6 +415,8 @@ export class DurableStore {
 
   enqueue(instanceId: string, executionId: string | null, visibleAt: number, event: HistoryEvent): void {
     this.statements.enqueue.run(instanceId, executionId, visibleAt, JSON.stringify(event));
+    const hint = this.readyHints.get(instanceId);
+    if (hint === undefined || visibleAt < hint) this.readyHints.set(instanceId, visibleAt);
   }
 
   dequeue(messageId: number): void {
@@ -419,9 +431,35 @@ export class DurableStore {
     this.statements.deleteInboxTimer.run(instanceId, timerId);
   }
 
-  /** Instances with a message whose time has come, oldest message first, skipping suspended ones. */
-  readyInstanceIds(now: number, limit: number): string[] {
-    return this.statements.readyInstances.all(now, limit).map((row) => row.instance_id);
+  /**
+   * Up to `limit` instances that may have a message whose time has come, longest waiting first,
+   * leaving out `skip` (those already running) and suspended instances (`settleReady` brings
+   * one back when it resumes).
+   */
+  readyInstanceIds(now: number, limit: number, skip: ReadonlySet<string> | Map<string, unknown>): string[] {
+    const ready: string[] = [];
+    for (const [instanceId, visibleAt] of this.readyHints) {
+      if (ready.length >= limit) break;
+      if (visibleAt > now || skip.has(instanceId)) continue;
+      const instance = this.getInstance(instanceId);
+      if (!instance) {
+        this.readyHints.delete(instanceId);
+        continue;
+      }
+      if (instance.runtimeStatus === 'Suspended') {
+        this.readyHints.delete(instanceId);
+        continue;
+      }
+      ready.push(instanceId);
+    }
+    return ready;
+  }
+
+  /** Brings an instance's ready hint in line with its inbox (after its episodes, or on resume). */
+  settleReady(instanceId: string): void {
+    this.readyHints.delete(instanceId);
+    const t = this.statements.firstVisibleFor.get(instanceId)?.t;
+    if (t !== null && t !== undefined) this.readyHints.set(instanceId, t);
   }
 
   /**
