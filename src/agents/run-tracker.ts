@@ -37,6 +37,8 @@ export class RunTracker {
   readonly steps: ProgressStep[] = [];
   readonly decisions: Decision[] = [];
   private stepCount = 0;
+  /** Called for every decision (the orchestrator traces them, once, when not replaying). */
+  onDecision: ((decision: Decision) => void) | undefined;
 
   constructor(
     readonly runId: string,
@@ -101,6 +103,7 @@ export class RunTracker {
   decide(name: string, now: Date, attributes: Decision['attributes'] = {}): Decision {
     const decision = { at: now.toISOString(), name, attributes };
     this.decisions.push(decision);
+    this.onDecision?.(decision);
     return decision;
   }
 

@@ -11,6 +11,8 @@ import { planAndExecute, type StepResult } from '../agents/orchestration/plan-ex
 import { retryOptions } from '../agents/orchestration/retry-options';
 import { route } from '../agents/orchestration/route';
 import { runAgent } from '../agents/orchestration/run-agent';
+import { recordRunFinished, traceDecisions } from '../agents/orchestration/run-telemetry';
+import { waypointMetrics } from '../telemetry/metrics';
 import type { RunOptions } from '../agents/orchestration/run-options';
 import { runSpecialists } from '../agents/orchestration/specialists';
 import { supervise } from '../agents/orchestration/supervise';
@@ -86,10 +88,13 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
     if (extra.error) status.error = extra.error;
     delete status.needsInput;
     tracker.decide('run.finished', now(), { status: name });
+    recordRunFinished(context, tracker, name);
     publish(name);
     return status;
   };
   const findings: Findings = {};
+  traceDecisions(context, tracker, input.trace);
+  if (!context.df.isReplaying) waypointMetrics().runStarted({ 'waypoint.app': 'travel' });
   publish('running');
 
   try {

@@ -5,13 +5,15 @@
  * ones come back as `kind: 'failed'`.
  */
 import { createHash } from 'node:crypto';
-import { context as otelContext, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context as otelContext, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json';
 import { WaypointError } from '../../domain/errors';
 import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
+import { endChatSpan, startChatSpan } from '../../telemetry/genai';
 import type { Logger } from '../../telemetry/logger';
+import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
 import type { AgentDefinition, AgentRegistry } from '../definitions';
 import type { ToolCatalog } from './tool-catalog';
@@ -25,11 +27,8 @@ export interface AgentTurnDependencies {
   /** USD for a turn's usage on `model` (the price table). */
   price: (model: string, usage: { inputTokens: number; outputTokens: number }) => number;
   logger: Logger;
-  /** Whether message content goes on spans (opt-in). */
-  captureContent?: () => boolean;
 }
 
-const tracer = trace.getTracer('waypoint.agents');
 const outputSchemas = new WeakMap<AgentDefinition, Record<string, unknown>>();
 
 export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Promise<AgentTurnOutput> {
@@ -77,46 +76,38 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
     },
   };
 
-  const parent = input.trace ? propagation.extract(otelContext.active(), input.trace) : otelContext.active();
-  const span = tracer.startSpan(
-    `chat ${model.model}`,
+  const span = startChatSpan(
     {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': model.provider,
-        'gen_ai.request.model': model.model,
-        'gen_ai.agent.name': definition.name,
-        'waypoint.run.id': input.runId,
-        'waypoint.agent.turn': input.turn,
-      },
+      provider: model.provider,
+      model: model.model,
+      agentName: definition.name,
+      conversationId: input.runId,
+      systemInstructions: definition.instructions,
+      inputMessages: added,
     },
-    parent,
+    input.trace,
+    { attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn } },
   );
   let response: ModelResponse;
   try {
-    response = await otelContext.with(trace.setSpan(parent, span), () => model.complete(request));
+    response = await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
+      withRunId(input.runId, () => model.complete(request)),
+    );
   } catch (error) {
     const code = error instanceof WaypointError ? error.code : 'model_error';
-    span.setAttribute('error.type', code);
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : String(error),
-    });
-    span.end();
+    endChatSpan(span, { error, errorType: code });
     if (error instanceof WaypointError && error.retryable) throw error;
     deps.logger.warn('model call failed permanently', { runId: input.runId, agent: definition.name, code });
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'failed', error: { code, message }, ...meta };
   }
-  span.setAttributes({
-    'gen_ai.response.model': response.model,
-    'gen_ai.usage.input_tokens': response.usage.inputTokens,
-    'gen_ai.usage.output_tokens': response.usage.outputTokens,
-    'gen_ai.response.finish_reasons': [response.finishReason],
-    ...(response.responseId ? { 'gen_ai.response.id': response.responseId } : {}),
+  endChatSpan(span, {
+    responseModel: response.model,
+    ...(response.responseId ? { responseId: response.responseId } : {}),
+    finishReasons: [response.finishReason],
+    usage: response.usage,
+    outputMessages: response.kind === 'final' ? response.text : response.toolCalls,
   });
-  span.end();
 
   const turnMeta = {
     usage: response.usage,

@@ -5,6 +5,7 @@
  * agent loop shows the model.
  */
 import { z } from 'zod';
+import { withRunId } from '../../telemetry/run-context';
 import type { ToolClient } from '../../tools';
 import { callToolInputSchema, type CallToolOutput } from '../contracts';
 
@@ -25,13 +26,15 @@ export async function callTool(raw: unknown, deps: CallToolDependencies): Promis
   }
   const input = parsed.data;
   const client = await deps.tools();
-  const result = await client.callTool({
-    agent: input.agent,
-    tool: input.tool,
-    arguments: input.arguments,
-    idempotencyKey: input.idempotencyKey,
-    ...(input.trace ? { traceparent: input.trace.traceparent } : {}),
-  });
+  const result = await withRunId(input.runId, () =>
+    client.callTool({
+      agent: input.agent,
+      tool: input.tool,
+      arguments: input.arguments,
+      idempotencyKey: input.idempotencyKey,
+      ...(input.trace ? { traceparent: input.trace.traceparent } : {}),
+    }),
+  );
   if (!result.ok) {
     return {
       ok: false,

@@ -26,6 +26,7 @@ import { progressStepSchema, type ProgressStep } from '../progress';
 import { retryPoliciesSchema } from '../retry';
 import { BudgetExceededError, RunTracker } from '../run-tracker';
 import { retryOptions } from './retry-options';
+import { traceAgentRun } from './run-telemetry';
 
 export const agentLoopInputSchema = z.object({
   /** The root run: budgets, traces and keys are per run. */
@@ -61,6 +62,9 @@ export const agentLoopResultSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
   breach: z.object({ budget: z.string(), limit: z.number(), used: z.number() }).optional(),
   usage: budgetUsageSchema,
+  /** Token totals by direction, and the model that answered (for the invoke_agent span). */
+  tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
+  model: z.object({ provider: z.string(), model: z.string() }).optional(),
   turns: z.number().int(),
   steps: z.array(progressStepSchema),
 });
@@ -81,6 +85,8 @@ export function* agentLoop(
   let repairs = 0;
   let partial: unknown;
   let turn = 0;
+  const tokens = { input: 0, output: 0 };
+  let model: { provider: string; model: string } | undefined;
 
   const result = (
     status: AgentLoopResult['status'],
@@ -91,6 +97,8 @@ export function* agentLoop(
     ...extra,
     ...(partial === undefined || status === 'completed' ? {} : { partial }),
     usage: tracker.usage,
+    tokens,
+    ...(model ? { model } : {}),
     turns: turn,
     steps: tracker.steps,
   });
@@ -104,7 +112,8 @@ export function* agentLoop(
 
   try {
     for (; turn < input.maxTurns; turn++) {
-      tracker.check(now(), { steps: 1 });
+      // A turn costs at least a step, a token and a micro-dollar: a spent (or zero) share stops here.
+      tracker.check(now(), { steps: 1, tokens: 1, modelCost: 0.000001 });
       const step = tracker.begin('agent', `${input.agent} turn ${turn + 1}`, now());
       const turnInput: AgentTurnInput = {
         runId: input.runId,
@@ -126,6 +135,9 @@ export function* agentLoop(
         tracker.end(step, 'failed', now(), 'model unavailable');
         return result('failed', { error: activityError('model_unavailable', error) });
       }
+      tokens.input += answer.usage.inputTokens;
+      tokens.output += answer.usage.outputTokens;
+      model = { provider: answer.provider, model: answer.model };
       tracker.charge(
         {
           steps: 1,
@@ -245,7 +257,9 @@ export function* agentLoopOrchestration(
   context: OrchestrationContext,
 ): Generator<Task, AgentLoopResult, unknown> {
   const input = agentLoopInputSchema.parse(context.df.getInput());
+  const startedAt = context.df.currentUtcDateTime;
   const output = yield* agentLoop(context, input);
+  traceAgentRun(context, input, output, startedAt, output.model ?? {});
   return output;
 }
 

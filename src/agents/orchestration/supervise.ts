@@ -73,8 +73,13 @@ export function* supervise<Results>(
     if (review.approved || review.revisions.length === 0 || round >= options.maxRounds) {
       return { results, approved: review.approved, rounds: round, reviews };
     }
-    const jobs = review.revisions
-      .map((revision) => options.revise(revision.agent, revision.feedback, results))
+    // One job per agent and round (a child's id is agent + round): its feedback items joined.
+    const byAgent = new Map<string, string[]>();
+    for (const revision of review.revisions) {
+      byAgent.set(revision.agent, [...(byAgent.get(revision.agent) ?? []), revision.feedback]);
+    }
+    const jobs = [...byAgent]
+      .map(([agent, feedback]) => options.revise(agent, feedback.join('\n'), results))
       .filter((job): job is Omit<SpecialistJob, 'round'> => job !== undefined)
       .map((job) => ({ ...job, round: round + 1 }));
     if (jobs.length === 0) return { results, approved: false, rounds: round, reviews };

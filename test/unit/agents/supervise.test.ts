@@ -105,23 +105,18 @@ describe('supervise under the SDK', () => {
     expect(children).toEqual([]);
   });
 
-  // BUG (reported to the lead): two revisions for the same agent (a reviewer model may well list
-  // two points for one agent) become two children with the same instance id `run:agent:round`, so
-  // the second start collides with the first. supervise should merge a round's revisions per agent
-  // (joining the feedback) before starting them. Remove `.fails` once fixed.
-  it.fails(
-    'gives each child of a round its own instance id, even for two revisions of one agent',
-    async () => {
-      const children = await revisionsFor({
-        approved: false,
-        findings: ['too long', 'typo'],
-        revisions: [
-          { agent: 'writer', feedback: 'Shorter, please.' },
-          { agent: 'writer', feedback: 'Fix the typo.' },
-        ],
-      });
-      const ids = children.map((c) => c.instanceId);
-      expect(new Set(ids).size).toBe(ids.length);
-    },
-  );
+  // Regression: two revisions for one agent (a reviewer model may well list two points for one
+  // agent) once became two children with the same instance id `run:agent:round`.
+  it('gives each child of a round its own instance id, even for two revisions of one agent', async () => {
+    const children = await revisionsFor({
+      approved: false,
+      findings: ['too long', 'typo'],
+      revisions: [
+        { agent: 'writer', feedback: 'Shorter, please.' },
+        { agent: 'writer', feedback: 'Fix the typo.' },
+      ],
+    });
+    const ids = children.map((c) => c.instanceId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
