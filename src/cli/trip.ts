@@ -115,9 +115,11 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
           `Run ${run.id} needs: ${run.needsInput.question} (cancelled; pass --answers to answer)`,
         );
       }
-      run = await sendOrExplain(clack, api, run.links.input, fields, run);
-      spin.start(budgetMeters(run));
-      await waitUntilChanged(api, run, 'needs_input');
+      // Refused answers (400) are shown; the loop then asks again (or gives up without a terminal).
+      if (await sendOrExplain(clack, api, run.links.input, fields)) {
+        spin.start(budgetMeters(run));
+        await waitUntilChanged(api, run, 'needs_input');
+      }
     } else if (run.status === 'awaiting_approval' && run.quote) {
       spin.stop('The planner asks for approval');
       clack.note(quoteText(run.quote), 'Quote');
@@ -207,20 +209,15 @@ const placeholders: Partial<Record<keyof TripFields, string>> = {
   contactEmail: 'you@example.org',
 };
 
-/** Sends answers; a refusal (400) is shown and the run is re-read, so the loop asks again. */
-async function sendOrExplain(
-  clack: Clack,
-  api: TripsApi,
-  path: string,
-  body: unknown,
-  run: RunResource,
-): Promise<RunResource> {
+/** Sends answers; true when accepted, false (with the reason shown) when refused as invalid. */
+async function sendOrExplain(clack: Clack, api: TripsApi, path: string, body: unknown): Promise<boolean> {
   try {
-    return await api.send('POST', path, body);
+    await api.send('POST', path, body);
+    return true;
   } catch (error) {
     if (!(error instanceof ApiAnswerError) || error.status !== 400) throw error;
     clack.log.error(error.message);
-    return run;
+    return false;
   }
 }
 

@@ -54,14 +54,19 @@ const callerPolicy = callerPolicyFrom(process.env, settings.clientKeys);
 const writeTools = Object.keys(DEFAULT_WRITE_TOOLS);
 const log = createLogger('trips-api');
 
-type Handler = (request: HttpRequest, client: DurableClient, caller: Caller) => Promise<HttpResponseInit>;
+type Handler = (
+  request: HttpRequest,
+  client: DurableClient,
+  caller: Caller,
+  context: InvocationContext,
+) => Promise<HttpResponseInit>;
 
 /** Resolves the caller, runs `handler`, and turns every refusal into its JSON error answer. */
 function endpoint(handler: Handler) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
-      return await handler(request, df.getClient(context), caller);
+      return await handler(request, df.getClient(context), caller, context);
     } catch (error) {
       if (error instanceof ApiError) {
         return {
@@ -86,7 +91,7 @@ function endpoint(handler: Handler) {
 }
 
 /** POST /api/trips */
-const startTrip: Handler = async (request, client, caller) => {
+const startTrip: Handler = async (request, client, caller, context) => {
   const keyHeader = request.headers.get('idempotency-key');
   let key: string | undefined;
   if (keyHeader !== null) {
@@ -105,7 +110,7 @@ const startTrip: Handler = async (request, client, caller) => {
     if (existing) return replay(request, existing, caller, hash);
   }
 
-  const trace = traceCarrier();
+  const trace = traceCarrier(context);
   const input: TripPlannerInput = tripPlannerInputSchema.parse({
     owner: caller.id,
     body,
@@ -259,13 +264,22 @@ async function findRun(client: DurableClient, id: string): Promise<TripRun | und
   return run;
 }
 
-/** The W3C context of the current span (or of the invocation), for the run's trace. */
-function traceCarrier(): TraceCarrier | undefined {
+/**
+ * The W3C context the run's trace continues: the current span's, else the one the Functions host
+ * gave this invocation (in Azure the host's request span), else none.
+ */
+function traceCarrier(context: InvocationContext): TraceCarrier | undefined {
   const span = otelTrace.getActiveSpan()?.spanContext();
-  if (!span || !isSpanContextValid(span)) return undefined;
-  const flags = span.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
-  return { traceparent: `00-${span.traceId}-${span.spanId}-${flags}` };
+  if (span && isSpanContextValid(span)) {
+    const flags = span.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
+    return { traceparent: `00-${span.traceId}-${span.spanId}-${flags}` };
+  }
+  const { traceParent, traceState } = context.traceContext ?? {};
+  if (!traceParent || !TRACEPARENT.test(traceParent)) return undefined;
+  return { traceparent: traceParent, ...(traceState ? { tracestate: traceState.slice(0, 512) } : {}) };
 }
+
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 const durableClient = [df.input.durableClient()];
 app.http('tripsStart', {

@@ -139,13 +139,19 @@ describe('POST /api/trips: bad input gets a 4xx with a typed error, never a 5xx'
 
 describe('runs', () => {
   it('starts a run: 202, the run resource and its Location', async () => {
-    const { status, body, headers } = await call('POST', '/api/trips', { body: complete });
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const { status, body, headers } = await call('POST', '/api/trips', {
+      body: complete,
+      headers: { traceparent },
+    });
     expect(status).toBe(202);
     const resource = runResourceSchema.parse(body);
     expect(resource.id).toMatch(/^trip-[0-9a-f]{32}$/);
     expect(resource.status).toBe('pending');
     expect(resource.request.fields.destination).toBe('Punta Arenas');
     expect(headers.get('location')).toBe(`${host.url}/api/trips/${resource.id}`);
+    // The run continues the caller's trace.
+    expect(resource.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const done = await waitForStatus(resource.id, ['completed', 'failed', 'budget_exceeded']);
     expect(done.progress.steps.length).toBeGreaterThan(0);
   });
