@@ -2,7 +2,8 @@
  * Loads a Node.js Functions app (v4 programming model) the way the Functions host does: read its
  * package.json `main` (a file or a glob), load every match with our `@azure/functions-core`
  * stand-in in place, and read host.json. Refuses, at start and by name, functions this host cannot
- * run, so nothing is silently ignored.
+ * run, so nothing is silently ignored; a function switched off with the Functions setting
+ * `AzureWebJobs.<name>.Disabled` is left out, so the rest of such an app still runs.
  */
 import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,7 +28,10 @@ export interface HostJson {
 export interface LoadedApp {
   appDir: string;
   entryFiles: string[];
+  /** The functions the host runs: every registered function that is not disabled. */
   functions: Map<string, LoadedFunction>;
+  /** Functions switched off by `AzureWebJobs.<name>.Disabled`, in registration order. */
+  disabled: string[];
   hooks: CapturedApp['hooks'];
   hostJson: HostJson;
   /** The app's own copy of @azure/functions, so requests and contexts are its classes. */
@@ -44,14 +48,69 @@ const triggerKinds: Record<string, FunctionKind> = {
 
 const supportedExtraBindings = new Set(['durableClient', 'orchestrationClient', 'http']);
 
-/** Apps are modules: loading one twice in a process would register nothing the second time. */
-const loaded = new Map<string, LoadedApp>();
+/**
+ * Apps are modules: loading one twice in a process would register nothing the second time, so
+ * what an app registered is kept; which functions run is decided again on every load.
+ */
+const loaded = new Map<string, Omit<LoadedApp, 'functions' | 'disabled'> & { captured: CapturedApp }>();
 
-export function loadFunctionApp(appDirInput: string): LoadedApp {
+/**
+ * Loads the app in `appDirInput`. `settings` are the app settings (the environment, where the host
+ * has already put local.settings.json's Values), read for `AzureWebJobs.<name>.Disabled`.
+ */
+export function loadFunctionApp(appDirInput: string, settings: NodeJS.ProcessEnv = process.env): LoadedApp {
   const appDir = resolve(appDirInput);
-  const cached = loaded.get(appDir);
-  if (cached) return cached;
+  const registered = loaded.get(appDir) ?? register(appDir);
+  loaded.set(appDir, registered);
+  const { captured } = registered;
 
+  const functions = new Map<string, LoadedFunction>();
+  const disabled: string[] = [];
+  const problems: string[] = [];
+  for (const [name, fn] of captured.functions) {
+    if (isDisabled(settings, name)) {
+      disabled.push(name);
+      continue;
+    }
+    const bindings = Object.entries(fn.metadata.bindings);
+    const trigger = bindings.find(([, binding]) => binding.type.toLowerCase().endsWith('trigger'));
+    if (!trigger) {
+      problems.push(`Function "${name}" has no trigger binding.`);
+      continue;
+    }
+    const [triggerName, triggerBinding] = trigger;
+    const kind = triggerKinds[triggerBinding.type];
+    if (!kind) {
+      const hint =
+        triggerBinding.type === 'entityTrigger'
+          ? ' (durable entities are not supported by the local host)'
+          : '';
+      problems.push(
+        `Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}; ${disableHint(name)}.`,
+      );
+      continue;
+    }
+    for (const [bindingName, binding] of bindings) {
+      if (bindingName === triggerName) continue;
+      if (!supportedExtraBindings.has(binding.type)) {
+        problems.push(
+          `Function "${name}" uses a "${binding.type}" binding (${bindingName}), which the local host cannot provide; ${disableHint(name)}.`,
+        );
+      }
+    }
+    functions.set(name, { ...fn, name, kind, triggerName });
+  }
+  if (problems.length > 0) {
+    throw new AppLoadError(
+      `The app in ${appDir} uses features the local host does not support:\n  ${problems.join('\n  ')}\n` +
+        `Settings go in local.settings.json "Values" or the environment; a disabled function is left out, as in Azure.`,
+    );
+  }
+  const { captured: _captured, ...app } = registered;
+  return { ...app, functions, disabled };
+}
+
+function register(appDir: string): Omit<LoadedApp, 'functions' | 'disabled'> & { captured: CapturedApp } {
   const packageJsonPath = join(appDir, 'package.json');
   if (!existsSync(packageJsonPath)) {
     throw new AppLoadError(`No package.json in ${appDir}: is this a Functions app folder?`);
@@ -75,53 +134,28 @@ export function loadFunctionApp(appDirInput: string): LoadedApp {
   });
   const functionsLibrary = appRequire('@azure/functions') as typeof import('@azure/functions');
 
-  const functions = new Map<string, LoadedFunction>();
-  const problems: string[] = [];
-  for (const [name, fn] of captured.functions) {
-    const bindings = Object.entries(fn.metadata.bindings);
-    const trigger = bindings.find(([, binding]) => binding.type.toLowerCase().endsWith('trigger'));
-    if (!trigger) {
-      problems.push(`Function "${name}" has no trigger binding.`);
-      continue;
-    }
-    const [triggerName, triggerBinding] = trigger;
-    const kind = triggerKinds[triggerBinding.type];
-    if (!kind) {
-      const hint =
-        triggerBinding.type === 'entityTrigger'
-          ? ' (durable entities are not supported by the local host)'
-          : '';
-      problems.push(
-        `Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}.`,
-      );
-      continue;
-    }
-    for (const [bindingName, binding] of bindings) {
-      if (bindingName === triggerName) continue;
-      if (!supportedExtraBindings.has(binding.type)) {
-        problems.push(
-          `Function "${name}" uses a "${binding.type}" binding (${bindingName}), which the local host cannot provide.`,
-        );
-      }
-    }
-    functions.set(name, { ...fn, name, kind, triggerName });
-  }
-  if (problems.length > 0) {
-    throw new AppLoadError(
-      `The app in ${appDir} uses features the local host does not support:\n  ${problems.join('\n  ')}`,
-    );
-  }
-
-  const app: LoadedApp = {
+  return {
     appDir,
     entryFiles,
-    functions,
+    captured,
     hooks: captured.hooks,
     hostJson: readHostJson(appDir),
     functionsLibrary,
   };
-  loaded.set(appDir, app);
-  return app;
+}
+
+function disableHint(name: string): string {
+  return `to run the rest of the app without it, set AzureWebJobs.${name}.Disabled to true`;
+}
+
+/**
+ * `AzureWebJobs.<name>.Disabled` set to true (or 1) switches a function off, as in Azure.
+ * `AzureWebJobs__<name>__Disabled` is the same setting spelled for shells that cannot export a
+ * name with dots (double underscores are the Functions host's hierarchy separator).
+ */
+export function isDisabled(settings: NodeJS.ProcessEnv, name: string): boolean {
+  const value = settings[`AzureWebJobs.${name}.Disabled`] ?? settings[`AzureWebJobs__${name}__Disabled`];
+  return value !== undefined && /^(true|1)$/i.test(value.trim());
 }
 
 function readHostJson(appDir: string): HostJson {

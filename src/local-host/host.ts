@@ -91,6 +91,12 @@ export class LocalHost {
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
 
     const app = loadFunctionApp(appDir);
+    for (const name of app.disabled) {
+      log.info('function disabled by its setting', {
+        function: name,
+        setting: `AzureWebJobs.${name}.Disabled`,
+      });
+    }
     const store = new DurableStore(options.storePath ?? join(appDir, '.data', 'durable.sqlite'));
     const keys: HostKeys = {
       functionKey: resolveKey(store, 'functionKey', options.functionKey ?? envKey('LOCAL_HOST_KEY')),

@@ -1,7 +1,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppLoadError, expandMain } from '../../../src/local-host/app-loader';
+import { AppLoadError, expandMain, isDisabled } from '../../../src/local-host/app-loader';
 import { tempDir } from '../../support/local-host';
 
 function appWith(files: string[]): string {
@@ -67,5 +67,21 @@ describe('"main" stays inside the app folder', () => {
     const dir = appWith(['app/placeholder.js', 'outside.js']);
     symlinkSync(join(dir, 'outside.js'), join(dir, 'app', 'index.js'));
     expect(() => expandMain(join(dir, 'app'), 'index.js')).toThrow(/outside the app folder/);
+  });
+});
+
+describe('isDisabled (AzureWebJobs.<name>.Disabled)', () => {
+  it('reads true or 1, in any case, in either spelling', () => {
+    expect(isDisabled({ 'AzureWebJobs.f.Disabled': 'true' }, 'f')).toBe(true);
+    expect(isDisabled({ 'AzureWebJobs.f.Disabled': ' True ' }, 'f')).toBe(true);
+    expect(isDisabled({ 'AzureWebJobs.f.Disabled': '1' }, 'f')).toBe(true);
+    expect(isDisabled({ AzureWebJobs__f__Disabled: 'TRUE' }, 'f')).toBe(true);
+  });
+
+  it('keeps a function whose setting is absent, false or anything else', () => {
+    expect(isDisabled({}, 'f')).toBe(false);
+    expect(isDisabled({ 'AzureWebJobs.f.Disabled': 'false' }, 'f')).toBe(false);
+    expect(isDisabled({ 'AzureWebJobs.f.Disabled': 'yes' }, 'f')).toBe(false);
+    expect(isDisabled({ 'AzureWebJobs.g.Disabled': 'true' }, 'f')).toBe(false);
   });
 });
