@@ -14,7 +14,14 @@
  * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { isSpanContextValid, trace as otelTrace, TraceFlags } from '@opentelemetry/api';
+import {
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace as otelTrace,
+  TraceFlags,
+} from '@opentelemetry/api';
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
 import type { TraceCarrier } from '../agents/contracts';
@@ -22,6 +29,8 @@ import { resolveLimits } from '../agents/budgets';
 import { RUN_EVENTS } from '../agents/run-status';
 import { appConfig } from '../config';
 import { createLogger } from '../telemetry/logger';
+import { contextFromInvocation } from '../telemetry/propagation';
+import { currentTelemetry } from '../telemetry/setup';
 import { DEFAULT_WRITE_TOOLS } from '../tools';
 import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
@@ -62,8 +71,40 @@ type Handler = (
 ) => Promise<HttpResponseInit>;
 
 /** Resolves the caller, runs `handler`, and turns every refusal into its JSON error answer. */
-function endpoint(handler: Handler) {
+/**
+ * Wraps a handler: caller resolution, typed errors, and the request's span — the root of the
+ * run's trace locally (SERVER), or a child of the Functions host's request span in Azure, whose
+ * context the host passes in `InvocationContext.traceContext` (INTERNAL: the host's is the request).
+ */
+function endpoint(route: string, handler: Handler) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const fromHost = Boolean(context.traceContext?.traceParent);
+    const parent = contextFromInvocation(context.traceContext ?? undefined, ROOT_CONTEXT);
+    return otelTrace.getTracer('waypoint.api').startActiveSpan(
+      `${request.method} /api/${route}`,
+      {
+        kind: fromHost ? SpanKind.INTERNAL : SpanKind.SERVER,
+        attributes: {
+          'http.request.method': request.method,
+          'http.route': `/api/${route}`,
+          'url.path': new URL(request.url).pathname,
+        },
+      },
+      parent,
+      async (span) => {
+        const response = await handle(request, context);
+        const status = response.status ?? 200;
+        span.setAttribute('http.response.status_code', status);
+        const runId = request.params.id ?? (response.jsonBody as { id?: unknown } | undefined)?.id;
+        if (typeof runId === 'string') span.setAttribute('waypoint.run.id', runId);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        span.end();
+        return response;
+      },
+    );
+  };
+
+  async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
       return await handler(request, df.getClient(context), caller, context);
@@ -87,10 +128,9 @@ function endpoint(handler: Handler) {
         },
       };
     }
-  };
+  }
 }
 
-/** POST /api/trips */
 const startTrip: Handler = async (request, client, caller, context) => {
   const keyHeader = request.headers.get('idempotency-key');
   let key: string | undefined;
@@ -169,6 +209,43 @@ function replay(request: HttpRequest, run: TripRun, caller: Caller, hash: string
 const getTrip: Handler = async (request, client, caller) => {
   const run = await ownRun(client, request.params.id ?? '', caller);
   return { status: 200, jsonBody: toRunResource(run) };
+};
+
+/**
+ * GET /api/trips/{id}/trace: the run's spans as a tree from the local trace store; in Azure
+ * (Application Insights) the operation id to look the same trace up there.
+ */
+const getTrace: Handler = async (request, client, caller) => {
+  const id = request.params.id ?? '';
+  const run = await ownRun(client, id, caller);
+  const traceId = run.input.trace?.traceparent.split('-')[1];
+  if (process.env.APPLICATIONINSIGHTS_CONNECTION_STRING) {
+    return {
+      status: 200,
+      jsonBody: {
+        id,
+        source: 'application_insights',
+        operationId: traceId ?? null,
+        query: traceId
+          ? `union requests, dependencies, traces, exceptions | where operation_Id == "${traceId}" | order by timestamp asc`
+          : null,
+        hint: 'Open Application Insights → Transaction search (or Agents), and search for this operation id.',
+      },
+    };
+  }
+  const telemetry = currentTelemetry();
+  if (!telemetry?.traceStore) {
+    throw new ApiError(
+      404,
+      'trace_unavailable',
+      'No local trace store is configured (WAYPOINT_TRACE_STORE).',
+    );
+  }
+  await telemetry.forceFlush();
+  const tree = telemetry.traceStore.readTraceTree(traceId ?? { runId: id });
+  if (!tree)
+    throw new ApiError(404, 'trace_not_found', `No spans are stored for run ${id} (yet, or any more).`);
+  return { status: 200, jsonBody: { id, source: 'local', ...tree } };
 };
 
 /** GET /api/trips */
@@ -287,40 +364,47 @@ app.http('tripsStart', {
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(startTrip),
+  handler: endpoint('trips', startTrip),
 });
 app.http('tripsList', {
   route: 'trips',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(listTrips),
+  handler: endpoint('trips', listTrips),
 });
 app.http('tripsGet', {
   route: 'trips/{id}',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(getTrip),
+  handler: endpoint('trips/{id}', getTrip),
+});
+app.http('tripsTrace', {
+  route: 'trips/{id}/trace',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: durableClient,
+  handler: endpoint('trips/{id}/trace', getTrace),
 });
 app.http('tripsInput', {
   route: 'trips/{id}/input',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(sendInput),
+  handler: endpoint('trips/{id}/input', sendInput),
 });
 app.http('tripsApproval', {
   route: 'trips/{id}/approval',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(sendApproval),
+  handler: endpoint('trips/{id}/approval', sendApproval),
 });
 app.http('tripsCancel', {
   route: 'trips/{id}/cancel',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
-  handler: endpoint(cancelTrip),
+  handler: endpoint('trips/{id}/cancel', cancelTrip),
 });
