@@ -115,13 +115,13 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
   };
 }
 
-/** Registers the `mcp` HTTP function (route `mcp/{server}`, GET/POST/DELETE, anonymous). */
+/** Registers the `mcp` HTTP function (route `api/mcp/{server}`, GET/POST/DELETE, anonymous). */
 export function registerMcpFunctions(options: McpFunctionsOptions): void {
   const settings = options.settings ?? loadMcpSettings();
   if (settings.serverKey === undefined)
     logger.warn('MCP_SERVER_KEY is not set: /api/mcp/* accepts any caller');
   app.http('mcp', {
-    route: 'mcp/{server}',
+    route: 'api/mcp/{server}',
     methods: ['GET', 'POST', 'DELETE'],
     authLevel: 'anonymous',
     handler: createMcpFunctionHandler({ ...options, settings }),

@@ -129,7 +129,7 @@ async function httpStart(request: HttpRequest, context: InvocationContext): Prom
   }
 }
 app.http('httpStart', {
-  route: 'orchestrators/{orchestratorName}',
+  route: 'api/orchestrators/{orchestratorName}',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
@@ -137,7 +137,7 @@ app.http('httpStart', {
 });
 
 app.http('health', {
-  route: 'health',
+  route: 'api/health',
   methods: ['GET'],
   authLevel: 'anonymous',
   handler: async () => ({ status: 200, jsonBody: { status: 'ok' } }),

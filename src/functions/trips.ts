@@ -360,49 +360,49 @@ const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}
 
 const durableClient = [df.input.durableClient()];
 app.http('tripsStart', {
-  route: 'trips',
+  route: 'api/trips',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips', startTrip),
 });
 app.http('tripsList', {
-  route: 'trips',
+  route: 'api/trips',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips', listTrips),
 });
 app.http('tripsGet', {
-  route: 'trips/{id}',
+  route: 'api/trips/{id}',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips/{id}', getTrip),
 });
 app.http('tripsTrace', {
-  route: 'trips/{id}/trace',
+  route: 'api/trips/{id}/trace',
   methods: ['GET'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips/{id}/trace', getTrace),
 });
 app.http('tripsInput', {
-  route: 'trips/{id}/input',
+  route: 'api/trips/{id}/input',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips/{id}/input', sendInput),
 });
 app.http('tripsApproval', {
-  route: 'trips/{id}/approval',
+  route: 'api/trips/{id}/approval',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,
   handler: endpoint('trips/{id}/approval', sendApproval),
 });
 app.http('tripsCancel', {
-  route: 'trips/{id}/cancel',
+  route: 'api/trips/{id}/cancel',
   methods: ['POST'],
   authLevel: 'anonymous',
   extraInputs: durableClient,

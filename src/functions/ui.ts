@@ -1,12 +1,15 @@
 /**
  * The web UI (issue 13): serves the single-page app that `npm run build` bundles into dist/web.
  *
- *   GET /api/ui/            the page (GET /api/ui redirects here, so relative asset URLs resolve)
- *   GET /api/ui/{asset}     app.js, app.js.map, styles.css
+ *   GET /              the page (host.json's route prefix is empty; every API route starts `api/`)
+ *   GET /ui/{asset}    app.js, app.js.map, styles.css
  *
- * Only those files are served (no path from the URL reaches the file system). The page talks to
- * the trips API on the same origin, so the local host's Origin check lets its POSTs through, and
- * a strict Content-Security-Policy keeps it to that origin: no CDN, no inline script.
+ * Only those files are served (no path from the URL reaches the file system), and neither route
+ * is a catch-all: any other path is still the host's JSON 404. The page talks to the trips API on
+ * the same origin, so the local host's Origin check lets its POSTs through, and a strict
+ * Content-Security-Policy keeps it to that origin: no CDN, no inline script. In Azure the host's
+ * own default page would answer `/` unless the app setting AzureWebJobsDisableHomepage is true
+ * (infra/main.bicep sets it).
  */
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { createHash } from 'node:crypto';
@@ -17,8 +20,15 @@ import { createLogger } from '../telemetry/logger';
 /** dist/src/functions → dist/web, where web/build.mjs writes the bundle. */
 const WEB_ROOT = join(__dirname, '..', '..', 'web');
 
-const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
-  '': { file: 'index.html', type: 'text/html; charset=utf-8' },
+interface Asset {
+  file: string;
+  type: string;
+}
+
+const PAGE: Asset = { file: 'index.html', type: 'text/html; charset=utf-8' };
+
+/** What `/ui/{asset}` serves, by name: index.html links these as /ui/…. */
+const ASSETS: Readonly<Record<string, Asset>> = {
   'app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
   'app.js.map': { file: 'app.js.map', type: 'application/json; charset=utf-8' },
   'styles.css': { file: 'styles.css', type: 'text/css; charset=utf-8' },
@@ -60,16 +70,20 @@ function errorAnswer(status: number, code: string, message: string): HttpRespons
   return { status, jsonBody: { error: { code, message } }, headers: { 'Cache-Control': 'no-store' } };
 }
 
-/** GET /api/ui/{*asset} */
-export async function serveWebUi(request: HttpRequest): Promise<HttpResponseInit> {
+/** GET / */
+export function serveWebUiPage(request: HttpRequest): Promise<HttpResponseInit> {
+  return serve(request, PAGE);
+}
+
+/** GET /ui/{asset} */
+export async function serveWebUiAsset(request: HttpRequest): Promise<HttpResponseInit> {
   const name = request.params.asset ?? '';
-  const url = new URL(request.url);
-  if (name === '' && !url.pathname.endsWith('/')) {
-    return { status: 308, headers: { Location: `${url.pathname}/${url.search}` } };
-  }
   const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
   if (!asset) return errorAnswer(404, 'not_found', `The web UI has no file "${name.slice(0, 80)}".`);
+  return serve(request, asset);
+}
 
+async function serve(request: HttpRequest, asset: Asset): Promise<HttpResponseInit> {
   let loadedAsset: LoadedAsset;
   try {
     loadedAsset = await load(asset.file);
@@ -91,9 +105,19 @@ export async function serveWebUi(request: HttpRequest): Promise<HttpResponseInit
   return { status: 200, body: loadedAsset.body, headers };
 }
 
-app.http('webUi', {
-  route: 'ui/{*asset}',
+// Route "/" is the root itself: with an empty route prefix the Functions host (ASP.NET Core
+// routing) and the local host both match it to `/` alone. An empty route would not do: the
+// host reads it as "no route" and uses the function's name.
+app.http('webUiPage', {
+  route: '/',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: serveWebUi,
+  handler: serveWebUiPage,
+});
+
+app.http('webUiAsset', {
+  route: 'ui/{asset}',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  handler: serveWebUiAsset,
 });

@@ -4,7 +4,8 @@
  * asks nothing of the network beyond the host; a bad input shows the API's field error; a request
  * with missing dates is asked about, answered (by keyboard), approved (double-clicked) and
  * completes with its itinerary and each quoted item booked exactly once; the trace waterfall
- * shows the tool calls (skipped, saying so, while the app does not serve the trace route); the runs list filters and cancels; a phone viewport does not overflow.
+ * shows the tool calls; the runs list filters and cancels; a phone viewport does not overflow. The
+ * page is the app's `/` (every API stays under /api/, and an unknown path is still a JSON 404).
  * Screenshots go to test-artifacts/web-ui/.
  */
 import { mkdirSync } from 'node:fs';
@@ -78,7 +79,7 @@ async function newPage(viewport = LAPTOP): Promise<{ context: BrowserContext; pa
   return { context, page };
 }
 
-const uiUrl = (hash = '') => `${app.host.url}/api/ui/${hash}`;
+const uiUrl = (hash = '') => `${app.host.url}/${hash}`;
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -129,16 +130,60 @@ describe('web UI in Chromium', () => {
     expect(headers['content-security-policy']).toContain("default-src 'none'");
     expect(headers['content-security-policy']).toContain("script-src 'self'");
     expect(headers['x-content-type-options']).toBe('nosniff');
-    // The page's own address without the slash is sent to the one with it.
-    const bare = await fetch(`${app.host.url}/api/ui`, { redirect: 'manual' });
-    expect(bare.status).toBe(308);
-    expect(bare.headers.get('location')).toBe('/api/ui/');
-    const unknown = await fetch(`${app.host.url}/api/ui/secret.txt`);
-    expect(unknown.status).toBe(404);
     await shot(measured, 'plan-laptop');
     await fresh.close();
     expect(offHost).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('serves the page at / and its files under /ui/; any other path is a JSON 404, not the page', async () => {
+    const page = await fetch(`${app.host.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    expect(html).toContain('<title>Waypoint</title>');
+    expect(html).toContain('<script type="module" src="/ui/app.js"></script>');
+    for (const [file, type] of [
+      ['app.js', 'text/javascript; charset=utf-8'],
+      ['styles.css', 'text/css; charset=utf-8'],
+    ]) {
+      const asset = await fetch(`${app.host.url}/ui/${file}`);
+      expect(asset.status, file).toBe(200);
+      expect(asset.headers.get('content-type'), file).toBe(type);
+      await asset.arrayBuffer();
+    }
+    // Unchanged validators revalidate to a 304.
+    const etag = page.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]{22}"$/);
+    const again = await fetch(`${app.host.url}/`, { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+
+    // No catch-all: the host's (or the UI's) JSON 404 for every path it does not serve.
+    for (const path of [
+      '/nope',
+      '/api/nope',
+      '/api/trips/x/nope',
+      '/ui/',
+      '/ui/secret.txt',
+      '/index.html',
+      '/api/ui/',
+    ]) {
+      const response = await fetch(`${app.host.url}${path}`);
+      expect(response.status, path).toBe(404);
+      expect(response.headers.get('content-type'), path).toMatch(/^application\/json/);
+      const body = (await response.json()) as { error?: { code?: string } };
+      expect(body.error?.code, path).toBe('not_found');
+    }
+    // The API is where it was.
+    const health = await fetch(`${app.host.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const wrongMethod = await fetch(`${app.host.url}/`, {
+      method: 'POST',
+      headers: { origin: app.host.url },
+    });
+    expect(wrongMethod.status).toBe(405);
   });
 
   it("shows the API's field error beside the field for a bad input", async () => {
@@ -274,12 +319,8 @@ describe('web UI in Chromium', () => {
     expect(offHost).toEqual([]);
   }, 180_000);
 
-  it('opens the trace: a waterfall with the tool calls, attributes on Enter', async (ctx) => {
+  it('opens the trace: a waterfall with the tool calls, attributes on Enter', async () => {
     expect(completedRunId, 'the planning test completes a run first').toBeDefined();
-    const probe = await app.host.fetch(`/api/trips/${completedRunId}/trace`);
-    if (probe.status === 404 && /No function serves/.test(await probe.text())) {
-      ctx.skip('GET /api/trips/{id}/trace is not served by the app yet');
-    }
     const { context, page } = await newPage();
     await page.goto(uiUrl(`#/runs/${completedRunId}`));
     await page.getByRole('heading', { name: 'Your itinerary' }).waitFor();

@@ -35,8 +35,8 @@ const errorBodySchema = z.object({
   }),
 });
 
-/** The API's base (`/api/`), from the page's own address (`/api/ui/`). */
-const apiBase = new URL('../', window.location.href);
+/** The API's base: every API route is under `/api/` on the page's own origin (the page is `/`). */
+const apiBase = new URL('/api/', window.location.origin);
 
 /** A run's links are absolute paths on this origin; the routes this module names are relative to the API. */
 function resolve(path: string): URL {

@@ -81,7 +81,7 @@ function problem(status: number, code: string, message: string, details?: unknow
 
 app.http('supportTicketCreate', {
   ...withClient,
-  route: 'support/tickets',
+  route: 'api/support/tickets',
   methods: ['POST'],
   authLevel: 'function',
   handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
@@ -121,7 +121,7 @@ app.http('supportTicketCreate', {
 
 app.http('supportTicketStatus', {
   ...withClient,
-  route: 'support/tickets/{id}',
+  route: 'api/support/tickets/{id}',
   methods: ['GET'],
   authLevel: 'function',
   handler: async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
