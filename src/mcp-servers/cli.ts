@@ -7,10 +7,20 @@
  * HTTP (default): Streamable HTTP at http://127.0.0.1:<port>/mcp, with the key and fault settings
  * of settings.ts. --stdio: MCP over stdin/stdout (logs go to stderr). The standalone bookings
  * server keeps bookings in memory for the life of the process; the app's mount persists them.
+ *
+ * Over HTTP the server records its `tools/call {tool}` spans and MCP server metrics with the same
+ * telemetry settings as the app (src/telemetry/settings.ts: Application Insights, OTLP, or the
+ * local trace store, by default `.data/traces.sqlite` under the working directory, which the local
+ * host shares when started from the same folder). Its `service.name` defaults to
+ * `waypoint-mcp-<server>`, so it shows as its own role beside the app. Spans still batched are
+ * flushed when it stops. Over stdio no span is recorded (the span lives in the HTTP handler), so
+ * telemetry is not started there.
  */
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createLogger } from '../telemetry/logger';
+import { loadTelemetrySettings } from '../telemetry/settings';
+import { initTelemetry, shutdownTelemetry } from '../telemetry/setup';
 import { InMemoryBookingsStore } from './bookings/in-memory-bookings-store';
 import { startMcpHttpServer } from './http/node-http-server';
 import { createMcpServer, isMcpServerName, MCP_SERVER_NAMES, type McpServerName } from './registry';
@@ -22,6 +32,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
 
 const USAGE = `usage: cli.js <${MCP_SERVER_NAMES.join('|')}> [--stdio] [--port N] [--host H]\n`;
 const DEFAULT_PORT = 7080;
+/** How long stopping waits for telemetry to flush: an unreachable exporter must not hold the exit. */
+const TELEMETRY_FLUSH_LIMIT_MS = 5_000;
 
 interface CliOptions {
   server: McpServerName;
@@ -79,6 +91,7 @@ async function main(): Promise<void> {
     return;
   }
 
+  startTelemetry(options.server);
   const running = await startMcpHttpServer({
     server: options.server,
     port: options.port,
@@ -88,18 +101,20 @@ async function main(): Promise<void> {
     bookingsStore,
   });
   // Listen for signals before announcing the URL: whoever waits for it may stop us at once.
-  const stop = (signal: string) => {
+  const stop = async (signal: string): Promise<void> => {
     logger.info('stopping', { signal });
-    running.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error('stop failed', { error });
-        process.exit(1);
-      },
-    );
+    let code = 0;
+    try {
+      await running.close();
+    } catch (error) {
+      logger.error('stop failed', { error });
+      code = 1;
+    }
+    await stopTelemetry(); // after close: the last calls' spans have ended by then
+    process.exit(code);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   logger.info('serving over Streamable HTTP', {
     server: options.server,
     url: running.url,
@@ -109,7 +124,39 @@ async function main(): Promise<void> {
     logger.warn('MCP_SERVER_KEY is not set: the server accepts any caller');
 }
 
-main().catch((error: unknown) => {
+/**
+ * Starts telemetry from the environment before the server takes calls. A bad telemetry setting
+ * throws (naming it) and the CLI exits 1, as for its own settings.
+ */
+function startTelemetry(server: McpServerName): void {
+  const env = {
+    ...process.env,
+    OTEL_SERVICE_NAME: process.env.OTEL_SERVICE_NAME || `waypoint-mcp-${server}`,
+  };
+  initTelemetry({ settings: loadTelemetrySettings(env) });
+}
+
+/** Flushes and stops telemetry, waiting at most TELEMETRY_FLUSH_LIMIT_MS. Never throws. */
+async function stopTelemetry(): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), TELEMETRY_FLUSH_LIMIT_MS);
+  });
+  try {
+    const outcome = await Promise.race([shutdownTelemetry().then(() => 'flushed' as const), limit]);
+    if (outcome === 'timeout')
+      logger.warn('telemetry did not flush in time; exiting without the last spans', {
+        limitMs: TELEMETRY_FLUSH_LIMIT_MS,
+      });
+  } catch (error) {
+    logger.warn('telemetry flush failed', { error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+main().catch(async (error: unknown) => {
   logger.error(error instanceof Error ? error.message : String(error));
+  await stopTelemetry();
   process.exitCode = 1;
 });
