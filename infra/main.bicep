@@ -264,6 +264,9 @@ var sharedSettings = {
   WAYPOINT_ENVIRONMENT: environmentName
   LOG_FORMAT: 'json'
   LOG_LEVEL: 'info'
+  // The app serves its web UI at `/` (host.json's route prefix is empty); without this the
+  // Functions host answers `/` with its own default page.
+  AzureWebJobsDisableHomepage: 'true'
 }
 
 var agentsSettings = union(sharedSettings, {

@@ -22,7 +22,7 @@ const readNames = new Set(read.map((entry) => entry.setting));
 
 /** Settings the Functions host and platform read (not the app's code). */
 const PLATFORM_SETTING =
-  /^(AzureWebJobsStorage__|AzureFunctionsJobHost__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$)/;
+  /^(AzureWebJobsStorage__|AzureFunctionsJobHost__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$|AzureWebJobsDisableHomepage$)/;
 
 let apps: Record<'agents' | 'mcp', Set<string>>;
 
