@@ -1,0 +1,137 @@
+/**
+ * Review of the trip planner's orchestration (issue 8), driven by the durable-functions SDK over
+ * synthetic histories (no host): the router, place resolution and planner answers are scripted
+ * as activity results, and the test reads what the orchestrator schedules next. Each `it.fails`
+ * names a bug the review found; it turns red (an unexpected pass) once the bug is fixed.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AgentTurnInput, AgentTurnOutput } from '../../../src/agents/contracts';
+import type { AgentLoopInput } from '../../../src/agents/orchestration/agent-loop';
+import type { Plan } from '../../../src/agents/plan';
+import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
+import type { RouterAnswer } from '../../../src/travel/agents';
+import type { TripPlannerInput } from '../../../src/travel/planner-input';
+import type { ResolvePlacesOutput } from '../../../src/travel/resolve-places';
+import { tripPlanner } from '../../../src/travel/trip-planner';
+import { ACTION, SdkReplay } from './support/sdk-replay';
+
+const RUN = 'run-review-trip';
+const input: TripPlannerInput = {
+  owner: 'local',
+  body: {
+    request: 'Plan a 4-day trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
+    origin: 'Seattle',
+    destination: 'El Calafate',
+    startDate: '2027-03-10',
+    endDate: '2027-03-14',
+    travellers: 2,
+    budget: { amount: 5000, currency: 'USD' },
+  },
+  requestHash: 'h',
+  createdAt: '2027-01-01T00:00:00.000Z',
+  limits: { steps: 200, tokens: 1_000_000, wallTimeMs: 7_200_000, toolCalls: 100, money: 10_000 },
+  retry: DEFAULT_RETRY_POLICIES,
+  writeTools: ['bookings.book_flight', 'bookings.book_hotel'],
+  inputTimeoutMs: 1_800_000,
+  approvalTimeoutMs: 3_600_000,
+  maxInputRounds: 2,
+  maxRevisionRounds: 1,
+};
+
+const finalTurn = (output: unknown): AgentTurnOutput => ({
+  kind: 'final',
+  output,
+  valid: true,
+  usage: { inputTokens: 100, outputTokens: 20 },
+  costUsd: 0.001,
+  provider: 'p',
+  model: 'm',
+  replayed: false,
+});
+
+const routed: RouterAnswer = {
+  route: 'full_trip',
+  topics: ['flights', 'hotels', 'weather', 'restaurants'],
+  facts: {},
+};
+const places: ResolvePlacesOutput = {
+  origin: { known: true, place: { query: 'Seattle', name: 'Seattle', country: 'US', airport: 'SEA' } },
+  destination: {
+    known: true,
+    place: { query: 'El Calafate', name: 'El Calafate', country: 'AR', airport: 'FTE' },
+  },
+};
+
+/** Drives the run to the planner's turn, answers it with `plan`, returns the children it starts. */
+async function childrenAfterPlan(plan: (briefs: Record<string, unknown>) => Plan) {
+  const replay = new SdkReplay(tripPlanner, RUN, input);
+  let state = await replay.run();
+  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['agentTurn']);
+  replay.complete(state, { 0: finalTurn(routed) });
+  state = await replay.run();
+  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['resolvePlaces']);
+  replay.complete(state, { 1: places });
+  state = await replay.run();
+  const [plannerTurn] = replay.newActions(state);
+  expect(plannerTurn.functionName).toBe('agentTurn');
+  const plannerTask = JSON.parse((plannerTurn.input as AgentTurnInput).task!) as {
+    briefs: Record<string, unknown>;
+  };
+  replay.complete(state, { 2: finalTurn(plan(plannerTask.briefs)) });
+  state = await replay.run();
+  return replay.newActions(state);
+}
+
+describe('review: the trip planner hands specialists the validated facts', () => {
+  // Control: a planner that copies the briefs faithfully (what the offline model does).
+  it('starts the four specialists with the briefs when the planner copies them', async () => {
+    const children = await childrenAfterPlan((briefs) => ({
+      goal: 'trip',
+      steps: Object.entries(briefs).map(([agent, brief]) => ({
+        id: agent,
+        agent,
+        task: JSON.stringify(brief),
+        dependsOn: [],
+      })),
+    }));
+    expect(children.map((c) => [c.actionType, c.instanceId])).toEqual([
+      [ACTION.callSubOrchestrator, `${RUN}:flights:0`],
+      [ACTION.callSubOrchestrator, `${RUN}:hotels:0`],
+      [ACTION.callSubOrchestrator, `${RUN}:weather:0`],
+      [ACTION.callSubOrchestrator, `${RUN}:restaurants:0`],
+    ]);
+  });
+
+  // BUG (validation, high): the run checks the facts (dates in order and in the future, the
+  // places, travellers, budget) and builds a brief per specialist from them, but the specialists
+  // never get those briefs: planAndExecute is called without `stepTask`, so each child's task is
+  // the planner MODEL's free text `step.task`. A planner that rewrites a brief (other dates, a
+  // past date, 9 passengers, no price cap) sends unchecked facts to the flights and hotels
+  // agents, and what they find is quoted and, after approval, booked. Validation before a step
+  // is thereby bypassed by a model output.
+  // Fix: in tripPlanner pass `stepTask: (step) => JSON.stringify(briefs[step.agent as Topic])`
+  // (the plan chooses which agents run and in what order; the facts come from the checked
+  // briefs), and have checkPlan (or the caller) refuse steps whose agent has no brief.
+  it.fails(
+    'gives each specialist the brief built from the checked facts, not the planner’s text',
+    async () => {
+      const children = await childrenAfterPlan((briefs) => ({
+        goal: 'trip',
+        steps: Object.entries(briefs).map(([agent, brief]) => ({
+          id: agent,
+          agent,
+          task: JSON.stringify(
+            agent === 'flights'
+              ? { ...brief, departDate: '2020-01-01', returnDate: '2020-01-02', passengers: 9 }
+              : brief,
+          ),
+          dependsOn: [],
+        })),
+      }));
+      const flights = children.find((c) => c.instanceId === `${RUN}:flights:0`);
+      expect(flights).toBeDefined();
+      const task = JSON.parse((flights!.input as AgentLoopInput).task) as Record<string, unknown>;
+      expect(task).toMatchObject({ departDate: '2027-03-10', returnDate: '2027-03-14', passengers: 2 });
+    },
+  );
+});
