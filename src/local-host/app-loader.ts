@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { captureRegistrations, type CapturedApp, type CapturedFunction } from './functions-core-shim';
 
-export type FunctionKind = 'http' | 'orchestration' | 'activity';
+export type FunctionKind = 'http' | 'orchestration' | 'activity' | 'entity';
 
 export interface LoadedFunction extends CapturedFunction {
   name: string;
@@ -44,6 +44,7 @@ const triggerKinds: Record<string, FunctionKind> = {
   httpTrigger: 'http',
   orchestrationTrigger: 'orchestration',
   activityTrigger: 'activity',
+  entityTrigger: 'entity',
 };
 
 const supportedExtraBindings = new Set(['durableClient', 'orchestrationClient', 'http']);
@@ -81,12 +82,8 @@ export function loadFunctionApp(appDirInput: string, settings: NodeJS.ProcessEnv
     const [triggerName, triggerBinding] = trigger;
     const kind = triggerKinds[triggerBinding.type];
     if (!kind) {
-      const hint =
-        triggerBinding.type === 'entityTrigger'
-          ? ' (durable entities are not supported by the local host)'
-          : '';
       problems.push(
-        `Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run${hint}; ${disableHint(name)}.`,
+        `Function "${name}" uses trigger "${triggerBinding.type}", which the local host cannot run; ${disableHint(name)}.`,
       );
       continue;
     }

@@ -114,6 +114,11 @@ export class LocalHost {
 
     const invoker = createInvoker(app, createLogger('function'));
     const kindOf = (name: string) => app.functions.get(name)?.kind;
+    const entityFunctions = new Map(
+      [...app.functions.values()]
+        .filter((fn) => fn.kind === 'entity')
+        .map((fn) => [fn.name.toLowerCase(), fn.name]),
+    );
     const engine = new DurableEngine({
       store,
       logger: log.child('durable'),
@@ -130,6 +135,15 @@ export class LocalHost {
         (
           await invoker.invoke(app.functions.get(name)!, {
             inputs: [input],
+            traceParent: invocation.traceParent,
+          })
+        ).result,
+      // The SDK lower-cases entity names in entity ids; the function keeps the name it registered.
+      entityFunction: (name) => entityFunctions.get(name.toLowerCase()),
+      runEntity: async (functionName, binding, invocation) =>
+        (
+          await invoker.invoke(app.functions.get(functionName)!, {
+            inputs: [binding],
             traceParent: invocation.traceParent,
           })
         ).result,

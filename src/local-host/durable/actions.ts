@@ -45,6 +45,8 @@ export interface Action {
   fireAt?: string | Date;
   isCanceled?: boolean;
   externalEventName?: string;
+  /** Entity actions: the operation name (the target is `instanceId`, `@name@key`). */
+  operation?: string;
   compoundActions?: Action[];
 }
 
@@ -65,10 +67,8 @@ export enum ActionType {
 
 /** Actions the host cannot run, with the name the failure message uses. */
 export const unsupportedActions: Partial<Record<number, string>> = {
-  [ActionType.CallEntity]: 'callEntity (durable entities)',
-  [ActionType.SignalEntity]: 'signalEntity (durable entities)',
   [ActionType.CallHttp]: 'callHttp (durable HTTP)',
-  10: 'entity locks',
+  13: 'entity locks (critical sections)',
 };
 
 /** The SDK's marker before the JSON state in the message of an error an orchestrator threw. */
@@ -95,7 +95,11 @@ export function collectLeaves(action: Action, into: Set<Action>): void {
 export function signature(action: Action): string {
   if (action.compoundActions)
     return `${action.actionType}[${action.compoundActions.map(signature).join(',')}]`;
-  return `${action.actionType}:${action.functionName ?? action.externalEventName ?? ''}`;
+  const target =
+    action.functionName ??
+    action.externalEventName ??
+    (action.operation !== undefined ? `${action.instanceId}#${action.operation}` : '');
+  return `${action.actionType}:${target}`;
 }
 
 /** Activity inputs arrive JSON-encoded when they are strings (the SDK's processInput), raw otherwise. */

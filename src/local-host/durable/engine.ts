@@ -8,6 +8,7 @@
  * - episode-builder.ts — history building: task ids, retries, actions into events and work;
  * - replay-state.ts — what the host derives from a committed history, kept incrementally;
  * - activity-runner.ts — activity execution and the batched commit of results;
+ * - entity-runner.ts — durable entities: one batch of operations at a time per entity;
  * - instance-lifecycle.ts — creating and ending instances, telling parents;
  * - store.ts — SQLite, with hot instances and histories cached write-through.
  */
@@ -16,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
 import type { OrchestrationBinding } from './actions';
 import { ActivityRunner, type ActivityInvocation } from './activity-runner';
+import { EntityRunner, entityIdOf, type EntityBinding, type EntityInvocation } from './entity-runner';
 import { EpisodeRunner, type OrchestrationInvocation } from './episode-runner';
 import { history, type HistoryEvent } from './history';
 import { createInstance, notifyParent } from './instance-lifecycle';
@@ -24,6 +26,8 @@ import { Scheduler } from './scheduler';
 import {
   DurableStore,
   terminalStatuses,
+  type EntityQuery,
+  type EntityRecord,
   type InboxMessage,
   type InstanceQuery,
   type InstanceRecord,
@@ -33,6 +37,7 @@ import {
 export type { OrchestrationBinding } from './actions';
 export type { ActivityInvocation } from './activity-runner';
 export type { OrchestrationInvocation } from './episode-runner';
+export type { EntityBinding, EntityInvocation } from './entity-runner';
 export { defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
 
 export interface DurableEngineOptions {
@@ -46,6 +51,9 @@ export interface DurableEngineOptions {
     invocation: OrchestrationInvocation,
   ): Promise<unknown>;
   runActivity(name: string, input: unknown, invocation: ActivityInvocation): Promise<unknown>;
+  /** The registered entity function for an entity name (compared without case), if any. */
+  entityFunction?(name: string): string | undefined;
+  runEntity?(functionName: string, binding: EntityBinding, invocation: EntityInvocation): Promise<unknown>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
   limits?: Partial<InstanceLimits>;
@@ -104,12 +112,23 @@ export class DurableEngine extends EventEmitter {
       isActivity: (name) => options.isActivity(name),
       runActivity: (name, input, invocation) => options.runActivity(name, input, invocation),
     });
+    const entities = new EntityRunner({
+      store: this.store,
+      logger: this.log,
+      clock: this.clock,
+      entityFunction: (name) => options.entityFunction?.(name),
+      runEntity: (functionName, binding, invocation) => {
+        if (!options.runEntity) throw new Error('This host runs no entity functions.');
+        return options.runEntity(functionName, binding, invocation);
+      },
+    });
     this.scheduler = new Scheduler({
       store: this.store,
       logger: this.log,
       clock: this.clock,
       episodes,
       activities,
+      entities,
       maxConcurrentActivities: atLeastOne('maxConcurrentActivities', options.maxConcurrentActivities ?? 10),
       maxConcurrentOrchestrations: atLeastOne(
         'maxConcurrentOrchestrations',
@@ -276,6 +295,45 @@ export class DurableEngine extends EventEmitter {
     return this.store.queryInstances(query);
   }
 
+  // ---- Entities (DurableClient and the management API) -------------------------------------------
+
+  /**
+   * Queues an operation for an entity (signalEntity: no answer). Throws UnknownEntityError when no
+   * entity function has that name, LimitExceededError past maxQueuedEvents waiting operations.
+   */
+  signalEntity(name: string, key: string, operation: string, input: string | null): void {
+    if (!this.options.entityFunction?.(name)) throw new UnknownEntityError(name);
+    const entityId = entityIdOf(name, key);
+    this.store.transaction(() => {
+      if (this.store.countEntityOperations(entityId) >= this.limits.maxQueuedEvents) {
+        throw new LimitExceededError(
+          'too_many_events',
+          `Entity '${entityId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) operations waiting; retry later.`,
+        );
+      }
+      this.store.enqueueEntityOperation({
+        entityId,
+        requestId: randomUUID(),
+        operation,
+        input,
+        signal: true,
+        parentInstanceId: null,
+        parentExecutionId: null,
+        traceParent: null,
+      });
+    });
+    this.scheduler.schedulePump();
+  }
+
+  /** An entity's committed state, or undefined when it does not exist. */
+  readEntity(name: string, key: string): EntityRecord | undefined {
+    return this.store.getEntity(entityIdOf(name, key));
+  }
+
+  queryEntities(query: EntityQuery): ReturnType<DurableStore['queryEntities']> {
+    return this.store.queryEntities({ ...query, name: query.name.toLowerCase() });
+  }
+
   /** Resolves when the instance reaches one of `statuses` (terminal ones by default). */
   waitForStatus(
     instanceId: string,
@@ -314,6 +372,12 @@ export class DurableEngine extends EventEmitter {
       instanceId: instance.instanceId,
       runtimeStatus: instance.runtimeStatus,
     } satisfies StatusChange);
+  }
+}
+
+export class UnknownEntityError extends Error {
+  constructor(readonly entityName: string) {
+    super(`No entity function named '${entityName}' exists (or it is disabled).`);
   }
 }
 

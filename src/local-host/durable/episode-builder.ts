@@ -17,6 +17,7 @@ import {
 import {
   EventType,
   history,
+  type EntityRequestMessage,
   type FailureInfo,
   type HistoryEvent,
   type RetryState,
@@ -31,7 +32,8 @@ export type Effect =
   | { kind: 'activity'; taskId: number; name: string; input: string | null; attempt: number }
   | { kind: 'timer'; timerId: number; fireAt: Date }
   | { kind: 'cancelTimer'; timerId: number }
-  | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string; input: string | null };
+  | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string; input: string | null }
+  | { kind: 'entityOperation'; entityId: string; request: EntityRequestMessage };
 
 /**
  * Collects what one episode appends to history and what work it creates, mirroring the SDK's
@@ -239,6 +241,23 @@ export class EpisodeBuilder {
           const fireAt = new Date(action.fireAt as string);
           this.append(history.timerCreated(this.now, id, fireAt, { kind: 'user', path }));
           if (!action.isCanceled) this.effects.push({ kind: 'timer', timerId: id, fireAt });
+          return undefined;
+        }
+        case ActionType.CallEntity:
+        case ActionType.SignalEntity: {
+          // Both take a task id; only a call waits for an answer (an EventRaised named by the request id).
+          const id = this.nextSeq++;
+          const entityId = action.instanceId ?? '';
+          const request: EntityRequestMessage = {
+            id: randomUUID(),
+            op: action.operation ?? '',
+            signal: action.actionType === ActionType.SignalEntity,
+            input: action.input === undefined ? null : JSON.stringify(action.input),
+            parent: this.instance.instanceId,
+            parentExecution: this.instance.executionId,
+          };
+          this.append(history.eventSent(this.now, id, entityId, request));
+          this.effects.push({ kind: 'entityOperation', entityId, request });
           return undefined;
         }
         case ActionType.WaitForExternalEvent:

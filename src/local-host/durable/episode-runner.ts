@@ -336,6 +336,18 @@ export class EpisodeRunner {
       case 'cancelTimer':
         this.store.cancelTimer(instance.instanceId, effect.timerId);
         return;
+      case 'entityOperation':
+        this.store.enqueueEntityOperation({
+          entityId: effect.entityId,
+          requestId: effect.request.id,
+          operation: effect.request.op,
+          input: effect.request.input,
+          signal: effect.request.signal,
+          parentInstanceId: effect.request.signal ? null : instance.instanceId,
+          parentExecutionId: effect.request.signal ? null : instance.executionId,
+          traceParent: instance.traceParent,
+        });
+        return;
       case 'subOrchestration': {
         const existing = this.store.getInstance(effect.instanceId);
         const refusal =

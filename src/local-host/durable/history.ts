@@ -134,7 +134,32 @@ export const history = {
     event(EventType.TimerFired, at, { TimerId: timerId, FireAt: fireAt }),
   eventRaised: (at: Date, name: string, input: string | null) =>
     event(EventType.EventRaised, at, { Name: name, Input: input }),
+  /**
+   * An orchestration sent an entity an operation (callEntity or signalEntity). `Input` is the
+   * request message as JSON text: the SDK maps a call's task to the request `id`, the name of the
+   * EventRaised that carries the entity's response.
+   */
+  eventSent: (at: Date, id: number, entityId: string, request: EntityRequestMessage) =>
+    event(EventType.EventSent, at, { InstanceId: entityId, Name: 'op', Input: JSON.stringify(request) }, id),
+  /** An entity's answer to a callEntity: `{result (JSON text), exceptionType?}` as the SDK reads it. */
+  entityResponse: (at: Date, requestId: string, response: EntityResponseMessage) =>
+    event(EventType.EventRaised, at, { Name: requestId, Input: JSON.stringify(response) }),
 };
+
+/** The request an orchestration sends an entity (the extension's RequestMessage, camelCase). */
+export interface EntityRequestMessage {
+  id: string;
+  op: string;
+  signal: boolean;
+  input: string | null;
+  parent: string;
+  parentExecution: string;
+}
+
+export interface EntityResponseMessage {
+  result?: string;
+  exceptionType?: string;
+}
 
 export interface FailureInfo {
   reason: string;

@@ -4,7 +4,13 @@
  * Served twice by the host: under the public webhook path (function key required) and under a
  * private RPC base URL handed to DurableClient (as the extension's local RPC endpoint is).
  */
-import { DurableEngine, InstanceExistsError, LimitExceededError, UnknownOrchestrationError } from './engine';
+import {
+  DurableEngine,
+  InstanceExistsError,
+  LimitExceededError,
+  UnknownEntityError,
+  UnknownOrchestrationError,
+} from './engine';
 import { EventType, type HistoryEvent } from './history';
 import {
   InvalidContinuationTokenError,
@@ -105,6 +111,20 @@ export class ManagementApi {
       // POST orchestrators/{functionName}[/{instanceId}]
       if (method !== 'POST') return methodNotAllowed(['POST']);
       return this.start(request, instanceId, operation);
+    }
+
+    if (collection === 'entities' && instanceId && !eventName) {
+      // entities/{name} (list) and entities/{name}/{key} (read, signal)
+      const [name, key] = [instanceId, operation];
+      validateEntityName(name);
+      if (key === undefined) {
+        if (method !== 'GET') return methodNotAllowed(['GET']);
+        return this.listEntities(request, name);
+      }
+      validateInstanceId(key);
+      if (method === 'GET') return this.readEntity(name, key);
+      if (method === 'POST') return this.signalEntity(request, name, key);
+      return methodNotAllowed(['GET', 'POST']);
     }
 
     if (collection === 'instances') {
@@ -230,6 +250,59 @@ export class ManagementApi {
       body: page.instances.map((instance) =>
         this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false }),
       ),
+    };
+  }
+
+  /** POST entities/{name}/{key}?op=: 202 once the operation is queued. */
+  private signalEntity(request: ApiRequest, name: string, key: string): ApiResponse {
+    const operation = request.query.get('op');
+    if (!operation) throw new ApiError(400, 'missing_operation', 'Name the operation with ?op=.');
+    const input = parseJsonBody(request.body);
+    try {
+      this.engine.signalEntity(name, key, operation, input);
+    } catch (error) {
+      if (error instanceof UnknownEntityError) return problem(404, 'unknown_entity', error.message);
+      throw error;
+    }
+    return { status: 202 };
+  }
+
+  /** GET entities/{name}/{key}: 200 with the entity's state as the body, 404 when it does not exist. */
+  private readEntity(name: string, key: string): ApiResponse {
+    const entity = this.engine.readEntity(name, key);
+    if (!entity) return problem(404, 'not_found', `Entity '@${name.toLowerCase()}@${key}' does not exist.`);
+    return { status: 200, body: JSON.parse(entity.state) as unknown };
+  }
+
+  /** GET entities/{name}: `[{entityId: {name, key}, lastOperationTime, state?}]`, paged. */
+  private listEntities(request: ApiRequest, name: string): ApiResponse {
+    const top = request.query.get('top');
+    if (top !== null && !/^\d+$/.test(top))
+      throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
+    const continuationToken = request.headers['x-ms-continuation-token'];
+    let page;
+    try {
+      page = this.engine.queryEntities({
+        name,
+        ...timeFilter(request.query, 'lastOperationTimeFrom'),
+        ...timeFilter(request.query, 'lastOperationTimeTo'),
+        ...(top ? { top: Number(top) } : {}),
+        ...(continuationToken ? { continuationToken } : {}),
+      });
+    } catch (error) {
+      if (error instanceof InvalidContinuationTokenError)
+        throw new ApiError(400, 'invalid_continuation_token', error.message);
+      throw error;
+    }
+    const fetchState = request.query.get('fetchState') === 'true';
+    return {
+      status: 200,
+      headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {},
+      body: page.entities.map((entity) => ({
+        entityId: { name: entity.name, key: entity.key },
+        lastOperationTime: entity.lastOperationTime,
+        ...(fetchState ? { state: JSON.parse(entity.state) as unknown } : {}),
+      })),
     };
   }
 
@@ -374,6 +447,27 @@ function validateInstanceId(instanceId: string): void {
       'Instance IDs must be at most 256 characters without / \\ # ? or control characters.',
     );
   }
+}
+
+function validateEntityName(name: string): void {
+  if (name.length > 256 || /[@\\/#?]/.test(name) || [...name].some((c) => c.charCodeAt(0) < 32)) {
+    throw new ApiError(
+      400,
+      'invalid_entity_name',
+      'Entity names must be at most 256 characters without @ / \\ # ? or control characters.',
+    );
+  }
+}
+
+function timeFilter(
+  query: URLSearchParams,
+  name: 'lastOperationTimeFrom' | 'lastOperationTimeTo',
+): Record<string, string> {
+  const value = query.get(name);
+  if (!value) return {};
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ApiError(400, 'invalid_date', `"${name}" must be an ISO 8601 date.`);
+  return { [name]: new Date(time).toISOString() };
 }
 
 function dateFilter(

@@ -7,6 +7,7 @@
  */
 import type { Logger } from '../../telemetry/logger';
 import type { ActivityRunner } from './activity-runner';
+import type { EntityRunner } from './entity-runner';
 import type { EpisodeRunner } from './episode-runner';
 import type { DurableStore } from './store';
 
@@ -16,6 +17,7 @@ export interface SchedulerOptions {
   clock: () => number;
   episodes: EpisodeRunner;
   activities: ActivityRunner;
+  entities: EntityRunner;
   maxConcurrentActivities: number;
   maxConcurrentOrchestrations: number;
 }
@@ -28,6 +30,8 @@ export class Scheduler {
   private readonly log: Logger;
   private readonly runningEpisodes = new Map<string, Promise<void>>();
   private readonly runningActivities = new Map<number, Promise<void>>();
+  /** One batch at a time per entity: its operations run strictly one after another. */
+  private readonly runningEntities = new Map<string, Promise<void>>();
   private wakeTimer: NodeJS.Timeout | undefined;
   private pumpScheduled = false;
   private started = false;
@@ -47,7 +51,11 @@ export class Scheduler {
   async stop(timeoutMs: number): Promise<void> {
     this.stopping = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
-    const running = [...this.runningEpisodes.values(), ...this.runningActivities.values()];
+    const running = [
+      ...this.runningEpisodes.values(),
+      ...this.runningActivities.values(),
+      ...this.runningEntities.values(),
+    ];
     if (running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -85,6 +93,12 @@ export class Scheduler {
       }
     }
 
+    // Entities share the orchestrations' bound (in Azure both run as orchestration work items).
+    if (this.runningEntities.size < maxConcurrentOrchestrations) {
+      const free = maxConcurrentOrchestrations - this.runningEntities.size;
+      for (const entityId of this.store.readyEntityIds(free, this.runningEntities)) this.runEntity(entityId);
+    }
+
     if (this.runningActivities.size < maxConcurrentActivities) {
       for (const item of this.store.workItems(this.runningActivities.size + maxConcurrentActivities)) {
         if (this.runningActivities.size >= maxConcurrentActivities) break;
@@ -119,6 +133,23 @@ export class Scheduler {
         this.schedulePump();
       });
     this.runningEpisodes.set(instanceId, run);
+  }
+
+  /** Runs one entity's batches back to back while operations wait (bounded, for fairness). */
+  private runEntity(entityId: string): void {
+    const run = (async () => {
+      for (let i = 0; i < episodesPerTurn && !this.stopping; i++) {
+        if (!(await this.options.entities.runNext(entityId))) break;
+        this.schedulePump();
+      }
+    })()
+      .catch((error: unknown) => this.reportFailure('entity operations', entityId, error))
+      .finally(() => {
+        this.runningEntities.delete(entityId);
+        if (this.store.isOpen) this.store.settleEntity(entityId);
+        this.schedulePump();
+      });
+    this.runningEntities.set(entityId, run);
   }
 
   private scheduleWake(now: number): void {

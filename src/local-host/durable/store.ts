@@ -152,7 +152,80 @@ CREATE TABLE IF NOT EXISTS work_items (
 );
 CREATE INDEX IF NOT EXISTS work_items_by_instance ON work_items (instance_id);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entities (
+  entity_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key TEXT NOT NULL,
+  state TEXT,
+  last_operation_time TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entities_by_name ON entities (name, key);
+CREATE TABLE IF NOT EXISTS entity_ops (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  entity_id TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  input TEXT,
+  signal INTEGER NOT NULL,
+  parent_instance_id TEXT,
+  parent_execution_id TEXT,
+  trace_parent TEXT
+);
+CREATE INDEX IF NOT EXISTS entity_ops_by_entity ON entity_ops (entity_id, id);
 `;
+
+/** A durable entity's committed state. `entityId` is the SDK's scheduler id, `@name@key`. */
+export interface EntityRecord {
+  entityId: string;
+  /** The entity name as the SDK spells it in ids: lower case. */
+  name: string;
+  key: string;
+  /** JSON text of the state. An entity without state does not exist (and has no row). */
+  state: string;
+  lastOperationTime: string;
+}
+
+/** One operation waiting for an entity, from an orchestration (call or signal) or a client (signal). */
+export interface EntityOperation {
+  id: number;
+  entityId: string;
+  /** The request id: a caller's response comes back as an EventRaised with this name. */
+  requestId: string;
+  operation: string;
+  /** JSON text of the input, or null. */
+  input: string | null;
+  signal: boolean;
+  parentInstanceId: string | null;
+  parentExecutionId: string | null;
+  traceParent: string | null;
+}
+
+export interface EntityQuery {
+  name: string;
+  lastOperationTimeFrom?: string;
+  lastOperationTimeTo?: string;
+  top?: number;
+  /** Opaque: the key of the last entity of the previous page. */
+  continuationToken?: string;
+}
+
+interface EntityRow {
+  entity_id: string;
+  name: string;
+  key: string;
+  state: string;
+  last_operation_time: string;
+}
+
+function toEntity(row: EntityRow): EntityRecord {
+  return {
+    entityId: row.entity_id,
+    name: row.name,
+    key: row.key,
+    state: row.state,
+    lastOperationTime: row.last_operation_time,
+  };
+}
 
 function toRecord(row: InstanceRow): InstanceRecord {
   return {
@@ -192,6 +265,8 @@ export class DurableStore {
    * leave a hint behind until `settleReady`), so finding work never scans the whole inbox.
    */
   private readonly readyHints = new Map<string, number>();
+  /** Entities that may have operations waiting (a superset, like `readyHints`). */
+  private readonly entityHints = new Set<string>();
 
   /**
    * @param path a file path, or ':memory:' for a store that lives as long as the process.
@@ -300,6 +375,37 @@ export class DurableStore {
       unfinished: this.db.prepare<[], { n: number }>(
         "SELECT COUNT(*) AS n FROM instances WHERE runtime_status NOT IN ('Completed','Failed','Terminated','Canceled')",
       ),
+      getEntity: this.db.prepare<[string], EntityRow>('SELECT * FROM entities WHERE entity_id = ?'),
+      upsertEntity: this.db.prepare(
+        `INSERT INTO entities (entity_id, name, key, state, last_operation_time) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (entity_id) DO UPDATE SET state = excluded.state, last_operation_time = excluded.last_operation_time`,
+      ),
+      deleteEntity: this.db.prepare('DELETE FROM entities WHERE entity_id = ?'),
+      addEntityOp: this.db.prepare(
+        `INSERT INTO entity_ops (entity_id, request_id, operation, input, signal, parent_instance_id, parent_execution_id, trace_parent)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      entityOps: this.db.prepare<
+        [string, number],
+        {
+          id: number;
+          entity_id: string;
+          request_id: string;
+          operation: string;
+          input: string | null;
+          signal: number;
+          parent_instance_id: string | null;
+          parent_execution_id: string | null;
+          trace_parent: string | null;
+        }
+      >('SELECT * FROM entity_ops WHERE entity_id = ? ORDER BY id LIMIT ?'),
+      deleteEntityOp: this.db.prepare('DELETE FROM entity_ops WHERE id = ?'),
+      entityOpCount: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM entity_ops WHERE entity_id = ?',
+      ),
+      entitiesWithOps: this.db.prepare<[], { entity_id: string }>(
+        'SELECT DISTINCT entity_id FROM entity_ops',
+      ),
       getMeta: this.db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: this.db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
@@ -307,6 +413,7 @@ export class DurableStore {
     };
     this.unfinishedCount = this.statements.unfinished.get()!.n;
     for (const row of this.statements.inboxHints.all()) this.readyHints.set(row.instance_id, row.t);
+    for (const row of this.statements.entitiesWithOps.all()) this.entityHints.add(row.entity_id);
   }
 
   /**
@@ -574,6 +681,102 @@ export class DurableStore {
   /** Events waiting in one instance's inbox (completions, timers, raised events). */
   countInbox(instanceId: string): number {
     return this.statements.inboxCount.get(instanceId)!.n;
+  }
+
+  // ---- Entities --------------------------------------------------------------------------------
+
+  getEntity(entityId: string): EntityRecord | undefined {
+    const row = this.statements.getEntity.get(entityId);
+    return row ? toEntity(row) : undefined;
+  }
+
+  /** Saves an entity's state, or deletes the entity when it no longer exists (`state` null). */
+  saveEntity(entityId: string, name: string, key: string, state: string | null, at: string): void {
+    if (state === null) this.statements.deleteEntity.run(entityId);
+    else this.statements.upsertEntity.run(entityId, name, key, state, at);
+  }
+
+  enqueueEntityOperation(op: Omit<EntityOperation, 'id'>): void {
+    this.statements.addEntityOp.run(
+      op.entityId,
+      op.requestId,
+      op.operation,
+      op.input,
+      op.signal ? 1 : 0,
+      op.parentInstanceId,
+      op.parentExecutionId,
+      op.traceParent,
+    );
+    this.entityHints.add(op.entityId);
+  }
+
+  /** The oldest operations waiting for an entity, in arrival order. */
+  entityOperations(entityId: string, limit: number): EntityOperation[] {
+    return this.statements.entityOps.all(entityId, limit).map((row) => ({
+      id: row.id,
+      entityId: row.entity_id,
+      requestId: row.request_id,
+      operation: row.operation,
+      input: row.input,
+      signal: row.signal === 1,
+      parentInstanceId: row.parent_instance_id,
+      parentExecutionId: row.parent_execution_id,
+      traceParent: row.trace_parent,
+    }));
+  }
+
+  deleteEntityOperations(ops: readonly EntityOperation[]): void {
+    for (const op of ops) this.statements.deleteEntityOp.run(op.id);
+  }
+
+  countEntityOperations(entityId: string): number {
+    return this.statements.entityOpCount.get(entityId)!.n;
+  }
+
+  /** Up to `limit` entities that may have operations waiting, leaving out `skip`. */
+  readyEntityIds(limit: number, skip: ReadonlySet<string> | Map<string, unknown>): string[] {
+    const ready: string[] = [];
+    for (const entityId of this.entityHints) {
+      if (ready.length >= limit) break;
+      if (!skip.has(entityId)) ready.push(entityId);
+    }
+    return ready;
+  }
+
+  /** Brings an entity's hint in line with its queue (after a batch). */
+  settleEntity(entityId: string): void {
+    this.entityHints.delete(entityId);
+    if (this.countEntityOperations(entityId) > 0) this.entityHints.add(entityId);
+  }
+
+  queryEntities(query: EntityQuery): { entities: EntityRecord[]; continuationToken?: string } {
+    const where = ['name = ?'];
+    const params: unknown[] = [query.name];
+    if (query.lastOperationTimeFrom) {
+      where.push('last_operation_time >= ?');
+      params.push(query.lastOperationTimeFrom);
+    }
+    if (query.lastOperationTimeTo) {
+      where.push('last_operation_time <= ?');
+      params.push(query.lastOperationTimeTo);
+    }
+    if (query.continuationToken) {
+      const [key] = decodeToken(query.continuationToken);
+      where.push('key > ?');
+      params.push(key);
+    }
+    const limit = Math.min(Math.max(query.top ?? 100, 1), 1000);
+    const rows = this.db
+      .prepare<
+        unknown[],
+        EntityRow
+      >(`SELECT * FROM entities WHERE ${where.join(' AND ')} ORDER BY key LIMIT ${limit + 1}`)
+      .all(...params);
+    const page = rows.slice(0, limit).map(toEntity);
+    const last = page[page.length - 1];
+    return rows.length > limit && last
+      ? { entities: page, continuationToken: encodeToken(last.key, '') }
+      : { entities: page };
   }
 
   getMeta(key: string): string | undefined {

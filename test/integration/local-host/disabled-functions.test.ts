@@ -25,6 +25,16 @@ describe('AzureWebJobs.<name>.Disabled', () => {
     );
   });
 
+  it('names every function the samples stand-in cannot run, with its setting', async () => {
+    const start = startHost({ appDir: join(repoRoot, 'test/fixtures/samples-app') });
+    await expect(start).rejects.toThrow(
+      /Function "resizeUpload" uses trigger "blobTrigger".*AzureWebJobs\.resizeUpload\.Disabled/,
+    );
+    await expect(start).rejects.toThrow(
+      /Function "sendSmsChallenge" uses a "queue" binding.*AzureWebJobs\.sendSmsChallenge\.Disabled/,
+    );
+  });
+
   it('leaves a disabled function out and runs the rest', async () => {
     process.env[setting] = 'true';
     host = await startHost({ appDir: unsupportedApp });
