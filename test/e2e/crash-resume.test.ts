@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { committedCompletions, fixtureApp, pollUntilDone, repoRoot, tempDir } from '../support/local-host';
 
@@ -20,13 +21,18 @@ afterEach(() => {
 /** Spawns the host CLI and resolves with its base URL once it is ready. */
 function spawnHost(
   storePath: string,
+  options: { app?: string; env?: Record<string, string> } = {},
 ): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> {
   const child = spawn(
     process.execPath,
-    [cli, '--app', fixtureApp, '--port', '0', '--store', storePath, '--master-key', 'crash-master-key-0001'],
+    [
+      cli,
+      ...['--app', options.app ?? fixtureApp, '--port', '0', '--store', storePath],
+      ...['--master-key', 'crash-master-key-0001'],
+    ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_FORMAT: 'text', LOG_LEVEL: 'info' },
+      env: { ...process.env, LOG_FORMAT: 'text', LOG_LEVEL: 'info', ...options.env },
     },
   );
   children.push(child);
@@ -114,6 +120,59 @@ describe('crash safety', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
   }, 60_000);
+
+  it('applies every entity operation exactly once across SIGKILL', async () => {
+    const dir = tempDir('waypoint-entity-crash-');
+    const storePath = join(dir, 'durable.sqlite');
+    const options = {
+      app: join(repoRoot, 'test/fixtures/samples-app'),
+      env: { 'AzureWebJobs.resizeUpload.Disabled': 'true', 'AzureWebJobs.sendSmsChallenge.Disabled': 'true' },
+    };
+    const entity = (url: string, query = '') =>
+      `${url}/runtime/webhooks/durabletask/entities/SlowCounter/crash?code=crash-master-key-0001${query}`;
+    const readState = async (url: string): Promise<number | undefined> => {
+      const response = await fetch(entity(url));
+      return response.status === 200 ? ((await response.json()) as number) : undefined;
+    };
+
+    // Each add takes ~15 ms, so a batch of operations is running when the host is killed.
+    const operations = 150;
+    const first = await spawnHost(storePath, options);
+    for (let i = 0; i < operations; i++) {
+      const response = await fetch(entity(first.url, '&op=add'), { method: 'POST', body: '1' });
+      expect(response.status).toBe(202);
+    }
+    let before: number | undefined;
+    const deadline = Date.now() + 20_000;
+    while (!((before = await readState(first.url)) ?? 0)) {
+      if (Date.now() > deadline) throw new Error('no entity batch committed');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThan(operations);
+
+    const second = await spawnHost(storePath, options);
+    const end = Date.now() + 30_000;
+    let after: number | undefined;
+    while ((after = await readState(second.url)) !== operations) {
+      expect(after ?? 0).toBeLessThanOrEqual(operations);
+      if (Date.now() > end) throw new Error(`entity state is ${after}, expected ${operations}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    // Nothing is left to apply a second time.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await readState(second.url)).toBe(operations);
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    const db = new Database(storePath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM entity_ops').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+  }, 90_000);
 
   it('shuts down gracefully on SIGTERM, finishing the running activity', async () => {
     const dir = tempDir('waypoint-sigterm-');
