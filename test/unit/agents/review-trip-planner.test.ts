@@ -122,7 +122,12 @@ describe('review: the trip planner hands specialists the validated facts', () =>
           agent,
           task: JSON.stringify(
             agent === 'flights'
-              ? { ...brief, departDate: '2020-01-01', returnDate: '2020-01-02', passengers: 9 }
+              ? {
+                  ...(brief as Record<string, unknown>),
+                  departDate: '2020-01-01',
+                  returnDate: '2020-01-02',
+                  passengers: 9,
+                }
               : brief,
           ),
           dependsOn: [],
