@@ -44,6 +44,18 @@ export interface EpisodeRunnerOptions {
 /** The most events one episode delivers; more wait for the next episode. */
 const maxBatch = 2_000;
 
+/**
+ * How long an episode made only of activity results may wait for more results of the same
+ * instance's running activities. Every episode replays the whole history through the SDK, and
+ * the SDK's Task.all checks all its children on each completion, so delivering a wide fan-in in a
+ * few large batches instead of many small ones saves most of the work; the wait is bounded so a
+ * Task.any or a straggler delays the orchestrator by at most this much.
+ */
+const fanInWindowMs = 40;
+
+/** What `runNext` did: ran an episode, found nothing ready, or holds results back until a time. */
+export type EpisodeOutcome = 'ran' | 'idle' | { deferUntil: number };
+
 export class EpisodeRunner {
   private readonly store: DurableStore;
   private readonly log: Logger;
@@ -58,24 +70,42 @@ export class EpisodeRunner {
    * nothing to deliver (or the store is closed). Never throws for the instance's own faults: a
    * host or store fault fails the instance loudly rather than spinning on its messages.
    */
-  async runNext(instanceId: string): Promise<boolean> {
-    if (!this.store.isOpen) return false;
+  async runNext(instanceId: string): Promise<EpisodeOutcome> {
+    if (!this.store.isOpen) return 'idle';
     const instance = this.store.getInstance(instanceId);
-    if (!instance || instance.runtimeStatus === 'Suspended') return false;
+    if (!instance || instance.runtimeStatus === 'Suspended') return 'idle';
     const batch = this.nextBatch(instance);
-    if (batch.length === 0) return false;
+    if (batch.length === 0) return 'idle';
+    const deferUntil = this.fanInDeadline(instance, batch);
+    if (deferUntil !== undefined) return { deferUntil };
     try {
       await this.runEpisode(instance, batch);
     } catch (error) {
       // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
-      if (!this.store.isOpen) return false;
+      if (!this.store.isOpen) return 'idle';
       this.log.error('episode failed inside the host', { instanceId, error });
       this.fail(instanceId, batch, {
         reason: `The local host could not process an event: ${errorMessage(error)}`,
         details: '',
       });
     }
-    return true;
+    return 'ran';
+  }
+
+  /**
+   * When the batch holds only activity results and more are on their way (the instance still has
+   * activities queued or running), the time until which to wait for them; else undefined.
+   */
+  private fanInDeadline(instance: InstanceRecord, batch: InboxMessage[]): number | undefined {
+    const resultsOnly = batch.every(
+      (m) => m.event.EventType === EventType.TaskCompleted || m.event.EventType === EventType.TaskFailed,
+    );
+    if (!resultsOnly) return undefined;
+    const state = ReplayState.of(this.store.history(instance.instanceId));
+    if (batch.some((m) => state.needsRetryBookkeeping(m.event))) return undefined;
+    if (this.store.countWorkItems(instance.instanceId) === 0) return undefined;
+    const deadline = Math.min(...batch.map((m) => m.visibleAt)) + fanInWindowMs;
+    return deadline > this.options.clock() ? deadline : undefined;
   }
 
   /**

@@ -119,9 +119,15 @@ export class Scheduler {
 
   /** Runs one instance's episodes back to back while it has events ready (bounded, for fairness). */
   private runEpisodes(instanceId: string): void {
+    let deferUntil: number | undefined;
     const run = (async () => {
       for (let i = 0; i < episodesPerTurn && !this.stopping; i++) {
-        if (!(await this.options.episodes.runNext(instanceId))) break;
+        const outcome = await this.options.episodes.runNext(instanceId);
+        if (outcome === 'idle') break;
+        if (outcome !== 'ran') {
+          deferUntil = outcome.deferUntil;
+          break;
+        }
         // New work may be waiting for a free activity slot.
         this.schedulePump();
       }
@@ -129,7 +135,17 @@ export class Scheduler {
       .catch((error: unknown) => this.reportFailure('episode', instanceId, error))
       .finally(() => {
         this.runningEpisodes.delete(instanceId);
-        if (this.store.isOpen) this.store.settleReady(instanceId);
+        if (this.store.isOpen) {
+          this.store.settleReady(instanceId);
+          if (deferUntil !== undefined) {
+            this.store.deferReady(instanceId, deferUntil);
+            const wake = setTimeout(
+              () => this.schedulePump(),
+              Math.max(deferUntil - this.options.clock(), 0),
+            );
+            wake.unref();
+          }
+        }
         this.schedulePump();
       });
     this.runningEpisodes.set(instanceId, run);

@@ -367,6 +367,9 @@ export class DurableStore {
         }
       >('SELECT * FROM work_items ORDER BY id LIMIT ?'),
       deleteWork: this.db.prepare('DELETE FROM work_items WHERE id = ?'),
+      workCountFor: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM work_items WHERE instance_id = ?',
+      ),
       deleteWorkFor: this.db.prepare('DELETE FROM work_items WHERE instance_id = ?'),
       deleteInstance: this.db.prepare('DELETE FROM instances WHERE instance_id = ?'),
       inboxCount: this.db.prepare<[string], { n: number }>(
@@ -616,6 +619,20 @@ export class DurableStore {
       attempt: row.attempt,
       traceParent: row.trace_parent,
     }));
+  }
+
+  /** Activities queued or running for an instance. */
+  countWorkItems(instanceId: string): number {
+    return this.statements.workCountFor.get(instanceId)!.n;
+  }
+
+  /** Holds an instance's ready hint back until `until` (its messages wait for more to join). */
+  deferReady(instanceId: string, until: number): void {
+    const hint = this.readyHints.get(instanceId);
+    if (hint !== undefined && hint < until) {
+      this.readyHints.delete(instanceId);
+      this.readyHints.set(instanceId, until);
+    }
   }
 
   deleteWorkItem(id: number): void {
