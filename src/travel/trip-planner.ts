@@ -206,6 +206,9 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
       planner,
       agents: SPECIALISTS,
       plannerTask: JSON.stringify({ goal: `Plan a trip to ${facts.destination?.name}`, topics, briefs }),
+      // The planner decides which specialists run; what they are told is the checked facts, never
+      // the planner's own rewrite of them (a model could change dates or party size on the way).
+      stepTask: (step) => JSON.stringify(briefs[step.agent] ?? {}),
       stopOnFailure: false,
     });
     collect(findings, planned.results);
@@ -294,11 +297,15 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
     // 6. Approval, then booking: nothing is booked without an approval event.
     const approvalStep = tracker.begin('approve', 'traveller approval', now());
     publish('awaiting_approval');
+    // The wait ends with the approval timeout or with the wall-time budget, whichever comes first.
+    const wallLeft = tracker.limits.wallTimeMs - (now().getTime() - tracker.startedAtMs);
     const decision = yield* waitForHuman<{ approved?: unknown; note?: unknown }>(
       context,
       RUN_EVENTS.approval,
-      input.approvalTimeoutMs,
+      Math.max(1, Math.min(input.approvalTimeoutMs, wallLeft + 1)),
     );
+    // A wait cut short by the wall-time budget ends the run budget_exceeded, not "not approved".
+    if (decision.kind === 'timeout') tracker.check(now());
     const approved = decision.kind === 'reply' && decision.value?.approved === true;
     const note =
       decision.kind === 'timeout'
@@ -318,6 +325,8 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
         result: { itinerary, approval: { approved: false, ...(note ? { note } : {}) } },
       });
     }
+    // Nothing is booked past a budget: wall time spent waiting, or steps and calls the bookings need.
+    tracker.check(now(), { steps: quote.items.length, toolCalls: quote.items.length });
     publish('booking');
     const bookings = yield* bookAll(context, run, quote, facts);
     publish();

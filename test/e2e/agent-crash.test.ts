@@ -200,9 +200,9 @@ describe('agent system crash (kill -9 during the specialists)', () => {
     const atKill = runHistorySize(durablePath, runId);
     expect(atKill.instances[0]).toMatchObject({ instanceId: runId, runtimeStatus: 'Running' });
     for (const agent of SPECIALISTS) {
-      expect(atKill.instances.find((i) => i.instanceId === `${runId}:${agent}:0`)?.runtimeStatus).toBe(
-        'Running',
-      );
+      expect(
+        atKill.instances.find((i) => i.instanceId === `${runId}:${agent}:0:${agent}`)?.runtimeStatus,
+      ).toBe('Running');
     }
 
     // 3. A second host on the same files resumes the run; the held turns are asked again, then answered.
@@ -311,7 +311,7 @@ describe('agent system crash (kill -9 during the specialists)', () => {
     );
     expect(history.instances.map((i) => i.runtimeStatus)).toEqual(history.instances.map(() => 'Completed'));
     expect(history.instances.map((i) => i.instanceId)).toEqual(
-      expect.arrayContaining(SPECIALISTS.map((agent) => `${runId}:${agent}:0`)),
+      expect.arrayContaining(SPECIALISTS.map((agent) => `${runId}:${agent}:0:${agent}`)),
     );
     // Generous bounds (several times what a run takes): a history that copies growing transcripts breaks them.
     // (A run takes ~120 events, ~150 KiB, the largest event ~20 KiB.)

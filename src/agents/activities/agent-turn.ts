@@ -60,10 +60,18 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
 
   const journal = await deps.journal();
   const requestHash = hashTurn(input);
-  const recorded = await journal.recorded(input.conversationId, input.turn, requestHash);
-  if (recorded) return { ...recorded.output, replayed: true };
-
-  const history = await journal.history(input.conversationId, input.turn);
+  let history: ChatMessage[];
+  try {
+    const recorded = await journal.recorded(input.conversationId, input.turn, requestHash);
+    if (recorded) return { ...recorded.output, replayed: true };
+    history = await journal.history(input.conversationId, input.turn);
+  } catch (error) {
+    // A lost or conflicting transcript cannot heal by retrying: a typed failure, not a throw.
+    if (error instanceof WaypointError && !error.retryable) {
+      return { kind: 'failed', error: { code: error.code, message: error.message }, ...meta };
+    }
+    throw error;
+  }
   const added = newMessages(input);
   const request: ModelRequest = {
     agent: definition.name,

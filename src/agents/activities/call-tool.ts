@@ -32,6 +32,7 @@ export async function callTool(raw: unknown, deps: CallToolDependencies): Promis
       tool: input.tool,
       arguments: input.arguments,
       idempotencyKey: input.idempotencyKey,
+      ...(input.toolCallId ? { toolCallId: input.toolCallId } : {}),
       ...(input.trace ? { traceparent: input.trace.traceparent } : {}),
     }),
   );

@@ -81,6 +81,8 @@ export function* planAndExecute(
         agent: options.agents[step.agent],
         task: options.stepTask ? options.stepTask(step, dependencies) : step.task,
         round: 0,
+        // Step ids are unique in a checked plan: two steps for one agent are two children.
+        key: step.id,
       };
     });
     const waveResults = yield* runSpecialists(context, run, jobs);

@@ -17,11 +17,13 @@ export interface SpecialistJob {
   task: string;
   /** Distinguishes repeated runs of one agent in one run (revision rounds): part of the child's id. */
   round?: number;
+  /** Distinguishes runs of one agent within one round (two plan steps for one agent): part of the id. */
+  key?: string;
 }
 
 /** The child instance id: deterministic, so a replay addresses the same child. */
-export function agentInstanceId(runId: string, agent: string, round = 0): string {
-  return `${runId}:${agent}:${round}`;
+export function agentInstanceId(runId: string, agent: string, round = 0, key?: string): string {
+  return key === undefined ? `${runId}:${agent}:${round}` : `${runId}:${agent}:${round}:${key}`;
 }
 
 /**
@@ -37,12 +39,10 @@ export function* runSpecialists(
   if (jobs.length === 0) return [];
   const now = context.df.currentUtcDateTime;
   run.tracker.check(now, { steps: jobs.length });
-  const share = splitEvenly(
-    remaining(run.tracker.limits, run.tracker.usage),
-    jobs.length,
-    run.tracker.limits.wallTimeMs,
-  );
-  const tasks = jobs.map((job) => {
+  const left = remaining(run.tracker.limits, run.tracker.usage);
+  const tasks = jobs.map((job, index) => {
+    // Each child its own share: the remainder goes to the first ones, so the shares sum to `left`.
+    const share = splitEvenly(left, jobs.length, run.tracker.limits.wallTimeMs, index);
     const input: AgentLoopInput = {
       runId: run.runId,
       agent: job.agent.name,
@@ -58,7 +58,7 @@ export function* runSpecialists(
     return context.df.callSubOrchestrator(
       AGENT_ORCHESTRATION,
       input,
-      agentInstanceId(run.runId, job.agent.name, job.round),
+      agentInstanceId(run.runId, job.agent.name, job.round, job.key),
     );
   });
   const results = (yield context.df.Task.all(tasks)) as AgentLoopResult[];

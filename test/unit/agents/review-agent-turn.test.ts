@@ -37,7 +37,7 @@ function dependencies() {
 }
 
 describe('review: agentTurn permanent failures', () => {
-  // BUG (error typing / retries, medium): the journal's permanent failures — `transcript_lost`
+  // Regression (was a bug, now fixed; error typing / retries, medium): the journal's permanent failures — `transcript_lost`
   // (an earlier turn's record expired or was purged) and `transcript_conflict` (a turn recorded
   // for other input) — are WaypointErrors with retryable: false, but agentTurn lets them THROW.
   // Durable retries every throw, so a turn that can never succeed is retried with the model
@@ -46,7 +46,7 @@ describe('review: agentTurn permanent failures', () => {
   // retryable errors; permanent ones come back as typed failures.
   // Fix: in agentTurn wrap `journal.recorded` / `journal.history` (and `record`) and return
   // `{ kind: 'failed', error: { code: error.code, message } }` for a non-retryable WaypointError.
-  it.fails('answers a turn whose earlier transcript is gone with a typed failure, not a throw', async () => {
+  it('answers a turn whose earlier transcript is gone with a typed failure, not a throw', async () => {
     const { deps, model, store } = dependencies();
     try {
       const answer = await agentTurn(

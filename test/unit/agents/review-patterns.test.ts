@@ -51,13 +51,13 @@ const finalTurn = (output: unknown): AgentTurnOutput => ({
 });
 
 describe('review: budget shares of parallel specialists', () => {
-  // BUG (budgets, high): runSpecialists calls `splitEvenly(left, n, wall)` without the job's
+  // Regression (was a bug, now fixed; budgets, high): runSpecialists calls `splitEvenly(left, n, wall)` without the job's
   // index, so every child gets the index-0 share — the even share PLUS one of the remainder.
   // With 6 steps and 2 tool calls left over 4 agents each child may take 2 steps and 1 tool call:
   // 8 steps and 4 tool calls together, more than the run has. The children can then spend past
   // the run's limits before the parent checks again (it only absorbs their usage afterwards).
   // Fix: `jobs.map((job, index) => … limits: splitEvenly(left, jobs.length, wall, index) …)`.
-  it.fails('hands parallel children shares that sum to no more than what is left', async () => {
+  it('hands parallel children shares that sum to no more than what is left', async () => {
     const limits = { steps: 6, tokens: 1_001, wallTimeMs: 600_000, toolCalls: 2, money: 1 };
     function* orchestrator(context: OrchestrationContext) {
       const run = runOptions(context, limits);
@@ -79,7 +79,7 @@ describe('review: budget shares of parallel specialists', () => {
 });
 
 describe('review: plan-execute with a plan that names one agent twice', () => {
-  // BUG (validation/idempotency, high): checkPlan accepts two steps for the same agent, and the
+  // Regression (was a bug, now fixed; validation/idempotency, high): checkPlan accepts two steps for the same agent, and the
   // executor starts every step as `agentInstanceId(runId, agent, 0)`. Two steps of one agent in a
   // wave become two sub-orchestrations with ONE instance id (in a later wave: a start of an id
   // that already ran). Durable refuses or merges them: the run fails with an untyped error, or
@@ -87,7 +87,7 @@ describe('review: plan-execute with a plan that names one agent twice', () => {
   // and tool-call keys (same `t0/c0` keys → the first step's stored tool results).
   // Fix: give each plan step its own child id (e.g. `${runId}:${agent}:${round}:${step.id}` —
   // step ids are unique and checked), or have checkPlan reject a second step for one agent.
-  it.fails('gives every plan step its own child instance id', async () => {
+  it('gives every plan step its own child instance id', async () => {
     function* orchestrator(context: OrchestrationContext) {
       const run = runOptions(context, {
         steps: 50,

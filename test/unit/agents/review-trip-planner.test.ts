@@ -95,14 +95,14 @@ describe('review: the trip planner hands specialists the validated facts', () =>
       })),
     }));
     expect(children.map((c) => [c.actionType, c.instanceId])).toEqual([
-      [ACTION.callSubOrchestrator, `${RUN}:flights:0`],
-      [ACTION.callSubOrchestrator, `${RUN}:hotels:0`],
-      [ACTION.callSubOrchestrator, `${RUN}:weather:0`],
-      [ACTION.callSubOrchestrator, `${RUN}:restaurants:0`],
+      [ACTION.callSubOrchestrator, `${RUN}:flights:0:flights`],
+      [ACTION.callSubOrchestrator, `${RUN}:hotels:0:hotels`],
+      [ACTION.callSubOrchestrator, `${RUN}:weather:0:weather`],
+      [ACTION.callSubOrchestrator, `${RUN}:restaurants:0:restaurants`],
     ]);
   });
 
-  // BUG (validation, high): the run checks the facts (dates in order and in the future, the
+  // Regression (was a bug, now fixed; validation, high): the run checks the facts (dates in order and in the future, the
   // places, travellers, budget) and builds a brief per specialist from them, but the specialists
   // never get those briefs: planAndExecute is called without `stepTask`, so each child's task is
   // the planner MODEL's free text `step.task`. A planner that rewrites a brief (other dates, a
@@ -112,31 +112,28 @@ describe('review: the trip planner hands specialists the validated facts', () =>
   // Fix: in tripPlanner pass `stepTask: (step) => JSON.stringify(briefs[step.agent as Topic])`
   // (the plan chooses which agents run and in what order; the facts come from the checked
   // briefs), and have checkPlan (or the caller) refuse steps whose agent has no brief.
-  it.fails(
-    'gives each specialist the brief built from the checked facts, not the planner’s text',
-    async () => {
-      const children = await childrenAfterPlan((briefs) => ({
-        goal: 'trip',
-        steps: Object.entries(briefs).map(([agent, brief]) => ({
-          id: agent,
-          agent,
-          task: JSON.stringify(
-            agent === 'flights'
-              ? {
-                  ...(brief as Record<string, unknown>),
-                  departDate: '2020-01-01',
-                  returnDate: '2020-01-02',
-                  passengers: 9,
-                }
-              : brief,
-          ),
-          dependsOn: [],
-        })),
-      }));
-      const flights = children.find((c) => c.instanceId === `${RUN}:flights:0`);
-      expect(flights).toBeDefined();
-      const task = JSON.parse((flights!.input as AgentLoopInput).task) as Record<string, unknown>;
-      expect(task).toMatchObject({ departDate: '2027-03-10', returnDate: '2027-03-14', passengers: 2 });
-    },
-  );
+  it('gives each specialist the brief built from the checked facts, not the planner’s text', async () => {
+    const children = await childrenAfterPlan((briefs) => ({
+      goal: 'trip',
+      steps: Object.entries(briefs).map(([agent, brief]) => ({
+        id: agent,
+        agent,
+        task: JSON.stringify(
+          agent === 'flights'
+            ? {
+                ...(brief as Record<string, unknown>),
+                departDate: '2020-01-01',
+                returnDate: '2020-01-02',
+                passengers: 9,
+              }
+            : brief,
+        ),
+        dependsOn: [],
+      })),
+    }));
+    const flights = children.find((c) => c.instanceId === `${RUN}:flights:0:flights`);
+    expect(flights).toBeDefined();
+    const task = JSON.parse((flights!.input as AgentLoopInput).task) as Record<string, unknown>;
+    expect(task).toMatchObject({ departDate: '2027-03-10', returnDate: '2027-03-14', passengers: 2 });
+  });
 });
