@@ -18,7 +18,7 @@ import { EpisodeBuilder, type Effect } from './episode-builder';
 import { EventType, history, type FailureInfo } from './history';
 import { createInstance, failUnfinished, notifyParent } from './instance-lifecycle';
 import type { InstanceLimits } from './limits';
-import { ReplayState, toSdkEvent } from './replay-state';
+import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
 import { terminalStatuses, type DurableStore, type InboxMessage, type InstanceRecord } from './store';
 
 export interface OrchestrationInvocation {
@@ -158,7 +158,7 @@ export class EpisodeRunner {
     }
 
     const binding: OrchestrationBinding = {
-      history: past.sdkHistory.concat(episode.newEvents.map((e) => toSdkEvent(e, false))),
+      history: past.sdkHistory.concat(episode.newEvents.filter(sdkReads).map((e) => toSdkEvent(e, false))),
       input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
       instanceId: instance.instanceId,
       isReplaying: false,
@@ -181,7 +181,7 @@ export class EpisodeRunner {
     if (!failure && !topActions.some((a) => a.actionType === ActionType.ContinueAsNew)) {
       failure = this.checkExecutionLimits(
         instance,
-        past.sdkHistory.length + episode.newEvents.length,
+        past.length + episode.newEvents.length,
         episode,
         topActions,
       );

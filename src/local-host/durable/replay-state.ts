@@ -8,15 +8,15 @@ import type { SdkHistoryEvent } from './actions';
 import { EventType, type HistoryEvent, type TimerPurpose } from './history';
 
 export class ReplayState {
-  /** How many events of the history this state has taken in. */
-  private length = 0;
+  /** How many events of the history this state has taken in (the history's length). */
+  length = 0;
   /** TaskScheduled, SubOrchestrationInstanceCreated and TimerCreated by task id. */
   readonly scheduledById = new Map<number, HistoryEvent>();
   /** Scheduled task ids with no completion, failure or firing yet. */
   readonly outstanding = new Set<number>();
   /** Milliseconds of the last OrchestratorStarted (0 before the first episode). */
   lastEpisodeAt = 0;
-  /** The committed history as the SDK receives it, every event played. */
+  /** The committed history as the SDK receives it (the events it reads), every event played. */
   readonly sdkHistory: SdkHistoryEvent[] = [];
 
   private static readonly byHistory = new WeakMap<readonly HistoryEvent[], ReplayState>();
@@ -39,7 +39,7 @@ export class ReplayState {
     for (; this.length < history.length; this.length++) {
       const e = history[this.length];
       this.index(e);
-      this.sdkHistory.push(toSdkEvent(e, true));
+      if (sdkReads(e)) this.sdkHistory.push(toSdkEvent(e, true));
     }
   }
 
@@ -93,6 +93,25 @@ export function indexEvent(
     default:
       return;
   }
+}
+
+/**
+ * Event types the SDK (durable-functions 3.5) never reads: scheduling events (it derives task ids
+ * from its own yields), OrchestratorCompleted and the execution's end. Leaving them out of what
+ * it replays halves the events it walks per episode. The stored history keeps them all.
+ */
+const ignoredBySdk: ReadonlySet<EventType> = new Set([
+  EventType.TaskScheduled,
+  EventType.SubOrchestrationInstanceCreated,
+  EventType.TimerCreated,
+  EventType.OrchestratorCompleted,
+  EventType.ExecutionCompleted,
+  EventType.ExecutionTerminated,
+]);
+
+/** Whether the SDK reads this event when it replays a history. */
+export function sdkReads(e: HistoryEvent): boolean {
+  return !ignoredBySdk.has(e.EventType);
 }
 
 /** The SDK's view of an event: no `Host*` bookkeeping, a Date timestamp. */

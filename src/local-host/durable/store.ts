@@ -11,7 +11,7 @@
 import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HistoryEvent } from './history';
+import { EventType, type HistoryEvent } from './history';
 
 export type RuntimeStatus =
   | 'Pending'
@@ -334,12 +334,9 @@ export class DurableStore {
         [string, number, number],
         { id: number; instance_id: string; execution_id: string | null; visible_at: number; event: string }
       >(
-        // A new execution's ExecutionStarted goes first, even before events queued earlier
-        // (continue-as-new keeps undelivered events for the next execution).
         // INDEXED BY: the instance's own rows, never a walk through everything visible.
         `SELECT id, instance_id, execution_id, visible_at, event FROM inbox INDEXED BY inbox_by_instance
-         WHERE instance_id = ? AND visible_at <= ?
-         ORDER BY CASE WHEN json_extract(event, '$.EventType') = 0 THEN 0 ELSE 1 END, visible_at, id LIMIT ?`,
+         WHERE instance_id = ? AND visible_at <= ? ORDER BY visible_at, id LIMIT ?`,
       ),
       queued: this.db.prepare<
         [string],
@@ -583,7 +580,12 @@ export class DurableStore {
    * ExecutionStarted first, then in arrival order.
    */
   readyMessagesFor(instanceId: string, now: number, limit: number): InboxMessage[] {
-    return this.statements.readyInboxFor.all(instanceId, now, limit).map(toMessage);
+    const messages = this.statements.readyInboxFor.all(instanceId, now, limit).map(toMessage);
+    // A new execution's ExecutionStarted goes first, even before events queued earlier
+    // (continue-as-new keeps undelivered events for the next execution).
+    const started = messages.findIndex((m) => m.event.EventType === EventType.ExecutionStarted);
+    if (started > 0) messages.unshift(...messages.splice(started, 1));
+    return messages;
   }
 
   /** Every event still waiting for an instance, due or not (diagnostics). */
