@@ -156,16 +156,20 @@ export function* tripPlanner(context: OrchestrationContext): Gen<TripStatus> {
           },
         });
       }
+      // The question expires with its timeout or with the wall-time budget, whichever is first.
+      const inputWallLeft = tracker.limits.wallTimeMs - (now().getTime() - tracker.startedAtMs);
+      const inputWaitMs = Math.max(1, Math.min(input.inputTimeoutMs, inputWallLeft + 1));
       status.needsInput = {
         fields: issues,
         question: questionFor(issues),
-        expiresAt: deadlineFrom(context, input.inputTimeoutMs),
+        expiresAt: deadlineFrom(context, inputWaitMs),
         round,
       };
       publish('needs_input');
-      const reply = yield* waitForHuman<unknown>(context, RUN_EVENTS.input, input.inputTimeoutMs);
+      const reply = yield* waitForHuman<unknown>(context, RUN_EVENTS.input, inputWaitMs);
       delete status.needsInput;
       if (reply.kind === 'timeout') {
+        tracker.check(now());
         tracker.decide('input.timeout', now());
         return finish('failed', {
           error: {
