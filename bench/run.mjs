@@ -1,15 +1,15 @@
 // `npm run bench` (after `npm run build`): the local host's throughput and per-step cost.
 // Each scenario runs in its own child process (a fresh host on a fresh SQLite file in a temp
 // folder), so memory figures are the scenario's own. Prints a table, writes the figures as JSON
-// (bench/results.json, or $BENCH_OUT) and says which targets (docs/performance.md) were missed.
+// (.data/bench.json, or $BENCH_OUT) and says which targets (docs/performance.md) were missed.
 //
 //   node bench/run.mjs                 every scenario
 //   node bench/run.mjs fanOut3000 ...  only these (names in `scenarios` below)
 //   BENCH_PARKED=2000 node bench/run.mjs parked   a smaller parked run
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -313,7 +313,8 @@ async function main() {
     results.targets.push({ target: label, value, goal: `${op} ${goal}`, met });
     console.log(`${met ? 'met   ' : 'MISSED'}  ${label}: ${value} (target ${op} ${goal})`);
   }
-  const out = process.env.BENCH_OUT ?? join(root, 'bench/results.json');
+  const out = process.env.BENCH_OUT ?? join(root, '.data/bench.json');
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
   console.log(`figures written to ${out}`);
 }

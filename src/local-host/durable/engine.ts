@@ -91,6 +91,8 @@ export class DurableEngine extends EventEmitter {
 
   constructor(private readonly options: DurableEngineOptions) {
     super();
+    // Every waitForStatus caller listens while it waits; hundreds at once are normal, not a leak.
+    this.setMaxListeners(0);
     this.store = options.store;
     this.log = options.logger;
     this.clock = options.clock ?? Date.now;
