@@ -304,8 +304,24 @@ const cancelTrip: Handler = async (request, client, caller) => {
   if (isFinal(resource.status)) {
     throw new ApiError(409, 'already_final', `The run is already ${resource.status}.`);
   }
-  await client.terminate(resource.id, body.data.reason ?? 'cancelled by the caller');
-  log.info('trip run cancelled', { runId: resource.id });
+  const reason = body.data.reason ?? 'cancelled by the caller';
+  await client.terminate(resource.id, reason);
+  // Durable does not terminate sub-orchestrations with their parent: stop the run's agent loops
+  // too, so a cancelled run makes no more model or tool calls.
+  const children = await client.getStatusBy({
+    createdTimeFrom: new Date(run.input.createdAt),
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending],
+  });
+  const own = children.filter((child) => child.instanceId.startsWith(`${resource.id}:`));
+  await Promise.all(
+    own.map((child) =>
+      client.terminate(child.instanceId, reason).catch((error: unknown) =>
+        // Finished meanwhile: nothing left to stop.
+        log.debug('agent loop not terminated', { instanceId: child.instanceId, error: String(error) }),
+      ),
+    ),
+  );
+  log.info('trip run cancelled', { runId: resource.id, agentLoops: own.length });
   return accepted(request, resource);
 };
 

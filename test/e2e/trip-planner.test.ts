@@ -13,6 +13,7 @@ import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { testKeys } from '../support/local-host';
 
 let app: AppHost;
 
@@ -266,6 +267,11 @@ describe('tripPlanner on the local host', () => {
     expect((await api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(202);
     const run = await waitFor(id, ['cancelled']);
     expect(run.status).toBe('cancelled');
+    // The agent loops stop with the run: the held flights loop is terminated, not left running.
+    const child = await app.host.fetch(
+      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(`${id}:flights:0:flights`)}?code=${testKeys.systemKey}`,
+    );
+    expect(((await child.json()) as { runtimeStatus: string }).runtimeStatus).toBe('Terminated');
   });
 
   it('refuses out-of-scope requests politely, without tool calls', async () => {
