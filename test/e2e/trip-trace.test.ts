@@ -24,7 +24,7 @@ async function api(method: string, path: string, body?: unknown) {
     headers: { 'content-type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) };
+  return { status: response.status, body: await response.json() };
 }
 
 async function waitFor(id: string, statuses: string[]): Promise<RunResource> {
