@@ -243,7 +243,7 @@ function toRecord(row: InstanceRow): InstanceRecord {
     parentExecutionId: row.parent_execution_id,
     nextSeq: row.next_seq,
     actionsProcessed: row.actions_processed,
-    actionSignatures: JSON.parse(row.action_signatures) as string[],
+    actionSignatures: decodeSignatures(row.action_signatures),
     traceParent: row.trace_parent,
   };
 }
@@ -456,7 +456,7 @@ export class DurableStore {
     const before = this.getInstance(record.instanceId);
     this.statements.upsertInstance.run({
       ...record,
-      actionSignatures: JSON.stringify(record.actionSignatures),
+      actionSignatures: encodeSignatures(record.actionSignatures),
     });
     this.touch(record.instanceId);
     this.unfinishedCount +=
@@ -813,6 +813,31 @@ export class DurableStore {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/**
+ * Action signatures as stored: runs of the same signature as `[signature, count]`, so a loop of
+ * 1,000 identical calls is one short entry instead of a row that grows (and is rewritten) with
+ * every step. Plain strings, as earlier versions wrote them, still read.
+ */
+export function encodeSignatures(signatures: readonly string[]): string {
+  const runs: (string | [string, number])[] = [];
+  for (let i = 0; i < signatures.length; ) {
+    let j = i + 1;
+    while (j < signatures.length && signatures[j] === signatures[i]) j++;
+    runs.push(j - i === 1 ? signatures[i] : [signatures[i], j - i]);
+    i = j;
+  }
+  return JSON.stringify(runs);
+}
+
+export function decodeSignatures(text: string): string[] {
+  const signatures: string[] = [];
+  for (const run of JSON.parse(text) as (string | [string, number])[]) {
+    if (typeof run === 'string') signatures.push(run);
+    else for (let k = 0; k < run[1]; k++) signatures.push(run[0]);
+  }
+  return signatures;
 }
 
 /** Brings a store file written by an earlier version up to the current schema. */
