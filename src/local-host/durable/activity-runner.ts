@@ -7,7 +7,7 @@
  * runs the activity again (at-least-once, as in Azure).
  */
 import type { Logger } from '../../telemetry/logger';
-import { errorMessage, withoutStack } from './episode-runner';
+import { errorMessage, withoutStack } from './failure-text';
 import { history, type HistoryEvent } from './history';
 import { terminalStatuses, type DurableStore, type WorkItem } from './store';
 

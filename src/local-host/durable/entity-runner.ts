@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
-import { errorMessage, withoutStack } from './episode-runner';
+import { errorMessage, withoutStack } from './failure-text';
 import { history, type EntityResponseMessage } from './history';
 import type { DurableStore, EntityOperation } from './store';
 

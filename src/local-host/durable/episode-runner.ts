@@ -15,6 +15,7 @@ import {
   type OrchestratorState,
 } from './actions';
 import { EpisodeBuilder, type Effect } from './episode-builder';
+import { errorMessage, withoutStack } from './failure-text';
 import { EventType, history, type FailureInfo } from './history';
 import { createInstance, failUnfinished, notifyParent } from './instance-lifecycle';
 import type { InstanceLimits } from './limits';
@@ -413,21 +414,4 @@ export class EpisodeRunner {
 
 function limitFailure(reason: string): FailureInfo {
   return { reason, details: '', errorType: 'LimitExceededError' };
-}
-
-/**
- * A failure message without stack frames: the SDK appends a task's Details to its error message,
- * and code may put a stack into its own message. Status outputs are readable by any caller.
- */
-export function withoutStack(message: string): string {
-  return message
-    .split('\n')
-    .filter((line) => !/^\s*at\s/.test(line))
-    .join('\n')
-    .trim();
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return typeof error === 'string' ? error : JSON.stringify(error);
 }
