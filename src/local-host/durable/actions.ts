@@ -47,6 +47,9 @@ export interface Action {
   externalEventName?: string;
   /** Entity actions: the operation name (the target is `instanceId`, `@name@key`). */
   operation?: string;
+  /** LockEntities: the request id the grant answers to, and the entities (sorted, distinct). */
+  lockRequestId?: string;
+  lockSet?: { name: string; key: string }[];
   compoundActions?: Action[];
 }
 
@@ -63,12 +66,13 @@ export enum ActionType {
   SignalEntity = 9,
   WhenAny = 11,
   WhenAll = 12,
+  LockEntities = 13,
+  ReleaseEntities = 14,
 }
 
 /** Actions the host cannot run, with the name the failure message uses. */
 export const unsupportedActions: Partial<Record<number, string>> = {
   [ActionType.CallHttp]: 'callHttp (durable HTTP)',
-  13: 'entity locks (critical sections)',
 };
 
 /** The SDK's marker before the JSON state in the message of an error an orchestrator threw. */
@@ -95,6 +99,8 @@ export function collectLeaves(action: Action, into: Set<Action>): void {
 export function signature(action: Action): string {
   if (action.compoundActions)
     return `${action.actionType}[${action.compoundActions.map(signature).join(',')}]`;
+  if (action.lockSet)
+    return `${action.actionType}:${action.lockSet.map((e) => `${e.name}@${e.key}`).join(',')}`;
   const target =
     action.functionName ??
     action.externalEventName ??

@@ -17,10 +17,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
 import type { OrchestrationBinding } from './actions';
 import { ActivityRunner, type ActivityInvocation } from './activity-runner';
-import { EntityRunner, entityIdOf, type EntityBinding, type EntityInvocation } from './entity-runner';
+import { entityIdOf } from './entity-ids';
+import { EntityRunner, type EntityBinding, type EntityInvocation } from './entity-runner';
 import { EpisodeRunner, type OrchestrationInvocation } from './episode-runner';
 import { history, type HistoryEvent } from './history';
-import { createInstance, notifyParent } from './instance-lifecycle';
+import { createInstance, notifyParent, releaseLocks } from './instance-lifecycle';
 import { atLeastOne, defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
 import { Scheduler } from './scheduler';
 import {
@@ -228,6 +229,7 @@ export class DurableEngine extends EventEmitter {
         { kind: 'failed', failure: { reason: `Terminated: ${reason}`, details: '' } },
         now,
       );
+      releaseLocks(this.store, instanceId, updated.traceParent);
       return updated;
     });
     if (typeof result === 'string') return result;
@@ -314,6 +316,7 @@ export class DurableEngine extends EventEmitter {
         );
       }
       this.store.enqueueEntityOperation({
+        kind: 'operation',
         entityId,
         requestId: randomUUID(),
         operation,

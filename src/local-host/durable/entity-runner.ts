@@ -4,13 +4,17 @@
  * the new state, the answers to callers (an EventRaised named by each call's request id) and the
  * signals the entity sent, and deletes the operations, all in one transaction. A crash before that
  * commit runs the batch again from the old state, so each operation is applied exactly once.
- * `invokeEntity` is the one place an entity function is called.
+ * Critical sections (`context.df.lock`): a lock request queued to each entity of the section
+ * takes it in its turn; while an orchestration holds an entity, only its messages are delivered
+ * and everyone else's wait, until its release (or its end). `invokeEntity` is the one place an
+ * entity function is called.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
 import { errorMessage, withoutStack } from './failure-text';
+import { entityIdOf, parseEntityId } from './entity-ids';
 import { history, type EntityResponseMessage } from './history';
-import type { DurableStore, EntityOperation } from './store';
+import { terminalStatuses, type DurableStore, type EntityOperation } from './store';
 
 /** The binding the extension hands an entity function (DurableEntityBindingInfo). */
 export interface EntityBinding {
@@ -45,18 +49,6 @@ export interface EntityRunnerOptions {
 /** The most operations one batch delivers. */
 const maxBatch = 100;
 
-/** Parses an entity id as the SDK writes it: `@name@key`. */
-export function parseEntityId(entityId: string): { name: string; key: string } | undefined {
-  const at = entityId.indexOf('@', 1);
-  if (!entityId.startsWith('@') || at < 0) return undefined;
-  return { name: entityId.slice(1, at), key: entityId.slice(at + 1) };
-}
-
-/** The SDK's entity id (scheduler id): `@` + lower-case name + `@` + key. */
-export function entityIdOf(name: string, key: string): string {
-  return `@${name.toLowerCase()}@${key}`;
-}
-
 export class EntityRunner {
   private readonly store: DurableStore;
   private readonly log: Logger;
@@ -69,8 +61,17 @@ export class EntityRunner {
   /** Runs one batch of the entity's waiting operations; false when there were none. */
   async runNext(entityId: string): Promise<boolean> {
     if (!this.store.isOpen) return false;
-    const ops = this.store.entityOperations(entityId, maxBatch);
-    if (ops.length === 0) return false;
+    // While a critical section holds the entity, only its owner's messages are delivered.
+    const lock = this.store.entityLock(entityId);
+    const waiting = this.store.entityOperations(entityId, maxBatch, lock?.ownerInstanceId);
+    if (waiting.length === 0) return false;
+    if (waiting[0].kind !== 'operation') {
+      this.store.transaction(() => this.applyLockMessage(entityId, waiting[0]));
+      return true;
+    }
+    // A batch stops before the next lock or release, which must take effect in its turn.
+    const end = waiting.findIndex((op) => op.kind !== 'operation');
+    const ops = end < 0 ? waiting : waiting.slice(0, end);
     const id = parseEntityId(entityId);
     const functionName = id && this.options.entityFunction(id.name);
     if (!id || !functionName) {
@@ -107,6 +108,39 @@ export class EntityRunner {
     return true;
   }
 
+  /**
+   * A lock request takes the entity for its orchestration (if that execution still runs) and,
+   * once every entity of the section is taken, tells the orchestration; a release frees it.
+   */
+  private applyLockMessage(entityId: string, message: EntityOperation): void {
+    this.store.deleteEntityOperations([message]);
+    const owner = message.parentInstanceId;
+    if (!owner) return;
+    if (message.kind === 'release') {
+      this.store.unlockEntity(entityId, owner);
+      return;
+    }
+    const instance = this.store.getInstance(owner);
+    if (
+      !instance ||
+      terminalStatuses.has(instance.runtimeStatus) ||
+      instance.executionId !== message.parentExecutionId
+    ) {
+      return;
+    }
+    const lockSet = JSON.parse(message.input ?? '[]') as string[];
+    const held = this.store.lockEntity(entityId, owner, instance.executionId, message.requestId);
+    if (held === lockSet.length) {
+      const now = new Date(this.options.clock());
+      this.store.enqueue(
+        owner,
+        instance.executionId,
+        now.getTime(),
+        history.eventRaised(now, message.requestId, null),
+      );
+    }
+  }
+
   /** Calls the app's entity function with one batch: the one place an entity runs. */
   private async invokeEntity(
     functionName: string,
@@ -138,6 +172,7 @@ export class EntityRunner {
         this.store.saveEntity(entityId, id.name, id.key, state, now.toISOString());
         for (const signal of outcome.signals) {
           this.store.enqueueEntityOperation({
+            kind: 'operation',
             entityId: entityIdOf(signal.target.name, signal.target.key),
             requestId: randomUUID(),
             operation: signal.name,

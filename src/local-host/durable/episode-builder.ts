@@ -23,6 +23,7 @@ import {
   type RetryState,
   type TimerPurpose,
 } from './history';
+import { entityIdOf } from './entity-ids';
 import { indexEvent, type ReplayState } from './replay-state';
 import { decideRetry } from './retry-policy';
 import type { InstanceRecord } from './store';
@@ -33,7 +34,9 @@ export type Effect =
   | { kind: 'timer'; timerId: number; fireAt: Date }
   | { kind: 'cancelTimer'; timerId: number }
   | { kind: 'subOrchestration'; taskId: number; name: string; instanceId: string; input: string | null }
-  | { kind: 'entityOperation'; entityId: string; request: EntityRequestMessage };
+  | { kind: 'entityOperation'; entityId: string; request: EntityRequestMessage }
+  | { kind: 'entityLock'; requestId: string; entities: string[] }
+  | { kind: 'entityRelease'; entities: string[] };
 
 /**
  * Collects what one episode appends to history and what work it creates, mirroring the SDK's
@@ -184,6 +187,13 @@ export class EpisodeBuilder {
     for (const action of top.slice(0, this.instance.actionsProcessed))
       collectLeaves(action, alreadyScheduled);
     const fresh = top.slice(this.instance.actionsProcessed);
+    // The critical section open when the fresh actions start: a release names no entities, so
+    // they come from the last lock before it.
+    let lockSet: string[] = [];
+    for (const action of top.slice(0, this.instance.actionsProcessed)) {
+      if (action.actionType === ActionType.LockEntities) lockSet = lockedEntities(action);
+      if (action.actionType === ActionType.ReleaseEntities) lockSet = [];
+    }
 
     const visit = (action: Action, path: string): FailureInfo | undefined => {
       if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
@@ -258,6 +268,43 @@ export class EpisodeBuilder {
           };
           this.append(history.eventSent(this.now, id, entityId, request));
           this.effects.push({ kind: 'entityOperation', entityId, request });
+          return undefined;
+        }
+        case ActionType.LockEntities: {
+          // Like a call: one task id, an EventSent the SDK maps to the request id, answered by an
+          // EventRaised of that name once every entity is locked.
+          const id = this.nextSeq++;
+          lockSet = lockedEntities(action);
+          const request: EntityRequestMessage = {
+            id: action.lockRequestId ?? randomUUID(),
+            op: 'lock',
+            signal: false,
+            input: null,
+            parent: this.instance.instanceId,
+            parentExecution: this.instance.executionId,
+            lockSet,
+          };
+          this.append(history.eventSent(this.now, id, lockSet[0] ?? '', request));
+          this.effects.push({ kind: 'entityLock', requestId: request.id, entities: lockSet });
+          return undefined;
+        }
+        case ActionType.ReleaseEntities: {
+          // The SDK takes one id per released entity and sends one release message to each.
+          for (const entityId of lockSet) {
+            const id = this.nextSeq++;
+            this.append(
+              history.eventSent(this.now, id, entityId, {
+                id: randomUUID(),
+                op: 'release',
+                signal: true,
+                input: null,
+                parent: this.instance.instanceId,
+                parentExecution: this.instance.executionId,
+              }),
+            );
+          }
+          this.effects.push({ kind: 'entityRelease', entities: lockSet });
+          lockSet = [];
           return undefined;
         }
         case ActionType.WaitForExternalEvent:
@@ -361,6 +408,11 @@ export class EpisodeBuilder {
       lastUpdatedTime: this.now.toISOString(),
     };
   }
+}
+
+/** The entity ids a LockEntities action locks (the SDK sorts and de-duplicates them). */
+function lockedEntities(action: Action): string[] {
+  return (action.lockSet ?? []).map((e) => entityIdOf(e.name, e.key));
 }
 
 /** The task id an event answers (a completion, failure or timer firing), if any. */

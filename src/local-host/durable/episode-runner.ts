@@ -6,6 +6,7 @@
  * status, the consumed messages and the new work in one SQLite transaction before any of the new
  * work starts. `invokeOrchestrator` is the one place an orchestrator function is called.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../telemetry/logger';
 import {
   ActionType,
@@ -17,7 +18,7 @@ import {
 import { EpisodeBuilder, type Effect } from './episode-builder';
 import { errorMessage, withoutStack } from './failure-text';
 import { EventType, history, type FailureInfo } from './history';
-import { createInstance, failUnfinished, notifyParent } from './instance-lifecycle';
+import { createInstance, failUnfinished, notifyParent, releaseLocks } from './instance-lifecycle';
 import type { InstanceLimits } from './limits';
 import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
 import { terminalStatuses, type DurableStore, type InboxMessage, type InstanceRecord } from './store';
@@ -226,6 +227,9 @@ export class EpisodeRunner {
       if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
       else this.store.appendHistory(instance.instanceId, episode.newEvents);
       this.store.saveInstance(final);
+      if (terminalStatuses.has(final.runtimeStatus) || episode.continuesAsNew) {
+        releaseLocks(this.store, instance.instanceId, instance.traceParent);
+      }
       if (terminalStatuses.has(final.runtimeStatus)) {
         this.store.clearPendingWork(instance.instanceId);
         notifyParent(
@@ -367,8 +371,26 @@ export class EpisodeRunner {
       case 'cancelTimer':
         this.store.cancelTimer(instance.instanceId, effect.timerId);
         return;
+      case 'entityLock':
+      case 'entityRelease':
+        // A lock request or release goes to each entity of the section, in the sorted order.
+        for (const entityId of effect.entities) {
+          this.store.enqueueEntityOperation({
+            kind: effect.kind === 'entityLock' ? 'lock' : 'release',
+            entityId,
+            requestId: effect.kind === 'entityLock' ? effect.requestId : randomUUID(),
+            operation: effect.kind === 'entityLock' ? 'lock' : 'release',
+            input: effect.kind === 'entityLock' ? JSON.stringify(effect.entities) : null,
+            signal: effect.kind === 'entityRelease',
+            parentInstanceId: instance.instanceId,
+            parentExecutionId: instance.executionId,
+            traceParent: instance.traceParent,
+          });
+        }
+        return;
       case 'entityOperation':
         this.store.enqueueEntityOperation({
+          kind: 'operation',
           entityId: effect.entityId,
           requestId: effect.request.id,
           operation: effect.request.op,

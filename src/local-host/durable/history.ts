@@ -151,6 +151,8 @@ export interface EntityRequestMessage {
   id: string;
   op: string;
   signal: boolean;
+  /** A lock request: the entities of the critical section (ids, sorted). */
+  lockSet?: string[];
   input: string | null;
   parent: string;
   parentExecution: string;

@@ -91,5 +91,27 @@ export function failUnfinished(
   };
   store.saveInstance(record);
   notifyParent(store, record, { kind: 'failed', failure }, now);
+  releaseLocks(store, instanceId, record.traceParent);
   return record;
+}
+
+/**
+ * Releases every entity lock an orchestration holds, as the extension does when it ends (or
+ * continues as new) inside a critical section. Lock requests not granted yet are dropped when
+ * their turn comes (their owner is no longer that execution).
+ */
+export function releaseLocks(store: DurableStore, instanceId: string, traceParent: string | null): void {
+  for (const entityId of store.locksHeldBy(instanceId)) {
+    store.enqueueEntityOperation({
+      kind: 'release',
+      entityId,
+      requestId: randomUUID(),
+      operation: 'release',
+      input: null,
+      signal: true,
+      parentInstanceId: instanceId,
+      parentExecutionId: null,
+      traceParent,
+    });
+  }
 }

@@ -169,9 +169,18 @@ CREATE TABLE IF NOT EXISTS entity_ops (
   signal INTEGER NOT NULL,
   parent_instance_id TEXT,
   parent_execution_id TEXT,
-  trace_parent TEXT
+  trace_parent TEXT,
+  kind TEXT NOT NULL DEFAULT 'operation'
 );
 CREATE INDEX IF NOT EXISTS entity_ops_by_entity ON entity_ops (entity_id, id);
+CREATE TABLE IF NOT EXISTS entity_locks (
+  entity_id TEXT PRIMARY KEY,
+  owner_instance_id TEXT NOT NULL,
+  owner_execution_id TEXT NOT NULL,
+  request_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_locks_by_owner ON entity_locks (owner_instance_id);
+CREATE INDEX IF NOT EXISTS entity_locks_by_request ON entity_locks (request_id);
 `;
 
 /** A durable entity's committed state. `entityId` is the SDK's scheduler id, `@name@key`. */
@@ -185,9 +194,13 @@ export interface EntityRecord {
   lastOperationTime: string;
 }
 
-/** One operation waiting for an entity, from an orchestration (call or signal) or a client (signal). */
+/**
+ * One message waiting for an entity: an operation from an orchestration (call or signal) or a
+ * client (signal), or a critical section's lock request or release.
+ */
 export interface EntityOperation {
   id: number;
+  kind: 'operation' | 'lock' | 'release';
   entityId: string;
   /** The request id: a caller's response comes back as an EventRaised with this name. */
   requestId: string;
@@ -207,6 +220,34 @@ export interface EntityQuery {
   top?: number;
   /** Opaque: the key of the last entity of the previous page. */
   continuationToken?: string;
+}
+
+interface EntityOpRow {
+  id: number;
+  kind: EntityOperation['kind'];
+  entity_id: string;
+  request_id: string;
+  operation: string;
+  input: string | null;
+  signal: number;
+  parent_instance_id: string | null;
+  parent_execution_id: string | null;
+  trace_parent: string | null;
+}
+
+function toEntityOperation(row: EntityOpRow): EntityOperation {
+  return {
+    id: row.id,
+    kind: row.kind,
+    entityId: row.entity_id,
+    requestId: row.request_id,
+    operation: row.operation,
+    input: row.input,
+    signal: row.signal === 1,
+    parentInstanceId: row.parent_instance_id,
+    parentExecutionId: row.parent_execution_id,
+    traceParent: row.trace_parent,
+  };
 }
 
 interface EntityRow {
@@ -382,23 +423,33 @@ export class DurableStore {
       ),
       deleteEntity: this.db.prepare('DELETE FROM entities WHERE entity_id = ?'),
       addEntityOp: this.db.prepare(
-        `INSERT INTO entity_ops (entity_id, request_id, operation, input, signal, parent_instance_id, parent_execution_id, trace_parent)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO entity_ops (entity_id, request_id, operation, input, signal, parent_instance_id, parent_execution_id, trace_parent, kind)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      entityOps: this.db.prepare<
-        [string, number],
-        {
-          id: number;
-          entity_id: string;
-          request_id: string;
-          operation: string;
-          input: string | null;
-          signal: number;
-          parent_instance_id: string | null;
-          parent_execution_id: string | null;
-          trace_parent: string | null;
-        }
-      >('SELECT * FROM entity_ops WHERE entity_id = ? ORDER BY id LIMIT ?'),
+      entityOps: this.db.prepare<[string, number], EntityOpRow>(
+        'SELECT * FROM entity_ops WHERE entity_id = ? ORDER BY id LIMIT ?',
+      ),
+      // While an entity is locked, only its lock owner's messages are delivered; others wait.
+      entityOpsFrom: this.db.prepare<[string, string, number], EntityOpRow>(
+        'SELECT * FROM entity_ops WHERE entity_id = ? AND parent_instance_id = ? ORDER BY id LIMIT ?',
+      ),
+      entityOpCountFrom: this.db.prepare<[string, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM entity_ops WHERE entity_id = ? AND parent_instance_id = ?',
+      ),
+      getLock: this.db.prepare<
+        [string],
+        { entity_id: string; owner_instance_id: string; owner_execution_id: string; request_id: string }
+      >('SELECT * FROM entity_locks WHERE entity_id = ?'),
+      addLock: this.db.prepare(
+        'INSERT INTO entity_locks (entity_id, owner_instance_id, owner_execution_id, request_id) VALUES (?, ?, ?, ?)',
+      ),
+      deleteLock: this.db.prepare('DELETE FROM entity_locks WHERE entity_id = ? AND owner_instance_id = ?'),
+      locksOfRequest: this.db.prepare<[string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM entity_locks WHERE request_id = ?',
+      ),
+      locksHeldBy: this.db.prepare<[string], { entity_id: string }>(
+        'SELECT entity_id FROM entity_locks WHERE owner_instance_id = ?',
+      ),
       deleteEntityOp: this.db.prepare('DELETE FROM entity_ops WHERE id = ?'),
       entityOpCount: this.db.prepare<[string], { n: number }>(
         'SELECT COUNT(*) AS n FROM entity_ops WHERE entity_id = ?',
@@ -725,23 +776,51 @@ export class DurableStore {
       op.parentInstanceId,
       op.parentExecutionId,
       op.traceParent,
+      op.kind,
     );
     this.entityHints.add(op.entityId);
   }
 
-  /** The oldest operations waiting for an entity, in arrival order. */
-  entityOperations(entityId: string, limit: number): EntityOperation[] {
-    return this.statements.entityOps.all(entityId, limit).map((row) => ({
-      id: row.id,
-      entityId: row.entity_id,
-      requestId: row.request_id,
-      operation: row.operation,
-      input: row.input,
-      signal: row.signal === 1,
-      parentInstanceId: row.parent_instance_id,
-      parentExecutionId: row.parent_execution_id,
-      traceParent: row.trace_parent,
-    }));
+  /**
+   * The oldest messages waiting for an entity, in arrival order; while the entity is locked, only
+   * those from its lock owner (`owner`).
+   */
+  entityOperations(entityId: string, limit: number, owner?: string): EntityOperation[] {
+    const rows =
+      owner === undefined
+        ? this.statements.entityOps.all(entityId, limit)
+        : this.statements.entityOpsFrom.all(entityId, owner, limit);
+    return rows.map(toEntityOperation);
+  }
+
+  /** The orchestration holding an entity's lock, if any. */
+  entityLock(
+    entityId: string,
+  ): { ownerInstanceId: string; ownerExecutionId: string; requestId: string } | undefined {
+    const row = this.statements.getLock.get(entityId);
+    return row
+      ? {
+          ownerInstanceId: row.owner_instance_id,
+          ownerExecutionId: row.owner_execution_id,
+          requestId: row.request_id,
+        }
+      : undefined;
+  }
+
+  /** Locks an entity for a critical section; returns how many of the request's entities it now holds. */
+  lockEntity(entityId: string, ownerInstanceId: string, ownerExecutionId: string, requestId: string): number {
+    this.statements.addLock.run(entityId, ownerInstanceId, ownerExecutionId, requestId);
+    return this.statements.locksOfRequest.get(requestId)!.n;
+  }
+
+  unlockEntity(entityId: string, ownerInstanceId: string): void {
+    this.statements.deleteLock.run(entityId, ownerInstanceId);
+    this.entityHints.add(entityId);
+  }
+
+  /** Entities whose lock an orchestration holds. */
+  locksHeldBy(instanceId: string): string[] {
+    return this.statements.locksHeldBy.all(instanceId).map((row) => row.entity_id);
   }
 
   deleteEntityOperations(ops: readonly EntityOperation[]): void {
@@ -765,7 +844,12 @@ export class DurableStore {
   /** Brings an entity's hint in line with its queue (after a batch). */
   settleEntity(entityId: string): void {
     this.entityHints.delete(entityId);
-    if (this.countEntityOperations(entityId) > 0) this.entityHints.add(entityId);
+    // A locked entity only has work when its owner sent something; the rest waits for the release.
+    const lock = this.entityLock(entityId);
+    const waiting = lock
+      ? this.statements.entityOpCountFrom.get(entityId, lock.ownerInstanceId)!.n
+      : this.countEntityOperations(entityId);
+    if (waiting > 0) this.entityHints.add(entityId);
   }
 
   queryEntities(query: EntityQuery): { entities: EntityRecord[]; continuationToken?: string } {
@@ -845,6 +929,9 @@ function migrate(db: Database.Database): void {
   const columns = new Set((db.pragma('table_info(instances)') as { name: string }[]).map((c) => c.name));
   if (!columns.has('parent_execution_id'))
     db.exec('ALTER TABLE instances ADD COLUMN parent_execution_id TEXT');
+  const opColumns = new Set((db.pragma('table_info(entity_ops)') as { name: string }[]).map((c) => c.name));
+  if (!opColumns.has('kind'))
+    db.exec("ALTER TABLE entity_ops ADD COLUMN kind TEXT NOT NULL DEFAULT 'operation'");
 }
 
 function toMessage(row: {

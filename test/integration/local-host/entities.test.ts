@@ -160,10 +160,56 @@ describe('durable entities', () => {
     expect((await host.fetch(`${api}/entities/Counter/k`)).status).toBe(401);
   });
 
-  it('fails an orchestration that uses a critical section, saying so', async () => {
-    const record = host.engine.startInstance('entityLock', { input: null });
-    const final = await host.engine.waitForStatus(record.instanceId, { timeoutMs: 20_000 });
-    expect(final.runtimeStatus).toBe('Failed');
-    expect(final.output).toMatch(/entity locks \(critical sections\).*does not support/);
+  it('holds an entity in a critical section: others wait until the release', async () => {
+    const id = host.engine.startInstance('journalSection', { input: JSON.stringify('section') }).instanceId;
+    await readUntil('Journal', 'section', (s) => Array.isArray(s) && s.length === 1);
+    expect((await signal('Journal', 'section', 'append', 'outside')).status).toBe(202);
+    await new Promise((r) => setTimeout(r, 400));
+    // Locked: the outside operation has not run.
+    expect(await (await host.fetch(`${api}/entities/Journal/section?${code}`)).json()).toEqual(['first']);
+    expect(host.engine.raiseEvent(id, 'continue', null)).toBe('accepted');
+    const final = await host.engine.waitForStatus(id, { timeoutMs: 20_000 });
+    expect(final.runtimeStatus).toBe('Completed');
+    // Released: the waiting operation ran next, before the orchestration's own read.
+    expect(JSON.parse(final.output!)).toEqual(['first', 'second', 'outside']);
+  });
+
+  it('runs sections over the same entities in either order without deadlock', async () => {
+    await signal('Counter', 'acct-a', 'add', 100);
+    await signal('Counter', 'acct-b', 'add', 100);
+    await readUntil('Counter', 'acct-a', (s) => s === 100);
+    await readUntil('Counter', 'acct-b', (s) => s === 100);
+    const ids = Array.from(
+      { length: 6 },
+      (_, i) =>
+        host.engine.startInstance('transfer', {
+          input: JSON.stringify(
+            i % 2
+              ? { from: 'acct-a', to: 'acct-b', amount: 10 }
+              : { from: 'acct-b', to: 'acct-a', amount: 25 },
+          ),
+        }).instanceId,
+    );
+    for (const id of ids) {
+      expect((await host.engine.waitForStatus(id, { timeoutMs: 20_000 })).runtimeStatus).toBe('Completed');
+    }
+    const a = (await (await host.fetch(`${api}/entities/Counter/acct-a?${code}`)).json()) as number;
+    const b = (await (await host.fetch(`${api}/entities/Counter/acct-b?${code}`)).json()) as number;
+    // Money is neither made nor lost, whatever order the sections ran in.
+    expect(a + b).toBe(200);
+    expect(a).toBe(100 + 3 * 25 - 3 * 10);
+  });
+
+  it('releases an entity when the orchestration holding it is terminated', async () => {
+    const id = host.engine.startInstance('journalSection', {
+      input: JSON.stringify('terminated'),
+    }).instanceId;
+    await readUntil('Journal', 'terminated', (s) => Array.isArray(s) && s.length === 1);
+    expect(host.engine.terminate(id, 'stop')).toBe('accepted');
+    await signal('Journal', 'terminated', 'append', 'after');
+    expect(await readUntil('Journal', 'terminated', (s) => Array.isArray(s) && s.length === 2)).toEqual([
+      'first',
+      'after',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 /** Entity ids as the durable-functions SDK writes them, and action signatures for replay checks. */
 import { describe, expect, it } from 'vitest';
 import { ActionType, signature } from '../../../src/local-host/durable/actions';
-import { entityIdOf, parseEntityId } from '../../../src/local-host/durable/entity-runner';
+import { entityIdOf, parseEntityId } from '../../../src/local-host/durable/entity-ids';
 
 describe('entity ids', () => {
   it('are @ + lower-case name + @ + key, keys kept as given', () => {
