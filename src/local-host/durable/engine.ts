@@ -8,8 +8,11 @@
  * - episode-builder.ts — history building: task ids, retries, actions into events and work;
  * - replay-state.ts — what the host derives from a committed history, kept incrementally;
  * - activity-runner.ts — activity execution and the batched commit of results;
- * - entity-runner.ts — durable entities: one batch of operations at a time per entity;
- * - instance-lifecycle.ts — creating and ending instances, telling parents;
+ * - entity-runner.ts — durable entities: one batch of operations at a time per entity, and
+ *   critical sections (entity-ids.ts: the SDK's entity ids);
+ * - instance-lifecycle.ts — creating and ending instances, telling parents, releasing locks;
+ * - actions.ts, history.ts — the SDK's wire shapes; limits.ts — the work one caller can cause;
+ *   failure-text.ts — failure messages without stacks;
  * - store.ts — SQLite, with hot instances and histories cached write-through.
  */
 import { EventEmitter } from 'node:events';
