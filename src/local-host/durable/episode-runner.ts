@@ -68,9 +68,10 @@ export class EpisodeRunner {
   }
 
   /**
-   * Runs one episode for the instance if it has events ready. Returns false when there was
-   * nothing to deliver (or the store is closed). Never throws for the instance's own faults: a
-   * host or store fault fails the instance loudly rather than spinning on its messages.
+   * Runs one episode for the instance if it has events ready: 'ran', 'idle' when there was nothing
+   * to deliver (or the store is closed), or a time to come back when activity results wait for
+   * more (see `fanInWindowMs`). Never throws for the instance's own faults: a host or store fault
+   * fails the instance loudly rather than spinning on its messages.
    */
   async runNext(instanceId: string): Promise<EpisodeOutcome> {
     if (!this.store.isOpen) return 'idle';
