@@ -167,10 +167,19 @@ export class EpisodeBuilder {
     this.effects.push({ kind: 'timer', timerId, fireAt });
   }
 
+  /** Signatures of this episode's actions, computed once (both checks and the record need them). */
+  private signaturesOf(top: Action[]): string[] {
+    if (this.topSignatures?.actions !== top)
+      this.topSignatures = { actions: top, signatures: top.map(signature) };
+    return this.topSignatures.signatures;
+  }
+
+  private topSignatures: { actions: Action[]; signatures: string[] } | undefined;
+
   /** The actions replayed from earlier episodes must be the ones recorded then. */
   checkDeterminism(top: Action[], done: boolean): FailureInfo | undefined {
     const recorded = this.instance.actionSignatures;
-    const replayed = top.slice(0, recorded.length).map(signature);
+    const replayed = this.signaturesOf(top);
     for (let i = 0; i < recorded.length; i++) {
       // A replay that is still running yields at least what it yielded before.
       if (i >= replayed.length && done) break;
@@ -322,7 +331,7 @@ export class EpisodeBuilder {
       const failure = visit(fresh[i], String(this.instance.actionsProcessed + i));
       if (failure) return failure;
     }
-    this.signatures = top.map(signature);
+    this.signatures = this.signaturesOf(top);
     this.cancelAbandonedTimers(top);
     return undefined;
   }
