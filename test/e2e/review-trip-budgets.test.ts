@@ -6,16 +6,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModel, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
 import type { ModelRequest } from '../../src/models/types';
-import { SqliteBookingsStore } from '../../src/stores';
-import { openSqliteDatabase } from '../../src/stores/sqlite/database';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
+let trips: TripsClient;
 
 beforeAll(async () => {
   app = await startAppHost({ TRIP_APPROVAL_TIMEOUT_MS: '600000' });
+  trips = tripsClient(app);
   const script: Script = Object.fromEntries(
     Object.entries(TRAVEL_OFFLINE_POLICIES).map(([agent, policy]) => [
       agent,
@@ -29,36 +29,6 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-async function api(method: string, path: string, body?: unknown) {
-  const response = await app.host.fetch(path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function waitFor(id: string, statuses: string[], timeoutMs = 90_000): Promise<RunResource> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const run = runResourceSchema.parse((await api('GET', `/api/trips/${id}`)).body);
-    if (statuses.includes(run.status)) return run;
-    if (['completed', 'failed', 'budget_exceeded', 'cancelled'].includes(run.status) || Date.now() > deadline)
-      throw new Error(`run ${id} is ${run.status}, expected ${statuses.join('|')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function bookings(): Promise<number> {
-  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
-  try {
-    return await store.count();
-  } finally {
-    await store.close();
-  }
-}
-
 describe('review: budgets while the run waits for the traveller', () => {
   // Regression (was a bug): the approval wait was not bounded by what was left of the wall-time
   // budget, and nothing checked a budget between the approval event and the bookings, so an
@@ -66,8 +36,8 @@ describe('review: budgets while the run waits for the traveller', () => {
   // budget (the run ends budget_exceeded, nothing booked) and a late approval is refused (409).
   it('books nothing once the wall-time budget runs out while waiting for approval', async () => {
     const wallTimeMs = 15_000;
-    const before = await bookings();
-    const started = await api('POST', '/api/trips', {
+    const before = await trips.bookings();
+    const started = await trips.api('POST', '/api/trips', {
       request:
         'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
       book: true,
@@ -80,15 +50,15 @@ describe('review: budgets while the run waits for the traveller', () => {
     });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
-    const waiting = await waitFor(id, ['awaiting_approval'], wallTimeMs);
+    const waiting = await trips.waitFor(id, ['awaiting_approval'], wallTimeMs);
     expect(waiting.budgets.limits.wallTimeMs).toBe(wallTimeMs);
     // Nobody approves: the wall-time budget ends the wait, and the run.
-    const done = await waitFor(id, ['completed', 'budget_exceeded', 'failed'], wallTimeMs + 30_000);
+    const done = await trips.waitFor(id, ['completed', 'budget_exceeded', 'failed'], wallTimeMs + 30_000);
     expect(done.status).toBe('budget_exceeded');
     expect(done.error?.details).toMatchObject({ budget: 'wallTimeMs', limit: wallTimeMs });
     expect(done.budgets.usage.wallTimeMs).toBeGreaterThanOrEqual(wallTimeMs);
     // A late approval changes nothing.
-    expect((await api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
-    expect(await bookings()).toBe(before);
+    expect((await trips.api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
+    expect(await trips.bookings()).toBe(before);
   }, 150_000);
 });

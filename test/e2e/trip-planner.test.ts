@@ -6,16 +6,15 @@
  * cancel.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteBookingsStore } from '../../src/stores';
-import { openSqliteDatabase } from '../../src/stores/sqlite/database';
 import { ScriptedModel, turn, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
 import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { tripsClient, type TripsClient } from '../support/trips-client';
 import { testKeys } from '../support/local-host';
 
 let app: AppHost;
+let trips: TripsClient;
 
 beforeAll(async () => {
   app = await startAppHost({
@@ -24,6 +23,7 @@ beforeAll(async () => {
     // Faster retries so injected transient faults do not slow the suite.
     TRIP_RETRY_MODEL: '{"firstRetryIntervalMs":100,"maxRetryIntervalMs":200}',
   });
+  trips = tripsClient(app);
 });
 afterAll(async () => {
   await app.host.stop();
@@ -46,63 +46,14 @@ function script(
   return model;
 }
 
-async function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await app.host.fetch(path, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function start(body: Record<string, unknown>, key?: string): Promise<string> {
-  const { status, body: resource } = await api(
-    'POST',
-    '/api/trips',
-    body,
-    key ? { 'idempotency-key': key } : {},
-  );
-  expect(status, JSON.stringify(resource)).toBe(202);
-  return resource.id as string;
-}
-
-async function waitFor(id: string, statuses: string[], timeoutMs = 60_000): Promise<RunResource> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { status, body } = await api('GET', `/api/trips/${id}`);
-    expect(status).toBe(200);
-    const run = runResourceSchema.parse(body);
-    if (statuses.includes(run.status)) return run;
-    if (
-      ['completed', 'failed', 'budget_exceeded', 'cancelled'].includes(run.status) ||
-      Date.now() > deadline
-    ) {
-      throw new Error(
-        `run ${id} is ${run.status}, expected ${statuses.join('|')}: ${JSON.stringify(run.error ?? run.needsInput ?? {})}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const trip = {
   request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
 };
 
-async function bookings(): Promise<number> {
-  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
-  try {
-    return await store.count();
-  } finally {
-    await store.close();
-  }
-}
-
 describe('tripPlanner on the local host', () => {
   it('plans a full trip: itinerary within budget, every step in the progress', async () => {
     script();
-    const run = await waitFor(await start(trip), ['completed']);
+    const run = await trips.waitFor(await trips.start(trip), ['completed']);
     const itinerary = run.result?.itinerary;
     expect(itinerary?.days.map((d) => d.date)).toEqual([
       '2027-03-10',
@@ -129,24 +80,26 @@ describe('tripPlanner on the local host', () => {
 
   it('asks for missing dates, waits, merges the answer and completes', async () => {
     script();
-    const id = await start({ request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000' });
-    const waiting = await waitFor(id, ['needs_input']);
+    const id = await trips.start({
+      request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
+    });
+    const waiting = await trips.waitFor(id, ['needs_input']);
     expect(waiting.needsInput?.fields.map((f) => f.path)).toEqual(['startDate']);
     expect(waiting.needsInput?.question).toMatch(/start date/);
-    expect((await api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
+    expect((await trips.api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
     expect(
-      (await api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-13' }))
+      (await trips.api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-13' }))
         .status,
     ).toBe(202);
-    const done = await waitFor(id, ['completed']);
+    const done = await trips.waitFor(id, ['completed']);
     expect(done.result?.itinerary?.days).toHaveLength(4);
   });
 
   it('ends clearly when nobody answers before the question expires', async () => {
     script();
-    const id = await start({ request: 'Plan a trip to Lisbon' });
-    await waitFor(id, ['needs_input']);
-    const run = await waitFor(id, ['failed']);
+    const id = await trips.start({ request: 'Plan a trip to Lisbon' });
+    await trips.waitFor(id, ['needs_input']);
+    const run = await trips.waitFor(id, ['failed']);
     expect(run.error?.code).toBe('input_timeout');
   });
 
@@ -157,7 +110,7 @@ describe('tripPlanner on the local host', () => {
     ['wallTimeMs', { wallTimeMs: 1 }],
   ])('stops on the %s budget with which budget, the usage and a partial result', async (budget, limits) => {
     script();
-    const run = await waitFor(await start({ ...trip, budgets: limits }), ['budget_exceeded']);
+    const run = await trips.waitFor(await trips.start({ ...trip, budgets: limits }), ['budget_exceeded']);
     expect(run.error?.code).toBe('budget_exceeded');
     expect(run.error?.details).toMatchObject({ budget });
     const details = run.error?.details as { used: number; limit: number };
@@ -168,8 +121,8 @@ describe('tripPlanner on the local host', () => {
 
   it('stops on the money budget when the trip costs more than the traveller has', async () => {
     script();
-    const run = await waitFor(
-      await start({
+    const run = await trips.waitFor(
+      await trips.start({
         request: 'Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $900',
       }),
       ['budget_exceeded'],
@@ -184,7 +137,7 @@ describe('tripPlanner on the local host', () => {
     const weather = offline('weather');
     // Turn 2 (the answer after the forecast) is malformed; the repair turn answers properly.
     const model = script({ weather: (request, call) => (call === 1 ? turn.malformed() : weather(request)) });
-    const run = await waitFor(await start(trip), ['completed']);
+    const run = await trips.waitFor(await trips.start(trip), ['completed']);
     expect(run.progress.steps.some((s) => s.detail?.includes('repair'))).toBe(true);
     expect(model.callCount('weather')).toBe(3);
     expect(JSON.stringify(model.requestsFor('weather')[2].messages.at(-1))).toMatch(
@@ -196,14 +149,14 @@ describe('tripPlanner on the local host', () => {
   it('fails with a typed error when the repair fails too', async () => {
     const flights = offline('flights');
     script({ flights: (request, call) => (call === 0 ? flights(request) : turn.output({ found: 'yes' })) });
-    const run = await waitFor(await start(trip), ['failed']);
+    const run = await trips.waitFor(await trips.start(trip), ['failed']);
     expect(run.error?.code).toBe('invalid_output');
   });
 
   it('books only after approval, each item exactly once, even when approved twice', async () => {
     script();
-    const before = await bookings();
-    const id = await start({
+    const before = await trips.bookings();
+    const id = await trips.start({
       ...trip,
       book: true,
       contactEmail: 'ada@example.org',
@@ -212,25 +165,25 @@ describe('tripPlanner on the local host', () => {
         { firstName: 'Charles', lastName: 'Babbage' },
       ],
     });
-    const waiting = await waitFor(id, ['awaiting_approval']);
+    const waiting = await trips.waitFor(id, ['awaiting_approval']);
     expect(waiting.quote?.items.map((i) => i.kind)).toEqual(['flight', 'hotel']);
-    expect(await bookings()).toBe(before);
+    expect(await trips.bookings()).toBe(before);
     const [first, second] = await Promise.all([
-      api('POST', `/api/trips/${id}/approval`, { approved: true }),
-      api('POST', `/api/trips/${id}/approval`, { approved: true }),
+      trips.api('POST', `/api/trips/${id}/approval`, { approved: true }),
+      trips.api('POST', `/api/trips/${id}/approval`, { approved: true }),
     ]);
     expect([first.status, second.status]).toContain(202);
-    const done = await waitFor(id, ['completed']);
+    const done = await trips.waitFor(id, ['completed']);
     expect(done.result?.bookings?.map((b) => b.status)).toEqual(['confirmed', 'confirmed']);
-    expect(await bookings()).toBe(before + 2);
-    expect((await api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
-    expect(await bookings()).toBe(before + 2);
+    expect(await trips.bookings()).toBe(before + 2);
+    expect((await trips.api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(409);
+    expect(await trips.bookings()).toBe(before + 2);
   });
 
   it('books nothing when the traveller rejects the quote', async () => {
     script();
-    const before = await bookings();
-    const id = await start({
+    const before = await trips.bookings();
+    const id = await trips.start({
       ...trip,
       book: true,
       contactEmail: 'ada@example.org',
@@ -239,33 +192,35 @@ describe('tripPlanner on the local host', () => {
         { firstName: 'Charles', lastName: 'Babbage' },
       ],
     });
-    await waitFor(id, ['awaiting_approval']);
+    await trips.waitFor(id, ['awaiting_approval']);
     expect(
-      (await api('POST', `/api/trips/${id}/approval`, { approved: false, note: 'too dear' })).status,
+      (await trips.api('POST', `/api/trips/${id}/approval`, { approved: false, note: 'too dear' })).status,
     ).toBe(202);
-    const done = await waitFor(id, ['completed']);
+    const done = await trips.waitFor(id, ['completed']);
     expect(done.result?.approval).toEqual({ approved: false, note: 'too dear' });
     expect(done.result?.bookings).toBeUndefined();
-    expect(await bookings()).toBe(before);
+    expect(await trips.bookings()).toBe(before);
   });
 
   it('asks for the travellers and a contact before it can book', async () => {
     script();
-    const id = await start({ ...trip, request: `${trip.request}, and book it` });
-    const waiting = await waitFor(id, ['needs_input']);
+    const id = await trips.start({ ...trip, request: `${trip.request}, and book it` });
+    const waiting = await trips.waitFor(id, ['needs_input']);
     expect(waiting.needsInput?.fields.map((f) => f.path).sort()).toEqual(['contactEmail', 'travellerNames']);
-    await api('POST', `/api/trips/${id}/cancel`, { reason: 'test over' });
-    await waitFor(id, ['cancelled']);
+    await trips.api('POST', `/api/trips/${id}/cancel`, { reason: 'test over' });
+    await trips.waitFor(id, ['cancelled']);
   });
 
   it('cancels a run mid-way', async () => {
     script({
       flights: (request) => ({ ...(offline('flights')(request) as object), delayMs: 3000 }) as ScriptedTurn,
     });
-    const id = await start(trip);
+    const id = await trips.start(trip);
     await new Promise((r) => setTimeout(r, 500));
-    expect((await api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(202);
-    const run = await waitFor(id, ['cancelled']);
+    expect((await trips.api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(
+      202,
+    );
+    const run = await trips.waitFor(id, ['cancelled']);
     expect(run.status).toBe('cancelled');
     // The agent loops stop with the run: the held flights loop is terminated, not left running.
     const child = await app.host.fetch(
@@ -276,7 +231,9 @@ describe('tripPlanner on the local host', () => {
 
   it('refuses out-of-scope requests politely, without tool calls', async () => {
     const model = script();
-    const run = await waitFor(await start({ request: 'Write me a poem about cats' }), ['completed']);
+    const run = await trips.waitFor(await trips.start({ request: 'Write me a poem about cats' }), [
+      'completed',
+    ]);
     expect(run.result?.answer).toMatch(/travel planner/);
     expect(run.budgets.usage.toolCalls).toBe(0);
     expect(model.callCount()).toBe(1);

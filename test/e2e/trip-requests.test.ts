@@ -4,12 +4,15 @@
  * completed trips have valid dates and stay within budget; refusals call no tool.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import type { RunResource } from '../../src/travel/api/run-resource';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
+let trips: TripsClient;
 beforeAll(async () => {
   app = await startAppHost();
+  trips = tripsClient(app);
 });
 afterAll(async () => {
   await app.host.stop();
@@ -17,30 +20,14 @@ afterAll(async () => {
 
 const SETTLED = ['needs_input', 'awaiting_approval', 'completed', 'failed', 'budget_exceeded', 'cancelled'];
 
+/** Runs a request to a settled status; a run left waiting (for input or approval) is cancelled. */
 async function run(body: Record<string, unknown>): Promise<RunResource> {
-  const started = await app.host.fetch('/api/trips', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(started.status, await started.clone().text()).toBe(202);
-  const { id } = (await started.json()) as { id: string };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const resource = runResourceSchema.parse(await (await app.host.fetch(`/api/trips/${id}`)).json());
-    if (SETTLED.includes(resource.status)) {
-      if (resource.status === 'needs_input' || resource.status === 'awaiting_approval') {
-        await app.host.fetch(`/api/trips/${id}/cancel`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{}',
-        });
-      }
-      return resource;
-    }
-    if (Date.now() > deadline) throw new Error(`run ${id} still ${resource.status}`);
-    await new Promise((r) => setTimeout(r, 100));
+  const id = await trips.start(body);
+  const resource = await trips.waitFor(id, SETTLED);
+  if (resource.status === 'needs_input' || resource.status === 'awaiting_approval') {
+    await trips.api('POST', `/api/trips/${id}/cancel`, {});
   }
+  return resource;
 }
 
 type Expectation = { status: string; missing?: string[]; route?: string; budget?: string; error?: string };

@@ -6,36 +6,19 @@
  * records each decision once. Read back through GET /api/trips/{id}/trace.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { TraceTreeSchema, type TraceSpanNode } from '../../src/telemetry/trace-tree';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
+let trips: TripsClient;
 beforeAll(async () => {
   app = await startAppHost();
+  trips = tripsClient(app);
 });
 afterAll(async () => {
   await app.host.stop();
 });
-
-async function api(method: string, path: string, body?: unknown) {
-  const response = await app.host.fetch(path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-async function waitFor(id: string, statuses: string[]): Promise<RunResource> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const run = runResourceSchema.parse((await api('GET', `/api/trips/${id}`)).body);
-    if (statuses.includes(run.status)) return run;
-    if (Date.now() > deadline) throw new Error(`run ${id} is ${run.status}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function flatten(
   nodes: readonly TraceSpanNode[],
@@ -46,16 +29,16 @@ function flatten(
 
 describe('the run trace', () => {
   it('is one tree under the request span, with GenAI and MCP spans and each decision once', async () => {
-    const started = await api('POST', '/api/trips', {
+    const started = await trips.api('POST', '/api/trips', {
       request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
     });
     const id = started.body.id as string;
-    await waitFor(id, ['needs_input']);
+    await trips.waitFor(id, ['needs_input']);
     // Waiting, answering and resuming replays the orchestrator many times over.
-    await api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-14' });
-    const run = await waitFor(id, ['completed']);
+    await trips.api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-14' });
+    const run = await trips.waitFor(id, ['completed']);
 
-    const { status, body } = await api('GET', `/api/trips/${id}/trace`);
+    const { status, body } = await trips.api('GET', `/api/trips/${id}/trace`);
     expect(status).toBe(200);
     const tree = TraceTreeSchema.parse(body);
     expect(tree.traceId).toBe(run.traceId);
@@ -132,7 +115,7 @@ describe('the run trace', () => {
   });
 
   it('answers 404 for a run that does not exist', async () => {
-    const { status, body } = await api('GET', '/api/trips/trip-00000000000000000000000000000000/trace');
+    const { status, body } = await trips.api('GET', '/api/trips/trip-00000000000000000000000000000000/trace');
     expect(status).toBe(404);
     expect(body.error.code).toBe('not_found');
   });

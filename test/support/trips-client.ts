@@ -1,0 +1,77 @@
+/**
+ * The trips API as the end-to-end tests use it: JSON calls against an app host, starting runs,
+ * waiting for a status, and counting the bookings the app's store holds.
+ */
+import { expect } from 'vitest';
+import { SqliteBookingsStore } from '../../src/stores';
+import { openSqliteDatabase } from '../../src/stores/sqlite/database';
+import { FINAL_STATUSES } from '../../src/agents/run-status';
+import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import type { AppHost } from './app-host';
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export interface TripsClient {
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiAnswer>;
+  /** POSTs a trip request; expects 202 and returns the run id. */
+  start(body: Record<string, unknown>, idempotencyKey?: string): Promise<string>;
+  /**
+   * Polls until the run reaches one of `statuses`; fails fast when it ends in another final
+   * status, and after `timeoutMs`.
+   */
+  waitFor(id: string, statuses: readonly string[], timeoutMs?: number): Promise<RunResource>;
+  /** Bookings in the app's bookings store. */
+  bookings(): Promise<number>;
+}
+
+export function tripsClient(app: AppHost): TripsClient {
+  const api: TripsClient['api'] = async (method, path, body, headers = {}) => {
+    const response = await app.host.fetch(path, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  };
+  return {
+    api,
+    async start(body, idempotencyKey) {
+      const answer = await api(
+        'POST',
+        '/api/trips',
+        body,
+        idempotencyKey ? { 'idempotency-key': idempotencyKey } : {},
+      );
+      expect(answer.status, JSON.stringify(answer.body)).toBe(202);
+      return answer.body.id as string;
+    },
+    async waitFor(id, statuses, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { status, body } = await api('GET', `/api/trips/${id}`);
+        expect(status).toBe(200);
+        const run = runResourceSchema.parse(body);
+        if (statuses.includes(run.status)) return run;
+        if (FINAL_STATUSES.includes(run.status) || Date.now() > deadline) {
+          throw new Error(
+            `run ${id} is ${run.status}, expected ${statuses.join('|')}: ${JSON.stringify(run.error ?? run.needsInput ?? {})}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+    async bookings() {
+      const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
+      try {
+        return await store.count();
+      } finally {
+        await store.close();
+      }
+    },
+  };
+}
