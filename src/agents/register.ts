@@ -3,6 +3,7 @@
  * activities and the `agentLoop` sub-orchestration. An application calls this once, with its
  * agents and the process's model, tool client and stores, then registers its own orchestrations.
  */
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ModelProvider } from '../models/types';
 import type { ToolClient } from '../tools';
@@ -27,7 +28,12 @@ export interface AgentRuntimeOptions {
 }
 
 export function registerAgentRuntime(options: AgentRuntimeOptions): void {
-  df.app.activity(ACTIVITY_NAMES.agentTurn, { handler: (input: unknown) => agentTurn(input, options) });
-  df.app.activity(ACTIVITY_NAMES.callTool, { handler: (input: unknown) => callTool(input, options) });
+  // The invocation is passed on: its trace context is the activity's span (see activity-trace.ts).
+  df.app.activity(ACTIVITY_NAMES.agentTurn, {
+    handler: (input: unknown, invocation: InvocationContext) => agentTurn(input, options, invocation),
+  });
+  df.app.activity(ACTIVITY_NAMES.callTool, {
+    handler: (input: unknown, invocation: InvocationContext) => callTool(input, options, invocation),
+  });
   df.app.orchestration(AGENT_ORCHESTRATION, agentLoopOrchestration);
 }

@@ -54,6 +54,7 @@ import {
   TRIP_ORCHESTRATION,
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
+import { traceDurableClient } from './durable-client-tracing';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
@@ -107,7 +108,7 @@ function endpoint(route: string, handler: Handler) {
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
-      return await handler(request, df.getClient(context), caller, context);
+      return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
     } catch (error) {
       if (error instanceof ApiError) {
         return {

@@ -134,12 +134,20 @@ describe('the run trace when tools fail', () => {
     expect(typeof callId).toBe('string');
     expect(typeof key).toBe('string');
 
+    const parentOf = (spanId: string | null) =>
+      flatten(tree.spans).find(({ span }) => span.spanId === spanId);
+    // Each attempt is its own run of the callTool activity, with its own host span.
+    expect(new Set(attempts.map(({ parent }) => parent?.spanId)).size).toBe(attempts.length);
     attempts.forEach(({ span, parent }, index) => {
       const attempt = index + 1;
       const failed = attempt <= WEATHER_FAILURES;
-      // Every attempt sits under the run's request span and names the same call.
-      expect(parent?.spanId).toBe(root.spanId);
-      expect(span.parentSpanId).toBe(root.spanId);
+      // Every attempt sits in its activity span, under the run's request span, and names the same call.
+      expect(parent?.name).toBe('activity:callTool');
+      expect(span.parentSpanId).toBe(parent?.spanId);
+      expect(parent?.parentSpanId).toBe(root.spanId);
+      expect(parentOf(parent?.parentSpanId ?? null)?.span.name).toBe('POST /api/trips');
+      // A retryable failure is thrown out of the activity: its host span fails too.
+      expect(parent?.status.code).toBe(failed ? 'ERROR' : 'UNSET');
       expect(span.kind).toBe('CLIENT');
       expect(span.attributes).toMatchObject({
         'gen_ai.operation.name': 'execute_tool',
@@ -216,6 +224,7 @@ describe('the run trace when tools fail', () => {
     }
     const errors = flatten(tree.spans).filter(({ span }) => span.status.code === 'ERROR');
     expect(errors.map(({ span }) => span.name).sort()).toEqual([
+      ...Array.from({ length: WEATHER_FAILURES }, () => 'activity:callTool'),
       ...Array.from({ length: WEATHER_FAILURES }, () => 'execute_tool get_forecast'),
       ...Array.from({ length: WEATHER_FAILURES }, () => 'tools/call get_forecast'),
     ]);
@@ -269,7 +278,10 @@ describe('the run trace when tools fail', () => {
     const { span, parent } = failed[0];
     // It is the first hotels call, the one the scripted turn made.
     expect(span.spanId).toBe(calls[0].span.spanId);
-    expect(parent?.spanId).toBe(root.spanId);
+    // In its callTool activity span, which did not fail: the error went back to the model.
+    expect(parent?.name).toBe('activity:callTool');
+    expect(parent?.parentSpanId).toBe(root.spanId);
+    expect(parent?.status.code).toBe('UNSET');
     expect(span.kind).toBe('CLIENT');
     expect(span.status.message).toContain(`no airport or city matches "${unknownCity}"`);
     expect(span.attributes).toMatchObject({

@@ -1,6 +1,8 @@
 /**
  * One trace per run, end to end on the local host: the trips API's request span is the root;
- * the model turns (`chat`), agent runs (`invoke_agent`), tool calls (`execute_tool`), the MCP
+ * the host's Durable spans (`orchestration:{name}` once per instance, `activity:{name}` per
+ * attempt), the model turns (`chat`, in their activity span), agent runs (`invoke_agent`), tool
+ * calls (`execute_tool`, in their activity span), the MCP
  * servers' `tools/call` spans and the orchestrator's decisions all sit in that one trace, with
  * the GenAI attributes and token counts the model reported; a run that replays many times
  * records each decision once. Read back through GET /api/trips/{id}/trace.
@@ -49,9 +51,44 @@ describe('the run trace', () => {
     expect(tree.spanCount).toBe(all.length);
 
     const named = (prefix: string) => all.filter(({ span }) => span.name.startsWith(prefix));
+    const root = tree.spans[0];
+
+    // The host's Durable spans (as the extension's tracing V2): one per activity attempt, under
+    // the request span the DurableClient's traceparent carried to the orchestration.
+    const activities = named('activity:');
+    const activityNames = new Set(activities.map(({ span }) => span.name));
+    expect(activityNames).toContain('activity:agentTurn');
+    expect(activityNames).toContain('activity:callTool');
+    for (const { span, parent } of activities) {
+      expect(span.kind).toBe('SERVER');
+      expect(parent?.spanId).toBe(root.spanId);
+      expect(span.attributes).toMatchObject({
+        'durabletask.type': 'activity',
+        'durabletask.task.name': span.name.slice('activity:'.length),
+      });
+      expect(typeof span.attributes['durabletask.task.instance_id']).toBe('string');
+      expect(typeof span.attributes['durabletask.task.task_id']).toBe('number');
+      expect(span.status.code).toBe('UNSET');
+    }
+    // One orchestration span per instance, although every instance replayed many times.
+    const planner = named('orchestration:tripPlanner');
+    expect(planner).toHaveLength(1);
+    expect(planner[0].parent?.spanId).toBe(root.spanId);
+    expect(planner[0].span.attributes).toMatchObject({
+      'durabletask.type': 'orchestration',
+      'durabletask.task.instance_id': id,
+      'durabletask.runtime_status': 'Completed',
+    });
+    const instances = named('orchestration:').map(
+      ({ span }) => span.attributes['durabletask.task.instance_id'],
+    );
+    expect(new Set(instances).size).toBe(instances.length);
+
     const chats = named('chat ');
     expect(chats.length).toBeGreaterThanOrEqual(10);
-    for (const { span } of chats) {
+    for (const { span, parent } of chats) {
+      // Each model turn sits in the agentTurn activity attempt that made it.
+      expect(parent?.name).toBe('activity:agentTurn');
       expect(span.kind).toBe('CLIENT');
       expect(span.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',
@@ -90,7 +127,8 @@ describe('the run trace', () => {
       'execute_tool search_hotels',
       'execute_tool search_restaurants',
     ]);
-    for (const { span } of tools) {
+    for (const { span, parent } of tools) {
+      expect(parent?.name).toBe('activity:callTool');
       expect(span.attributes).toMatchObject({
         'gen_ai.tool.type': 'function',
         'mcp.method.name': 'tools/call',

@@ -5,6 +5,7 @@
  * ones come back as `kind: 'failed'`.
  */
 import { createHash } from 'node:crypto';
+import type { InvocationContext } from '@azure/functions';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json';
@@ -16,6 +17,7 @@ import type { Logger } from '../../telemetry/logger';
 import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
 import type { AgentDefinition, AgentRegistry } from '../definitions';
+import { activityTrace } from './activity-trace';
 import type { ToolCatalog } from './tool-catalog';
 import type { TranscriptJournal } from './transcript-journal';
 
@@ -31,7 +33,12 @@ export interface AgentTurnDependencies {
 
 const outputSchemas = new WeakMap<AgentDefinition, Record<string, unknown>>();
 
-export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Promise<AgentTurnOutput> {
+/** `invocation` (the Functions host's) supplies the trace context when it carries one. */
+export async function agentTurn(
+  raw: unknown,
+  deps: AgentTurnDependencies,
+  invocation?: Pick<InvocationContext, 'traceContext'>,
+): Promise<AgentTurnOutput> {
   const parsed = agentTurnInputSchema.safeParse(raw);
   const model = deps.model();
   const meta = {
@@ -93,7 +100,7 @@ export async function agentTurn(raw: unknown, deps: AgentTurnDependencies): Prom
       systemInstructions: definition.instructions,
       inputMessages: added,
     },
-    input.trace,
+    activityTrace(invocation?.traceContext, input.trace),
     { attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn } },
   );
   let response: ModelResponse;

@@ -4,16 +4,23 @@
  * thrown by the client (Durable retries them); permanent ones come back as `ok: false`, which the
  * agent loop shows the model.
  */
+import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
 import { withRunId } from '../../telemetry/run-context';
 import type { ToolClient } from '../../tools';
 import { callToolInputSchema, type CallToolOutput } from '../contracts';
+import { activityTrace } from './activity-trace';
 
 export interface CallToolDependencies {
   tools: () => Promise<ToolClient>;
 }
 
-export async function callTool(raw: unknown, deps: CallToolDependencies): Promise<CallToolOutput> {
+/** `invocation` (the Functions host's) supplies the trace context when it carries one. */
+export async function callTool(
+  raw: unknown,
+  deps: CallToolDependencies,
+  invocation?: Pick<InvocationContext, 'traceContext'>,
+): Promise<CallToolOutput> {
   const parsed = callToolInputSchema.safeParse(raw);
   if (!parsed.success) {
     return {
@@ -26,6 +33,7 @@ export async function callTool(raw: unknown, deps: CallToolDependencies): Promis
   }
   const input = parsed.data;
   const client = await deps.tools();
+  const trace = activityTrace(invocation?.traceContext, input.trace);
   const result = await withRunId(input.runId, () =>
     client.callTool({
       agent: input.agent,
@@ -33,7 +41,8 @@ export async function callTool(raw: unknown, deps: CallToolDependencies): Promis
       arguments: input.arguments,
       idempotencyKey: input.idempotencyKey,
       ...(input.toolCallId ? { toolCallId: input.toolCallId } : {}),
-      ...(input.trace ? { traceparent: input.trace.traceparent } : {}),
+      ...(trace ? { traceparent: trace.traceparent } : {}),
+      ...(trace?.tracestate ? { tracestate: trace.tracestate } : {}),
     }),
   );
   if (!result.ok) {

@@ -9,6 +9,7 @@
 import type { Logger } from '../../telemetry/logger';
 import { errorMessage, withoutStack } from './failure-text';
 import { history, type HistoryEvent } from './history';
+import { inActivitySpan } from './host-spans';
 import { terminalStatuses, type DurableStore, type WorkItem } from './store';
 
 export interface ActivityInvocation {
@@ -76,12 +77,15 @@ export class ActivityRunner {
         );
       }
       const input = item.input === null ? undefined : (JSON.parse(item.input) as unknown);
-      const result = await this.options.runActivity(item.name, input, {
-        instanceId: item.instanceId,
-        taskId: item.taskId,
-        attempt: item.attempt,
-        traceParent: item.traceParent,
-      });
+      // The activity sees its attempt's span as its trace context, as with the extension's tracing V2.
+      const result = await inActivitySpan(item, (traceParent) =>
+        this.options.runActivity(item.name, input, {
+          instanceId: item.instanceId,
+          taskId: item.taskId,
+          attempt: item.attempt,
+          traceParent,
+        }),
+      );
       this.log.debug('activity completed', {
         instanceId: item.instanceId,
         name: item.name,

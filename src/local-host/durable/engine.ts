@@ -24,6 +24,7 @@ import { entityIdOf } from './entity-ids';
 import { EntityRunner, type EntityBinding, type EntityInvocation } from './entity-runner';
 import { EpisodeRunner, type OrchestrationInvocation } from './episode-runner';
 import { history, type HistoryEvent } from './history';
+import { emitOrchestrationSpan } from './host-spans';
 import { createInstance, notifyParent, releaseLocks } from './instance-lifecycle';
 import { atLeastOne, defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
 import { Scheduler } from './scheduler';
@@ -376,6 +377,8 @@ export class DurableEngine extends EventEmitter {
   }
 
   private emitStatus(instance: InstanceRecord): void {
+    // Called once per committed change, so a final status arrives here once per instance.
+    if (terminalStatuses.has(instance.runtimeStatus)) emitOrchestrationSpan(instance);
     this.emit('statusChanged', {
       instanceId: instance.instanceId,
       runtimeStatus: instance.runtimeStatus,

@@ -1,0 +1,63 @@
+/**
+ * Trace context on the DurableClient's own requests. The durable-functions SDK (pinned at 3.5.0)
+ * talks to the Durable extension over axios without a `traceparent`, so the extension (and the
+ * local host) cannot tie the orchestration it starts to the caller's span. An axios request
+ * interceptor adds the active W3C context to every request of a client.
+ */
+import type { DurableClient } from 'durable-functions';
+import { createLogger } from '../telemetry/logger';
+import { traceHeadersFor } from '../telemetry/propagation';
+
+const log = createLogger('durable-client-tracing');
+
+/** The slice of an axios instance this module uses (the SDK does not type `axiosInstance`). */
+interface InterceptableAxios {
+  interceptors: {
+    request: {
+      use(onFulfilled: (config: { headers: HeaderBag }) => { headers: HeaderBag }): number;
+    };
+  };
+}
+
+/** axios' AxiosHeaders: set() is how a header is written so it survives axios' merging. */
+interface HeaderBag {
+  set(name: string, value: string): unknown;
+}
+
+const instrumented = new WeakSet<object>();
+let warned = false;
+
+/**
+ * Makes every request `client` sends carry the active span's `traceparent` (and `tracestate`),
+ * as the Durable extension reads them to correlate the orchestration it starts. Idempotent per
+ * client. Only trace context is sent (not baggage), and nothing when no span is active. If the
+ * SDK's axios instance is not where 3.5.0 keeps it, the client is left as it is and a warning
+ * logged once: requests still work, only uncorrelated.
+ */
+export function traceDurableClient<T extends DurableClient>(client: T): T {
+  if (instrumented.has(client)) return client;
+  const axios = (client as unknown as { axiosInstance?: unknown }).axiosInstance;
+  if (!isInterceptable(axios)) {
+    if (!warned) {
+      warned = true;
+      log.warn(
+        'DurableClient has no axiosInstance with interceptors; orchestrations it starts are not correlated to the caller’s trace',
+      );
+    }
+    return client;
+  }
+  axios.interceptors.request.use((config) => {
+    const headers = traceHeadersFor();
+    if (headers.traceparent) config.headers.set('traceparent', headers.traceparent);
+    if (headers.tracestate) config.headers.set('tracestate', headers.tracestate);
+    return config;
+  });
+  instrumented.add(client);
+  return client;
+}
+
+function isInterceptable(value: unknown): value is InterceptableAxios {
+  const use = (value as { interceptors?: { request?: { use?: unknown } } } | undefined)?.interceptors?.request
+    ?.use;
+  return typeof use === 'function';
+}
