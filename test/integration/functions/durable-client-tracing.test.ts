@@ -1,0 +1,104 @@
+/**
+ * traceDurableClient: the unmodified DurableClient (durable-functions 3.5.0, its own axios) sends
+ * the active span's traceparent with its requests, here to a loopback server standing in for the
+ * Durable extension's RPC endpoint; nothing without an active span; a client without the expected
+ * axios instance is left working.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InvocationContext } from '@azure/functions';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import * as df from 'durable-functions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { traceDurableClient } from '../../../src/functions/durable-client-tracing';
+import { configureLogging } from '../../../src/telemetry/logger';
+import { loadTelemetrySettings } from '../../../src/telemetry/settings';
+import { initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
+
+const received: IncomingHttpHeaders[] = [];
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  initTelemetry({
+    settings: loadTelemetrySettings({ WAYPOINT_TRACE_STORE: 'off' }),
+    spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+  });
+  server = createServer((req, res) => {
+    received.push(req.headers);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: 'instance-1' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  await shutdownTelemetry();
+});
+
+/** A DurableClient as df.getClient builds it inside a function with a durableClient input. */
+function durableClient(): df.DurableClient {
+  const binding = df.input.durableClient();
+  const context = new InvocationContext({
+    options: {
+      trigger: { type: 'httpTrigger', name: 'request' },
+      extraInputs: [binding],
+      extraOutputs: [],
+    },
+  });
+  context.extraInputs.set(binding, {
+    taskHubName: 'hub',
+    creationUrls: {},
+    managementUrls: {},
+    baseUrl: `${base}/runtime/webhooks/durabletask`,
+    requiredQueryStringParameters: 'code=key',
+    rpcBaseUrl: `${base}/rpc/`,
+  });
+  return df.getClient(context);
+}
+
+describe('traceDurableClient', () => {
+  it("sends the active span's traceparent with the client's requests, installed once", async () => {
+    const client = durableClient();
+    expect(traceDurableClient(traceDurableClient(client))).toBe(client);
+    const handlers = (
+      client as unknown as { axiosInstance: { interceptors: { request: { handlers: unknown[] } } } }
+    ).axiosInstance.interceptors.request.handlers;
+    expect(handlers).toHaveLength(1);
+
+    received.length = 0;
+    const expected = await trace.getTracer('test').startActiveSpan('caller', async (span) => {
+      await client.startNew('orchestration');
+      span.end();
+      const { traceId, spanId } = span.spanContext();
+      return `00-${traceId}-${spanId}-01`;
+    });
+    expect(received).toHaveLength(1);
+    expect(received[0].traceparent).toBe(expected);
+  });
+
+  it('sends no traceparent when no span is active', async () => {
+    const client = traceDurableClient(durableClient());
+    received.length = 0;
+    await client.startNew('orchestration');
+    expect(received).toHaveLength(1);
+    expect(received[0]).not.toHaveProperty('traceparent');
+  });
+
+  it('leaves a client without the expected axios instance as it is, and says so', () => {
+    const lines: string[] = [];
+    configureLogging({ sink: (line) => lines.push(line) });
+    try {
+      const odd = { startNew: () => Promise.resolve('id') } as unknown as df.DurableClient;
+      expect(traceDurableClient(odd)).toBe(odd);
+    } finally {
+      configureLogging({ sink: (line) => process.stderr.write(line + '\n') });
+    }
+    expect(lines.filter((line) => line.includes('no axiosInstance'))).toHaveLength(1);
+  });
+});
