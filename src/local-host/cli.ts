@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       .map((fn) => `  ${fn.name}: ${fn.kind}`),
     ...buildHttpRoutes(host.app).map(
       ({ fn, route, methods, authLevel }) =>
-        `  ${fn.name}: [${[...methods].join(',')}] ${host.url}${prefix}/${route.template}${authLevel === 'anonymous' ? '' : ' (key)'}`,
+        `  ${fn.name}: [${[...methods].join(',')}] ${host.url}${prefix}/${route.template.replace(/^\/+/, '')}${authLevel === 'anonymous' ? '' : ' (key)'}`,
     ),
   ];
   log.info(`Functions:\n${lines.join('\n')}`);
