@@ -64,10 +64,14 @@ async function main(): Promise<void> {
   // The app reads this too: it prints a key it generated (the MCP key) only when asked.
   if (values['show-keys']) process.env.WAYPOINT_SHOW_KEYS = 'true';
   const allowedOrigins = (values['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean);
+  const port = integer('--port', values.port ?? process.env.PORT ?? '7071');
+  // The app reads PORT too (like func start's apps, it calls its own endpoints, e.g. its MCP
+  // mounts): tell it the port it is served on. A free port (0) is only known after start.
+  if (port > 0) process.env.PORT = String(port);
   const host = await LocalHost.start({
     // `npm run host -- --app x` runs in the package folder; INIT_CWD is where the user typed it.
     appDir: values.app ? resolve(process.env.INIT_CWD ?? process.cwd(), values.app) : process.cwd(),
-    port: integer('--port', values.port ?? process.env.PORT ?? '7071'),
+    port,
     ...(values.host ? { hostname: values.host } : {}),
     ...(values.store ? { storePath: values.store } : {}),
     // Without flags the host reads LOCAL_HOST_KEY / LOCAL_HOST_MASTER_KEY after local.settings.json.

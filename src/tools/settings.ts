@@ -22,7 +22,9 @@ const DEFAULT_APP_URL = 'http://127.0.0.1:7071';
 const urlSetting = z.url({ protocol: /^https?$/ });
 
 const envSchema = z.object({
-  MCP_BASE_URL: urlSetting.default(`${DEFAULT_APP_URL}/api/mcp`),
+  MCP_BASE_URL: urlSetting.optional(),
+  /** The port the app is served on locally (the local host sets it): the default base URL's port. */
+  PORT: z.coerce.number().int().min(1).max(65_535).optional().catch(undefined),
   MCP_FLIGHTS_URL: urlSetting.optional(),
   MCP_HOTELS_URL: urlSetting.optional(),
   MCP_WEATHER_URL: urlSetting.optional(),
@@ -38,7 +40,7 @@ const envSchema = z.object({
  *
  * | key | default |
  * |---|---|
- * | MCP_BASE_URL | `http://127.0.0.1:7071/api/mcp` (the app's own mounts, DESIGN §4) |
+ * | MCP_BASE_URL | `http://127.0.0.1:<PORT or 7071>/api/mcp` (the app's own mounts, DESIGN §4) |
  * | MCP_FLIGHTS_URL, MCP_HOTELS_URL, MCP_WEATHER_URL, MCP_RESTAURANTS_URL, MCP_BOOKINGS_URL | `<MCP_BASE_URL>/<server>` |
  * | MCP_CALL_TIMEOUT_MS | 15000 |
  * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS, at least MCP_CALL_TIMEOUT_MS + 2 s; must be ≥ MCP_CALL_TIMEOUT_MS + max(2 s, 20% of itself) |
@@ -59,7 +61,8 @@ export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSett
     );
   }
   const values = parsed.data;
-  const base = values.MCP_BASE_URL.replace(/\/+$/, '');
+  const appUrl = values.PORT === undefined ? DEFAULT_APP_URL : `http://127.0.0.1:${values.PORT}`;
+  const base = (values.MCP_BASE_URL ?? `${appUrl}/api/mcp`).replace(/\/+$/, '');
   const explicit: Record<ToolServerName, string | undefined> = {
     flights: values.MCP_FLIGHTS_URL,
     hotels: values.MCP_HOTELS_URL,

@@ -78,3 +78,18 @@ describe('checkCallWindows', () => {
     expect(tooShort).toThrow(/IDEMPOTENCY_TTL_SECONDS .*MCP_PENDING_STALE_MS/);
   });
 });
+
+describe('the default MCP base URL follows the port the app is served on', () => {
+  it('uses PORT (the local host sets it) when MCP_BASE_URL is not set', () => {
+    expect(loadToolSettings({ PORT: '7099' }).servers.flights).toBe('http://127.0.0.1:7099/api/mcp/flights');
+    expect(loadToolSettings({}).servers.flights).toBe('http://127.0.0.1:7071/api/mcp/flights');
+  });
+  it('lets MCP_BASE_URL win, and ignores a PORT that is not a port', () => {
+    expect(
+      loadToolSettings({ PORT: '7099', MCP_BASE_URL: 'https://mcp.example.org/api/mcp' }).servers.hotels,
+    ).toBe('https://mcp.example.org/api/mcp/hotels');
+    expect(loadToolSettings({ PORT: 'eighty' }).servers.weather).toBe(
+      'http://127.0.0.1:7071/api/mcp/weather',
+    );
+  });
+});
