@@ -96,7 +96,10 @@ function itineraryView(itinerary: NonNullable<Result['itinerary']>): Child[] {
       hotel.success
         ? choice(
             'Hotel',
-            [hotel.data.name, hotel.data.description].filter(Boolean).join(' — '),
+            // The name once: descriptions often start with it already.
+            hotel.data.name && !hotel.data.description.startsWith(hotel.data.name)
+              ? `${hotel.data.name} — ${hotel.data.description}`
+              : hotel.data.description,
             hotel.data.totalUsd,
             hotel.data.nightlyUsd,
           )

@@ -32,6 +32,8 @@ export const agentLoopInputSchema = z.object({
   /** The root run: budgets, traces and keys are per run. */
   runId: z.string().min(1),
   agent: z.string().min(1),
+  /** How progress names this run of the agent ("hotels, revision 1"); the agent's name by default. */
+  label: z.string().max(100).optional(),
   /** The user message that starts the conversation: the task, as text (often JSON). */
   task: z.string().min(1),
   maxTurns: z.number().int().min(1).max(50),
@@ -114,7 +116,7 @@ export function* agentLoop(
     for (; turn < input.maxTurns; turn++) {
       // A turn costs at least a step, a token and a micro-dollar: a spent (or zero) share stops here.
       tracker.check(now(), { steps: 1, tokens: 1, modelCost: 0.000001 });
-      const step = tracker.begin('agent', `${input.agent} turn ${turn + 1}`, now());
+      const step = tracker.begin('agent', `${input.label ?? input.agent} turn ${turn + 1}`, now());
       const turnInput: AgentTurnInput = {
         runId: input.runId,
         conversationId,

@@ -31,6 +31,7 @@ export function* runAgent<Output>(
     {
       runId: run.runId,
       agent: agent.name,
+      ...(round > 0 ? { label: `${agent.name}, round ${round + 1}` } : {}),
       task,
       maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
       maxRepairs: agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,

@@ -46,6 +46,7 @@ export function* runSpecialists(
     const input: AgentLoopInput = {
       runId: run.runId,
       agent: job.agent.name,
+      ...(job.round ? { label: `${job.agent.name}, revision ${job.round}` } : {}),
       task: job.task,
       maxTurns: job.agent.maxTurns ?? DEFAULT_MAX_TURNS,
       maxRepairs: job.agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
