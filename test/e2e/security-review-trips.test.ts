@@ -1,0 +1,116 @@
+/**
+ * Security review (2026-11-29) of the trips API on the local host: the real app (dist/), the real
+ * DurableClient, the offline model. App Service authentication is simulated
+ * (WEBSITE_AUTH_ENABLED=True) so two signed-in users, ada and grace, can attack each other.
+ *
+ * Each `it.fails` is a flaw that is still open: the test states the secure behaviour, so it fails
+ * today, and vitest reports it as passing until the flaw is fixed (then drop `.fails`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalHost } from '../../src/local-host/host';
+import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import { startAppHost } from '../support/app-host';
+
+let host: LocalHost;
+
+beforeAll(async () => {
+  // The app reads its settings once, when it loads.
+  host = (await startAppHost({ WEBSITE_AUTH_ENABLED: 'True' })).host;
+});
+afterAll(async () => {
+  await host.stop();
+});
+
+function principal(userId: string): Record<string, string> {
+  const claims = [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: userId }];
+  return {
+    'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64'),
+  };
+}
+const ada = principal('ada');
+const grace = principal('grace');
+
+async function call(
+  method: string,
+  path: string,
+  user: Record<string, string>,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
+  const response = await host.fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...user, ...options.headers },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return { status: response.status, body, text, headers: response.headers };
+}
+
+/** Polls `user`'s run until it is one of `statuses` (generous: two busy cores). */
+async function waitFor(
+  id: string,
+  user: Record<string, string>,
+  statuses: readonly string[],
+  timeoutMs = 90_000,
+): Promise<RunResource> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await call('GET', `/api/trips/${id}`, user);
+    expect(status).toBe(200);
+    const run = runResourceSchema.parse(body);
+    if (statuses.includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${id} is ${run.status}, expected ${statuses.join('|')}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+/** Every fact given, no booking: the run completes without waiting for anyone. */
+const complete = {
+  request: 'Weather in Punta Arenas, please',
+  origin: 'Buenos Aires',
+  destination: 'Punta Arenas',
+  startDate: '2027-01-10',
+  endDate: '2027-01-13',
+  travellers: 2,
+  budget: { amount: 3000, currency: 'USD' },
+};
+
+describe('security review: GET /api/trips/{id}/trace isolation', () => {
+  // FLAW (high): cross-caller trace read. POST /api/trips honours a client-sent `traceparent`
+  // (the local host passes it to the invocation as its trace context; trips.ts `endpoint` parents
+  // the request span on it and `traceCarrier` stores that trace id in the run's input). The trace
+  // endpoint then reads the tree BY TRACE ID (`readTraceTree(traceId)`), not by the run: grace
+  // starts her own run under ada's trace id and reads ada's whole run (her request, agents, tool
+  // calls, spans' attributes) through her own run's /trace. The trace id is not a secret: it is
+  // shown in the run resource and the UI, and sent as `traceparent` to every downstream service.
+  it.fails(
+    "another caller cannot read a run's spans by starting a run in its trace",
+    async () => {
+      const adaStart = await call('POST', '/api/trips', ada, { body: complete });
+      expect(adaStart.status).toBe(202);
+      const adaRun = await waitFor(adaStart.body.id as string, ada, ['completed']);
+      expect(adaRun.traceId).toMatch(/^[0-9a-f]{32}$/);
+
+      const graceStart = await call('POST', '/api/trips', grace, {
+        body: { ...complete, request: 'Weather in Ushuaia, please', destination: 'Ushuaia' },
+        headers: { traceparent: `00-${adaRun.traceId}-${'1'.repeat(16)}-01` },
+      });
+      expect(graceStart.status).toBe(202);
+      const graceId = graceStart.body.id as string;
+      await waitFor(graceId, grace, ['completed']);
+      // Ada's own run stays hers: grace cannot read it directly.
+      expect((await call('GET', `/api/trips/${adaRun.id}/trace`, grace)).status).toBe(404);
+
+      const stolen = await call('GET', `/api/trips/${graceId}/trace`, grace);
+      expect(stolen.status).toBe(200);
+      // Secure: grace's run's trace holds only grace's spans, never ada's run id.
+      expect(stolen.text).not.toContain(adaRun.id);
+    },
+    200_000,
+  );
+});
