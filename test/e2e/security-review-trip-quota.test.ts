@@ -1,0 +1,112 @@
+/**
+ * Security review (2026-11-29): unbounded work from one caller on the trips API. The real app
+ * (dist/) on a local host whose durable engine holds at most a few unfinished instances
+ * (`limits.maxActiveInstances`, 5,000 by default), so the test reaches the limit in seconds.
+ * App Service authentication is simulated (WEBSITE_AUTH_ENABLED=True): ada and grace are two
+ * signed-in users.
+ *
+ * Each `it.fails` is a flaw that is still open: the test states the secure behaviour, so it fails
+ * today, and vitest reports it as passing until the flaw is fixed (then drop `.fails`).
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalHost } from '../../src/local-host/host';
+import { freePort } from '../support/app-host';
+import { repoRoot, startHost, tempDir } from '../support/local-host';
+
+/** Unfinished durable instances the host holds at most (trip runs and their agent loops). */
+const HOST_ACTIVE_LIMIT = 12;
+let host: LocalHost;
+
+beforeAll(async () => {
+  const dataDir = tempDir('waypoint-security-quota-');
+  const port = await freePort();
+  // The app reads its settings once, when it loads.
+  Object.assign(process.env, {
+    WEBSITE_AUTH_ENABLED: 'True',
+    MCP_BASE_URL: `http://127.0.0.1:${port}/api/mcp`,
+    MCP_SERVER_KEY: 'security-quota-key-0123456789abcdef',
+    STORE_SQLITE_PATH: join(dataDir, 'waypoint.sqlite'),
+    WAYPOINT_TRACE_STORE: join(dataDir, 'traces.sqlite'),
+  });
+  host = await startHost({
+    appDir: repoRoot,
+    port,
+    storePath: join(dataDir, 'durable.sqlite'),
+    limits: { maxActiveInstances: HOST_ACTIVE_LIMIT },
+  });
+});
+afterAll(async () => {
+  await host.stop();
+});
+
+function principal(userId: string): Record<string, string> {
+  const claims = [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: userId }];
+  return {
+    'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64'),
+  };
+}
+const ada = principal('ada');
+const grace = principal('grace');
+
+async function startTrip(
+  user: Record<string, string>,
+  body: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const response = await host.fetch('/api/trips', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...user },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/** Lacks the facts to plan: the run asks for them and stays unfinished, waiting for input. */
+const vague = { request: 'Plan me a trip somewhere nice' };
+
+describe('security review: one caller cannot take the whole host', () => {
+  // FLAW (medium): no per-caller limit on unfinished runs. POST /api/trips starts a run for every
+  // request (trips.ts `startTrip`); nothing counts the caller's unfinished runs. One signed-in
+  // user (or one service client) fills the host's maxActiveInstances with runs that wait for
+  // input for `inputTimeoutMs`, and every other caller is then refused. In Azure there is no
+  // host-wide cap at all, so the same loop starts unbounded runs, each spending model tokens up
+  // to the budget maxima. And the host's refusal is not even a 429 to the victim: startNew's
+  // error falls through to the catch-all, so ada gets 500 `internal_error` without Retry-After.
+  it.fails(
+    "another caller's runs leave room for yours (a per-caller cap answers 429 first)",
+    async () => {
+      const answers: number[] = [];
+      // Sequential: each run settles into needs_input (its router turn done) before the next.
+      for (let i = 0; i < HOST_ACTIVE_LIMIT + 2; i += 1) {
+        const { status } = await startTrip(grace, vague);
+        answers.push(status);
+        if (status !== 202) break;
+      }
+      expect(answers[0]).toBe(202);
+      expect(answers.at(-1), `grace's answers: ${answers.join(',')}`).not.toBe(202);
+      // Secure: grace was stopped by a limit of her own, so ada can still start a run.
+      const adaAnswer = await startTrip(ada, vague);
+      expect(adaAnswer.status, JSON.stringify(adaAnswer.body)).toBe(202);
+    },
+    120_000,
+  );
+
+  // FLAW (low): the host's capacity refusal reaches the caller as a server fault. When the durable
+  // engine refuses a start (429 too_many_instances), DurableClient.startNew rejects, `startTrip`
+  // re-throws it and `endpoint` answers 500 internal_error: the client is told the server broke
+  // (and to "try again" at once) instead of 429/503 with Retry-After.
+  it.fails(
+    'a start refused for capacity answers 429 or 503 with Retry-After, not 500',
+    async () => {
+      let answer = await startTrip(grace, vague);
+      for (let i = 0; answer.status === 202 && i < HOST_ACTIVE_LIMIT + 2; i += 1) {
+        answer = await startTrip(grace, vague);
+      }
+      expect(answer.status, JSON.stringify(answer.body)).not.toBe(202);
+      expect([429, 503]).toContain(answer.status);
+      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+    },
+    120_000,
+  );
+});
