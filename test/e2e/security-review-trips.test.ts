@@ -114,3 +114,48 @@ describe('security review: GET /api/trips/{id}/trace isolation', () => {
     200_000,
   );
 });
+
+/** Lacks the facts to plan: the run asks for them and waits (unfinished). */
+const vague = { request: 'Plan me a trip somewhere nice' };
+
+describe('security review: trips API answers', () => {
+  // FLAW (low): the trips API's JSON answers carry a user's requests, itineraries and quotes but
+  // neither `Cache-Control: no-store` nor `X-Content-Type-Options: nosniff` (only the web UI's
+  // own files get security headers, in ui.ts). Behind App Service auth (cookie sessions) a
+  // browser or an intermediary may keep a signed-in user's runs after sign-out; error bodies echo
+  // request text (`No run "…" was found.`) without nosniff.
+  it.fails('every trips API answer is no-store and nosniff', async () => {
+    const answers = [
+      await call('GET', '/api/trips', ada),
+      await call('POST', '/api/trips', ada, { body: vague }),
+      await call('GET', '/api/trips/trip-<b>x</b>', ada),
+      await call('GET', '/api/trips', {}),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 202, 404, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('cache-control') ?? '').toMatch(/no-store/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  // FLAW (low): the cancel reason reaches the management API unencoded. `cancelTrip` passes the
+  // caller's `reason` to DurableClient.terminate, which builds `…/terminate?reason=${reason}`
+  // without encoding it (durable-functions 3.x): `#` ends the URL, `&name=value` adds query
+  // parameters to the management call, `%` sequences are decoded. The recorded reason is not the
+  // one the caller sent.
+  it.fails(
+    'the cancel reason is recorded exactly as sent',
+    async () => {
+      const started = await call('POST', '/api/trips', ada, { body: vague });
+      expect(started.status).toBe(202);
+      const id = started.body.id as string;
+      await waitFor(id, ada, ['needs_input']);
+      const reason = 'Plans changed: #2 choice & 100%25 refund';
+      const cancelled = await call('POST', `/api/trips/${id}/cancel`, ada, { body: { reason } });
+      expect(cancelled.status).toBe(202);
+      const run = await waitFor(id, ada, ['cancelled']);
+      expect(run.error?.message).toBe(`Cancelled: ${reason}`);
+    },
+    120_000,
+  );
+});
