@@ -4,7 +4,9 @@
  * finishes within one turn of the event loop is acknowledged in a single transaction (its work
  * item deleted, its completion queued for the orchestration), and only then does it release its
  * slot, so the scheduler can never pick the same work item twice. A crash before that commit
- * runs the activity again (at-least-once, as in Azure).
+ * runs the activity again (at-least-once, as in Azure). A result its instance can take at once
+ * (nothing else queued or running for it, see `handOff`) skips the inbox and commits with the
+ * episode it resumes instead.
  */
 import type { Logger } from '../../telemetry/logger';
 import { errorMessage, withoutStack } from './failure-text';
@@ -25,6 +27,12 @@ export interface ActivityRunnerOptions {
   clock: () => number;
   isActivity(name: string): boolean;
   runActivity(name: string, input: unknown, invocation: ActivityInvocation): Promise<unknown>;
+  /**
+   * Offers a finished activity's outcome straight to its instance's next episode, which then
+   * commits it (calling `acknowledge` inside that transaction). Resolves false when the outcome
+   * must be queued for the orchestration as usual.
+   */
+  handOff?(item: WorkItem, event: HistoryEvent, acknowledge: () => void): Promise<boolean>;
 }
 
 interface Finished {
@@ -55,6 +63,10 @@ export class ActivityRunner {
       });
       return;
     }
+    // A sequential step: the result and the episode it resumes commit together (the work item
+    // stays held by this call until then, so the scheduler cannot run it twice meanwhile).
+    const handedOff = await this.options.handOff?.(item, event, () => this.store.deleteWorkItem(item.id));
+    if (handedOff) return;
     await new Promise<void>((committed) => {
       this.finished.push({ item, event, committed });
       if (!this.flushScheduled) {

@@ -118,6 +118,8 @@ export class DurableEngine extends EventEmitter {
       clock: this.clock,
       isActivity: (name) => options.isActivity(name),
       runActivity: (name, input, invocation) => options.runActivity(name, input, invocation),
+      handOff: (item, event, acknowledge) =>
+        this.scheduler.handOff(item.instanceId, () => episodes.runWithResult(item, event, acknowledge)),
     });
     const entities = new EntityRunner({
       store: this.store,

@@ -17,11 +17,17 @@ import {
 } from './actions';
 import { EpisodeBuilder, type Effect } from './episode-builder';
 import { errorMessage, withoutStack } from './failure-text';
-import { EventType, history, type FailureInfo } from './history';
+import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
 import { createInstance, failUnfinished, notifyParent, releaseLocks } from './instance-lifecycle';
 import type { InstanceLimits } from './limits';
 import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
-import { terminalStatuses, type DurableStore, type InboxMessage, type InstanceRecord } from './store';
+import {
+  terminalStatuses,
+  type DurableStore,
+  type InboxMessage,
+  type InstanceRecord,
+  type WorkItem,
+} from './store';
 
 export interface OrchestrationInvocation {
   instanceId: string;
@@ -81,18 +87,63 @@ export class EpisodeRunner {
     if (batch.length === 0) return 'idle';
     const deferUntil = this.fanInDeadline(instance, batch);
     if (deferUntil !== undefined) return { deferUntil };
+    return this.deliver(instance, batch, () => {});
+  }
+
+  /** Runs the episode for `batch`; `acknowledge` runs inside whichever transaction settles it. */
+  private async deliver(
+    instance: InstanceRecord,
+    batch: InboxMessage[],
+    acknowledge: () => void,
+  ): Promise<EpisodeOutcome> {
     try {
-      await this.runEpisode(instance, batch);
+      await this.runEpisode(instance, batch, acknowledge);
     } catch (error) {
       // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
       if (!this.store.isOpen) return 'idle';
-      this.log.error('episode failed inside the host', { instanceId, error });
-      this.fail(instanceId, batch, {
+      this.log.error('episode failed inside the host', { instanceId: instance.instanceId, error });
+      this.fail(instance.instanceId, batch, acknowledge, {
         reason: `The local host could not process an event: ${errorMessage(error)}`,
         details: '',
       });
     }
     return 'ran';
+  }
+
+  /**
+   * Delivers one activity's result straight to its instance's next episode and acknowledges the
+   * activity (`acknowledge`, which deletes its work item) in that episode's commit: one commit
+   * per sequential step instead of two, with no trip through the inbox. The caller must hold the
+   * instance's episode slot. 'declined' when the result must take the inbox instead: the instance
+   * is not running this execution, has events of its own waiting (they go first), or has other
+   * activities queued or running (their results may join it, see `fanInDeadline`). Until the
+   * commit nothing of the result is durable, so a crash runs the activity again, as before.
+   */
+  async runWithResult(
+    item: WorkItem,
+    event: HistoryEvent,
+    acknowledge: () => void,
+  ): Promise<EpisodeOutcome | 'declined'> {
+    if (!this.store.isOpen) return 'declined';
+    const instance = this.store.getInstance(item.instanceId);
+    if (
+      !instance ||
+      instance.runtimeStatus !== 'Running' ||
+      instance.executionId !== item.executionId ||
+      this.store.countWorkItems(instance.instanceId) !== 1 ||
+      this.store.readyMessagesFor(instance.instanceId, this.options.clock(), 1).length > 0
+    ) {
+      return 'declined';
+    }
+    // Never stored in the inbox: `dequeueAll` finds no row for it, `acknowledge` settles it.
+    const message: InboxMessage = {
+      id: -1,
+      instanceId: instance.instanceId,
+      executionId: instance.executionId,
+      visibleAt: this.options.clock(),
+      event,
+    };
+    return this.deliver(instance, [message], acknowledge);
   }
 
   /**
@@ -141,7 +192,11 @@ export class EpisodeRunner {
     return batch;
   }
 
-  private async runEpisode(instance: InstanceRecord, batch: InboxMessage[]): Promise<void> {
+  private async runEpisode(
+    instance: InstanceRecord,
+    batch: InboxMessage[],
+    acknowledge: () => void,
+  ): Promise<void> {
     const past = ReplayState.of(this.store.history(instance.instanceId));
     // Each episode gets a strictly later timestamp than the last, so the SDK's clock never runs back.
     const now = new Date(Math.max(this.options.clock(), past.lastEpisodeAt + 1));
@@ -153,7 +208,7 @@ export class EpisodeRunner {
     }
 
     if (!this.options.isOrchestration(instance.name)) {
-      this.fail(instance.instanceId, batch, {
+      this.fail(instance.instanceId, batch, acknowledge, {
         reason: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
         details: '',
       });
@@ -211,6 +266,7 @@ export class EpisodeRunner {
 
     const committed = this.store.transaction((): InstanceRecord | undefined => {
       this.store.dequeueAll(batch);
+      acknowledge();
       // The orchestrator ran outside the transaction: a terminate (or restart) that committed
       // meanwhile wins, and this episode's outcome is dropped.
       const current = this.store.getInstance(instance.instanceId);
@@ -340,9 +396,15 @@ export class EpisodeRunner {
     return undefined;
   }
 
-  private fail(instanceId: string, batch: InboxMessage[], failure: FailureInfo): void {
+  private fail(
+    instanceId: string,
+    batch: InboxMessage[],
+    acknowledge: () => void,
+    failure: FailureInfo,
+  ): void {
     const updated = this.store.transaction(() => {
       this.store.dequeueAll(batch);
+      acknowledge();
       return failUnfinished(this.store, instanceId, failure, new Date(this.options.clock()));
     });
     if (updated) this.options.statusChanged(updated);

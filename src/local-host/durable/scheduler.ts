@@ -8,7 +8,7 @@
 import type { Logger } from '../../telemetry/logger';
 import type { ActivityRunner } from './activity-runner';
 import type { EntityRunner } from './entity-runner';
-import type { EpisodeRunner } from './episode-runner';
+import type { EpisodeOutcome, EpisodeRunner } from './episode-runner';
 import type { DurableStore } from './store';
 
 export interface SchedulerOptions {
@@ -117,12 +117,41 @@ export class Scheduler {
     this.scheduleWake(now);
   }
 
+  /**
+   * Runs `episode` (an activity's result handed straight to its instance) in the instance's
+   * episode slot, then its further episodes as usual. Resolves false, having run nothing, when
+   * the slot is taken, all episode slots are, or the host is stopping, or when `episode`
+   * declines; true once it ran.
+   */
+  handOff(instanceId: string, episode: () => Promise<EpisodeOutcome | 'declined'>): Promise<boolean> {
+    if (
+      !this.started ||
+      this.stopping ||
+      this.runningEpisodes.has(instanceId) ||
+      this.runningEpisodes.size >= this.options.maxConcurrentOrchestrations
+    ) {
+      return Promise.resolve(false);
+    }
+    return new Promise<boolean>((resolve) => {
+      this.runEpisodes(instanceId, async () => {
+        let outcome: EpisodeOutcome | 'declined' = 'declined';
+        try {
+          outcome = await episode();
+        } finally {
+          // On a store fault (reported by runEpisodes) nothing committed: the result takes the inbox.
+          resolve(outcome !== 'declined');
+        }
+        return outcome === 'declined' ? 'idle' : outcome;
+      });
+    });
+  }
+
   /** Runs one instance's episodes back to back while it has events ready (bounded, for fairness). */
-  private runEpisodes(instanceId: string): void {
+  private runEpisodes(instanceId: string, first?: () => Promise<EpisodeOutcome>): void {
     let deferUntil: number | undefined;
     const run = (async () => {
       for (let i = 0; i < episodesPerTurn && !this.stopping; i++) {
-        const outcome = await this.options.episodes.runNext(instanceId);
+        const outcome = i === 0 && first ? await first() : await this.options.episodes.runNext(instanceId);
         if (outcome === 'idle') break;
         if (outcome !== 'ran') {
           deferUntil = outcome.deferUntil;
