@@ -119,7 +119,10 @@ export class DurableEngine extends EventEmitter {
       isActivity: (name) => options.isActivity(name),
       runActivity: (name, input, invocation) => options.runActivity(name, input, invocation),
       handOff: (item, event, acknowledge) =>
-        this.scheduler.handOff(item.instanceId, () => episodes.runWithResult(item, event, acknowledge)),
+        this.scheduler.handOff(item.instanceId, {
+          accepts: () => episodes.takesResultDirectly(item),
+          run: () => episodes.runWithResult(item, event, acknowledge),
+        }),
     });
     const entities = new EntityRunner({
       store: this.store,

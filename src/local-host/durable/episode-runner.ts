@@ -111,30 +111,33 @@ export class EpisodeRunner {
   }
 
   /**
+   * Whether an activity's result can go straight to its instance's next episode (`runWithResult`)
+   * instead of through the inbox: the instance runs this execution, has no events of its own
+   * waiting (they go first), and no other activities queued or running (their results may join
+   * it, see `fanInDeadline`). Synchronous and cheap: asked once per finished activity.
+   */
+  takesResultDirectly(item: WorkItem): boolean {
+    if (!this.store.isOpen) return false;
+    const instance = this.store.getInstance(item.instanceId);
+    return (
+      instance !== undefined &&
+      instance.runtimeStatus === 'Running' &&
+      instance.executionId === item.executionId &&
+      !this.store.hasOtherWorkItems(instance.instanceId, item.id) &&
+      this.store.readyMessagesFor(instance.instanceId, this.options.clock(), 1).length === 0
+    );
+  }
+
+  /**
    * Delivers one activity's result straight to its instance's next episode and acknowledges the
    * activity (`acknowledge`, which deletes its work item) in that episode's commit: one commit
-   * per sequential step instead of two, with no trip through the inbox. The caller must hold the
-   * instance's episode slot. 'declined' when the result must take the inbox instead: the instance
-   * is not running this execution, has events of its own waiting (they go first), or has other
-   * activities queued or running (their results may join it, see `fanInDeadline`). Until the
-   * commit nothing of the result is durable, so a crash runs the activity again, as before.
+   * per sequential step instead of two, with no trip through the inbox. The caller holds the
+   * instance's episode slot and checked `takesResultDirectly` in the same turn. Until the commit
+   * nothing of the result is durable, so a crash runs the activity again, as before.
    */
-  async runWithResult(
-    item: WorkItem,
-    event: HistoryEvent,
-    acknowledge: () => void,
-  ): Promise<EpisodeOutcome | 'declined'> {
-    if (!this.store.isOpen) return 'declined';
+  async runWithResult(item: WorkItem, event: HistoryEvent, acknowledge: () => void): Promise<EpisodeOutcome> {
     const instance = this.store.getInstance(item.instanceId);
-    if (
-      !instance ||
-      instance.runtimeStatus !== 'Running' ||
-      instance.executionId !== item.executionId ||
-      this.store.countWorkItems(instance.instanceId) !== 1 ||
-      this.store.readyMessagesFor(instance.instanceId, this.options.clock(), 1).length > 0
-    ) {
-      return 'declined';
-    }
+    if (!instance) return 'idle';
     // Never stored in the inbox: `dequeueAll` finds no row for it, `acknowledge` settles it.
     const message: InboxMessage = {
       id: -1,

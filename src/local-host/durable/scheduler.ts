@@ -118,31 +118,27 @@ export class Scheduler {
   }
 
   /**
-   * Runs `episode` (an activity's result handed straight to its instance) in the instance's
-   * episode slot, then its further episodes as usual. Resolves false, having run nothing, when
-   * the slot is taken, all episode slots are, or the host is stopping, or when `episode`
-   * declines; true once it ran.
+   * Runs `offer` (an activity's result handed straight to its instance) in the instance's episode
+   * slot, then the instance's further episodes as usual. Resolves false, having run nothing, when
+   * the host is stopping, the instance's slot or all episode slots are taken, or the offer is not
+   * accepted; true once its episode ran (or failed in the store, which runEpisodes reports).
    */
-  handOff(instanceId: string, episode: () => Promise<EpisodeOutcome | 'declined'>): Promise<boolean> {
+  handOff(
+    instanceId: string,
+    offer: { accepts(): boolean; run(): Promise<EpisodeOutcome> },
+  ): Promise<boolean> {
     if (
       !this.started ||
       this.stopping ||
       this.runningEpisodes.has(instanceId) ||
-      this.runningEpisodes.size >= this.options.maxConcurrentOrchestrations
+      this.runningEpisodes.size >= this.options.maxConcurrentOrchestrations ||
+      !offer.accepts()
     ) {
       return Promise.resolve(false);
     }
     return new Promise<boolean>((resolve) => {
-      this.runEpisodes(instanceId, async () => {
-        let outcome: EpisodeOutcome | 'declined' = 'declined';
-        try {
-          outcome = await episode();
-        } finally {
-          // On a store fault (reported by runEpisodes) nothing committed: the result takes the inbox.
-          resolve(outcome !== 'declined');
-        }
-        return outcome === 'declined' ? 'idle' : outcome;
-      });
+      // runEpisodes calls `run` in this same turn, so what `accepts` saw still holds.
+      this.runEpisodes(instanceId, () => offer.run().finally(() => resolve(true)));
     });
   }
 

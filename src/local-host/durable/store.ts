@@ -408,6 +408,9 @@ export class DurableStore {
       workCountFor: this.db.prepare<[string], { n: number }>(
         'SELECT COUNT(*) AS n FROM work_items WHERE instance_id = ?',
       ),
+      otherWorkFor: this.db.prepare<[string, number], { one: number }>(
+        'SELECT 1 AS one FROM work_items WHERE instance_id = ? AND id <> ? LIMIT 1',
+      ),
       deleteWorkFor: this.db.prepare('DELETE FROM work_items WHERE instance_id = ?'),
       deleteInstance: this.db.prepare('DELETE FROM instances WHERE instance_id = ?'),
       inboxCount: this.db.prepare<[string], { n: number }>(
@@ -631,6 +634,9 @@ export class DurableStore {
    * ExecutionStarted first, then in arrival order.
    */
   readyMessagesFor(instanceId: string, now: number, limit: number): InboxMessage[] {
+    // Hints are a superset of the inbox: without one there is nothing to read (the common case
+    // for a sequential step, whose results skip the inbox).
+    if (!this.readyHints.has(instanceId)) return [];
     const messages = this.statements.readyInboxFor.all(instanceId, now, limit).map(toMessage);
     // A new execution's ExecutionStarted goes first, even before events queued earlier
     // (continue-as-new keeps undelivered events for the next execution).
@@ -677,6 +683,14 @@ export class DurableStore {
   /** Activities queued or running for an instance. */
   countWorkItems(instanceId: string): number {
     return this.statements.workCountFor.get(instanceId)!.n;
+  }
+
+  /**
+   * Whether an instance has activities queued or running besides work item `exceptId`: reads at
+   * most two index entries, so asking once per finished activity stays cheap in a wide fan-out.
+   */
+  hasOtherWorkItems(instanceId: string, exceptId: number): boolean {
+    return this.statements.otherWorkFor.get(instanceId, exceptId) !== undefined;
   }
 
   /** Holds an instance's ready hint back until `until` (its messages wait for more to join). */
