@@ -79,25 +79,31 @@ type Handler = (
  */
 function endpoint(route: string, handler: Handler) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
-    const fromHost = Boolean(context.traceContext?.traceParent);
-    const parent = contextFromInvocation(context.traceContext ?? undefined, ROOT_CONTEXT);
+    // A caller-supplied traceparent is not trusted as the parent: anyone could then put their
+    // spans into (and read back through the trace API) another caller's trace. The request span
+    // starts a new trace and links to the inbound context instead.
+    const inbound = otelTrace.getSpanContext(
+      contextFromInvocation(context.traceContext ?? undefined, ROOT_CONTEXT),
+    );
     return otelTrace.getTracer('waypoint.api').startActiveSpan(
       `${request.method} /api/${route}`,
       {
-        kind: fromHost ? SpanKind.INTERNAL : SpanKind.SERVER,
+        kind: SpanKind.SERVER,
+        root: true,
         attributes: {
           'http.request.method': request.method,
           'http.route': `/api/${route}`,
           'url.path': new URL(request.url).pathname,
         },
+        ...(inbound && isSpanContextValid(inbound) ? { links: [{ context: inbound }] } : {}),
       },
-      parent,
+      ROOT_CONTEXT,
       async (span) => {
-        const response = await handle(request, context);
+        const response = withApiHeaders(await handle(request, context));
         const status = response.status ?? 200;
         span.setAttribute('http.response.status_code', status);
         const runId = request.params.id ?? (response.jsonBody as { id?: unknown } | undefined)?.id;
-        if (typeof runId === 'string') span.setAttribute('waypoint.run.id', runId);
+        if (typeof runId === 'string' && status < 400) span.setAttribute('waypoint.run.id', runId);
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
         return response;
@@ -110,11 +116,16 @@ function endpoint(route: string, handler: Handler) {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
       return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
     } catch (error) {
+      const capacity = capacityError(error);
+      if (capacity) {
+        return { status: capacity.status, jsonBody: capacity.body(), headers: { 'Retry-After': '5' } };
+      }
       if (error instanceof ApiError) {
         return {
           status: error.status,
           jsonBody: error.body(),
           ...(error.status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer' } } : {}),
+          ...(error.status === 429 ? { headers: { 'Retry-After': '30' } } : {}),
         };
       }
       log.error('trips API request failed', {
@@ -151,6 +162,7 @@ const startTrip: Handler = async (request, client, caller, context) => {
     if (existing) return replay(request, existing, caller, hash);
   }
 
+  await checkActiveRuns(client, caller);
   const trace = traceCarrier(context);
   const input: TripPlannerInput = tripPlannerInputSchema.parse({
     owner: caller.id,
@@ -191,6 +203,57 @@ const startTrip: Handler = async (request, client, caller, context) => {
     toRunResource({ snapshot: pending, input, published: undefined, publishedInvalid: false }),
   );
 };
+
+/** API answers are per caller and change with the run: never cached, never sniffed. */
+function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
+  return {
+    ...response,
+    headers: {
+      ...(response.headers as Record<string, string> | undefined),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  };
+}
+
+/**
+ * The Durable backend refusing for capacity (the local host's 429 too_many_instances or
+ * too_many_events, a 503 from the extension) is the client's "try later", not a server fault.
+ */
+function capacityError(error: unknown): ApiError | undefined {
+  const status = (error as { response?: { status?: unknown } } | undefined)?.response?.status;
+  const text = error instanceof Error ? error.message : '';
+  if (status === 429 || /\b429\b/.test(text)) {
+    return new ApiError(429, 'too_busy', 'The server is at capacity for now; retry after a few seconds.');
+  }
+  if (status === 503 || /\b503\b/.test(text)) {
+    return new ApiError(
+      503,
+      'unavailable',
+      'The orchestration backend is unavailable; retry after a few seconds.',
+    );
+  }
+  return undefined;
+}
+
+/** One caller may have only so many unfinished runs: one caller cannot take the whole backend. */
+async function checkActiveRuns(client: DurableClient, caller: Caller): Promise<void> {
+  const active = await client.getStatusBy({
+    createdTimeFrom: new Date(Date.now() - RECENT_WINDOW_MS),
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running],
+    showInput: true,
+  } as Parameters<DurableClient['getStatusBy']>[0]);
+  const own = active.filter(
+    (instance) => tripRunOf(instance as unknown as DurableSnapshot)?.input.owner === caller.id,
+  );
+  if (own.length >= settings.maxActiveRunsPerCaller) {
+    throw new ApiError(
+      429,
+      'too_many_runs',
+      `You have ${own.length} unfinished runs (at most ${settings.maxActiveRunsPerCaller}); finish or cancel one first.`,
+    );
+  }
+}
 
 /** A retried POST: the same run when the body matches, 422 when it does not. */
 function replay(request: HttpRequest, run: TripRun, caller: Caller, hash: string): HttpResponseInit {
@@ -306,7 +369,9 @@ const cancelTrip: Handler = async (request, client, caller) => {
     throw new ApiError(409, 'already_final', `The run is already ${resource.status}.`);
   }
   const reason = body.data.reason ?? 'cancelled by the caller';
-  await client.terminate(resource.id, reason);
+  // The SDK puts the reason into the query string as it is: encode it, or `&`/`#` cut it short.
+  const encodedReason = encodeURIComponent(reason);
+  await client.terminate(resource.id, encodedReason);
   // Durable does not terminate sub-orchestrations with their parent: stop the run's agent loops
   // too, so a cancelled run makes no more model or tool calls.
   const children = await client.getStatusBy({
@@ -316,7 +381,7 @@ const cancelTrip: Handler = async (request, client, caller) => {
   const own = children.filter((child) => child.instanceId.startsWith(`${resource.id}:`));
   await Promise.all(
     own.map((child) =>
-      client.terminate(child.instanceId, reason).catch((error: unknown) =>
+      client.terminate(child.instanceId, encodedReason).catch((error: unknown) =>
         // Finished meanwhile: nothing left to stop.
         log.debug('agent loop not terminated', { instanceId: child.instanceId, error: String(error) }),
       ),

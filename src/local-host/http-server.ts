@@ -391,6 +391,9 @@ function sendError(
     res.writeHead(status, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),
+      // The host's own errors echo parts of the request: never cached, never sniffed as HTML.
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
       ...(closeConnection ? { Connection: 'close' } : {}),
     });
   }

@@ -1,8 +1,9 @@
 import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { HrTime } from '@opentelemetry/api';
+import type { Attributes, HrTime } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMicroseconds, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { withoutStack } from '../domain/without-stack';
 import { IN_MEMORY, openSqliteDatabase, type SqliteDatabase } from '../stores/sqlite/database';
 import { ATTR_SERVICE_NAME, ATTR_WAYPOINT_RUN_ID } from './semconv';
 import {
@@ -267,17 +268,30 @@ function toRow(span: ReadableSpan, storedAt: number): Record<string, unknown> {
     start_us: Math.round(hrTimeToMicroseconds(span.startTime)),
     end_us: Math.round(hrTimeToMicroseconds(span.endTime)),
     status_code: span.status.code,
-    status_message: span.status.message ?? null,
+    status_message: span.status.message === undefined ? null : withoutStack(span.status.message),
     attributes: JSON.stringify(span.attributes),
     events: JSON.stringify(
       span.events.map((event) => ({
         name: event.name,
         time: isoTime(event.time),
-        attributes: event.attributes ?? {},
+        attributes: withoutStacks(event.attributes ?? {}),
       })),
     ),
     stored_at: storedAt,
   };
+}
+
+/**
+ * The store answers the trace API, which callers read: exception events keep their type and
+ * message, never the stack (file paths and internals stay in the log).
+ */
+function withoutStacks(attributes: Attributes): Attributes {
+  const kept: Attributes = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === 'exception.stacktrace') continue;
+    kept[key] = typeof value === 'string' && key === 'exception.message' ? withoutStack(value) : value;
+  }
+  return kept;
 }
 
 const EventsSchema = SpanEventSchema.array();

@@ -69,25 +69,21 @@ async function completedRun(): Promise<string> {
 }
 
 describe('security review: the run trace has no stack traces', () => {
-  // FLAW (medium): stack traces leave the host through the trace API. `recordSpanError`
+  // Regression (was a flaw, now fixed; medium): stack traces leave the host through the trace API. `recordSpanError`
   // (telemetry/genai.ts), `failSpan` (local-host/durable/host-spans.ts) and the MCP handler call
   // `span.recordException(error)`, which stores an `exception` event with `exception.stacktrace`;
   // the trace store keeps every event attribute (trace-store.ts `toRow`) and /trace returns them.
   // docs/security.md promises no stack traces or file paths in anything that leaves the host;
   // the trace answer carries the app's absolute source paths and line numbers, to the run's
   // owner (and, with the traceparent flaw in security-review-trips.test.ts, to anyone).
-  it.fails(
-    'GET /api/trips/{id}/trace of a run with a failed tool call carries no stack trace',
-    async () => {
-      const id = await completedRun();
-      const trace = await api('GET', `/api/trips/${id}/trace`);
-      expect(trace.status).toBe(200);
-      // The failure is in the trace (the test saw what it meant to see)…
-      expect(trace.text).toContain('"exception"');
-      // …but not the stack.
-      expect(trace.text).not.toContain('exception.stacktrace');
-      expect(trace.text).not.toMatch(/\bat [^"]*\(\/[^"]*\.js:\d+:\d+\)/);
-    },
-    120_000,
-  );
+  it('GET /api/trips/{id}/trace of a run with a failed tool call carries no stack trace', async () => {
+    const id = await completedRun();
+    const trace = await api('GET', `/api/trips/${id}/trace`);
+    expect(trace.status).toBe(200);
+    // The failure is in the trace (the test saw what it meant to see)…
+    expect(trace.text).toContain('"exception"');
+    // …but not the stack.
+    expect(trace.text).not.toContain('exception.stacktrace');
+    expect(trace.text).not.toMatch(/\bat [^"]*\(\/[^"]*\.js:\d+:\d+\)/);
+  }, 120_000);
 });

@@ -24,6 +24,8 @@ beforeAll(async () => {
   // The app reads its settings once, when it loads.
   Object.assign(process.env, {
     WEBSITE_AUTH_ENABLED: 'True',
+    // Below the host's cap, so one caller's own limit stops them first.
+    TRIPS_MAX_ACTIVE_RUNS_PER_CALLER: '5',
     MCP_BASE_URL: `http://127.0.0.1:${port}/api/mcp`,
     MCP_SERVER_KEY: 'security-quota-key-0123456789abcdef',
     STORE_SQLITE_PATH: join(dataDir, 'waypoint.sqlite'),
@@ -66,47 +68,39 @@ async function startTrip(
 const vague = { request: 'Plan me a trip somewhere nice' };
 
 describe('security review: one caller cannot take the whole host', () => {
-  // FLAW (medium): no per-caller limit on unfinished runs. POST /api/trips starts a run for every
+  // Regression (was a flaw, now fixed; medium): no per-caller limit on unfinished runs. POST /api/trips starts a run for every
   // request (trips.ts `startTrip`); nothing counts the caller's unfinished runs. One signed-in
   // user (or one service client) fills the host's maxActiveInstances with runs that wait for
   // input for `inputTimeoutMs`, and every other caller is then refused. In Azure there is no
   // host-wide cap at all, so the same loop starts unbounded runs, each spending model tokens up
   // to the budget maxima. And the host's refusal is not even a 429 to the victim: startNew's
   // error falls through to the catch-all, so ada gets 500 `internal_error` without Retry-After.
-  it.fails(
-    "another caller's runs leave room for yours (a per-caller cap answers 429 first)",
-    async () => {
-      const answers: number[] = [];
-      // Sequential: each run settles into needs_input (its router turn done) before the next.
-      for (let i = 0; i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-        const { status } = await startTrip(grace, vague);
-        answers.push(status);
-        if (status !== 202) break;
-      }
-      expect(answers[0]).toBe(202);
-      expect(answers.at(-1), `grace's answers: ${answers.join(',')}`).not.toBe(202);
-      // Secure: grace was stopped by a limit of her own, so ada can still start a run.
-      const adaAnswer = await startTrip(ada, vague);
-      expect(adaAnswer.status, JSON.stringify(adaAnswer.body)).toBe(202);
-    },
-    120_000,
-  );
+  it("another caller's runs leave room for yours (a per-caller cap answers 429 first)", async () => {
+    const answers: number[] = [];
+    // Sequential: each run settles into needs_input (its router turn done) before the next.
+    for (let i = 0; i < HOST_ACTIVE_LIMIT + 2; i += 1) {
+      const { status } = await startTrip(grace, vague);
+      answers.push(status);
+      if (status !== 202) break;
+    }
+    expect(answers[0]).toBe(202);
+    expect(answers.at(-1), `grace's answers: ${answers.join(',')}`).not.toBe(202);
+    // Secure: grace was stopped by a limit of her own, so ada can still start a run.
+    const adaAnswer = await startTrip(ada, vague);
+    expect(adaAnswer.status, JSON.stringify(adaAnswer.body)).toBe(202);
+  }, 120_000);
 
-  // FLAW (low): the host's capacity refusal reaches the caller as a server fault. When the durable
+  // Regression (was a flaw, now fixed; low): the host's capacity refusal reaches the caller as a server fault. When the durable
   // engine refuses a start (429 too_many_instances), DurableClient.startNew rejects, `startTrip`
   // re-throws it and `endpoint` answers 500 internal_error: the client is told the server broke
   // (and to "try again" at once) instead of 429/503 with Retry-After.
-  it.fails(
-    'a start refused for capacity answers 429 or 503 with Retry-After, not 500',
-    async () => {
-      let answer = await startTrip(grace, vague);
-      for (let i = 0; answer.status === 202 && i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-        answer = await startTrip(grace, vague);
-      }
-      expect(answer.status, JSON.stringify(answer.body)).not.toBe(202);
-      expect([429, 503]).toContain(answer.status);
-      expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
-    },
-    120_000,
-  );
+  it('a start refused for capacity answers 429 or 503 with Retry-After, not 500', async () => {
+    let answer = await startTrip(grace, vague);
+    for (let i = 0; answer.status === 202 && i < HOST_ACTIVE_LIMIT + 2; i += 1) {
+      answer = await startTrip(grace, vague);
+    }
+    expect(answer.status, JSON.stringify(answer.body)).not.toBe(202);
+    expect([429, 503]).toContain(answer.status);
+    expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+  }, 120_000);
 });

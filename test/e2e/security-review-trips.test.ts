@@ -81,50 +81,46 @@ const complete = {
 };
 
 describe('security review: GET /api/trips/{id}/trace isolation', () => {
-  // FLAW (high): cross-caller trace read. POST /api/trips honours a client-sent `traceparent`
+  // Regression (was a flaw, now fixed; high): cross-caller trace read. POST /api/trips honours a client-sent `traceparent`
   // (the local host passes it to the invocation as its trace context; trips.ts `endpoint` parents
   // the request span on it and `traceCarrier` stores that trace id in the run's input). The trace
   // endpoint then reads the tree BY TRACE ID (`readTraceTree(traceId)`), not by the run: grace
   // starts her own run under ada's trace id and reads ada's whole run (her request, agents, tool
   // calls, spans' attributes) through her own run's /trace. The trace id is not a secret: it is
   // shown in the run resource and the UI, and sent as `traceparent` to every downstream service.
-  it.fails(
-    "another caller cannot read a run's spans by starting a run in its trace",
-    async () => {
-      const adaStart = await call('POST', '/api/trips', ada, { body: complete });
-      expect(adaStart.status).toBe(202);
-      const adaRun = await waitFor(adaStart.body.id as string, ada, ['completed']);
-      expect(adaRun.traceId).toMatch(/^[0-9a-f]{32}$/);
+  it("another caller cannot read a run's spans by starting a run in its trace", async () => {
+    const adaStart = await call('POST', '/api/trips', ada, { body: complete });
+    expect(adaStart.status).toBe(202);
+    const adaRun = await waitFor(adaStart.body.id as string, ada, ['completed']);
+    expect(adaRun.traceId).toMatch(/^[0-9a-f]{32}$/);
 
-      const graceStart = await call('POST', '/api/trips', grace, {
-        body: { ...complete, request: 'Weather in Ushuaia, please', destination: 'Ushuaia' },
-        headers: { traceparent: `00-${adaRun.traceId}-${'1'.repeat(16)}-01` },
-      });
-      expect(graceStart.status).toBe(202);
-      const graceId = graceStart.body.id as string;
-      await waitFor(graceId, grace, ['completed']);
-      // Ada's own run stays hers: grace cannot read it directly.
-      expect((await call('GET', `/api/trips/${adaRun.id}/trace`, grace)).status).toBe(404);
+    const graceStart = await call('POST', '/api/trips', grace, {
+      body: { ...complete, request: 'Weather in Ushuaia, please', destination: 'Ushuaia' },
+      headers: { traceparent: `00-${adaRun.traceId}-${'1'.repeat(16)}-01` },
+    });
+    expect(graceStart.status).toBe(202);
+    const graceId = graceStart.body.id as string;
+    await waitFor(graceId, grace, ['completed']);
+    // Ada's own run stays hers: grace cannot read it directly.
+    expect((await call('GET', `/api/trips/${adaRun.id}/trace`, grace)).status).toBe(404);
 
-      const stolen = await call('GET', `/api/trips/${graceId}/trace`, grace);
-      expect(stolen.status).toBe(200);
-      // Secure: grace's run's trace holds only grace's spans, never ada's run id.
-      expect(stolen.text).not.toContain(adaRun.id);
-    },
-    200_000,
-  );
+    const stolen = await call('GET', `/api/trips/${graceId}/trace`, grace);
+    expect(stolen.status).toBe(200);
+    // Secure: grace's run's trace holds only grace's spans, never ada's run id.
+    expect(stolen.text).not.toContain(adaRun.id);
+  }, 200_000);
 });
 
 /** Lacks the facts to plan: the run asks for them and waits (unfinished). */
 const vague = { request: 'Plan me a trip somewhere nice' };
 
 describe('security review: trips API answers', () => {
-  // FLAW (low): the trips API's JSON answers carry a user's requests, itineraries and quotes but
+  // Regression (was a flaw, now fixed; low): the trips API's JSON answers carry a user's requests, itineraries and quotes but
   // neither `Cache-Control: no-store` nor `X-Content-Type-Options: nosniff` (only the web UI's
   // own files get security headers, in ui.ts). Behind App Service auth (cookie sessions) a
   // browser or an intermediary may keep a signed-in user's runs after sign-out; error bodies echo
   // request text (`No run "…" was found.`) without nosniff.
-  it.fails('every trips API answer is no-store and nosniff', async () => {
+  it('every trips API answer is no-store and nosniff', async () => {
     const answers = [
       await call('GET', '/api/trips', ada),
       await call('POST', '/api/trips', ada, { body: vague }),
@@ -138,24 +134,20 @@ describe('security review: trips API answers', () => {
     }
   });
 
-  // FLAW (low): the cancel reason reaches the management API unencoded. `cancelTrip` passes the
+  // Regression (was a flaw, now fixed; low): the cancel reason reaches the management API unencoded. `cancelTrip` passes the
   // caller's `reason` to DurableClient.terminate, which builds `…/terminate?reason=${reason}`
   // without encoding it (durable-functions 3.x): `#` ends the URL, `&name=value` adds query
   // parameters to the management call, `%` sequences are decoded. The recorded reason is not the
   // one the caller sent.
-  it.fails(
-    'the cancel reason is recorded exactly as sent',
-    async () => {
-      const started = await call('POST', '/api/trips', ada, { body: vague });
-      expect(started.status).toBe(202);
-      const id = started.body.id as string;
-      await waitFor(id, ada, ['needs_input']);
-      const reason = 'Plans changed: #2 choice & 100%25 refund';
-      const cancelled = await call('POST', `/api/trips/${id}/cancel`, ada, { body: { reason } });
-      expect(cancelled.status).toBe(202);
-      const run = await waitFor(id, ada, ['cancelled']);
-      expect(run.error?.message).toBe(`Cancelled: ${reason}`);
-    },
-    120_000,
-  );
+  it('the cancel reason is recorded exactly as sent', async () => {
+    const started = await call('POST', '/api/trips', ada, { body: vague });
+    expect(started.status).toBe(202);
+    const id = started.body.id as string;
+    await waitFor(id, ada, ['needs_input']);
+    const reason = 'Plans changed: #2 choice & 100%25 refund';
+    const cancelled = await call('POST', `/api/trips/${id}/cancel`, ada, { body: { reason } });
+    expect(cancelled.status).toBe(202);
+    const run = await waitFor(id, ada, ['cancelled']);
+    expect(run.error?.message).toBe(`Cancelled: ${reason}`);
+  }, 120_000);
 });

@@ -150,8 +150,10 @@ describe('runs', () => {
     expect(resource.status).toBe('pending');
     expect(resource.request.fields.destination).toBe('Punta Arenas');
     expect(headers.get('location')).toBe(`${host.url}/api/trips/${resource.id}`);
-    // The run continues the caller's trace.
-    expect(resource.traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    // The run gets a trace of its own: a caller's traceparent is linked, never adopted (else a
+    // caller could put spans into, and read back, another caller's trace).
+    expect(resource.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(resource.traceId).not.toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     const done = await waitForStatus(resource.id, ['completed', 'failed', 'budget_exceeded']);
     expect(done.progress.steps.length).toBeGreaterThan(0);
   });

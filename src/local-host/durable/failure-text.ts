@@ -7,13 +7,7 @@
  * A failure message without stack frames: the SDK appends a task's Details to its error message,
  * and code may put a stack into its own message. Status outputs are readable by any caller.
  */
-export function withoutStack(message: string): string {
-  return message
-    .split('\n')
-    .filter((line) => !/^\s*at\s/.test(line))
-    .join('\n')
-    .trim();
-}
+export { withoutStack } from '../../domain/without-stack';
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
