@@ -92,8 +92,8 @@ describe('support desk on the local host', () => {
       'triage turn 1',
       'billing turn 1',
       'desk-supervisor turn 1',
-      'billing turn 1',
-      'desk-supervisor turn 1',
+      'billing, revision 1 turn 1',
+      'desk-supervisor, round 2 turn 1',
     ]);
     // The revision ran as its own durable child: round 1 of the billing agent.
     const child = await host.waitForInstance(`${ticket.id}:billing:1`, { timeoutMs: 5_000 });
