@@ -50,6 +50,17 @@ const trip = {
   request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
 };
 
+/** The same trip, to be booked: with the contact and the names a booking needs. */
+const bookingTrip = {
+  ...trip,
+  book: true,
+  contactEmail: 'ada@example.org',
+  travellerNames: [
+    { firstName: 'Ada', lastName: 'Lovelace' },
+    { firstName: 'Charles', lastName: 'Babbage' },
+  ],
+};
+
 describe('tripPlanner on the local host', () => {
   it('plans a full trip: itinerary within budget, every step in the progress', async () => {
     script();
@@ -156,15 +167,7 @@ describe('tripPlanner on the local host', () => {
   it('books only after approval, each item exactly once, even when approved twice', async () => {
     script();
     const before = await trips.bookings();
-    const id = await trips.start({
-      ...trip,
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-    });
+    const id = await trips.start(bookingTrip);
     const waiting = await trips.waitFor(id, ['awaiting_approval']);
     expect(waiting.quote?.items.map((i) => i.kind)).toEqual(['flight', 'hotel']);
     expect(await trips.bookings()).toBe(before);
@@ -183,15 +186,7 @@ describe('tripPlanner on the local host', () => {
   it('books nothing when the traveller rejects the quote', async () => {
     script();
     const before = await trips.bookings();
-    const id = await trips.start({
-      ...trip,
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-    });
+    const id = await trips.start(bookingTrip);
     await trips.waitFor(id, ['awaiting_approval']);
     expect(
       (await trips.api('POST', `/api/trips/${id}/approval`, { approved: false, note: 'too dear' })).status,
