@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';
 import { freePort } from '../support/app-host';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
+import { signedIn } from '../support/principal';
 
 /** Unfinished durable instances the host holds at most (trip runs and their agent loops). */
 const HOST_ACTIVE_LIMIT = 12;
@@ -42,14 +43,8 @@ afterAll(async () => {
   await host.stop();
 });
 
-function principal(userId: string): Record<string, string> {
-  const claims = [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: userId }];
-  return {
-    'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64'),
-  };
-}
-const ada = principal('ada');
-const grace = principal('grace');
+const ada = signedIn('ada');
+const grace = signedIn('grace');
 
 async function startTrip(
   user: Record<string, string>,

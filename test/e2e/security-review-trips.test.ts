@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';
 import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { startAppHost } from '../support/app-host';
+import { signedIn } from '../support/principal';
 
 let host: LocalHost;
 
@@ -21,14 +22,8 @@ afterAll(async () => {
   await host.stop();
 });
 
-function principal(userId: string): Record<string, string> {
-  const claims = [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: userId }];
-  return {
-    'x-ms-client-principal': Buffer.from(JSON.stringify({ auth_typ: 'aad', claims })).toString('base64'),
-  };
-}
-const ada = principal('ada');
-const grace = principal('grace');
+const ada = signedIn('ada');
+const grace = signedIn('grace');
 
 async function call(
   method: string,

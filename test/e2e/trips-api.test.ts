@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';
 import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
+import { signedIn } from '../support/principal';
 
 const dataDir = tempDir('waypoint-trips-api-');
 const reportsKey = 'reports-client-key-0123456789abcdef';
@@ -27,16 +28,8 @@ afterAll(async () => {
   await host.stop();
 });
 
-function principal(userId: string): string {
-  return Buffer.from(
-    JSON.stringify({
-      auth_typ: 'aad',
-      claims: [{ typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: userId }],
-    }),
-  ).toString('base64');
-}
-const ada = { 'x-ms-client-principal': principal('ada') };
-const grace = { 'x-ms-client-principal': principal('grace') };
+const ada = signedIn('ada');
+const grace = signedIn('grace');
 
 async function call(
   method: string,

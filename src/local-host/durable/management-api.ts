@@ -226,9 +226,8 @@ export class ManagementApi {
     if (top !== null && !/^\d+$/.test(top))
       throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
     const continuationToken = request.headers['x-ms-continuation-token'];
-    let page;
-    try {
-      page = this.engine.queryInstances({
+    const page = pageOrBadToken(() =>
+      this.engine.queryInstances({
         ...(runtimeStatus ? { runtimeStatus } : {}),
         ...dateFilter(request.query, 'createdTimeFrom'),
         ...dateFilter(request.query, 'createdTimeTo'),
@@ -237,12 +236,8 @@ export class ManagementApi {
           : {}),
         ...(top ? { top: Number(top) } : {}),
         ...(continuationToken ? { continuationToken } : {}),
-      });
-    } catch (error) {
-      if (error instanceof InvalidContinuationTokenError)
-        throw new ApiError(400, 'invalid_continuation_token', error.message);
-      throw error;
-    }
+      }),
+    );
     const showInput = request.query.get('showInput') === 'true';
     return {
       status: 200,
@@ -280,20 +275,15 @@ export class ManagementApi {
     if (top !== null && !/^\d+$/.test(top))
       throw new ApiError(400, 'invalid_top', '"top" must be a positive integer.');
     const continuationToken = request.headers['x-ms-continuation-token'];
-    let page;
-    try {
-      page = this.engine.queryEntities({
+    const page = pageOrBadToken(() =>
+      this.engine.queryEntities({
         name,
         ...timeFilter(request.query, 'lastOperationTimeFrom'),
         ...timeFilter(request.query, 'lastOperationTimeTo'),
         ...(top ? { top: Number(top) } : {}),
         ...(continuationToken ? { continuationToken } : {}),
-      });
-    } catch (error) {
-      if (error instanceof InvalidContinuationTokenError)
-        throw new ApiError(400, 'invalid_continuation_token', error.message);
-      throw error;
-    }
+      }),
+    );
     const fetchState = request.query.get('fetchState') === 'true';
     return {
       status: 200,
@@ -509,4 +499,16 @@ function describeEvent(e: HistoryEvent, showOutput: boolean): Record<string, unk
     if (e.Input !== undefined && e.EventType !== EventType.TaskScheduled) described.Input = e.Input;
   }
   return [described];
+}
+
+/** A page of a listing; a continuation token the store cannot read is the caller's 400. */
+function pageOrBadToken<T>(query: () => T): T {
+  try {
+    return query();
+  } catch (error) {
+    if (error instanceof InvalidContinuationTokenError) {
+      throw new ApiError(400, 'invalid_continuation_token', error.message);
+    }
+    throw error;
+  }
 }
