@@ -23,6 +23,7 @@ export function createToolClient(
     callTimeoutMs: settings.callTimeoutMs,
     pendingStaleAfterMs: settings.pendingStaleAfterMs,
     serverKey: settings.serverKey,
+    maxResultBytes: settings.maxResultBytes,
     ...dependencies,
   });
 }

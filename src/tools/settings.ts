@@ -16,7 +16,12 @@ export interface ToolSettings {
   pendingStaleAfterMs: number;
   /** Sent as `x-mcp-key` to every server when set. */
   serverKey: string | undefined;
+  /** The largest answer (bytes on the wire) a tool call may return; a larger one fails as `result_too_large`. */
+  maxResultBytes: number;
 }
+
+/** 256 KiB: far above any answer Waypoint's servers give, far below what would hurt the stores. */
+export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024;
 
 const DEFAULT_APP_URL = 'http://127.0.0.1:7071';
 const urlSetting = z.url({ protocol: /^https?$/ });
@@ -33,6 +38,12 @@ const envSchema = z.object({
   MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   MCP_PENDING_STALE_MS: z.coerce.number().int().positive().optional(),
   MCP_SERVER_KEY: z.string().min(1).optional(),
+  MCP_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(DEFAULT_MAX_RESULT_BYTES),
 });
 
 /**
@@ -45,6 +56,7 @@ const envSchema = z.object({
  * | MCP_CALL_TIMEOUT_MS | 15000 |
  * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS, at least MCP_CALL_TIMEOUT_MS + 2 s; must be ≥ MCP_CALL_TIMEOUT_MS + max(2 s, 20% of itself) |
  * | MCP_SERVER_KEY | — (no `x-mcp-key` header) |
+ * | MCP_MAX_RESULT_BYTES | 262144 (256 KiB); 1 KiB to 64 MiB: a tool answer past it fails as `result_too_large` |
  */
 export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSettings {
   const parsed = envSchema.safeParse(
@@ -83,6 +95,7 @@ export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSett
     callTimeoutMs,
     pendingStaleAfterMs,
     serverKey: values.MCP_SERVER_KEY,
+    maxResultBytes: values.MCP_MAX_RESULT_BYTES,
   };
 }
 

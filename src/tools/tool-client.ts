@@ -22,7 +22,7 @@ import { CallLedger, type CallAttempt } from './call-ledger';
 import { classifyThrown, classifyToolError, type FailureDecision } from './classify-failure';
 import { McpConnections, type CallScope } from './mcp-connections';
 import { ToolPolicy, type ToolAllowList } from './policy';
-import { checkCallWindows } from './settings';
+import { checkCallWindows, DEFAULT_MAX_RESULT_BYTES } from './settings';
 import { toolRequestHash } from './request-hash';
 import { parentContext, traceHeadersFor, type TraceHeaders } from './trace-context';
 import { parseToolName } from './tool-names';
@@ -56,6 +56,8 @@ export interface ToolClientOptions {
   pendingStaleAfterMs: number;
   /** Sent as `x-mcp-key` on every request. */
   serverKey?: string | undefined;
+  /** The largest answer a call may return, in bytes on the wire (default 256 KiB); past it: `result_too_large`. */
+  maxResultBytes?: number;
   writeTools?: Readonly<Record<string, WriteToolSpec>>;
   clock?: Clock;
   logger?: Logger;
@@ -100,6 +102,7 @@ export class ToolClient {
   private readonly logger: Logger;
   /** Calls that failed retryably here, so a retry shows as such on its span. */
   private readonly attempts = new AttemptTracker();
+  private readonly maxResultBytes: number;
 
   constructor(private readonly options: ToolClientOptions) {
     checkCallWindows({
@@ -108,6 +111,7 @@ export class ToolClient {
       idempotencyTtlSeconds: options.idempotency.defaultTtlSeconds,
     });
     this.policy = new ToolPolicy(options.allowList);
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.writeTools = options.writeTools ?? DEFAULT_WRITE_TOOLS;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger('tools');
@@ -120,6 +124,7 @@ export class ToolClient {
     this.connections = new McpConnections({
       clientInfo: { name: 'waypoint-tool-client', version: '0.1.0' },
       headers: options.serverKey ? { 'x-mcp-key': options.serverKey } : {},
+      maxResponseBytes: this.maxResultBytes,
       logger: this.logger,
     });
   }
@@ -324,10 +329,18 @@ export class ToolClient {
       1,
       Math.floor(Math.min(request.timeoutMs ?? this.options.callTimeoutMs, remainingMs)),
     );
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
-    const scope: CallScope = { headers: { ...traceHeaders }, signal };
+    // An answer past the cap ends the call at once, whether the SDK was reading JSON or a stream.
+    const tooLarge = new AbortController();
+    const signal = AbortSignal.any([
+      ...(request.signal ? [request.signal] : []),
+      AbortSignal.timeout(timeoutMs),
+      tooLarge.signal,
+    ]);
+    const scope: CallScope = {
+      headers: { ...traceHeaders },
+      signal,
+      onTooLarge: () => tooLarge.abort(),
+    };
     // Read back after the call (in `finally`): the shared transport fills them in as it sends.
     const readIds = () => {
       if (scope.jsonRpcRequestId !== undefined) ids.jsonRpcRequestId = scope.jsonRpcRequestId;
@@ -353,6 +366,8 @@ export class ToolClient {
       });
     } catch (error) {
       readIds();
+      // Permanent: the same call returns the same answer. Nothing of it is kept, or stored as a result.
+      if (scope.tooLarge) return resultTooLarge(request.tool, this.maxResultBytes);
       // A failed call leaves the shared connection usable: stateless servers keep no session to lose,
       // and closing it would abort the other calls in flight on it.
       return classifyThrown(error, {
@@ -371,6 +386,17 @@ export class ToolClient {
       },
     };
   }
+}
+
+function resultTooLarge(tool: string, maxResultBytes: number): FailureDecision {
+  return {
+    retry: false,
+    failure: toolFailure(
+      'result_too_large',
+      `${tool} answered with more than ${maxResultBytes} bytes (MCP_MAX_RESULT_BYTES); the answer was not read.`,
+      { maxResultBytes },
+    ),
+  };
 }
 
 /** A non-retryable idempotency store failure, returned so Durable does not retry it in vain. */

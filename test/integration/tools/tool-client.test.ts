@@ -70,6 +70,8 @@ beforeAll(async () => {
     agent: 'planner',
     tool: 'flights.search_flights',
     arguments: { origin: 'LHR', destination: 'JFK', departDate: futureDate() },
+    // The first search loads the airport data: give it longer than the tests' call timeout.
+    timeoutMs: 30_000,
   });
   offerId = (expectOk(search).result.structuredContent as { offers: { offerId: string }[] }).offers[0]
     .offerId;

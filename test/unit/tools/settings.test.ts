@@ -15,6 +15,7 @@ describe('loadToolSettings', () => {
       callTimeoutMs: 15_000,
       pendingStaleAfterMs: 30_000,
       serverKey: undefined,
+      maxResultBytes: 256 * 1024,
     });
   });
 
