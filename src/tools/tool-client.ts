@@ -54,8 +54,8 @@ export interface ToolClientOptions {
   callTimeoutMs: number;
   /** See CallLedger: when a pending claim counts as abandoned and may be taken over. */
   pendingStaleAfterMs: number;
-  /** Sent as `x-mcp-key` on every request. */
-  serverKey?: string | undefined;
+  /** The key sent as `x-mcp-key` to each server (by name), and to no other: see ToolSettings.serverKeys. */
+  serverKeys?: Readonly<Record<string, string | undefined>>;
   /** The largest answer a call may return, in bytes on the wire (default 256 KiB); past it: `result_too_large`. */
   maxResultBytes?: number;
   writeTools?: Readonly<Record<string, WriteToolSpec>>;
@@ -96,7 +96,8 @@ export interface ToolCallRequest {
 export class ToolClient {
   private readonly policy: ToolPolicy;
   private readonly ledger: CallLedger;
-  private readonly connections: McpConnections;
+  /** One set of connections per server name, each sending that server's key only. */
+  private readonly connections = new Map<string, McpConnections>();
   private readonly writeTools: Readonly<Record<string, WriteToolSpec>>;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -121,12 +122,18 @@ export class ToolClient {
       clock: this.clock,
       logger: this.logger,
     });
-    this.connections = new McpConnections({
-      clientInfo: { name: 'waypoint-tool-client', version: '0.1.0' },
-      headers: options.serverKey ? { 'x-mcp-key': options.serverKey } : {},
-      maxResponseBytes: this.maxResultBytes,
-      logger: this.logger,
-    });
+    for (const server of Object.keys(options.servers)) {
+      const key = options.serverKeys?.[server];
+      this.connections.set(
+        server,
+        new McpConnections({
+          clientInfo: { name: 'waypoint-tool-client', version: '0.1.0' },
+          headers: key ? { 'x-mcp-key': key } : {},
+          maxResponseBytes: this.maxResultBytes,
+          logger: this.logger,
+        }),
+      );
+    }
   }
 
   async callTool(request: ToolCallRequest): Promise<ToolCallResult> {
@@ -152,9 +159,11 @@ export class ToolClient {
       );
     }
     const url = name && this.options.servers[name.server];
-    if (!name || !url) {
+    const connections = name && this.connections.get(name.server);
+    if (!name || !url || !connections) {
       return failed(toolFailure('unknown_server', `No MCP server is configured for "${request.tool}".`));
     }
+    const target: ServerTarget = { url, connections };
     const writeSpec = this.writeTools[name.qualified];
     if (writeSpec && !request.idempotencyKey) {
       return failed(
@@ -210,7 +219,7 @@ export class ToolClient {
       const callContext = trace.setSpan(parent, span);
       const traceHeaders = traceHeadersFor(callContext);
       const outcome = await otelContext.with(callContext, () =>
-        this.run(request, url, name.tool, args, writeSpec !== undefined, traceHeaders, scope),
+        this.run(request, target, name.tool, args, writeSpec !== undefined, traceHeaders, scope),
       );
       setRequestIds(span, scope);
       if (callId !== undefined) this.attempts.settled(callId);
@@ -249,12 +258,12 @@ export class ToolClient {
 
   /** Closes the connections to every server. */
   async close(): Promise<void> {
-    await this.connections.closeAll();
+    await Promise.all([...this.connections.values()].map((connections) => connections.closeAll()));
   }
 
   private async run(
     request: ToolCallRequest,
-    url: string,
+    target: ServerTarget,
     toolName: string,
     args: Record<string, unknown>,
     sideEffecting: boolean,
@@ -262,7 +271,7 @@ export class ToolClient {
     ids: RequestIds,
   ): Promise<{ output: ToolOutput; replayed: boolean } | { failure: ToolFailure }> {
     if (!sideEffecting) {
-      const decision = await this.send(request, url, toolName, args, traceHeaders, Infinity, ids);
+      const decision = await this.send(request, target, toolName, args, traceHeaders, Infinity, ids);
       if ('output' in decision) return { output: decision.output, replayed: false };
       if (decision.retry) throw decision.error;
       return { failure: decision.failure };
@@ -296,7 +305,7 @@ export class ToolClient {
     }
     let decision: { output: ToolOutput } | FailureDecision;
     try {
-      decision = await this.send(request, url, toolName, args, traceHeaders, remainingMs, ids);
+      decision = await this.send(request, target, toolName, args, traceHeaders, remainingMs, ids);
     } catch (error) {
       attempt.failedRetryably();
       throw error;
@@ -316,7 +325,7 @@ export class ToolClient {
   /** One MCP `tools/call` round trip, classified. Never throws for an expected failure. */
   private async send(
     request: ToolCallRequest,
-    url: string,
+    { url, connections }: ServerTarget,
     toolName: string,
     args: Record<string, unknown>,
     traceHeaders: TraceHeaders,
@@ -353,8 +362,8 @@ export class ToolClient {
 
     let result: CallToolResult;
     try {
-      result = await this.connections.withScope(scope, async () => {
-        const client = await this.connections.client(url, timeoutMs, signal);
+      result = await connections.withScope(scope, async () => {
+        const client = await connections.client(url, timeoutMs, signal);
         return (await client.callTool(
           { name: toolName, arguments: args, _meta: meta },
           CallToolResultSchema,
@@ -417,6 +426,12 @@ function withKeyArgument(
 ): Record<string, unknown> {
   if (!spec?.keyArgument || key === undefined) return args;
   return { ...args, [spec.keyArgument]: key };
+}
+
+/** Where a call goes: the server's URL and the connections that carry that server's key. */
+interface ServerTarget {
+  url: string;
+  connections: McpConnections;
 }
 
 /** What the MCP exchange of one call was identified by, for its span. */

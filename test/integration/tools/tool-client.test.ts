@@ -39,7 +39,7 @@ function newClient(overrides: Partial<ToolClientOptions> = {}): {
     idempotency,
     callTimeoutMs: 2_000,
     pendingStaleAfterMs: 5_000,
-    serverKey: SERVER_KEY,
+    serverKeys: { flights: SERVER_KEY, bookings: SERVER_KEY },
     ...overrides,
   });
   closers.push(
@@ -252,7 +252,7 @@ describe('ToolClient against the real MCP servers', () => {
   });
 
   it('returns a wrong server key as unauthorized', async () => {
-    const { client } = newClient({ serverKey: 'not-the-key' });
+    const { client } = newClient({ serverKeys: { flights: 'not-the-key', bookings: SERVER_KEY } });
     const result = await client.callTool({
       agent: 'planner',
       tool: 'flights.get_flight_details',
@@ -266,8 +266,9 @@ describe('ToolClient against the real MCP servers', () => {
     const client = createToolClient(
       loadToolSettings({
         MCP_FLIGHTS_URL: flightsProxy.url,
+        MCP_FLIGHTS_KEY: SERVER_KEY,
         MCP_BOOKINGS_URL: bookingsProxy.url,
-        MCP_SERVER_KEY: SERVER_KEY,
+        MCP_BOOKINGS_KEY: SERVER_KEY,
         MCP_CALL_TIMEOUT_MS: '2000',
       }),
       { idempotency, allowList: { booker: ['bookings.book_flight'] } },
