@@ -35,7 +35,8 @@ import { DEFAULT_WRITE_TOOLS } from '../tools';
 import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
-import { readJsonBody } from '../travel/api/request-body';
+import { checkBrowserOrigin, originPolicyFrom } from '../travel/api/origin';
+import { readJsonBody, requireJsonContent } from '../travel/api/request-body';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
 import {
   isFinal,
@@ -61,6 +62,7 @@ const settings = loadTripSettings(process.env, {
   pendingStaleAfterMs: appConfig().tools.pendingStaleAfterMs,
 });
 const callerPolicy = callerPolicyFrom(process.env, settings.clientKeys);
+const originPolicy = originPolicyFrom(process.env);
 const writeTools = Object.keys(DEFAULT_WRITE_TOOLS);
 const log = createLogger('trips-api');
 
@@ -113,7 +115,11 @@ function endpoint(route: string, handler: Handler) {
 
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
+      // Every POST changes state: refuse another site's page first, and a body not sent as JSON
+      // (which a browser sends cross-site without asking) before the handler reads anything.
+      checkBrowserOrigin(request.method, request.headers.get('origin'), request.url, originPolicy);
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
+      if (request.method === 'POST') requireJsonContent(request.headers);
       return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
     } catch (error) {
       const capacity = capacityError(error);
