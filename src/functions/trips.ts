@@ -28,6 +28,7 @@ import type { TraceCarrier } from '../agents/contracts';
 import { resolveLimits } from '../agents/budgets';
 import { RUN_EVENTS } from '../agents/run-status';
 import { appConfig } from '../config';
+import { WaypointError } from '../domain/errors';
 import { createLogger } from '../telemetry/logger';
 import { contextFromInvocation } from '../telemetry/propagation';
 import { currentTelemetry } from '../telemetry/setup';
@@ -37,6 +38,7 @@ import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
 import { checkBrowserOrigin, originPolicyFrom } from '../travel/api/origin';
 import { readJsonBody, requireJsonContent } from '../travel/api/request-body';
+import { admitRun, RecentStatuses, type RunQuota } from '../travel/api/run-quota';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
 import {
   isFinal,
@@ -55,6 +57,7 @@ import {
   TRIP_ORCHESTRATION,
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
+import { sharedStores } from '../services';
 import { traceDurableClient } from './durable-client-tracing';
 
 // Parsed at load, so a bad setting stops the app at start-up.
@@ -168,7 +171,14 @@ const startTrip: Handler = async (request, client, caller, context) => {
     if (existing) return replay(request, existing, caller, hash);
   }
 
-  await checkActiveRuns(client, caller);
+  const quota = await runQuota(client);
+  if (!(await admitRun(quota, caller.id, id, settings.maxActiveRunsPerCaller))) {
+    throw new ApiError(
+      429,
+      'too_many_runs',
+      `You have ${settings.maxActiveRunsPerCaller} unfinished runs, the most one caller may have; finish or cancel one first.`,
+    );
+  }
   const trace = traceCarrier(context);
   const input: TripPlannerInput = tripPlannerInputSchema.parse({
     owner: caller.id,
@@ -190,6 +200,7 @@ const startTrip: Handler = async (request, client, caller, context) => {
     // The same key sent twice at once: one start wins, the other answers with the winner's run.
     const raced = key === undefined ? undefined : await findRun(client, id);
     if (raced) return replay(request, raced, caller, hash);
+    await quota.slots.release(caller.id, [id]);
     throw error;
   }
   log.info('trip run started', { runId: id, owner: caller.id, idempotent: key !== undefined });
@@ -227,6 +238,10 @@ function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
  * too_many_events, a 503 from the extension) is the client's "try later", not a server fault.
  */
 function capacityError(error: unknown): ApiError | undefined {
+  // A store that is busy for now (run slots under contention, SQLite locked, Cosmos throttling).
+  if (error instanceof WaypointError && !(error instanceof ApiError) && error.retryable) {
+    return new ApiError(503, 'unavailable', 'The server is busy; retry after a few seconds.');
+  }
   const status = (error as { response?: { status?: unknown } } | undefined)?.response?.status;
   const text = error instanceof Error ? error.message : '';
   if (status === 429 || /\b429\b/.test(text)) {
@@ -242,22 +257,28 @@ function capacityError(error: unknown): ApiError | undefined {
   return undefined;
 }
 
-/** One caller may have only so many unfinished runs: one caller cannot take the whole backend. */
-async function checkActiveRuns(client: DurableClient, caller: Caller): Promise<void> {
-  const active = await client.getStatusBy({
-    createdTimeFrom: new Date(Date.now() - RECENT_WINDOW_MS),
-    runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running],
-    showInput: true,
-  } as Parameters<DurableClient['getStatusBy']>[0]);
-  const own = active.filter(
-    (instance) => tripRunOf(instance as unknown as DurableSnapshot)?.input.owner === caller.id,
-  );
-  if (own.length >= settings.maxActiveRunsPerCaller) {
-    throw new ApiError(
-      429,
-      'too_many_runs',
-      `You have ${own.length} unfinished runs (at most ${settings.maxActiveRunsPerCaller}); finish or cancel one first.`,
-    );
+/** Status lookups of runs holding slots, shared by the starts of this process for a moment. */
+const recentStatuses = new RecentStatuses();
+
+/** The caller's run slots, and how to tell whether a run holding one has ended. */
+async function runQuota(client: DurableClient): Promise<RunQuota> {
+  const lookup = async (runId: string) => (await instanceStatus(client, runId))?.runtimeStatus;
+  return {
+    slots: (await sharedStores()).runSlots,
+    runtimeStatus: (runId) => recentStatuses.get(runId, lookup),
+    now: Date.now,
+  };
+}
+
+/** Frees the run's slot once it is seen to have ended; a failure only delays that (see run-quota.ts). */
+async function releaseSlot(owner: string, runId: string): Promise<void> {
+  try {
+    await (await sharedStores()).runSlots.release(owner, [runId]);
+  } catch (error) {
+    log.warn('run slot not released', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -278,7 +299,9 @@ function replay(request: HttpRequest, run: TripRun, caller: Caller, hash: string
 /** GET /api/trips/{id} */
 const getTrip: Handler = async (request, client, caller) => {
   const run = await ownRun(client, request.params.id ?? '', caller);
-  return { status: 200, jsonBody: toRunResource(run) };
+  const resource = toRunResource(run);
+  if (isFinal(resource.status)) await releaseSlot(caller.id, resource.id);
+  return { status: 200, jsonBody: resource };
 };
 
 /**
@@ -393,6 +416,7 @@ const cancelTrip: Handler = async (request, client, caller) => {
       ),
     ),
   );
+  await releaseSlot(caller.id, resource.id);
   log.info('trip run cancelled', { runId: resource.id, agentLoops: own.length });
   return accepted(request, resource);
 };
@@ -415,18 +439,27 @@ async function ownRun(client: DurableClient, id: string, caller: Caller): Promis
 /** The trip run `id`, or undefined when there is none (or it is not a trip run). */
 async function findRun(client: DurableClient, id: string): Promise<TripRun | undefined> {
   if (!isRunId(id)) return undefined;
-  let status: Awaited<ReturnType<DurableClient['getStatus']>>;
+  const status = await instanceStatus(client, id, { showInput: true });
+  if (status === undefined) return undefined;
+  const run = tripRunOf(status as unknown as DurableSnapshot);
+  if (run?.publishedInvalid)
+    log.warn('trip run published a status that does not match its schema', { runId: id });
+  return run;
+}
+
+/** The instance's status, or undefined when there is no such instance. */
+async function instanceStatus(
+  client: DurableClient,
+  id: string,
+  options: { showInput?: boolean } = {},
+): Promise<Awaited<ReturnType<DurableClient['getStatus']>> | undefined> {
   try {
-    status = await client.getStatus(id, { showInput: true });
+    return await client.getStatus(id, options);
   } catch (error) {
     // The SDK reports an unknown instance as an error that names the 404.
     if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
     throw error;
   }
-  const run = tripRunOf(status as unknown as DurableSnapshot);
-  if (run?.publishedInvalid)
-    log.warn('trip run published a status that does not match its schema', { runId: id });
-  return run;
 }
 
 /**
