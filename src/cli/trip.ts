@@ -126,7 +126,7 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
       const approved = options.yes ? true : interactive ? await confirm(clack, 'Book this trip?') : false;
       if (!interactive)
         clack.log.info(approved ? 'Approved (--yes).' : 'Rejected: pass --yes to approve without asking.');
-      run = await api.send('POST', run.links.approval, { approved });
+      run = await api.send('POST', run.links.approval, { approved, quoteId: run.quote.id });
       spin.start(budgetMeters(run));
       await waitUntilChanged(api, run, 'awaiting_approval');
     }

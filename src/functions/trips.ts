@@ -34,6 +34,7 @@ import { currentTelemetry } from '../telemetry/setup';
 import { DEFAULT_WRITE_TOOLS } from '../tools';
 import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
+import { approvalEventFor } from '../travel/api/approval';
 import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
 import { readJsonBody } from '../travel/api/request-body';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
@@ -354,8 +355,9 @@ const sendApproval: Handler = async (request, client, caller) => {
   if (resource.status !== 'awaiting_approval') {
     throw new ApiError(409, 'not_awaiting_approval', `The run is ${resource.status}, not awaiting approval.`);
   }
-  await client.raiseEvent(resource.id, RUN_EVENTS.approval, body.data);
-  log.info('trip approval sent', { runId: resource.id, approved: body.data.approved });
+  const event = approvalEventFor(body.data, resource.quote);
+  await client.raiseEvent(resource.id, RUN_EVENTS.approval, event);
+  log.info('trip approval sent', { runId: resource.id, approved: event.approved, quoteId: event.quoteId });
   return accepted(request, resource);
 };
 

@@ -205,7 +205,3 @@ export const TRAVEL_AGENTS = new AgentRegistry([
   supervisor,
   itinerary,
 ]);
-
-/** The orchestrator's own (non-model) caller name for the bookings tools. */
-export const BOOKING_AGENT = 'booking';
-export const BOOKING_TOOLS = ['bookings.book_flight', 'bookings.book_hotel'] as const;
