@@ -1,7 +1,7 @@
 /**
  * Mounts the five MCP tool servers in the Function app at `/api/mcp/{server}` (Streamable HTTP,
  * stateless, JSON responses). The HTTP trigger is anonymous: each server checks its own key
- * (`MCP_SERVER_KEY`). Fault injection comes from `MCP_FAULTS_<SERVER>` (see mcp-servers/settings.ts).
+ * (`MCP_<SERVER>_KEY`, else `MCP_SERVER_KEY`). Fault injection comes from `MCP_FAULTS_<SERVER>` (see mcp-servers/settings.ts).
  *
  * Wiring (src/index.ts):
  *   registerMcpFunctions({ bookingsStore: () => createBookingsStore(config) });
@@ -76,7 +76,7 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
             bookingsStore: name === 'bookings' ? await bookingsStore() : undefined,
           }),
         writeTools: writeToolsOf(name),
-        key: settings.serverKey,
+        key: settings.keys[name],
         faults,
         logger: logger.child(name),
       }),
@@ -120,8 +120,8 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
 /** Registers the `mcp` HTTP function (route `api/mcp/{server}`, GET/POST/DELETE, anonymous). */
 export function registerMcpFunctions(options: McpFunctionsOptions): void {
   const settings = options.settings ?? loadMcpSettings();
-  if (settings.serverKey === undefined)
-    logger.warn('MCP_SERVER_KEY is not set: /api/mcp/* accepts any caller');
+  const open = MCP_SERVER_NAMES.filter((name) => settings.keys[name] === undefined);
+  if (open.length > 0) logger.warn(`No MCP key is set for ${open.join(', ')}: they accept any caller`);
   app.http('mcp', {
     route: 'api/mcp/{server}',
     methods: ['GET', 'POST', 'DELETE'],

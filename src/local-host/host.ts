@@ -65,6 +65,12 @@ export interface LocalHostOptions {
   loadLocalSettings?: boolean;
 }
 
+/**
+ * The trips API's shared anonymous user (`TRIPS_LOCAL_USER`) and the Durable samples
+ * (`WAYPOINT_SAMPLES`): off unless switched on, so a deployed app never has them by accident.
+ */
+const LOCAL_DEVELOPMENT_SWITCHES = { TRIPS_LOCAL_USER: 'on', WAYPOINT_SAMPLES: 'on' } as const;
+
 export class LocalHost {
   private stopped = false;
 
@@ -89,6 +95,9 @@ export class LocalHost {
     const log = options.logger ?? createLogger('host');
     const appDir = resolve(options.appDir);
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
+    // Switches of the Waypoint app that only local development turns on (other apps ignore them),
+    // set where the environment and local.settings.json leave them unset: `…=off` still wins.
+    for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
 
     const app = loadFunctionApp(appDir);
     for (const name of app.disabled) {

@@ -42,7 +42,10 @@ function fetchThroughFunction(handler: McpFunctionHandler): typeof fetch {
 }
 
 function settings(faults: McpSettings['faults'] = {}): McpSettings {
-  return { serverKey: KEY, faults };
+  return {
+    keys: { flights: KEY, hotels: KEY, weather: KEY, restaurants: KEY, bookings: KEY },
+    faults,
+  };
 }
 
 describe('MCP servers mounted as an Azure Function (route mcp/{server})', () => {

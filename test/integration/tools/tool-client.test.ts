@@ -42,7 +42,7 @@ function newClient(overrides: Partial<ToolClientOptions> = {}): {
     idempotency,
     callTimeoutMs: 2_000,
     pendingStaleAfterMs: 5_000,
-    serverKey: SERVER_KEY,
+    serverKeys: { flights: SERVER_KEY, bookings: SERVER_KEY },
     ...overrides,
   });
   closers.push(
@@ -73,6 +73,8 @@ beforeAll(async () => {
     agent: 'planner',
     tool: 'flights.search_flights',
     arguments: { origin: 'LHR', destination: 'JFK', departDate: futureDate() },
+    // The first search loads the airport data: give it longer than the tests' call timeout.
+    timeoutMs: 30_000,
   });
   offerId = (expectOk(search).result.structuredContent as { offers: { offerId: string }[] }).offers[0]
     .offerId;
@@ -253,7 +255,7 @@ describe('ToolClient against the real MCP servers', () => {
   });
 
   it('returns a wrong server key as unauthorized', async () => {
-    const { client } = newClient({ serverKey: 'not-the-key' });
+    const { client } = newClient({ serverKeys: { flights: 'not-the-key', bookings: SERVER_KEY } });
     const result = await client.callTool({
       agent: 'planner',
       tool: 'flights.get_flight_details',
@@ -267,8 +269,9 @@ describe('ToolClient against the real MCP servers', () => {
     const client = createToolClient(
       loadToolSettings({
         MCP_FLIGHTS_URL: flightsProxy.url,
+        MCP_FLIGHTS_KEY: SERVER_KEY,
         MCP_BOOKINGS_URL: bookingsProxy.url,
-        MCP_SERVER_KEY: SERVER_KEY,
+        MCP_BOOKINGS_KEY: SERVER_KEY,
         MCP_CALL_TIMEOUT_MS: '2000',
       }),
       { idempotency, allowList: { booker: ['bookings.book_flight'] } },
