@@ -15,6 +15,7 @@ import { parseJsonAnswer } from './structured-output';
 import { countRequestTokens, countResponseTokens } from './tokens';
 import { ToolNameMap } from './tool-names';
 import type { FinishReason, ModelRequest, ModelResponse, ModelToolCall } from './types';
+import { checkedUsage } from './usage';
 
 export interface RequestMappingOptions {
   /** The model (or Azure deployment) to ask. */
@@ -189,10 +190,15 @@ export function fromChatCompletion(
   // A refusal (structured outputs) is the model's answer, not a transport failure: pass it on as text.
   const text = message.content ?? message.refusal ?? '';
   // Some OpenAI-compatible servers omit usage: then count it ourselves, so budgets still hold.
-  const usage = {
-    inputTokens: completion.usage?.prompt_tokens ?? countRequestTokens(request),
-    outputTokens: completion.usage?.completion_tokens ?? countResponseTokens({ text, toolCalls }),
-  };
+  // What a server reports is checked before it can reach a budget (see usage.ts).
+  const usage = checkedUsage(
+    {
+      inputTokens: completion.usage?.prompt_tokens ?? countRequestTokens(request),
+      outputTokens: completion.usage?.completion_tokens ?? countResponseTokens({ text, toolCalls }),
+    },
+    request,
+    { provider: context.provider, model: base.model },
+  );
 
   if (toolCalls.length > 0) {
     return { ...base, usage, kind: 'tool_calls', toolCalls, ...(text === '' ? {} : { text }) };
