@@ -9,8 +9,8 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionFunctionTool,
 } from 'openai/resources/chat/completions';
-import { WaypointError } from '../domain/errors';
 import { apiSchema, isStrictCompatible } from './strict-schema';
+import { unreadableAnswerError } from './response-body';
 import { parseJsonAnswer } from './structured-output';
 import { countRequestTokens, countResponseTokens } from './tokens';
 import { ToolNameMap } from './tool-names';
@@ -170,10 +170,8 @@ export function fromChatCompletion(
   const { request, names } = context;
   const choice = completion.choices?.[0];
   if (choice === undefined) {
-    throw new WaypointError('model_error', 'The model answered without a choice.', {
-      retryable: false,
-      details: { responseId: completion.id },
-    });
+    // The transport refuses such bodies already (retryable); this keeps the rule for any caller.
+    throw unreadableAnswerError({ problem: 'a completion without choices', responseId: completion.id });
   }
   const message = choice.message;
   const finishReason = toFinishReason(choice.finish_reason);
