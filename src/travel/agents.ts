@@ -132,6 +132,8 @@ export const diningPicksSchema = z.object({
         rating: z.number().optional(),
         neighbourhood: z.string().optional(),
         averageMainCourseUsd: z.number().optional(),
+        /** The dietary needs the place caters for (vegetarian, vegan, gluten_free, halal, kosher). */
+        dietary: z.array(z.string()).optional(),
       }),
     )
     .max(10),
@@ -144,9 +146,11 @@ export const restaurants = defineAgent({
   description: 'Suggests restaurants',
   instructions:
     'You suggest restaurants. The user message is JSON: {city, dietary?, maxPriceLevel?, days}. ' +
-    'Call restaurants.search_restaurants and answer with JSON: {picks: [{name, cuisine, ' +
-    'priceLevel, rating, neighbourhood, averageMainCourseUsd}], summary} — one pick per day, local ' +
-    'kitchen first.',
+    'Call restaurants.search_restaurants with the dietary wishes as its options (vegetarian, vegan, ' +
+    'gluten_free, halal, kosher; "coeliac" is gluten_free) and answer with JSON: {picks: [{name, ' +
+    'cuisine, priceLevel, rating, neighbourhood, averageMainCourseUsd, dietary}], summary} — one ' +
+    'pick per day, local kitchen first, only places that cater for every wish; say in the summary ' +
+    'which wishes the search could not check.',
   tools: ['restaurants.search_restaurants'],
   output: diningPicksSchema,
   maxTurns: 3,
