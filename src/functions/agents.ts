@@ -31,6 +31,7 @@ registerAgentRuntime({
       timeoutMs: config.tools.callTimeoutMs,
     })),
   price: modelPricer(config.models),
+  maxAnswerBytes: config.models.maxAnswerBytes,
   logger: createLogger('agents'),
 });
 

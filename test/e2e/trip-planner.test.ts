@@ -174,6 +174,16 @@ describe('tripPlanner on the local host', () => {
     expect(run.result?.itinerary?.weather).toBeDefined();
   });
 
+  it('gives an agent two repair turns by default: two bad answers, then a good one, complete', async () => {
+    const weather = offline('weather');
+    const model = script({
+      weather: (request, call) => (call === 1 || call === 2 ? turn.malformed() : weather(request)),
+    });
+    const run = await trips.waitFor(await trips.start(trip), ['completed']);
+    expect(model.callCount('weather')).toBe(4);
+    expect(run.result?.itinerary?.weather).toBeDefined();
+  });
+
   it('fails with a typed error when the repair fails too', async () => {
     const flights = offline('flights');
     script({ flights: (request, call) => (call === 0 ? flights(request) : turn.output({ found: 'yes' })) });

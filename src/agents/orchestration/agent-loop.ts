@@ -113,7 +113,8 @@ export function* agentLoop(
   };
 
   try {
-    for (; turn < input.maxTurns; turn++) {
+    // Repair turns come on top of maxTurns (tool rounds plus the answer), bounded by maxRepairs.
+    for (; turn < input.maxTurns + repairs; turn++) {
       // A turn costs at least a step, a token and a micro-dollar: a spent (or zero) share stops here.
       tracker.check(now(), { steps: 1, tokens: 1, modelCost: 0.000001 });
       const step = tracker.begin('agent', `${input.label ?? input.agent} turn ${turn + 1}`, now());

@@ -34,7 +34,7 @@ export function* runAgent<Output>(
       ...(round > 0 ? { label: `${agent.name}, round ${round + 1}` } : {}),
       task,
       maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
-      maxRepairs: agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
+      maxRepairs: agent.maxRepairs ?? run.maxRepairs ?? DEFAULT_MAX_REPAIRS,
       limits: {
         ...remaining(run.tracker.limits, run.tracker.usage),
         wallTimeMs: run.tracker.limits.wallTimeMs,
