@@ -28,7 +28,7 @@ const N = NUMBER;
 const ADULT = String.raw`adults?|grown-ups?|erwachsenen?|adultes?|adultos?|adulti|adulto|volwassenen|vuxna|взрослых|взрослый|взрослого`;
 const CHILD = String.raw`kids?|children|child|sons?|daughters?|kinder|kindern|kind|enfants?|niños|niñas|niño|niña|hijos|crianças|criança|filhos|bambini|bambino|ragazzi|kinderen|kind|barn|детей|ребенка|ребёнка|детьми`;
 const INFANT = String.raw`bab(?:y|ies)|infants?|toddlers?|baby|babys|bébés?|bebés?|bebês?|bebé|neonat[oi]|lattanti|peuters?|младенц(?:а|ев)|малыш`;
-const PEOPLE = String.raw`people|persons?|travell?ers?|passengers?|guests?|personen|personnes?|personas?|pessoas?|persone|personer|человека|человек|of us|friends|colleagues|mates|freunde|freundinnen|amis|amies|copains|amigos|amigas|amici|amiche|vrienden|vänner|друзей|erwachsene`;
+const PEOPLE = String.raw`guys|girls|lads|ladies|kollegen|kolleginnen|collègues|colegas|colleghi|collega's|people|persons?|travell?ers?|passengers?|guests?|personen|personnes?|personas?|pessoas?|persone|personer|человека|человек|of us|friends|colleagues|mates|freunde|freundinnen|amis|amies|copains|amigos|amigas|amici|amiche|vrienden|vänner|друзей|erwachsene`;
 
 interface Hit {
   kind: 'adults' | 'children' | 'infants' | 'people';
@@ -61,7 +61,7 @@ function hits(text: string): Hit[] {
   scan('people', PEOPLE);
   // "a 6-year-old", "an 18-month-old baby"
   for (const m of text.matchAll(
-    /\b(?:a|an)\s+(\d{1,2})[- ](year|month)s?[- ]old(?:\s+(?:baby|child|kid|son|daughter))?/gi,
+    /\b(?:a|an|one)\s+(\d{1,2})[- ](year|month)s?[- ]old(?:\s+(?:baby|child|kid|son|daughter))?/gi,
   )) {
     const months = m[2].toLowerCase() === 'month' ? Number(m[1]) : Number(m[1]) * 12;
     push(months < 24 ? 'infants' : 'children', 1, m);
@@ -144,12 +144,15 @@ export function partyInText(text: string): PartyInText | undefined {
   });
   if (adults > 0 || children.length > 0 || infants > 0) {
     if (adults === 0 && people > 0) adults = Math.max(1, people - children.length - infants);
-    if (adults === 0)
+    if (adults === 0) {
+      // "Me, my husband and our 3 children": a partner makes two adults; otherwise at least one.
+      const pair = PAIR.test(text) || /\b(?:we|us|our|wir|nous|nosotros|nós|noi|wij)\b/i.test(text);
       return stated(
-        { adults: children.length > 0 || infants > 0 ? 1 : 0, children, infants },
+        { adults: pair ? 2 : 1, children, infants },
         true,
-        'at least one adult assumed',
+        pair ? 'two adults assumed' : 'one adult assumed',
       );
+    }
     return stated({ adults, children, infants });
   }
   const family = FAMILY_OF.exec(text);

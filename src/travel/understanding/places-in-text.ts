@@ -66,7 +66,7 @@ const NOT_PLACES = new Set(
 
 /** A capitalised run of words ("Saint-Louis", "Salt Lake City", "Cortina d'Ampezzo"), then an optional (qualifier). */
 const CANDIDATE =
-  /\p{Lu}[\p{L}'’-]*(?:\s(?:(?:de|del|da|do|di|am|an|der|la|le|les|el|sur|upon|on)\s)?\p{Lu}[\p{L}'’-]*){0,3}(?:\s*\([^)]{2,40}\))?/gu;
+  /\p{Lu}[\p{L}'’-]*(?:\s(?:(?:de|del|da|do|di|am|an|der|la|le|les|el|sur|upon|on)\s|d['’]|dell['’])?\p{Lu}[\p{L}'’-]*){0,3}(?:\s*\([^)]{2,40}\))?/gu;
 
 let cjkNames: string[] | undefined;
 /** Every CJK or Cyrillic name the gazetteer and the town exonyms know, longest first. */
@@ -91,6 +91,8 @@ interface Span {
   text: string;
   start: number;
   end: number;
+  /** Found by the capitalised-name scan (not the gazetteer's own scanner). */
+  scanned?: boolean;
 }
 
 /** Places named in `text`, in text order, each with its role. */
@@ -119,10 +121,15 @@ export function placesInText(text: string, language: Language): PlaceInText[] {
       written = written.slice(lead[0].length);
       start += lead[0].length;
     }
+    // "Cortina d'Ampezzo da Roma": the run stops where a place the gazetteer found begins.
+    const next = spans
+      .filter((s) => s.start > start && s.start < start + written.length)
+      .sort((a, b) => a.start - b.start)[0];
+    if (next) written = written.slice(0, next.start - start).replace(/\s+(?:\p{Ll}+\s*)*$/u, '');
     // Codes are the gazetteer scanner's (findPlaces); capitals alone here are words ("SYSTEM", "CAD").
     if (written.length < 3 || !/\p{Ll}/u.test(written) || taken(start, start + written.length)) continue;
     if (NOT_PLACES.has(foldName(written.replace(/\s*\(.*$/, '')))) continue;
-    spans.push({ text: written, start, end: start + written.length });
+    spans.push({ text: written, start, end: start + written.length, scanned: true });
   }
   spans.sort((a, b) => a.start - b.start);
   return resolveSpans(text, spans, language);
@@ -139,6 +146,8 @@ function resolveSpans(text: string, spans: Span[], language: Language): PlaceInT
     const current = qualified?.span ?? span;
     const place = qualified?.place ?? resolvePlace(current.text, { countries });
     if (place === undefined) continue;
+    // A scanned three-letter word that resolved as a code ("Tre" → TRE) is a word, not a place.
+    if (current.scanned && /^\p{L}{3}$/u.test(current.text) && place.kind !== 'town') continue;
     const role = roleOf(text, current, language);
     // A town that shares its name with a word needs a direction word, a qualifier or a place in a list.
     if (

@@ -30,7 +30,7 @@ const INJECTION =
 
 /** Requests about something other than travel. */
 const OTHER_SUBJECTS =
-  /(?<![\p{L}\p{N}])(capital of|poem|poems|haiku|joke|jokes|recipe|bug|code|script|python|javascript|laptop|password|router|who won|how (?:high|tall|old) is|what time is it|% of|hauptstadt|gedicht|witz|rezept|wie hoch|wie spät|recette|poème|blague|receta|poema|chiste|quién ganó|receita|poesia|ricetta|come si fa|barzelletta|hoe laat|gedicht|recept|mop)(?![\p{L}\p{N}])|首都|詩|诗|レシピ|菜谱|笑话|几点/iu;
+  /(?<![\p{L}\p{N}])(capital of|poem|poems|haiku|joke|jokes|recipe|bug|code|script|python|javascript|laptop|password|router|who won|how (?:high|tall|old) is|what time is it|% of|hauptstadt|gedicht|witz|rezept|wie hoch|wie spät|recette|poème|blague|receta|poema|chiste|quién ganó|receita|poesia|ricetta|come si fa|barzelletta|hoe laat|gedicht|recept|mop|how many (?:people|inhabitants)|population|einwohner|habitants|habitantes|abitanti|inwoners|translate|traduire|übersetze|traduce|traduza|traduci|cover letter|lettre de motivation|who wrote|wer schrieb|qui a écrit|quién escribió|quem escreveu|chi ha scritto|how old is|cuántos años tiene)(?![\p{L}\p{N}])|首都|詩|诗|レシピ|菜谱|笑话|几点/iu;
 
 export interface ScopeEvidence {
   places: number;
