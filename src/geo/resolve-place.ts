@@ -44,7 +44,11 @@ export interface PlaceHints {
  * brackets must agree.
  */
 export function resolvePlace(text: string, hints: PlaceHints = {}): ResolvedPlace | undefined {
-  const trimmed = text.trim().replace(/\s*\(([^)]*)\)\s*$/, ', $1');
+  // A qualifier in brackets ("Saint-Louis (Haut-Rhin)") may be one we cannot check (a French
+  // département): it is then set aside. One after a comma must be checkable and agree.
+  const bracket = /\s*\(([^)]*)\)\s*$/.exec(text.trim());
+  const bare = bracket ? text.trim().slice(0, bracket.index) : text.trim();
+  const trimmed = bracket && checkable(bracket[1]) ? `${bare}, ${bracket[1].trim()}` : bare;
   const known = lookupPlace(trimmed);
   if (known !== undefined) return fromMatch(known);
   const [namePart = '', ...qualifiers] = trimmed.split(',').map((part) => part.trim());
@@ -194,10 +198,8 @@ export function checkable(written: string): boolean {
 }
 
 function byTown(name: string, qualifiers: readonly string[], hints: PlaceHints): ResolvedPlace | undefined {
-  // A qualifier we cannot check ("Saint-Louis (Haut-Rhin)": a French département) tells nothing either way.
-  const checked = qualifiers.filter(checkable);
   const candidates = townsNamed(name).filter((town) =>
-    checked.every((q) => regionAgrees(q, town) || countryAgrees(q, town.country)),
+    qualifiers.every((q) => regionAgrees(q, town) || countryAgrees(q, town.country)),
   );
   if (candidates.length === 0) return undefined;
   // Homonyms: a town in a country the request already involves, else the most populous.
