@@ -54,12 +54,22 @@ const routed: RouterAnswer = {
   topics: ['flights', 'hotels', 'weather', 'restaurants'],
   facts: {},
 };
+function cityAt(name: string, country: string, airport: string) {
+  const airports = [{ iata: airport, name: `${name} airport`, distanceKm: 5, inTown: true }];
+  return {
+    query: name,
+    name,
+    country,
+    countryCode: country,
+    kind: 'city' as const,
+    airport,
+    airports,
+    inferred: false,
+  };
+}
 const places: ResolvePlacesOutput = {
-  origin: { known: true, place: { query: 'Seattle', name: 'Seattle', country: 'US', airport: 'SEA' } },
-  destination: {
-    known: true,
-    place: { query: 'El Calafate', name: 'El Calafate', country: 'AR', airport: 'FTE' },
-  },
+  origin: { known: true, place: cityAt('Seattle', 'US', 'SEA') },
+  destination: { known: true, place: cityAt('El Calafate', 'AR', 'FTE') },
 };
 
 /** Drives the run to the planner's turn, answers it with `plan`, returns the children it starts. */
