@@ -24,7 +24,8 @@ import {
   webhookPath,
   type HostKeys,
 } from './http-server';
-import { loopbackHosts, normaliseOrigins } from './request-guards';
+import { isLoopbackInterface, loopbackHosts, normaliseOrigins } from './request-guards';
+import type { ConnectionGuard } from './connection-guard';
 import { createInvoker, type FunctionInvoker } from './invoker';
 
 export interface LocalHostOptions {
@@ -49,8 +50,9 @@ export interface LocalHostOptions {
   allowedOrigins?: string[];
   /** Body limit for function routes and the management API (default 1 MiB). */
   maxRequestBodyBytes?: number;
-  /** Open connections at most (default 128). */
+  /** Open connections at most (default 256), and per client address (default 128); see ConnectionGuard. */
   maxConnections?: number;
+  maxConnectionsPerClient?: number;
   /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -73,6 +75,7 @@ export class LocalHost {
     readonly engine: DurableEngine,
     private readonly store: DurableStore,
     private readonly server: Server,
+    private readonly connections: ConnectionGuard,
     private readonly invoker: FunctionInvoker,
     private readonly log: Logger,
     /** Base URL, e.g. http://127.0.0.1:7071 */
@@ -88,6 +91,7 @@ export class LocalHost {
   static async start(options: LocalHostOptions): Promise<LocalHost> {
     const log = options.logger ?? createLogger('host');
     const appDir = resolve(options.appDir);
+    const hostname = options.hostname ?? '127.0.0.1';
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
 
     const app = loadFunctionApp(appDir);
@@ -163,7 +167,7 @@ export class LocalHost {
       key: keys.systemKey,
       webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
     });
-    const server = createHttpFrontDoor(
+    const { server, connections } = createHttpFrontDoor(
       {
         app,
         invoker,
@@ -172,9 +176,7 @@ export class LocalHost {
         keys,
         rpcPath,
         enforceAuth: options.enforceAuth ?? true,
-        ...(loopbackHostnames.has(options.hostname ?? '127.0.0.1')
-          ? { allowedHosts: () => loopbackHosts(port) }
-          : {}),
+        ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(port, hostname) } : {}),
         allowedOrigins,
         maxRequestBodyBytes,
         extraInputsByType: () => {
@@ -187,6 +189,10 @@ export class LocalHost {
           'maxConnections',
           options.maxConnections ?? defaultServerLimits.maxConnections,
         ),
+        maxConnectionsPerClient: atLeastOne(
+          'maxConnectionsPerClient',
+          options.maxConnectionsPerClient ?? defaultServerLimits.maxConnectionsPerClient,
+        ),
         headersTimeoutMs: atLeastOne(
           'headersTimeoutMs',
           options.headersTimeoutMs ?? defaultServerLimits.headersTimeoutMs,
@@ -198,9 +204,9 @@ export class LocalHost {
       },
     );
 
-    await listen(server, options.port ?? 7071, options.hostname ?? '127.0.0.1');
+    await listen(server, options.port ?? 7071, hostname.replace(/^\[(.*)\]$/, '$1'));
     port = (server.address() as AddressInfo).port;
-    baseUrl = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`;
+    baseUrl = `http://${urlHostname(hostname)}:${port}`;
     // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
     // process-wide, so with several hosts in one process the first one's port is used; that only
     // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
@@ -214,7 +220,12 @@ export class LocalHost {
       });
     }
     engine.start();
-    return new LocalHost(app, engine, store, server, invoker, log, baseUrl, keys);
+    return new LocalHost(app, engine, store, server, connections, invoker, log, baseUrl, keys);
+  }
+
+  /** HTTP requests being served right now (received, answer not yet finished). */
+  get activeRequests(): number {
+    return this.connections.activeRequests;
   }
 
   /** Sends a request to the host: `path` is relative to its base URL. */
@@ -263,9 +274,6 @@ export class LocalHost {
   }
 }
 
-/** Interfaces that only this machine can reach: the host then refuses other Host headers (DNS rebinding). */
-const loopbackHostnames: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
 /** Keys are bearer secrets in URLs: long enough not to be guessed, and URL-safe. */
 const minimumKeyLength = 16;
 
@@ -307,6 +315,12 @@ function listen(server: Server, port: number, hostname: string): Promise<void> {
       resolvePromise();
     });
   });
+}
+
+/** The host part of the base URL: wildcard binds are reached on 127.0.0.1, IPv6 literals in brackets. */
+function urlHostname(hostname: string): string {
+  if (hostname === '0.0.0.0' || hostname === '::' || hostname === '[::]') return '127.0.0.1';
+  return hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
 }
 
 function originOf(headers: Record<string, string | undefined>, fallback: string): string {

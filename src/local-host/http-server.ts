@@ -13,9 +13,12 @@ import type { LoadedApp, LoadedFunction } from './app-loader';
 import type { FunctionInvoker } from './invoker';
 import { compareSpecificity, compileRoute, type CompiledRoute } from './routes';
 import type { ApiResponse, ManagementApi } from './durable/management-api';
+import { ConnectionGuard, defaultConnectionLimits } from './connection-guard';
 import {
   checkHost,
+  checkJsonBody,
   checkOrigin,
+  isLoopbackAddress,
   isRefusal,
   parseHostHeader,
   parseRequestTarget,
@@ -91,7 +94,12 @@ type Destination =
   | { kind: 'webhook'; rest: string }
   | { kind: 'function'; route: HttpRoute; params: Record<string, string> };
 
-export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: ServerLimits): Server {
+export interface HttpFrontDoor {
+  server: Server;
+  connections: ConnectionGuard;
+}
+
+export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: ServerLimits): HttpFrontDoor {
   const routes = buildHttpRoutes(options.app);
   const prefix = options.app.hostJson.routePrefix ? `/${options.app.hostJson.routePrefix}` : '';
   const log = options.logger;
@@ -132,6 +140,7 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: Serve
 
       const destination = route(method, target.path, req);
       if (destination.kind === 'rpc') {
+        requireJson(req, method);
         const body = await readBody(req, options.maxRequestBodyBytes * 4);
         status = sendApi(res, options.management.handle(apiRequest(req, url, body, destination.rest)));
       } else if (destination.kind === 'webhook') {
@@ -142,6 +151,7 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: Serve
             'The Durable management API needs the Durable system key or the master key (?code= or x-functions-key).',
           );
         }
+        requireJson(req, method);
         const body = await readBody(req, options.maxRequestBodyBytes);
         status = sendApi(res, options.management.handle(apiRequest(req, url, body, destination.rest)));
       } else {
@@ -168,7 +178,11 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: Serve
   function route(method: string, path: string, req: IncomingMessage): Destination {
     if (path.startsWith(options.rpcPath + '/')) {
       // Only the in-process DurableClient knows this path; it connects over loopback and is no browser.
-      if (!isLoopback(req.socket.remoteAddress) || req.headers.origin || req.headers['sec-fetch-site']) {
+      if (
+        !isLoopbackAddress(req.socket.remoteAddress) ||
+        req.headers.origin ||
+        req.headers['sec-fetch-site']
+      ) {
         throw new HttpError(404, 'not_found', 'No function serves this path.');
       }
       return { kind: 'rpc', rest: path.slice(options.rpcPath.length) };
@@ -273,18 +287,36 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: Serve
       connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs),
     },
     (req, res) => {
+      if (guard.isRefused(req)) {
+        // Over a connection cap while every other connection is busy: "later", not a reset.
+        res.setHeader('Retry-After', '1');
+        sendError(
+          res,
+          503,
+          'too_many_connections',
+          'The host has no free connection for this client now; retry shortly.',
+          true,
+        );
+        return;
+      }
+      guard.track(req, res);
       void handle(req, res);
     },
   );
   server.keepAliveTimeout = 5_000;
-  server.maxConnections = limits.maxConnections;
-  return server;
+  const guard = new ConnectionGuard(limits);
+  guard.attach(server);
+  return { server, connections: guard };
 }
 
 /** Limits on connections, so slow or stalled clients cannot hold the host's memory or sockets. */
 export interface ServerLimits {
-  /** Open connections at most; further ones are closed at once. */
+  /**
+   * Open connections at most, and per client address. Over a cap, the least recently active
+   * connection without a request in flight is closed; when all are busy, the newcomer gets 503.
+   */
   maxConnections: number;
+  maxConnectionsPerClient: number;
   /** Time allowed to receive a request's headers. */
   headersTimeoutMs: number;
   /** Time allowed to receive a whole request, body included. */
@@ -292,7 +324,7 @@ export interface ServerLimits {
 }
 
 export const defaultServerLimits: ServerLimits = {
-  maxConnections: 128,
+  ...defaultConnectionLimits,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
 };
@@ -320,10 +352,20 @@ function decodeSegment(segment: string): string {
   }
 }
 
+/** The management API takes JSON only (see checkJsonBody). */
+function requireJson(req: IncomingMessage, method: string): void {
+  const refusal = checkJsonBody(method, req.headers['content-type'], announcesBody(req));
+  if (refusal) throw HttpError.from(refusal);
+}
+
+/** True when the request's head announces a body (chunked, or a non-zero Content-Length). */
+function announcesBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
 /** A body announced but not (fully) read: answering without reading it must close the connection. */
 function unreadBody(req: IncomingMessage): boolean {
-  if (req.complete) return false;
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+  return !req.complete && announcesBody(req);
 }
 
 /**
@@ -419,10 +461,6 @@ function offersKey(req: IncomingMessage, url: URL, keys: readonly string[]): boo
   let match = false;
   for (const key of keys) match = timingSafeEqual(offeredDigest, digest(key)) || match;
   return match;
-}
-
-function isLoopback(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
 /** The RPC path's secret segment must not reach logs. */

@@ -1,7 +1,13 @@
 /** The sample functions in src/functions/samples.ts, run as `npm start` runs them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
-import { pollUntilDone, repoRoot, startHost, startOrchestration } from '../../support/local-host';
+import {
+  pollUntilDone,
+  repoRoot,
+  startHost,
+  startOrchestration,
+  jsonHeaders,
+} from '../../support/local-host';
 
 let host: LocalHost;
 
@@ -35,6 +41,7 @@ describe('Waypoint samples', () => {
 
     const approve = await fetch(started.sendEventPostUri.replace('{eventName}', 'approval'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: JSON.stringify({ approved: true }),
     });
     expect(approve.status).toBe(202);
