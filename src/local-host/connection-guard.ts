@@ -31,6 +31,7 @@ export class ConnectionGuard {
   /** Connections over a cap while all others were busy: their request gets a 503. */
   private readonly refused = new WeakSet<Socket>();
   private requests = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly limits: ConnectionLimits) {}
 
@@ -44,6 +45,12 @@ export class ConnectionGuard {
   /** Requests in flight on admitted connections. */
   get activeRequests(): number {
     return this.requests;
+  }
+
+  /** Resolves once no request is in flight (at once when none is). */
+  whenIdle(): Promise<void> {
+    if (this.requests === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** True when the request's connection was over a cap: answer it with 503 and close. */
@@ -63,6 +70,7 @@ export class ConnectionGuard {
       done = true;
       tracked.inFlight--;
       this.requests--;
+      if (this.requests === 0) for (const wake of this.idleWaiters.splice(0)) wake();
       // Most recently active last: an idle keep-alive connection ages from its last answer.
       if (this.sockets.delete(req.socket)) this.sockets.set(req.socket, tracked);
     };

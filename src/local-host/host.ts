@@ -17,15 +17,15 @@ import { loadFunctionApp, type LoadedApp } from './app-loader';
 import { DurableEngine, type InstanceLimits } from './durable/engine';
 import { ManagementApi, managementUrls } from './durable/management-api';
 import { DurableStore, type InstanceRecord, type RuntimeStatus } from './durable/store';
+import { createFrontDoor, defaultMaxRequestBodyBytes, webhookPath, type HostKeys } from './front-door';
+import { createHttpListener, defaultServerLimits, type HttpListener, type ServerLimits } from './http-server';
 import {
-  createHttpFrontDoor,
-  defaultMaxRequestBodyBytes,
-  defaultServerLimits,
-  webhookPath,
-  type HostKeys,
-} from './http-server';
+  inProcessHost,
+  installInProcessFetch,
+  runAsInvocationOf,
+  type InProcessHost,
+} from './in-process-fetch';
 import { isLoopbackInterface, loopbackHosts, normaliseOrigins } from './request-guards';
-import type { ConnectionGuard } from './connection-guard';
 import { createInvoker, type FunctionInvoker } from './invoker';
 
 export interface LocalHostOptions {
@@ -74,8 +74,9 @@ export class LocalHost {
     readonly app: LoadedApp,
     readonly engine: DurableEngine,
     private readonly store: DurableStore,
-    private readonly server: Server,
-    private readonly connections: ConnectionGuard,
+    private readonly listener: HttpListener,
+    /** Turns off the in-process path for the app's calls to this host. */
+    private readonly closeInProcess: () => void,
     private readonly invoker: FunctionInvoker,
     private readonly log: Logger,
     /** Base URL, e.g. http://127.0.0.1:7071 */
@@ -116,7 +117,13 @@ export class LocalHost {
       options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
     );
 
-    const invoker = createInvoker(app, createLogger('function'));
+    // The app's own calls to this host (DurableClient, its MCP mounts) are served in-process.
+    installInProcessFetch();
+    // Set once the front door exists (it needs the invoker first).
+    const inProcess: { host?: InProcessHost; open: boolean } = { open: true };
+    const invoker = createInvoker(app, createLogger('function'), (body) =>
+      inProcess.host ? runAsInvocationOf(inProcess.host, body) : body(),
+    );
     const kindOf = (name: string) => app.functions.get(name)?.kind;
     const entityFunctions = new Map(
       [...app.functions.values()]
@@ -167,46 +174,35 @@ export class LocalHost {
       key: keys.systemKey,
       webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
     });
-    const { server, connections } = createHttpFrontDoor(
-      {
-        app,
-        invoker,
-        management,
-        logger: log.child('http'),
-        keys,
-        rpcPath,
-        enforceAuth: options.enforceAuth ?? true,
-        ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(port, hostname) } : {}),
-        allowedOrigins,
-        maxRequestBodyBytes,
-        extraInputsByType: () => {
-          const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
-          return { durableClient: client, orchestrationClient: client };
-        },
+    const frontDoor = createFrontDoor({
+      app,
+      invoker,
+      management,
+      logger: log.child('http'),
+      keys,
+      rpcPath,
+      enforceAuth: options.enforceAuth ?? true,
+      ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(port, hostname) } : {}),
+      allowedOrigins,
+      maxRequestBodyBytes,
+      extraInputsByType: () => {
+        const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
+        return { durableClient: client, orchestrationClient: client };
       },
-      {
-        maxConnections: atLeastOne(
-          'maxConnections',
-          options.maxConnections ?? defaultServerLimits.maxConnections,
-        ),
-        maxConnectionsPerClient: atLeastOne(
-          'maxConnectionsPerClient',
-          options.maxConnectionsPerClient ?? defaultServerLimits.maxConnectionsPerClient,
-        ),
-        headersTimeoutMs: atLeastOne(
-          'headersTimeoutMs',
-          options.headersTimeoutMs ?? defaultServerLimits.headersTimeoutMs,
-        ),
-        requestTimeoutMs: atLeastOne(
-          'requestTimeoutMs',
-          options.requestTimeoutMs ?? defaultServerLimits.requestTimeoutMs,
-        ),
-      },
+    });
+    const listener = createHttpListener(frontDoor, serverLimitsOf(options));
+    const { server } = listener;
+    let origins: ReadonlySet<string> = new Set();
+    inProcess.host = inProcessHost(
+      frontDoor,
+      () => origins,
+      () => inProcess.open,
     );
 
     await listen(server, options.port ?? 7071, hostname.replace(/^\[(.*)\]$/, '$1'));
     port = (server.address() as AddressInfo).port;
     baseUrl = `http://${urlHostname(hostname)}:${port}`;
+    origins = new Set([...loopbackHosts(port), new URL(baseUrl).host].map((host) => `http://${host}`));
     // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
     // process-wide, so with several hosts in one process the first one's port is used; that only
     // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
@@ -220,12 +216,27 @@ export class LocalHost {
       });
     }
     engine.start();
-    return new LocalHost(app, engine, store, server, connections, invoker, log, baseUrl, keys);
+    return new LocalHost(
+      app,
+      engine,
+      store,
+      listener,
+      () => (inProcess.open = false),
+      invoker,
+      log,
+      baseUrl,
+      keys,
+    );
   }
 
   /** HTTP requests being served right now (received, answer not yet finished). */
   get activeRequests(): number {
-    return this.connections.activeRequests;
+    return this.listener.connections.activeRequests;
+  }
+
+  /** Requests received on the host's socket since start; the app's calls to itself are not counted. */
+  get requestsReceived(): number {
+    return this.listener.requestsReceived;
   }
 
   /** Sends a request to the host: `path` is relative to its base URL. */
@@ -241,14 +252,22 @@ export class LocalHost {
     return this.engine.waitForStatus(instanceId, options);
   }
 
-  /** Stops accepting requests, lets running work finish (bounded), and closes the store. */
+  /**
+   * Stops gracefully, within `timeoutMs`: new requests get 503 + Retry-After while the ones in
+   * flight finish; then running episodes and activities finish (their calls to the host itself are
+   * still served in-process); then connections and the store close.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const closed = new Promise<void>((done) => this.server.close(() => done()));
-    this.server.closeIdleConnections();
-    await this.engine.stop(timeoutMs);
-    this.server.closeAllConnections();
+    const deadline = Date.now() + timeoutMs;
+    const { server, connections } = this.listener;
+    this.listener.drain();
+    await untilDeadline(connections.whenIdle(), deadline);
+    await this.engine.stop(Math.max(0, deadline - Date.now()));
+    this.closeInProcess();
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeAllConnections();
     await closed;
     for (const hook of this.app.hooks.get('appTerminate') ?? []) {
       try {
@@ -267,9 +286,10 @@ export class LocalHost {
   kill(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.closeInProcess();
     void this.engine.stop(0);
-    this.server.closeAllConnections();
-    this.server.close();
+    this.listener.server.closeAllConnections();
+    this.listener.server.close();
     this.store.close();
   }
 }
@@ -292,6 +312,29 @@ function resolveKey(store: DurableStore, name: string, configured: string | unde
 function envKey(name: string): string | undefined {
   const value = process.env[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+function serverLimitsOf(options: LocalHostOptions): ServerLimits {
+  const d = defaultServerLimits;
+  return {
+    maxConnections: atLeastOne('maxConnections', options.maxConnections ?? d.maxConnections),
+    maxConnectionsPerClient: atLeastOne(
+      'maxConnectionsPerClient',
+      options.maxConnectionsPerClient ?? d.maxConnectionsPerClient,
+    ),
+    headersTimeoutMs: atLeastOne('headersTimeoutMs', options.headersTimeoutMs ?? d.headersTimeoutMs),
+    requestTimeoutMs: atLeastOne('requestTimeoutMs', options.requestTimeoutMs ?? d.requestTimeoutMs),
+  };
+}
+
+/** Resolves when `promise` does or at `deadline` (ms since the epoch), whichever comes first. */
+async function untilDeadline(promise: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+  ]);
+  clearTimeout(timer);
 }
 
 function atLeastOne(setting: string, value: number): number {
