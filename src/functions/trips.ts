@@ -56,6 +56,7 @@ import {
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
 import { traceDurableClient } from './durable-client-tracing';
+import { preferInProcess } from './durable-client-transport';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
@@ -115,7 +116,8 @@ function endpoint(route: string, handler: Handler) {
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
-      return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
+      const client = traceDurableClient(preferInProcess(df.getClient(context)));
+      return await handler(request, client, caller, context);
     } catch (error) {
       const capacity = capacityError(error);
       if (capacity) {
