@@ -15,12 +15,15 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import {
+  context as otelContext,
+  createContextKey,
   isSpanContextValid,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace as otelTrace,
   TraceFlags,
+  type SpanContext,
 } from '@opentelemetry/api';
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
@@ -85,11 +88,22 @@ function endpoint(route: string, handler: Handler) {
     const inbound = otelTrace.getSpanContext(
       contextFromInvocation(context.traceContext ?? undefined, ROOT_CONTEXT),
     );
-    return otelTrace.getTracer('waypoint.api').startActiveSpan(
+    // A new run's trace is rooted in the run itself (`invoke_workflow`, recorded with the run's
+    // outcome when it ends; its context travels in the orchestration input): the request that
+    // started it is its first child.
+    const tracer = otelTrace.getTracer('waypoint.api');
+    const startsRun = route === 'trips' && request.method === 'POST';
+    const runRoot = startsRun
+      ? tracer.startSpan(`invoke_workflow ${TRIP_ORCHESTRATION}`, { root: true }, ROOT_CONTEXT)
+      : undefined;
+    const parent = runRoot
+      ? otelTrace.setSpan(ROOT_CONTEXT, runRoot).setValue(RUN_ROOT, runRoot.spanContext())
+      : ROOT_CONTEXT;
+    return tracer.startActiveSpan(
       `${request.method} /api/${route}`,
       {
         kind: SpanKind.SERVER,
-        root: true,
+        ...(runRoot ? {} : { root: true }),
         attributes: {
           'http.request.method': request.method,
           'http.route': `/api/${route}`,
@@ -97,7 +111,7 @@ function endpoint(route: string, handler: Handler) {
         },
         ...(inbound && isSpanContextValid(inbound) ? { links: [{ context: inbound }] } : {}),
       },
-      ROOT_CONTEXT,
+      parent,
       async (span) => {
         const response = withApiHeaders(await handle(request, context));
         const status = response.status ?? 200;
@@ -423,12 +437,17 @@ async function findRun(client: DurableClient, id: string): Promise<TripRun | und
   return run;
 }
 
+/** The root span a new run's trace was started under (see `endpoint`). */
+const RUN_ROOT = createContextKey('waypoint.run-root');
+
 /**
- * The W3C context the run's trace continues: the current span's, else the one the Functions host
+ * The W3C context the run's trace continues: its root span's, else the current span's, else the one the Functions host
  * gave this invocation (in Azure the host's request span), else none.
  */
 function traceCarrier(context: InvocationContext): TraceCarrier | undefined {
-  const span = otelTrace.getActiveSpan()?.spanContext();
+  const span =
+    (otelContext.active().getValue(RUN_ROOT) as SpanContext | undefined) ??
+    otelTrace.getActiveSpan()?.spanContext();
   if (span && isSpanContextValid(span)) {
     const flags = span.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
     return { traceparent: `00-${span.traceId}-${span.spanId}-${flags}` };

@@ -4,6 +4,7 @@
  * side effects (`approval`). The timer is cancelled when the event wins, so it leaves the queue.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { traceWait } from './run-telemetry';
 
 export type HumanReply<T> = { kind: 'reply'; value: T } | { kind: 'timeout' };
 
@@ -17,13 +18,17 @@ export function* waitForHuman<T>(
   timeoutMs: number,
 ): Generator<Task, HumanReply<T>, unknown> {
   const deadline = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
+  // A `wait {event}` span with its outcome; the request that answers hangs under it.
+  const ended = traceWait(context, eventName, deadline);
   const timer = context.df.createTimer(deadline);
   const event = context.df.waitForExternalEvent(eventName);
   const winner = yield context.df.Task.any([event, timer]);
   if (winner === event) {
     timer.cancel();
+    ended('reply');
     return { kind: 'reply', value: event.result as T };
   }
+  ended('timeout');
   return { kind: 'timeout' };
 }
 
