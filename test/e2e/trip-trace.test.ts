@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TraceTreeSchema } from '../../src/telemetry/trace-tree';
 import { startAppHost, type AppHost } from '../support/app-host';
-import { ancestors, expectRunTree, named } from '../support/trace-checks';
+import { ancestors, BOOKING_WITHOUT_DATES, expectRunTree, named, TRIP_AGENTS } from '../support/trace-checks';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
@@ -23,28 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.host.stop();
 });
-
-/** A trip to book, without dates: the run asks for them, then for approval. */
-export const BOOKING_WITHOUT_DATES = {
-  request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
-  book: true,
-  contactEmail: 'ada@example.org',
-  travellerNames: [
-    { firstName: 'Ada', lastName: 'Lovelace' },
-    { firstName: 'Charles', lastName: 'Babbage' },
-  ],
-};
-
-export const TRIP_AGENTS = [
-  'flights',
-  'hotels',
-  'itinerary',
-  'planner',
-  'restaurants',
-  'router',
-  'supervisor',
-  'weather',
-];
 
 describe('the run trace', () => {
   it('is one tree that reads like the run: workflow → orchestration → agent → turn → tool → server', async () => {

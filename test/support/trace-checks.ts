@@ -9,6 +9,28 @@
 import { expect } from 'vitest';
 import type { TraceSpanNode, TraceTree } from '../../src/telemetry/trace-tree';
 
+/** A trip to book, without dates: the run asks for them, then for approval. */
+export const BOOKING_WITHOUT_DATES = {
+  request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
+  book: true,
+  contactEmail: 'ada@example.org',
+  travellerNames: [
+    { firstName: 'Ada', lastName: 'Lovelace' },
+    { firstName: 'Charles', lastName: 'Babbage' },
+  ],
+};
+
+export const TRIP_AGENTS = [
+  'flights',
+  'hotels',
+  'itinerary',
+  'planner',
+  'restaurants',
+  'router',
+  'supervisor',
+  'weather',
+];
+
 export interface Placed {
   span: TraceSpanNode;
   parent: TraceSpanNode | undefined;
