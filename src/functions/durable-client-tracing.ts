@@ -6,7 +6,16 @@
  * and raising an event get the Durable Task tracing specification's PRODUCER spans
  * (`create_orchestration:{name}`, `orchestration_event:{name}`), whose context is what they send.
  */
-import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  createContextKey,
+  isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type SpanContext,
+} from '@opentelemetry/api';
 import type { DurableClient } from 'durable-functions';
 import { createLogger } from '../telemetry/logger';
 import { traceHeadersFor } from '../telemetry/propagation';
@@ -82,6 +91,19 @@ export function traceDurableClient<T extends DurableClient>(client: T): T {
   return client;
 }
 
+const CALLER = createContextKey('waypoint.durable-client.caller');
+
+/**
+ * Runs `send` (a client call such as raiseEvent) with its PRODUCER span placed under `parent` —
+ * another trace's span, e.g. the run's wait that the event ends — and linked to the span active
+ * now (the request that sent it).
+ */
+export function sendInTraceOf<T>(parent: Context, send: () => Promise<T>): Promise<T> {
+  const caller = trace.getSpanContext(context.active());
+  const placed = caller && isSpanContextValid(caller) ? parent.setValue(CALLER, caller) : parent;
+  return context.with(placed, send);
+}
+
 /**
  * Runs `send` inside a PRODUCER span under the active one (none without an active span: a client
  * outside any trace does not start one). The span ends when the backend has accepted or refused.
@@ -93,26 +115,31 @@ async function inProducerSpan<T>(
 ): Promise<T> {
   const active = trace.getSpanContext(context.active());
   if (!active || !isSpanContextValid(active)) return send();
+  const caller = context.active().getValue(CALLER) as SpanContext | undefined;
   return trace
     .getTracer('waypoint.durable-client')
-    .startActiveSpan(name, { kind: SpanKind.PRODUCER, attributes }, async (span) => {
-      try {
-        const result = await send();
-        if (typeof result === 'string' && name.startsWith('create_orchestration:')) {
-          span.setAttribute('durabletask.task.instance_id', result);
+    .startActiveSpan(
+      name,
+      { kind: SpanKind.PRODUCER, attributes, ...(caller ? { links: [{ context: caller }] } : {}) },
+      async (span) => {
+        try {
+          const result = await send();
+          if (typeof result === 'string' && name.startsWith('create_orchestration:')) {
+            span.setAttribute('durabletask.task.instance_id', result);
+          }
+          return result;
+        } catch (error) {
+          span.setStatus({
+            code: SpanStatusCode.ERROR,
+            message: error instanceof Error ? error.message : String(error),
+          });
+          span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
+          throw error;
+        } finally {
+          span.end();
         }
-        return result;
-      } catch (error) {
-        span.setStatus({
-          code: SpanStatusCode.ERROR,
-          message: error instanceof Error ? error.message : String(error),
-        });
-        span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+      },
+    );
 }
 
 function isInterceptable(value: unknown): value is InterceptableAxios {

@@ -57,7 +57,9 @@ import {
   TRIP_ORCHESTRATION,
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
-import { traceDurableClient } from './durable-client-tracing';
+import { waitSpanId } from '../agents/orchestration/run-telemetry';
+import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
+import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
@@ -354,7 +356,10 @@ const sendInput: Handler = async (request, client, caller) => {
   if (resource.status !== 'needs_input') {
     throw new ApiError(409, 'not_waiting_for_input', `The run is ${resource.status}, not waiting for input.`);
   }
-  await client.raiseEvent(resource.id, RUN_EVENTS.input, body.data);
+  // The run waits for its n-th input in round n (the round it published).
+  await inRunTrace(run, RUN_EVENTS.input, resource.needsInput?.round ?? 1, () =>
+    client.raiseEvent(resource.id, RUN_EVENTS.input, body.data),
+  );
   log.info('trip input sent', { runId: resource.id, fields: Object.keys(body.data) });
   return accepted(request, resource);
 };
@@ -368,10 +373,28 @@ const sendApproval: Handler = async (request, client, caller) => {
   if (resource.status !== 'awaiting_approval') {
     throw new ApiError(409, 'not_awaiting_approval', `The run is ${resource.status}, not awaiting approval.`);
   }
-  await client.raiseEvent(resource.id, RUN_EVENTS.approval, body.data);
+  await inRunTrace(run, RUN_EVENTS.approval, 1, () =>
+    client.raiseEvent(resource.id, RUN_EVENTS.approval, body.data),
+  );
   log.info('trip approval sent', { runId: resource.id, approved: body.data.approved });
   return accepted(request, resource);
 };
+
+/**
+ * A person's answer joins the run's trace: the event it raises is recorded under the run's wait it
+ * ends (`wait {event}`, whose id both sides derive from the run, the event and the wait's number),
+ * linked to this request; this request, in a trace of its own, links to that wait.
+ */
+function inRunTrace<T>(run: TripRun, event: string, n: number, send: () => Promise<T>): Promise<T> {
+  const root = parseTraceparent(run.input.trace?.traceparent);
+  if (!root) return send();
+  const wait = waitSpanId(run.snapshot.instanceId, event, n);
+  otelTrace.getActiveSpan()?.addLink({
+    context: { traceId: root.traceId, spanId: wait, traceFlags: root.sampled ? 1 : 0, isRemote: true },
+    attributes: { 'waypoint.link': `wait ${event}` },
+  });
+  return sendInTraceOf(contextWithParent(root.traceId, wait, ROOT_CONTEXT, root.sampled), send);
+}
 
 /** POST /api/trips/{id}/cancel */
 const cancelTrip: Handler = async (request, client, caller) => {

@@ -5,10 +5,13 @@
  * activity CLIENT → activity SERVER, sub-orchestrations under their parent), and in each
  * orchestration its agents (`invoke_agent` → `chat` / `execute_tool` → the MCP server's
  * `tools/call`), its decisions (each once, although the orchestrator replayed many times) and its
- * waits for a person (`wait input`, `wait approval`, with their outcome). Token counts add up to
- * the run's usage.
+ * waits for a person (`wait input`, `wait approval`, with their outcome), each holding the event
+ * the person's request raised, linked to that request's own trace. Token counts add up to the
+ * run's usage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { TraceStore } from '../../src/telemetry/trace-store';
 import { TraceTreeSchema } from '../../src/telemetry/trace-tree';
 import { startAppHost, type AppHost } from '../support/app-host';
 import { ancestors, BOOKING_WITHOUT_DATES, expectRunTree, named, TRIP_AGENTS } from '../support/trace-checks';
@@ -95,6 +98,41 @@ describe('the run trace', () => {
       ['wait approval', 'reply'],
     ]);
     for (const { parent } of waits) expect(parent?.spanId).toBe(planner.span.spanId);
+
+    // The person's answers are in the run's trace: each request's event under the wait it ended,
+    // linked to the request, whose own trace links back to the wait.
+    const requests = TraceStore.open({
+      path: join(app.dataDir, 'traces.sqlite'),
+      maxAgeMs: 3_600_000,
+      maxSpans: 100_000,
+    });
+    try {
+      for (const [{ span: wait }, event, route] of [
+        [waits[0], 'input', `POST /api/trips/{id}/input`],
+        [waits[1], 'approval', `POST /api/trips/{id}/approval`],
+      ] as const) {
+        expect(wait.children.map((c) => [c.name, c.kind])).toEqual([
+          [`orchestration_event:${event}`, 'PRODUCER'],
+        ]);
+        const sent = wait.children[0];
+        expect(sent.attributes).toMatchObject({
+          'durabletask.type': 'event',
+          'durabletask.event.name': event,
+          'durabletask.event.target_instance_id': id,
+        });
+        expect(sent.links).toHaveLength(1);
+        const [link] = sent.links;
+        expect(link.traceId).not.toBe(tree.traceId);
+        const request = requests.readTraceTree(link.traceId)?.spans[0];
+        expect(request).toMatchObject({ spanId: link.spanId, name: route, kind: 'SERVER' });
+        expect(request?.attributes['waypoint.run.id']).toBe(id);
+        expect(request?.links).toContainEqual(
+          expect.objectContaining({ traceId: tree.traceId, spanId: wait.spanId }),
+        );
+      }
+    } finally {
+      requests.close();
+    }
 
     // Decisions: recorded once each although the orchestrator replayed many times.
     const decisions = named(all, 'decision ').map(({ span }) => span.name);

@@ -8,11 +8,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InvocationContext } from '@azure/functions';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { traceDurableClient } from '../../../src/functions/durable-client-tracing';
+import { sendInTraceOf, traceDurableClient } from '../../../src/functions/durable-client-tracing';
+import { contextWithParent } from '../../../src/telemetry/span-ids';
 import { configureLogging } from '../../../src/telemetry/logger';
 import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
@@ -105,6 +106,26 @@ describe('traceDurableClient', () => {
       expect(span.parentSpanContext?.spanId).toBe(caller.spanId);
       expect(received[index].traceparent).toBe(`00-${caller.traceId}-${span.spanContext().spanId}-01`);
     }
+  });
+
+  it('places an event in another trace (a run’s) under a given span, linked to the caller', async () => {
+    const client = traceDurableClient(durableClient());
+    received.length = 0;
+    exporter.reset();
+    const runTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const wait = '00f067aa0ba902b7';
+    const caller = await trace.getTracer('test').startActiveSpan('POST input', async (span) => {
+      await sendInTraceOf(contextWithParent(runTrace, wait, ROOT_CONTEXT), () =>
+        client.raiseEvent('run-1', 'input', { startDate: '2027-03-10' }),
+      );
+      span.end();
+      return span.spanContext();
+    });
+    const [event] = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.PRODUCER);
+    expect(event.spanContext().traceId).toBe(runTrace);
+    expect(event.parentSpanContext?.spanId).toBe(wait);
+    expect(event.links.map((l) => l.context.spanId)).toEqual([caller.spanId]);
+    expect(received[0].traceparent).toBe(`00-${runTrace}-${event.spanContext().spanId}-01`);
   });
 
   it('sends no traceparent when no span is active', async () => {
