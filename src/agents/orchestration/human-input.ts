@@ -4,6 +4,7 @@
  * side effects (`approval`). The timer is cancelled when the event wins, so it leaves the queue.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { traceWait } from './run-telemetry';
 
 export type HumanReply<T> =
   | { kind: 'reply'; value: T; ignored: number }
@@ -25,15 +26,23 @@ export function* waitForHuman<T>(
   accept: (value: T) => boolean = () => true,
 ): Generator<Task, HumanReply<T>, unknown> {
   const deadline = new Date(context.df.currentUtcDateTime.getTime() + timeoutMs);
+  // A `wait {event}` span with its outcome; the request that answers hangs under it.
+  const ended = traceWait(context, eventName, deadline);
   for (let ignored = 0; ; ignored++) {
     // A fresh timer each round: a timer task belongs to the one Task.any that scheduled it.
     const timer = context.df.createTimer(deadline);
     const event = context.df.waitForExternalEvent(eventName);
     const winner = yield context.df.Task.any([event, timer]);
-    if (winner !== event) return { kind: 'timeout', ignored };
+    if (winner !== event) {
+      ended('timeout');
+      return { kind: 'timeout', ignored };
+    }
     timer.cancel();
     const value = event.result as T;
-    if (accept(value)) return { kind: 'reply', value, ignored };
+    if (accept(value)) {
+      ended('reply');
+      return { kind: 'reply', value, ignored };
+    }
   }
 }
 
