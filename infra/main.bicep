@@ -75,6 +75,9 @@ param tripsClientKeys string = ''
 @description('Shared key of the MCP tool servers; generated once by the preprovision hook and stored in Key Vault.')
 param mcpServerKey string
 
+@description('Key Vault purge protection (default on): nobody, not even an owner, can purge the vault or its secret before the 7-day retention ends. Off only for throwaway environments: once on, it stays on for that vault.')
+param keyVaultPurgeProtection bool = true
+
 @description('Cosmos DB database and containers (the app creates nothing at run time: Entra ID data roles cannot).')
 param cosmosDatabaseName string = 'waypoint'
 param cosmosIdempotencyContainerName string = 'idempotency'
@@ -93,7 +96,7 @@ var tags = {
 var useScheduler = durableBackend == 'durableTaskScheduler'
 var agentsAppName = '${abbrs.webSitesFunctions}agents-${resourceToken}'
 var mcpAppName = '${abbrs.webSitesFunctions}mcp-${resourceToken}'
-// Flex Consumption deploys each app from its own blob container.
+// Flex Consumption deploys each app from a blob container in its own storage account.
 var agentsPackageContainer = 'app-package-agents-${take(resourceToken, 7)}'
 var mcpPackageContainer = 'app-package-mcp-${take(resourceToken, 7)}'
 // The MCP app runs the same package: its own task hub keeps it apart from the agents' orchestrations.
@@ -128,33 +131,27 @@ module mcpIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.
   }
 }
 
-// The Functions runtime's storage (host locks, deployment packages): no shared keys, no public blobs.
-module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
-  name: 'storage'
+// One storage account per app: its AzureWebJobsStorage (host locks and keys) and its deployment
+// package. Neither identity can read or replace the other app's package or host keys.
+module agentsStorage 'app/app-storage.bicep' = {
+  name: 'agentsStorage'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: '${abbrs.storageStorageAccounts}agents${resourceToken}'
     location: location
     tags: tags
-    allowBlobPublicAccess: false
-    allowSharedKeyAccess: false
-    dnsEndpointType: 'Standard'
-    minimumTlsVersion: 'TLS1_2'
-    publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
-    blobServices: {
-      containers: [
-        {
-          name: agentsPackageContainer
-        }
-        {
-          name: mcpPackageContainer
-        }
-      ]
-    }
+    packageContainerName: agentsPackageContainer
+  }
+}
+
+module mcpStorage 'app/app-storage.bicep' = {
+  name: 'mcpStorage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}mcp${resourceToken}'
+    location: location
+    tags: tags
+    packageContainerName: mcpPackageContainer
   }
 }
 
@@ -247,6 +244,7 @@ module keyVault 'app/key-vault.bicep' = {
     location: location
     tags: tags
     mcpServerKey: mcpServerKey
+    purgeProtection: keyVaultPurgeProtection
   }
 }
 
@@ -296,7 +294,7 @@ module mcpApp 'app/function-app.bicep' = {
     tags: tags
     identityId: mcpIdentity.outputs.resourceId
     identityClientId: mcpIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: mcpStorage.outputs.name
     deploymentContainerName: mcpPackageContainer
     applicationInsightsName: monitoring.outputs.name
     durableBackend: durableBackend
@@ -318,7 +316,7 @@ module agentsApp 'app/function-app.bicep' = {
     tags: tags
     identityId: agentsIdentity.outputs.resourceId
     identityClientId: agentsIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: agentsStorage.outputs.name
     deploymentContainerName: agentsPackageContainer
     applicationInsightsName: monitoring.outputs.name
     durableBackend: durableBackend
@@ -336,7 +334,7 @@ module agentsRoles 'app/rbac.bicep' = {
   params: {
     principalId: agentsIdentity.outputs.principalId
     principalType: 'ServicePrincipal'
-    storageAccountName: storage.outputs.name
+    storageAccountName: agentsStorage.outputs.name
     storageQueuesAndTables: !useScheduler
     applicationInsightsName: monitoring.outputs.name
     cosmosAccountName: cosmos.outputs.name
@@ -354,7 +352,7 @@ module mcpRoles 'app/rbac.bicep' = {
   params: {
     principalId: mcpIdentity.outputs.principalId
     principalType: 'ServicePrincipal'
-    storageAccountName: storage.outputs.name
+    storageAccountName: mcpStorage.outputs.name
     storageQueuesAndTables: !useScheduler
     applicationInsightsName: monitoring.outputs.name
     cosmosAccountName: cosmos.outputs.name

@@ -8,6 +8,9 @@ param tags object = {}
 @secure()
 param mcpServerKey string
 
+@description('Purge protection: a deleted vault or secret cannot be purged before its retention ends. It cannot be turned off again once on.')
+param purgeProtection bool = true
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -21,6 +24,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
+    // true or absent: the API refuses `false`.
+    enablePurgeProtection: purgeProtection ? true : null
     publicNetworkAccess: 'Enabled'
   }
 }
