@@ -41,7 +41,7 @@ param durableBackend string = 'durableTaskScheduler'
 @description('Durable Task Scheduler SKU: Consumption (pay per action) or Dedicated (capacity units, higher sustained throughput).')
 param durableTaskSchedulerSku string = 'Consumption'
 
-@description('The Durable task hub name; matches extensions.durableTask.hubName in host.json.')
+@description('The agents app\'s Durable task hub: its TASKHUB_NAME setting, which host.json names as %TASKHUB_NAME%.')
 param taskHubName string = 'WaypointHub'
 
 @description('Deploy an Azure OpenAI account with a chat model deployment. False: use existingOpenAiEndpoint.')

@@ -30,14 +30,16 @@ param applicationInsightsName string
 @allowed([
   'durableTaskScheduler'
   'azureStorage'
+  'none'
 ])
+@description('The app\'s Durable backend; none for an app without orchestrations (the MCP app).')
 param durableBackend string
 
 @description('Durable Task Scheduler endpoint (https://…durabletask.io) when durableBackend is durableTaskScheduler.')
 param schedulerEndpoint string = ''
 
-@description('This app\'s Durable task hub.')
-param taskHubName string
+@description('This app\'s Durable task hub (host.json names it as %TASKHUB_NAME%).')
+param taskHubName string = ''
 
 @minValue(512)
 param instanceMemoryMB int = 2048
@@ -55,14 +57,22 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Identity-based connections: `__credential` + `__clientId` + service URIs, never a key.
-var storageConnection = {
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
-  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
-  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
-}
+// Identity-based connections: `__credential` + `__clientId` + service URIs, never a key. Queue
+// and table URIs only where the Durable state lives there (azureStorage): elsewhere the app has no
+// queue or table role, and a table URI would send the host's diagnostic events into a 403.
+var storageConnection = union(
+  {
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  },
+  durableBackend == 'azureStorage'
+    ? {
+        AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+        AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      }
+    : {}
+)
 
 // The connection string names the resource only (local auth is off); the authentication string
 // makes the Functions host and the app's exporter (src/telemetry/setup.ts) use Entra ID.
@@ -71,18 +81,20 @@ var monitoringConnection = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
 }
 
-// host.json keeps the Azure Storage provider so local runs (Core Tools + Azurite) need nothing
-// more; in Azure these settings override it (AzureFunctionsJobHost__… is the documented override).
+// host.json carries the Durable configuration the scale controller reads from the package
+// (provider azureManaged, connection DURABLE_TASK_SCHEDULER_CONNECTION_STRING, hub
+// %TASKHUB_NAME%): the settings below only fill in its names. No AzureFunctionsJobHost__
+// overrides: the runtime would apply them, the scale controller would not see them.
 var durableSettings = durableBackend == 'durableTaskScheduler'
   ? {
-      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+      TASKHUB_NAME: taskHubName
       DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${schedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
     }
-  : {
-      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
-    }
+  : durableBackend == 'azureStorage'
+      ? {
+          TASKHUB_NAME: taskHubName
+        }
+      : {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName

@@ -2,8 +2,52 @@
 // The key lives in the environment (.azure/<env>/.env, never committed) so every later
 // `azd provision` passes the same value; Bicep stores it in Key Vault and the apps read it through
 // Key Vault references. Rotate it with `azd env set MCP_SERVER_KEY "$(openssl rand -base64 32)"`.
+//
+// It also checks that host.json names the Durable backend azd is about to provision: the scale
+// controller reads the provider from host.json in the package, never from app settings.
+//
+// Node built-ins only: a bare `azd provision` must work without node_modules.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** @param {string} message @returns {never} */
+function fail(message) {
+  process.stderr.write(`preprovision: ${message}\n`);
+  process.exit(1);
+}
+
+/** @param {unknown} object @param {string} key */
+function get(object, key) {
+  if (typeof object !== 'object' || object === null) return undefined;
+  const found = Object.keys(object).find((name) => name.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : /** @type {Record<string, unknown>} */ (object)[found];
+}
+
+const PROVIDER_OF_BACKEND = { durableTaskScheduler: 'azuremanaged', azureStorage: 'azurestorage' };
+const backend = process.env.DURABLE_BACKEND || 'durableTaskScheduler';
+const wanted = /** @type {Record<string, string>} */ (PROVIDER_OF_BACKEND)[backend];
+if (!wanted) fail(`DURABLE_BACKEND must be durableTaskScheduler or azureStorage, not "${backend}".`);
+/** @type {unknown} */
+let hostJson;
+try {
+  hostJson = JSON.parse(readFileSync(join(repoRoot, 'host.json'), 'utf8'));
+} catch (error) {
+  fail(`cannot read host.json: ${/** @type {Error} */ (error).message}`);
+}
+const providerType = get(get(get(get(hostJson, 'extensions'), 'durableTask'), 'storageProvider'), 'type');
+const configured = typeof providerType === 'string' ? providerType.toLowerCase() : 'azurestorage';
+if (configured !== wanted) {
+  fail(
+    `DURABLE_BACKEND=${backend} but host.json's extensions.durableTask.storageProvider.type is ` +
+      `"${typeof providerType === 'string' ? providerType : '(none: AzureStorage)'}". The scale controller reads ` +
+      `the provider from host.json, so change host.json (see infra/README.md, the Durable backend) or DURABLE_BACKEND.`,
+  );
+}
 
 /** The app refuses shorter keys (src/mcp-servers/settings.ts). */
 const MIN_KEY_LENGTH = 16;

@@ -54,7 +54,7 @@ export interface LocalHostOptions {
   /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Per-instance and per-host limits of the durable engine (see docs/local-host.md). */
+  /** Per-instance and per-host limits of the durable engine, over host.json's `localHost` section (see docs/local-host.md). */
   limits?: Partial<InstanceLimits>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
@@ -91,6 +91,7 @@ export class LocalHost {
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
 
     const app = loadFunctionApp(appDir);
+    if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
     for (const name of app.disabled) {
       log.info('function disabled by its setting', {
         function: name,
@@ -151,7 +152,8 @@ export class LocalHost {
         options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrations:
         options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
-      ...(options.limits ? { limits: options.limits } : {}),
+      // host.json's localHost section, then the options (the CLI's flags) over it.
+      limits: { ...app.hostJson.limits, ...options.limits },
     });
 
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
