@@ -99,8 +99,6 @@ var mcpAppName = '${abbrs.webSitesFunctions}mcp-${resourceToken}'
 // Flex Consumption deploys each app from a blob container in its own storage account.
 var agentsPackageContainer = 'app-package-agents-${take(resourceToken, 7)}'
 var mcpPackageContainer = 'app-package-mcp-${take(resourceToken, 7)}'
-// The MCP app runs the same package: its own task hub keeps it apart from the agents' orchestrations.
-var mcpTaskHubName = '${taskHubName}Mcp'
 var openAiEndpoint = deployOpenAi ? openAi!.outputs.endpoint : existingOpenAiEndpoint
 var openAiDeployment = deployOpenAi ? modelName : existingOpenAiDeployment
 
@@ -200,9 +198,9 @@ module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
     location: location
     tags: tags
     skuName: durableTaskSchedulerSku
+    // Only the agents app runs Durable functions (WAYPOINT_APP_ROLE=mcp registers none).
     taskHubNames: [
       taskHubName
-      mcpTaskHubName
     ]
   }
 }
@@ -249,8 +247,9 @@ module keyVault 'app/key-vault.bicep' = {
 }
 
 // The settings each app reads (the settings check in test/unit/infra compares them with the code).
-// Both apps run the same package: the agents app plans trips and calls the tools over MCP; the MCP
-// app serves the tools at /api/mcp/{server} and books through the bookings store.
+// Both apps run the same package; WAYPOINT_APP_ROLE makes each register only its own functions
+// (src/app-role.ts): the agents app plans trips and calls the tools over MCP; the MCP app serves
+// the tools at /api/mcp/{server} and books through the bookings store.
 var sharedSettings = {
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_DATABASE: cosmosDatabaseName
@@ -268,6 +267,7 @@ var sharedSettings = {
 }
 
 var agentsSettings = union(sharedSettings, {
+  WAYPOINT_APP_ROLE: 'agents'
   OTEL_SERVICE_NAME: 'waypoint-agents'
   MODEL_PROVIDER: 'azure-openai'
   MODEL_NAME: modelName
@@ -279,6 +279,7 @@ var agentsSettings = union(sharedSettings, {
 })
 
 var mcpSettings = union(sharedSettings, {
+  WAYPOINT_APP_ROLE: 'mcp'
   OTEL_SERVICE_NAME: 'waypoint-mcp'
   AZURE_CLIENT_ID: mcpIdentity.outputs.clientId
 })
@@ -297,9 +298,8 @@ module mcpApp 'app/function-app.bicep' = {
     storageAccountName: mcpStorage.outputs.name
     deploymentContainerName: mcpPackageContainer
     applicationInsightsName: monitoring.outputs.name
-    durableBackend: durableBackend
-    schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
-    taskHubName: mcpTaskHubName
+    // No Durable functions here: no task hub, no scheduler connection or role.
+    durableBackend: 'none'
     maximumInstanceCount: maximumInstanceCount
     appSettings: mcpSettings
   }
@@ -353,12 +353,12 @@ module mcpRoles 'app/rbac.bicep' = {
     principalId: mcpIdentity.outputs.principalId
     principalType: 'ServicePrincipal'
     storageAccountName: mcpStorage.outputs.name
-    storageQueuesAndTables: !useScheduler
+    storageQueuesAndTables: false
     applicationInsightsName: monitoring.outputs.name
     cosmosAccountName: cosmos.outputs.name
     cosmosDatabaseName: cosmosDatabaseName
-    schedulerName: useScheduler ? scheduler!.outputs.name : ''
-    taskHubName: mcpTaskHubName
+    schedulerName: ''
+    taskHubName: ''
     openAiAccountName: ''
     keyVaultName: keyVault.outputs.name
   }

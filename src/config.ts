@@ -4,6 +4,7 @@
  * a message that names it. Every key is listed in local.settings.sample.json.
  */
 import { randomBytes } from 'node:crypto';
+import { loadAppRole, type AppRole } from './app-role';
 import { WaypointError } from './domain/errors';
 import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
 import { loadModelSettings, type ModelSettings } from './models/settings';
@@ -11,6 +12,8 @@ import { loadStoreSettings, type StoreSettings } from './stores/settings';
 import { checkCallWindows, loadToolSettings, type ToolSettings } from './tools/settings';
 
 export interface AppConfig {
+  /** Which functions this app registers (WAYPOINT_APP_ROLE: all, agents or mcp). */
+  role: AppRole;
   /** Idempotency and bookings stores: embedded SQLite, or Cosmos DB when COSMOS_ENDPOINT is set. */
   stores: StoreSettings;
   /** The MCP tool servers mounted by the app: server key and fault injection. */
@@ -30,6 +33,7 @@ export interface AppConfig {
  * In Azure the key must be configured: every instance of a scaled-out app has to share it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const role = loadAppRole(env);
   const mcp = loadMcpSettings(env);
   const tools = loadToolSettings(env);
   const generate = mcp.serverKey === undefined && env.MCP_ALLOW_ANONYMOUS !== 'true';
@@ -53,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyTtlSeconds: stores.idempotencyTtlSeconds,
   });
   const models = loadModelSettings(env);
-  return { stores, mcp, tools, models, generatedMcpServerKey: generate };
+  return { role, stores, mcp, tools, models, generatedMcpServerKey: generate };
 }
 
 let current: AppConfig | undefined;

@@ -3,6 +3,8 @@
  * deployment package, Blob Data Owner there and nowhere else; the Key Vault holding the MCP key
  * cannot be purged. Read from the Bicep syntax trees (nothing compiles Bicep here).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   declarationsOf,
@@ -10,6 +12,7 @@ import {
   parameterDefault,
   parseBicepFile,
   propertyText,
+  REPO_ROOT,
   type BicepDeclaration,
 } from './bicep';
 
@@ -87,5 +90,36 @@ describe('Key Vault', () => {
     expect(parameterDefault(tree, 'purgeProtection')).toBe('true');
     expect(parameterDefault(mainParameters, 'keyVaultPurgeProtection')).toBe('true');
     expect(propertyText(module('keyVault').body, 'params.purgeProtection')).toBe('keyVaultPurgeProtection');
+  });
+});
+
+describe('one role per app (WAYPOINT_APP_ROLE)', () => {
+  const settingsText = (): string => readFileSync(join(REPO_ROOT, 'infra/main.bicep'), 'utf8');
+
+  it('each app gets its role', () => {
+    expect(settingsText()).toMatch(
+      /var agentsSettings = union\(sharedSettings, \{\n\s+WAYPOINT_APP_ROLE: 'agents'/,
+    );
+    expect(settingsText()).toMatch(
+      /var mcpSettings = union\(sharedSettings, \{\n\s+WAYPOINT_APP_ROLE: 'mcp'/,
+    );
+  });
+
+  it('the MCP app runs no Durable functions: no task hub, no scheduler connection, no scheduler role', () => {
+    expect(propertyText(module('mcpApp').body, 'params.durableBackend')).toBe("'none'");
+    expect(propertyText(module('mcpApp').body, 'params.taskHubName')).toBeUndefined();
+    expect(propertyText(module('mcpRoles').body, 'params.schedulerName')).toBe("''");
+    expect(propertyText(module('mcpRoles').body, 'params.storageQueuesAndTables')).toBe('false');
+    expect(propertyText(module('scheduler').body, 'params.taskHubNames')?.replace(/\s+/g, ' ')).toBe(
+      '[ taskHubName ]',
+    );
+  });
+
+  it('the agents app has the task hub and reaches the tool servers over HTTP', () => {
+    expect(propertyText(module('agentsApp').body, 'params.durableBackend')).toBe('durableBackend');
+    expect(propertyText(module('agentsApp').body, 'params.taskHubName')).toBe('taskHubName');
+    expect(settingsText()).toMatch(
+      /MCP_BASE_URL: 'https:\/\/\$\{mcpApp\.outputs\.defaultHostName\}\/api\/mcp'/,
+    );
   });
 });
