@@ -287,6 +287,11 @@ var mcpSettings = union(sharedSettings, {
 module mcpApp 'app/function-app.bicep' = {
   name: 'mcpApp'
   scope: rg
+  // Its roles first: the app reads its package, its host storage and its Key Vault reference
+  // with its identity as soon as it exists.
+  dependsOn: [
+    mcpRoles
+  ]
   params: {
     name: mcpAppName
     planName: '${abbrs.webServerFarms}mcp-${resourceToken}'
@@ -308,6 +313,11 @@ module mcpApp 'app/function-app.bicep' = {
 module agentsApp 'app/function-app.bicep' = {
   name: 'agentsApp'
   scope: rg
+  // Its roles first: the app reads its package, its host storage and its Key Vault reference
+  // with its identity as soon as it exists.
+  dependsOn: [
+    agentsRoles
+  ]
   params: {
     name: agentsAppName
     planName: '${abbrs.webServerFarms}agents-${resourceToken}'

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadAppRole, type AppRole } from './app-role';
 import { WaypointError } from './domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from './key-vault-reference';
 import { loadMcpSettings, type McpSettings } from './mcp-servers/settings';
 import { loadModelSettings, type ModelSettings } from './models/settings';
 import { loadStoreSettings, type StoreSettings } from './stores/settings';
@@ -33,6 +34,8 @@ export interface AppConfig {
  * In Azure the key must be configured: every instance of a scaled-out app has to share it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // First: a setting that is still a Key Vault reference's text must not pass as its value.
+  refuseUnresolvedKeyVaultReferences(env);
   const role = loadAppRole(env);
   const mcp = loadMcpSettings(env);
   const tools = loadToolSettings(env);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WaypointError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { faultOptionsSchema, type FaultSettings } from './http/faults';
 import { MCP_SERVER_NAMES, type McpServerName } from './registry';
 
@@ -48,6 +49,7 @@ function describeIssues(error: z.ZodError): string {
 }
 
 export function loadMcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
+  refuseUnresolvedKeyVaultReferences(env, ['MCP_SERVER_KEY']);
   const key = serverKeySchema.safeParse(env.MCP_SERVER_KEY === '' ? undefined : env.MCP_SERVER_KEY);
   if (!key.success) throw invalid('MCP_SERVER_KEY', describeIssues(key.error));
   if (env.WEBSITE_INSTANCE_ID && key.data !== undefined && isPlaceholderKey(key.data)) {

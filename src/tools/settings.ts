@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { maxCallTimeoutMs, MIN_STALE_MARGIN_MS, staleMarginMs } from './call-ledger';
 import { TOOL_SERVERS, type ToolServerName } from './tool-names';
 
@@ -47,6 +48,7 @@ const envSchema = z.object({
  * | MCP_SERVER_KEY | — (no `x-mcp-key` header) |
  */
 export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSettings {
+  refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
   const parsed = envSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
   );

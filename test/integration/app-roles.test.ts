@@ -124,5 +124,10 @@ describe('WAYPOINT_APP_ROLE', () => {
       /WAYPOINT_APP_ROLE: agents serves no tool servers; set MCP_BASE_URL/,
     );
     expect(() => functionsOf('everything')).toThrow(/WAYPOINT_APP_ROLE: must be one of all, agents, mcp/);
+    // An app setting App Service could not resolve stops the app as it loads.
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv-x.vault.azure.net/secrets/mcp-server-key/1)';
+    expect(() => functionsOf('mcp', { MCP_SERVER_KEY: reference })).toThrow(
+      /Invalid setting MCP_SERVER_KEY: an unresolved Key Vault reference/,
+    );
   });
 });

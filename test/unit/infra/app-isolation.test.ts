@@ -123,3 +123,12 @@ describe('one role per app (WAYPOINT_APP_ROLE)', () => {
     );
   });
 });
+
+describe('deployment order', () => {
+  it.each([
+    ['agentsApp', 'agentsRoles'],
+    ['mcpApp', 'mcpRoles'],
+  ])('%s waits for its role assignments (%s)', (app, roles) => {
+    expect(propertyText(module(app).body, 'dependsOn')?.replace(/\s+/g, ' ')).toBe(`[ ${roles} ]`);
+  });
+});
