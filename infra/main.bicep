@@ -8,8 +8,44 @@ targetScope = 'subscription'
 @description('Name of the azd environment; it seeds the unique token in every resource name.')
 param environmentName string
 
+// Regions that offer Flex Consumption (as listed in Microsoft's Flex Consumption samples,
+// Azure-Samples/remote-mcp-functions-typescript). The preprovision hook checks live that the region
+// also offers the Durable Task Scheduler and that the model has quota (infra/hooks/).
 @minLength(1)
-@description('Primary location for all resources (a region that offers Flex Consumption).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@description('Primary location for all resources (a region that offers Flex Consumption and the Durable Task Scheduler).')
 @metadata({
   azd: {
     type: 'location'
@@ -40,6 +76,29 @@ param durableBackend string = 'durableTaskScheduler'
 ])
 @description('Durable Task Scheduler SKU: Consumption (pay per action) or Dedicated (capacity units, higher sustained throughput).')
 param durableTaskSchedulerSku string = 'Consumption'
+
+@minValue(1)
+@description('Capacity units when durableTaskSchedulerSku is Dedicated.')
+param durableTaskSchedulerCapacity int = 1
+
+@minValue(1)
+@maxValue(90)
+@description('Days the scheduler keeps a finished run\'s history (it holds travellers\' names and e-mail addresses).')
+param durableHistoryRetentionDays int = 30
+
+@description('Private network: the apps reach storage, Cosmos DB, Key Vault and Azure OpenAI only through private endpoints; those services refuse public traffic.')
+param vnetEnabled bool = false
+
+@description('Sign users in with Entra ID on the agents app (App Service authentication); creates an app registration (Microsoft Graph Bicep extension).')
+param authEnabled bool = false
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Instance memory of each app in MB (the sizes Flex Consumption offers).')
+param instanceMemoryMB int = 2048
 
 @description('The agents app\'s Durable task hub: its TASKHUB_NAME setting, which host.json names as %TASKHUB_NAME%.')
 param taskHubName string = 'WaypointHub'
@@ -99,6 +158,40 @@ var mcpAppName = '${abbrs.webSitesFunctions}mcp-${resourceToken}'
 // Flex Consumption deploys each app from a blob container in its own storage account.
 var agentsPackageContainer = 'app-package-agents-${take(resourceToken, 7)}'
 var mcpPackageContainer = 'app-package-mcp-${take(resourceToken, 7)}'
+// Private DNS zones for the private endpoints in use (vnetEnabled).
+var blobZone = 'privatelink.blob.${environment().suffixes.storage}'
+var queueZone = 'privatelink.queue.${environment().suffixes.storage}'
+var tableZone = 'privatelink.table.${environment().suffixes.storage}'
+var cosmosZone = 'privatelink.documents.azure.com'
+var keyVaultZone = 'privatelink.vaultcore.azure.net'
+var openAiZone = 'privatelink.openai.azure.com'
+var privateDnsZoneNames = concat(
+  [
+    blobZone
+    cosmosZone
+    keyVaultZone
+  ],
+  useScheduler
+    ? []
+    : [
+        queueZone
+        tableZone
+      ],
+  deployOpenAi
+    ? [
+        openAiZone
+      ]
+    : []
+)
+var zoneIds = vnetEnabled ? network!.outputs.privateDnsZoneIds : {}
+var storageZoneIds = vnetEnabled
+  ? {
+      blob: zoneIds[blobZone]
+      queue: useScheduler ? '' : zoneIds[queueZone]
+      table: useScheduler ? '' : zoneIds[tableZone]
+    }
+  : {}
+var privateEndpointSubnetId = vnetEnabled ? network!.outputs.privateEndpointSubnetId : ''
 var openAiEndpoint = deployOpenAi ? openAi!.outputs.endpoint : existingOpenAiEndpoint
 var openAiDeployment = deployOpenAi ? modelName : existingOpenAiDeployment
 
@@ -129,6 +222,17 @@ module mcpIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.
   }
 }
 
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
+  scope: rg
+  params: {
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
+    location: location
+    tags: tags
+    privateDnsZoneNames: privateDnsZoneNames
+  }
+}
+
 // One storage account per app: its AzureWebJobsStorage (host locks and keys) and its deployment
 // package. Neither identity can read or replace the other app's package or host keys.
 module agentsStorage 'app/app-storage.bicep' = {
@@ -139,6 +243,9 @@ module agentsStorage 'app/app-storage.bicep' = {
     location: location
     tags: tags
     packageContainerName: agentsPackageContainer
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneIds: storageZoneIds
+    queuesAndTables: !useScheduler
   }
 }
 
@@ -150,6 +257,8 @@ module mcpStorage 'app/app-storage.bicep' = {
     location: location
     tags: tags
     packageContainerName: mcpPackageContainer
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneIds: storageZoneIds
   }
 }
 
@@ -187,6 +296,8 @@ module cosmos 'app/cosmos.bicep' = {
     databaseName: cosmosDatabaseName
     idempotencyContainerName: cosmosIdempotencyContainerName
     bookingsContainerName: cosmosBookingsContainerName
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneId: vnetEnabled ? zoneIds[cosmosZone] : ''
   }
 }
 
@@ -198,6 +309,8 @@ module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
     location: location
     tags: tags
     skuName: durableTaskSchedulerSku
+    capacity: durableTaskSchedulerCapacity
+    historyRetentionDays: durableHistoryRetentionDays
     // Only the agents app runs Durable functions (WAYPOINT_APP_ROLE=mcp registers none).
     taskHubNames: [
       taskHubName
@@ -215,8 +328,22 @@ module openAi 'br/public:avm/res/cognitive-services/account:0.9.0' = if (deployO
     kind: 'OpenAI'
     sku: 'S0'
     customSubDomainName: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     disableLocalAuth: true
+    privateEndpoints: vnetEnabled
+      ? [
+          {
+            subnetResourceId: privateEndpointSubnetId
+            privateDnsZoneGroup: {
+              privateDnsZoneGroupConfigs: [
+                {
+                  privateDnsZoneResourceId: zoneIds[openAiZone]
+                }
+              ]
+            }
+          }
+        ]
+      : []
     deployments: [
       {
         name: modelName
@@ -243,6 +370,8 @@ module keyVault 'app/key-vault.bicep' = {
     tags: tags
     mcpServerKey: mcpServerKey
     purgeProtection: keyVaultPurgeProtection
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneId: vnetEnabled ? zoneIds[keyVaultZone] : ''
   }
 }
 
@@ -305,8 +434,23 @@ module mcpApp 'app/function-app.bicep' = {
     applicationInsightsName: monitoring.outputs.name
     // No Durable functions here: no task hub, no scheduler connection or role.
     durableBackend: 'none'
+    instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    subnetId: vnetEnabled ? network!.outputs.mcpSubnetId : ''
     appSettings: mcpSettings
+  }
+}
+
+// The registration users sign in with (authEnabled). Its callback is the agents app's default
+// host name, which Flex Consumption derives from the app's name.
+module entraApp 'app/entra-app.bicep' = if (authEnabled) {
+  name: 'entraApp'
+  scope: rg
+  params: {
+    uniqueName: 'waypoint-${resourceToken}'
+    displayName: 'Waypoint (${environmentName})'
+    appHostName: '${agentsAppName}.azurewebsites.net'
+    identityPrincipalId: agentsIdentity.outputs.principalId
   }
 }
 
@@ -332,7 +476,15 @@ module agentsApp 'app/function-app.bicep' = {
     durableBackend: durableBackend
     schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
     taskHubName: taskHubName
+    instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    subnetId: vnetEnabled ? network!.outputs.agentsSubnetId : ''
+    authClientId: authEnabled ? entraApp!.outputs.clientId : ''
+    authAudiences: authEnabled
+      ? [
+          entraApp!.outputs.identifierUri
+        ]
+      : []
     appSettings: agentsSettings
   }
 }
@@ -415,3 +567,4 @@ output MODEL_NAME string = modelName
 output DURABLE_BACKEND string = durableBackend
 output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler!.outputs.endpoint : ''
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
+output AUTH_CLIENT_ID string = authEnabled ? entraApp!.outputs.clientId : ''

@@ -9,6 +9,18 @@ param tags object = {}
 @description('Blob container that holds the app\'s deployment package.')
 param packageContainerName string
 
+@description('Subnet for private endpoints; set (vnetEnabled): the account is reachable only through them.')
+param privateEndpointSubnetId string = ''
+
+@description('Private DNS zone ids by storage service: blob, queue, table.')
+param privateDnsZoneIds object = {}
+
+@description('Queue and table endpoints too (the azureStorage Durable backend keeps its state there).')
+param queuesAndTables bool = false
+
+var privateOnly = !empty(privateEndpointSubnetId)
+var privateServices = privateOnly ? concat(['blob'], queuesAndTables ? ['queue', 'table'] : []) : []
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -26,10 +38,10 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     dnsEndpointType: 'Standard'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: privateOnly ? 'Deny' : 'Allow'
+      bypass: privateOnly ? 'None' : 'AzureServices'
     }
   }
 
@@ -44,6 +56,21 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     }
   }
 }
+
+module endpoints 'private-endpoint.bicep' = [
+  for service in privateServices: {
+    name: '${name}-pe-${service}'
+    params: {
+      name: 'pe-${service}-${name}'
+      location: location
+      tags: tags
+      resourceId: account.id
+      groupId: service
+      subnetId: privateEndpointSubnetId
+      privateDnsZoneId: privateDnsZoneIds[service]
+    }
+  }
+]
 
 output name string = account.name
 output id string = account.id

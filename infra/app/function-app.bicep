@@ -41,10 +41,24 @@ param schedulerEndpoint string = ''
 @description('This app\'s Durable task hub (host.json names it as %TASKHUB_NAME%).')
 param taskHubName string = ''
 
-@minValue(512)
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Instance memory in MB: Flex Consumption offers exactly these sizes.')
 param instanceMemoryMB int = 2048
 
 param maximumInstanceCount int = 100
+
+@description('Subnet (delegated to Microsoft.App/environments) for the app\'s outbound traffic; empty: no virtual network.')
+param subnetId string = ''
+
+@description('Entra ID app registration that signs users in (App Service authentication); empty: authentication off.')
+param authClientId string = ''
+
+@description('Audiences the sign-in accepts in bearer tokens (the registration\'s identifier URI).')
+param authAudiences array = []
 
 @description('The app\'s own settings (see main.bicep); the connections below are added to them.')
 param appSettings object
@@ -85,6 +99,15 @@ var monitoringConnection = {
 // (provider azureManaged, connection DURABLE_TASK_SCHEDULER_CONNECTION_STRING, hub
 // %TASKHUB_NAME%): the settings below only fill in its names. No AzureFunctionsJobHost__
 // overrides: the runtime would apply them, the scale controller would not see them.
+// App Service authentication proves the app to Entra ID with its identity (a federated credential
+// on the registration), never a secret: the setting names that identity.
+var authSettings = empty(authClientId)
+  ? {}
+  : {
+      OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identityClientId
+      WEBSITE_AUTH_AAD_ALLOWED_TENANTS: tenant().tenantId
+    }
+
 var durableSettings = durableBackend == 'durableTaskScheduler'
   ? {
       TASKHUB_NAME: taskHubName
@@ -126,6 +149,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     // Key Vault references (MCP_SERVER_KEY) resolve with this identity.
     keyVaultReferenceIdentity: identityId
     siteConfig: {
@@ -156,7 +180,69 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(appSettings, storageConnection, monitoringConnection, durableSettings)
+    properties: union(appSettings, storageConnection, monitoringConnection, durableSettings, authSettings)
+  }
+
+  // Users sign in with Entra ID before any function runs; the principal reaches the app as
+  // x-ms-client-principal (src/travel/api/caller.ts). Browsers are sent to the sign-in page, so the
+  // web UI works after `azd up`; /api/health stays open for probes.
+  resource authentication 'config' = if (!empty(authClientId)) {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+        runtimeVersion: '~1'
+      }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'RedirectToLoginPage'
+        redirectToProvider: 'azureactivedirectory'
+        excludedPaths: [
+          '/api/health'
+        ]
+      }
+      httpSettings: {
+        requireHttps: true
+        routes: {
+          apiPrefix: '/.auth'
+        }
+        forwardProxy: {
+          convention: 'NoProxy'
+        }
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: {
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+            clientId: authClientId
+            clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+          }
+          login: {
+            loginParameters: [
+              'scope=openid profile email'
+            ]
+          }
+          validation: {
+            allowedAudiences: union(authAudiences, [
+              authClientId
+            ])
+          }
+        }
+      }
+      login: {
+        tokenStore: {
+          enabled: true
+        }
+        cookieExpiration: {
+          convention: 'FixedTime'
+          timeToExpiration: '08:00:00'
+        }
+        nonce: {
+          validateNonce: true
+        }
+      }
+    }
   }
 
   // No FTP or SCM basic-auth publishing: azd deploys with Entra ID.

@@ -22,7 +22,7 @@ const readNames = new Set(read.map((entry) => entry.setting));
 
 /** Settings the Functions host and platform read (not the app's code). */
 const PLATFORM_SETTING =
-  /^(AzureWebJobsStorage__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$|TASKHUB_NAME$|AzureWebJobsDisableHomepage$)/;
+  /^(AzureWebJobsStorage__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$|TASKHUB_NAME$|AzureWebJobsDisableHomepage$|OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID$|WEBSITE_AUTH_AAD_ALLOWED_TENANTS$)/;
 
 let apps: Record<'agents' | 'mcp', Set<string>>;
 
@@ -30,9 +30,12 @@ beforeAll(async () => {
   const main = await parseBicepFile('infra/main.bicep');
   const functionApp = await parseBicepFile('infra/app/function-app.bicep');
   // function-app.bicep adds the connections to whatever settings main.bicep passes each app.
-  const connections = ['storageConnection', 'monitoringConnection', 'durableSettings'].flatMap((name) => [
-    ...settingKeysOfVariable(functionApp, name),
-  ]);
+  const connections = [
+    'storageConnection',
+    'monitoringConnection',
+    'durableSettings',
+    'authSettings',
+  ].flatMap((name) => [...settingKeysOfVariable(functionApp, name)]);
   apps = {
     agents: new Set([...settingKeysOfVariable(main, 'agentsSettings'), ...connections]),
     mcp: new Set([...settingKeysOfVariable(main, 'mcpSettings'), ...connections]),

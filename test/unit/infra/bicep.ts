@@ -72,8 +72,16 @@ export function bicepFiles(dir: string = INFRA_DIR): string[] {
   return found.sort();
 }
 
+/**
+ * tree-sitter-bicep 1.1.0 predates the `extension <name>` statement (Bicep's Microsoft Graph
+ * extension): such a line is blanked before parsing, keeping line numbers. Only that exact form.
+ */
+export function withoutExtensionStatements(source: string): string {
+  return source.replace(/^extension [A-Za-z]\w*[ \t]*$/gm, (line) => ' '.repeat(line.length));
+}
+
 export async function parseBicepFile(pathFromRoot: string): Promise<Tree> {
-  return parseBicep(readFileSync(join(REPO_ROOT, pathFromRoot), 'utf8'));
+  return parseBicep(withoutExtensionStatements(readFileSync(join(REPO_ROOT, pathFromRoot), 'utf8')));
 }
 
 function namedChildren(node: Node): Node[] {
@@ -150,7 +158,10 @@ export function settingKeysOfVariable(tree: Tree, variable: string): Set<string>
 export interface BicepParameter {
   name: string;
   type: string;
+  /** Decorator names (`@secure`, `@allowed`). */
   decorators: string[];
+  /** Decorators as written, arguments included. */
+  decoratorTexts: string[];
 }
 
 /** Every `param`, with the decorators written above it. */
@@ -161,11 +172,9 @@ export function parametersOf(tree: Tree): BicepParameter[] {
     if (node.type !== 'parameter_declaration') return;
     const [name, type] = namedChildren(node);
     const previous = children[index - 1];
-    const decorators =
-      previous?.type === 'decorators'
-        ? namedChildren(previous).map((decorator) => decorator.text.replace(/\(.*$/s, ''))
-        : [];
-    parameters.push({ name: name?.text ?? '', type: type?.text ?? '', decorators });
+    const decoratorTexts = previous?.type === 'decorators' ? namedChildren(previous).map((d) => d.text) : [];
+    const decorators = decoratorTexts.map((text) => text.replace(/\(.*$/s, ''));
+    parameters.push({ name: name?.text ?? '', type: type?.text ?? '', decorators, decoratorTexts });
   });
   return parameters;
 }
@@ -245,9 +254,18 @@ export function nestedResourcesOf(body: Node): Map<string, BicepDeclaration> {
       const child = property.type === 'object_property' ? namedChildren(property)[0] : undefined;
       if (child?.type !== 'resource_declaration') continue;
       const [name, type, value] = namedChildren(child);
-      if (!name || !type || !value || value.type !== 'object') continue;
-      found.set(name.text, { kind: 'resource', name: name.text, type: type.text.slice(1, -1), body: value });
-      visit(value);
+      if (!name || !type || !value) continue;
+      const conditional = value.type === 'if_statement';
+      const body = conditional ? namedChildren(value).find((node) => node.type === 'object') : value;
+      if (!body || body.type !== 'object') continue;
+      found.set(name.text, {
+        kind: 'resource',
+        name: name.text,
+        type: type.text.slice(1, -1),
+        body,
+        ...(conditional ? { condition: namedChildren(value)[0]?.text.replace(/^\(|\)$/g, '') } : {}),
+      });
+      visit(body);
     }
   };
   visit(body);

@@ -105,4 +105,13 @@ describe('the scale controller reads the packaged host.json', () => {
     );
     expect(view).toMatchObject({ taskHubName: 'H', connection: 'C' });
   });
+
+  it("keeps the host's own telemetry in Application Insights mode (sampled by host.json; see infra/README.md)", () => {
+    const hostJson = packagedHostJson() as {
+      telemetryMode?: string;
+      logging: { applicationInsights: unknown };
+    };
+    expect(hostJson.telemetryMode).toBe('ApplicationInsights');
+    expect(hostJson.logging.applicationInsights).toMatchObject({ samplingSettings: { isEnabled: true } });
+  });
 });
