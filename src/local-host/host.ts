@@ -56,7 +56,7 @@ export interface LocalHostOptions {
   /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Per-instance and per-host limits of the durable engine (see docs/local-host.md). */
+  /** Per-instance and per-host limits of the durable engine, over host.json's `localHost` section (see docs/local-host.md). */
   limits?: Partial<InstanceLimits>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
@@ -105,6 +105,7 @@ export class LocalHost {
     for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
 
     const app = loadFunctionApp(appDir);
+    if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
     for (const name of app.disabled) {
       log.info('function disabled by its setting', {
         function: name,
@@ -171,7 +172,8 @@ export class LocalHost {
         options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrations:
         options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
-      ...(options.limits ? { limits: options.limits } : {}),
+      // host.json's localHost section, then the options (the CLI's flags) over it.
+      limits: { ...app.hostJson.limits, ...options.limits },
     });
 
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
