@@ -121,7 +121,7 @@ export interface AxeViolation {
  * is not itself a violation.
  */
 export async function axe(page: Page): Promise<AxeViolation[]> {
-  await page.evaluate(axeSource);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const engine = (
       window as unknown as { axe: { run(...args: unknown[]): Promise<{ violations: unknown[] }> } }

@@ -51,7 +51,9 @@ export function UnderTheHood({ run, now }: { run: RunResource; now: number }) {
               const used = run.budgets.usage[key] ?? 0;
               const limit = run.budgets.limits[key] ?? 0;
               const share = limit > 0 ? used / limit : 0;
-              const level = breached === key ? 'over' : share >= 0.9 ? 'high' : 'ok';
+              // Money is the trip's price plus AI spend against the traveller's budget: near it is
+              // normal for a trip that fits, so only a breach is marked.
+              const level = breached === key ? 'over' : key !== 'money' && share >= 0.9 ? 'high' : 'ok';
               const id = `meter-${key}`;
               return (
                 <li key={key} class={`meter-row ${level}`}>
@@ -70,7 +72,7 @@ export function UnderTheHood({ run, now }: { run: RunResource; now: number }) {
         <section aria-labelledby="steps-title" class="steps-section">
           <h3 id="steps-title">Steps</h3>
           {steps.length ? (
-            <ol class="steps" aria-label={`${steps.length} steps, oldest first`}>
+            <ol class="steps" tabIndex={0} aria-label={`${steps.length} steps, oldest first`}>
               {steps.map((step) => {
                 const end = step.endedAt ? Date.parse(step.endedAt) : now;
                 // A fact check that asked the traveller is a question, not a failure.
