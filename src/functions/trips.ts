@@ -38,7 +38,13 @@ import { DEFAULT_WRITE_TOOLS } from '../tools';
 import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { approvalEventFor } from '../travel/api/approval';
-import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
+import {
+  listQuerySchema,
+  RECENT_WINDOW_MS,
+  runtimeStatusesFor,
+  selectRuns,
+  toRunSummary,
+} from '../travel/api/listing';
 import { readJsonBody } from '../travel/api/request-body';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
 import {
@@ -347,7 +353,11 @@ const listTrips: Handler = async (request, client, caller) => {
     const run = tripRunOf(instance as unknown as DurableSnapshot);
     if (run && run.input.owner === caller.id) runs.push(toRunResource(run));
   }
-  return { status: 200, jsonBody: { runs: selectRuns(runs, query.data) } };
+  const selected = selectRuns(runs, query.data);
+  return {
+    status: 200,
+    jsonBody: { runs: query.data.view === 'summary' ? selected.map(toRunSummary) : selected },
+  };
 };
 
 /** POST /api/trips/{id}/input */
