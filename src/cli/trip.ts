@@ -14,6 +14,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LocalHost } from '../local-host/host';
 import { configureLogging } from '../telemetry/logger';
+import { terminalLine } from './terminal-text';
 import { isFinal, runResourceSchema, type RunResource } from '../travel/api/run-resource';
 import type { TripFields } from '../travel/schemas';
 import {
@@ -21,6 +22,7 @@ import {
   budgetMeters,
   exitCodeFor,
   parseTripArgs,
+  printableRun,
   quoteText,
   resultText,
   stepLine,
@@ -126,7 +128,7 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
       const approved = options.yes ? true : interactive ? await confirm(clack, 'Book this trip?') : false;
       if (!interactive)
         clack.log.info(approved ? 'Approved (--yes).' : 'Rejected: pass --yes to approve without asking.');
-      run = await api.send('POST', run.links.approval, { approved });
+      run = await api.send('POST', run.links.approval, { approved, quoteId: run.quote.id });
       spin.start(budgetMeters(run));
       await waitUntilChanged(api, run, 'awaiting_approval');
     }
@@ -291,28 +293,32 @@ class TripsApi {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach ${this.baseUrl}: ${(error as Error).message}`);
+      throw new CliError(`Cannot reach ${this.baseUrl}: ${terminalLine((error as Error).message)}`);
     }
     const text = await response.text();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new CliError(`${method} ${path}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+      throw new CliError(
+        `${method} ${path}: HTTP ${response.status}, not JSON: ${terminalLine(text.slice(0, 200))}`,
+      );
     }
     if (!response.ok) {
       const error = (
         json as { error?: { code?: string; message?: string; details?: { path: string; issue: string }[] } }
       ).error;
       const details = error?.details?.map((d) => `${d.path}: ${d.issue}`).join('; ');
+      // The server's message may quote what a model or a tool wrote: print it as one clean line.
       throw new ApiAnswerError(
         response.status,
-        `${error?.message ?? `HTTP ${response.status}`}${details ? ` (${details})` : ''}`,
+        terminalLine(`${error?.message ?? `HTTP ${response.status}`}${details ? ` (${details})` : ''}`),
       );
     }
     const resource = runResourceSchema.safeParse(json);
     if (!resource.success) throw new CliError(`${method} ${path}: the answer is not a run resource.`);
-    return resource.data;
+    // Everything printed about the run comes from here: no escape sequence gets through.
+    return printableRun(resource.data);
   }
 }
 

@@ -165,6 +165,8 @@ export const diningPicksSchema = z.object({
         rating: z.number().optional(),
         neighbourhood: z.string().optional(),
         averageMainCourseUsd: z.number().optional(),
+        /** The dietary needs the place caters for (vegetarian, vegan, gluten_free, halal, kosher). */
+        dietary: z.array(z.string()).optional(),
       }),
     )
     .max(10),
@@ -177,9 +179,11 @@ export const restaurants = defineAgent({
   description: 'Suggests restaurants',
   instructions:
     'You suggest restaurants. The user message is JSON: {city, dietary?, maxPriceLevel?, days}. ' +
-    'Call restaurants.search_restaurants and answer with JSON: {picks: [{name, cuisine, ' +
-    'priceLevel, rating, neighbourhood, averageMainCourseUsd}], summary} — one pick per day, local ' +
-    'kitchen first.',
+    'Call restaurants.search_restaurants with the dietary wishes as its options (vegetarian, vegan, ' +
+    'gluten_free, halal, kosher; "coeliac" is gluten_free) and answer with JSON: {picks: [{name, ' +
+    'cuisine, priceLevel, rating, neighbourhood, averageMainCourseUsd, dietary}], summary} — one ' +
+    'pick per day, local kitchen first, only places that cater for every wish; say in the summary ' +
+    'which wishes the search could not check.',
   tools: ['restaurants.search_restaurants'],
   output: diningPicksSchema,
   maxTurns: 3,
@@ -219,7 +223,12 @@ export const itinerary = defineAgent({
     'restaurants, aiCostUsd}. Answer with JSON: {summary, days: [{date, title, plan, weather, meals}], ' +
     'flights, hotel, weather, restaurants, costs: {flights, hotel, ai, total, budget, remaining, ' +
     'currency: "USD"}} — one day per date from startDate to endDate, plans that fit the weather and ' +
-    'the interests, and costs that add up.',
+    'the interests, and costs that add up. Build the first and last days around the real flight ' +
+    'times in flights.details (outbound and inbound segments, local times): show each flight as ' +
+    '"LH1398 FRA 23:40 → PRG 00:45 (+1)"; a day before landing is a travel day; after a landing ' +
+    'past midnight go straight to the hotel (no evening plans); after 21:00 only check in; on the ' +
+    'last day say when to leave for the airport (2.5 h before departure) and plan no meal or ' +
+    'activity after that. Dinner picks name the dietary needs the place caters for.',
   tools: [],
   output: itinerarySchema,
   maxTurns: 2,
@@ -238,7 +247,3 @@ export const TRAVEL_AGENTS = new AgentRegistry([
   supervisor,
   itinerary,
 ]);
-
-/** The orchestrator's own (non-model) caller name for the bookings tools. */
-export const BOOKING_AGENT = 'booking';
-export const BOOKING_TOOLS = ['bookings.book_flight', 'bookings.book_hotel'] as const;

@@ -12,7 +12,7 @@ import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
 import type { RouterAnswer } from '../../../src/travel/agents';
 import type { TripPlannerInput } from '../../../src/travel/planner-input';
 import type { ResolvePlacesOutput } from '../../../src/travel/resolve-places';
-import { tripPlanner } from '../../../src/travel/trip-planner';
+import { tripPlanner } from '../../../src/travel/trip/orchestration';
 import { ACTION, SdkReplay } from './support/sdk-replay';
 
 const RUN = 'run-review-trip';
