@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { findModelPrice, priceTableWith, type PriceTable } from './pricing';
 
 export const MODEL_PROVIDER_KINDS = ['offline', 'openai', 'azure-openai', 'openai-compatible'] as const;
@@ -137,6 +138,7 @@ function invalid(details: { path: string; issue: string }[]): ValidationError {
  * table is refused here, naming MODEL_PRICES_JSON.
  */
 export function loadModelSettings(env: NodeJS.ProcessEnv = process.env): ModelSettings {
+  refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
   const parsed = envSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
   );

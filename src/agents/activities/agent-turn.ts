@@ -19,7 +19,7 @@ import type { Logger } from '../../telemetry/logger';
 import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
 import type { AgentDefinition, AgentRegistry } from '../definitions';
-import { activityTrace } from './activity-trace';
+import { activitySpans } from './activity-trace';
 import type { ToolCatalog } from './tool-catalog';
 import type { TranscriptJournal } from './transcript-journal';
 
@@ -98,6 +98,8 @@ export async function agentTurn(
     },
   };
 
+  const placement = activitySpans(invocation?.traceContext, input.trace);
+  const spanId = placement.spanId('chat');
   const span = startChatSpan(
     {
       provider: model.provider,
@@ -107,8 +109,12 @@ export async function agentTurn(
       systemInstructions: definition.instructions,
       inputMessages: added,
     },
-    activityTrace(invocation?.traceContext, input.trace),
-    { attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn } },
+    placement.parent,
+    {
+      attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn },
+      links: placement.links,
+      ...(spanId ? { spanId } : {}),
+    },
   );
   let response: ModelResponse;
   try {

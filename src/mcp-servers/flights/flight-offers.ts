@@ -2,6 +2,7 @@ import type { Money } from '../../stores/types';
 import { localTimeToInstant, toLocalIso } from '../shared/dates';
 import { UnknownOfferError } from '../shared/errors';
 import { greatCircleKm } from '../shared/geo';
+import { market } from '../shared/market';
 import { usd } from '../shared/money';
 import { airportByIata, type Airport } from '../shared/places';
 import { seasonalPriceFactor } from '../shared/seasons';
@@ -246,4 +247,11 @@ export function flightOfferById(offerId: string): FlightOffer {
   const offer = offers[key.index];
   if (!offer) throw new UnknownOfferError(offerId, `the search returned ${offers.length} offers`);
   return offer;
+}
+
+/** `offer` at the market's current price (`lookup`: this is a read by id, e.g. the details tool). */
+export function atMarketPrice(offer: FlightOffer, options: { lookup?: boolean } = {}): FlightOffer {
+  const totalPrice = market.priceOf('flight', offer.offerId, offer.totalPrice, options);
+  if (totalPrice.amount === offer.totalPrice.amount) return offer;
+  return { ...offer, totalPrice, pricePerPassenger: usd(totalPrice.amount / offer.passengers) };
 }
