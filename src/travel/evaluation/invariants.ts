@@ -35,11 +35,15 @@ export function checkInvariants(
   const fail = (why: string) => ({ ok: false, why });
   const pass = { ok: true };
 
+  // Relative dates ("next weekend") are labelled from the set's day; a run reads them from its own.
+  const relative = line.tags.includes('vague-dates');
+  const start = relative ? run.request.understood?.startDate : e.startDate;
+  const end = relative ? run.request.understood?.endDate : e.endDate;
   const datesInRange = (() => {
-    if (!e.startDate || !e.endDate || e.endDate < e.startDate) return pass;
-    const outside = days.find((day) => day.date < e.startDate! || day.date > e.endDate!);
-    if (outside) return fail(`itinerary day ${outside.date} outside ${e.startDate}…${e.endDate}`);
-    if (hotel && (hotel.checkIn !== e.startDate || hotel.checkOut !== e.endDate))
+    if (!start || !end || end < start) return pass;
+    const outside = days.find((day) => day.date < start || day.date > end);
+    if (outside) return fail(`itinerary day ${outside.date} outside ${start}…${end}`);
+    if (hotel && (hotel.checkIn !== start || hotel.checkOut !== end))
       return fail(`hotel ${String(hotel.checkIn)}…${String(hotel.checkOut)}`);
     return pass;
   })();

@@ -78,6 +78,22 @@ describe('plan invariants', () => {
       broken(run((r) => (r.result.bookings = [{ item: 'flight', offerId: 'f', status: 'confirmed' }]))),
     ).toEqual(['bookedOnlyWhenApproved']);
   });
+  it('checks relative dates ("next weekend") against the dates the run read on its own day', () => {
+    const relative = { ...line, tags: ['vague-dates'] };
+    const later = run((r) => {
+      r.request = { understood: { startDate: '2027-04-19', endDate: '2027-04-21' } };
+      r.result.itinerary.days = ['2027-04-19', '2027-04-20', '2027-04-21'].map((date) => ({
+        date,
+        title: '',
+        plan: [],
+      }));
+      r.quote.items[1].offer.checkIn = '2027-04-19';
+      r.quote.items[1].offer.checkOut = '2027-04-21';
+    });
+    expect(checkInvariants(relative, later).datesInRange.ok).toBe(true);
+    expect(checkInvariants(line, later).datesInRange.ok).toBe(false);
+  });
+
   it('accepts a plan over budget that says so, and bookings after an approval', () => {
     const over = run((r) => {
       r.quote.total.amount = 7000;
