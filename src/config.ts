@@ -4,8 +4,10 @@
  * a message that names it. Every key is listed in local.settings.sample.json.
  */
 import { randomBytes } from 'node:crypto';
+import { loadAppRole, type AppRole } from './app-role';
 import { WaypointError } from './domain/errors';
 import { azurePlatformSignals } from './hosting';
+import { refuseUnresolvedKeyVaultReferences } from './key-vault-reference';
 import { MCP_SERVER_NAMES, type McpServerName } from './mcp-servers/registry';
 import { keySettingName, loadMcpSettings, type McpSettings } from './mcp-servers/settings';
 import { loadModelSettings, type ModelSettings } from './models/settings';
@@ -13,6 +15,8 @@ import { loadStoreSettings, type StoreSettings } from './stores/settings';
 import { checkCallWindows, loadToolSettings, type ToolSettings } from './tools/settings';
 
 export interface AppConfig {
+  /** Which functions this app registers (WAYPOINT_APP_ROLE: all, agents or mcp). */
+  role: AppRole;
   /** Idempotency and bookings stores: embedded SQLite, or Cosmos DB when COSMOS_ENDPOINT is set. */
   stores: StoreSettings;
   /** The MCP tool servers mounted by the app: their keys and fault injection. */
@@ -34,6 +38,9 @@ export interface AppConfig {
  * configured: every instance of a scaled-out app has to share it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // First: a setting that is still a Key Vault reference's text must not pass as its value.
+  refuseUnresolvedKeyVaultReferences(env);
+  const role = loadAppRole(env);
   const mcp = loadMcpSettings(env);
   const tools = loadToolSettings(env);
   const generate =
@@ -60,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     idempotencyTtlSeconds: stores.idempotencyTtlSeconds,
   });
   const models = loadModelSettings(env);
-  return { stores, mcp, tools, models, generatedMcpKeys: generate };
+  return { role, stores, mcp, tools, models, generatedMcpKeys: generate };
 }
 
 let current: AppConfig | undefined;

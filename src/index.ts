@@ -1,15 +1,16 @@
 /**
  * The Function app's entry point (package.json `main`). Azure Functions and the local host both
- * load this file; every module imported here registers its functions with `app.*` / `df.app.*`.
+ * load this file; the modules it loads register their functions with `app.*` / `df.app.*`.
+ *
+ * WAYPOINT_APP_ROLE (src/app-role.ts) decides which: the agents app registers the trips API, the
+ * web UI and the Durable functions and calls the tools over HTTP; the MCP app registers only the
+ * tool servers; the local host (role `all`) registers both, the tools mounted in-process.
  */
 // Telemetry first: it must be set up before any other module loads (see telemetry/init.ts).
 import './telemetry/init';
+import { runsAgents, runsToolServers } from './app-role';
 import { appConfig } from './config';
 import { registerMcpFunctions } from './functions/mcp';
-import './functions/agents';
-import './functions/samples';
-import './functions/trips';
-import './functions/ui';
 import { sharedStores } from './services';
 import { createLogger } from './telemetry/logger';
 
@@ -28,7 +29,19 @@ if (config.generatedMcpKeys.length > 0) {
   );
 }
 
-registerMcpFunctions({
-  settings: config.mcp,
-  bookingsStore: async () => (await sharedStores()).bookings,
-});
+if (runsAgents(config.role)) {
+  // These modules register as they load, so only a role that runs them loads them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('./functions/agents');
+  require('./functions/samples');
+  require('./functions/trips');
+  require('./functions/ui');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+if (runsToolServers(config.role)) {
+  registerMcpFunctions({
+    settings: config.mcp,
+    bookingsStore: async () => (await sharedStores()).bookings,
+  });
+}

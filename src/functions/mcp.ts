@@ -10,7 +10,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { TransientError, WaypointError } from '../domain/errors';
-import { FaultInjector } from '../mcp-servers/http/faults';
+import { configureMarketFaults, FaultInjector } from '../mcp-servers/http/faults';
 import { createMcpHttpHandler, type McpHttpHandler } from '../mcp-servers/http/mcp-http-handler';
 import {
   createMcpServer,
@@ -64,6 +64,8 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
   const handlers = new Map<McpServerName, McpHttpHandler>();
   for (const name of MCP_SERVER_NAMES) {
     const faultSettings = settings.faults[name];
+    const faults = faultSettings ? new FaultInjector(faultSettings) : undefined;
+    configureMarketFaults(name, faultSettings, faults?.seed ?? 0);
     handlers.set(
       name,
       createMcpHttpHandler({
@@ -75,7 +77,7 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
           }),
         writeTools: writeToolsOf(name),
         key: settings.keys[name],
-        faults: faultSettings ? new FaultInjector(faultSettings) : undefined,
+        faults,
         logger: logger.child(name),
       }),
     );

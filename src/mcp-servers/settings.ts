@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { WaypointError } from '../domain/errors';
 import { runsInAzure } from '../hosting';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { faultOptionsSchema, type FaultSettings } from './http/faults';
 import { MCP_SERVER_NAMES, type McpServerName } from './registry';
 
@@ -58,6 +59,7 @@ function describeIssues(error: z.ZodError): string {
 
 /** The key in `setting`, checked: at least 16 characters, and in Azure no published placeholder. */
 function readKey(env: NodeJS.ProcessEnv, setting: string): string | undefined {
+  refuseUnresolvedKeyVaultReferences(env, [setting]);
   const value = env[setting];
   const key = serverKeySchema.safeParse(value === '' ? undefined : value);
   if (!key.success) throw invalid(setting, describeIssues(key.error));

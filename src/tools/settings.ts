@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { maxCallTimeoutMs, MIN_STALE_MARGIN_MS, staleMarginMs } from './call-ledger';
 import { TOOL_SERVERS, type ToolServerName } from './tool-names';
 
@@ -72,6 +73,7 @@ const envSchema = z.object({
  * | MCP_MAX_RESULT_BYTES | 262144 (256 KiB); 1 KiB to 64 MiB: a tool answer past it fails as `result_too_large` |
  */
 export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSettings {
+  refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
   const parsed = envSchema.safeParse(
     Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
   );

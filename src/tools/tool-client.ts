@@ -1,4 +1,4 @@
-import { context as otelContext, trace, type Span } from '@opentelemetry/api';
+import { context as otelContext, trace, type Link, type Span } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotencyConflictError, isRetryable, TransientError, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
@@ -75,6 +75,8 @@ export interface ToolCallRequest {
   traceparent?: string;
   /** W3C tracestate that goes with `traceparent`. */
   tracestate?: string;
+  /** The `execute_tool` span's own id (derived, so a rerun records the same span) and links. */
+  span?: { id?: string; links?: Link[] };
   /**
    * The model's id for this tool call (`gen_ai.tool.call.id`); defaults to the idempotency key.
    * Retries of one call must pass the same id: that is how a retry is recognised on the trace.
@@ -193,6 +195,8 @@ export class ToolClient {
       },
       parent,
       {
+        ...(request.span?.id ? { spanId: request.span.id } : {}),
+        ...(request.span?.links ? { links: request.span.links } : {}),
         attributes: {
           [ATTR_WAYPOINT_AGENT]: request.agent,
           [ATTR_WAYPOINT_TOOL_SERVER]: name.server,

@@ -93,7 +93,7 @@ describe('the per-caller bound on unfinished runs', () => {
     // An operator terminates a run through the Durable management API, not the trips API.
     const terminate = await fetch(
       `${host.url}/runtime/webhooks/durabletask/instances/${runs[2]}/terminate?reason=ops&code=${host.keys.systemKey}`,
-      { method: 'POST' },
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
     );
     expect(terminate.status).toBe(202);
     await host.waitForInstance(runs[2], { statuses: ['Terminated'] });

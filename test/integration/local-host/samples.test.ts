@@ -1,7 +1,14 @@
 /** The sample functions in src/functions/samples.ts, run as `npm start` runs them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
-import { pollUntilDone, repoRoot, startHost, startOrchestration, testKeys } from '../../support/local-host';
+import {
+  jsonHeaders,
+  pollUntilDone,
+  repoRoot,
+  startHost,
+  startOrchestration,
+  testKeys,
+} from '../../support/local-host';
 
 let host: LocalHost;
 
@@ -35,7 +42,7 @@ describe('Waypoint samples', () => {
 
     const approve = await fetch(started.sendEventPostUri.replace('{eventName}', 'approval'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: jsonHeaders,
       body: JSON.stringify({ approved: true }),
     });
     expect(approve.status).toBe(202);

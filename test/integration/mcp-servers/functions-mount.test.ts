@@ -126,6 +126,7 @@ describe('MCP servers mounted as an Azure Function (route mcp/{server})', () => 
         offerId: offer.offerId,
         travellers: [{ firstName: 'Grace', lastName: 'Hopper' }],
         contactEmail: 'grace@example.org',
+        expectedTotal: offer.totalPrice,
       }),
     ).rejects.toSatisfy((error) => error instanceof StreamableHTTPError && error.code === 502);
     expect((await store.findByIdempotencyKey('run-9:step-2'))?.total).toEqual(offer.totalPrice);

@@ -236,7 +236,11 @@ describe('tool call tracing over MCP', () => {
       arguments: search,
     });
     if (!found.ok) throw new Error(found.error.message);
-    const [offer] = (found.result.structuredContent as { offers: { offerId: string }[] }).offers;
+    const [offer] = (
+      found.result.structuredContent as {
+        offers: { offerId: string; totalPrice: { amount: number; currency: string } }[];
+      }
+    ).offers;
     const request = {
       agent: 'planner',
       tool: 'bookings.book_flight',
@@ -244,6 +248,7 @@ describe('tool call tracing over MCP', () => {
         offerId: offer.offerId,
         travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }],
         contactEmail: 'ada@example.com',
+        expectedTotal: offer.totalPrice,
       },
       idempotencyKey: toolCallKey('run-trace-4', 'book-flight'),
     };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { flightOfferById } from '../../../src/mcp-servers/flights/flight-offers';
 import { TransientError, ValidationError } from '../../../src/domain/errors';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
 import {
@@ -17,6 +18,8 @@ import { futureDate, startToolServers, type ToolServers } from './support/tool-s
 const SERVER_KEY = 'integration-test-key';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
+/** The offer's price, as a booking must state it (`expectedTotal`). */
+const pricedAt = (id: string) => ({ expectedTotal: flightOfferById(id).totalPrice });
 
 let bookings: SqliteBookingsStore;
 let servers: ToolServers;
@@ -129,7 +132,7 @@ describe('ToolClient against the real MCP servers', () => {
     const request = {
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA, idempotencyKey: 'made-up-by-the-model' },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId), idempotencyKey: 'made-up-by-the-model' },
       idempotencyKey: key,
     };
 
@@ -152,7 +155,7 @@ describe('ToolClient against the real MCP servers', () => {
       await client.callTool({
         agent: 'booker',
         tool: 'bookings.book_flight',
-        arguments: { offerId, ...ADA },
+        arguments: { offerId, ...ADA, ...pricedAt(offerId) },
         idempotencyKey: key,
       }),
     );
@@ -161,7 +164,7 @@ describe('ToolClient against the real MCP servers', () => {
     const reused = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA, contactEmail: 'someone-else@example.com' },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId), contactEmail: 'someone-else@example.com' },
       idempotencyKey: key,
     });
 
@@ -176,7 +179,7 @@ describe('ToolClient against the real MCP servers', () => {
     const refused = await client.callTool({
       agent: 'planner',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: toolCallKey('trip-x', 'sneaky'),
     });
 
@@ -195,7 +198,7 @@ describe('ToolClient against the real MCP servers', () => {
     const noKey = await client.callTool({
       agent: 'any',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
     });
 
     expect(noServer).toMatchObject({ ok: false, error: { code: 'unknown_server' } });
@@ -219,7 +222,7 @@ describe('ToolClient against the real MCP servers', () => {
     const corrected = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: key,
     });
     expect(bookingOf(corrected).idempotencyKey).toBe(key);
@@ -233,7 +236,7 @@ describe('ToolClient against the real MCP servers', () => {
     const failed = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId: 'FL-NOT-AN-OFFER', ...ADA },
+      arguments: { offerId: 'FL-NOT-AN-OFFER', ...ADA, expectedTotal: { amount: 100, currency: 'USD' } },
       idempotencyKey: key,
     });
 
@@ -282,7 +285,7 @@ describe('ToolClient against the real MCP servers', () => {
     const booked = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: key,
     });
 

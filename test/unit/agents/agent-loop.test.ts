@@ -61,6 +61,26 @@ const toolOk = (tool: string, data: unknown): CallToolOutput => ({
   durationMs: 5,
 });
 
+describe('agent loop progress while it waits', () => {
+  // A hung model used to leave the run "running" with no step at all until the loop ended.
+  it('publishes its waiting turn as a running step before it waits on the model', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
+    const state = await replay.run();
+    expect(state.customStatus).toMatchObject({
+      agent: 'flights',
+      steps: [{ kind: 'agent', name: 'flights turn 1', status: 'running' }],
+    });
+    replay.complete(state, { 0: toolCalls('flights.search_flights') });
+    const waiting = await replay.run();
+    expect(waiting.customStatus).toMatchObject({
+      steps: [
+        { name: 'flights turn 1', status: 'completed' },
+        { kind: 'tool', name: 'flights.search_flights', status: 'running' },
+      ],
+    });
+  });
+});
+
 describe('agent loop under the SDK', () => {
   it('turn → parallel tool calls → turn with only the results → answer', async () => {
     const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
@@ -119,7 +139,8 @@ describe('agent loop under the SDK', () => {
     state = await replay.run();
     expect(state.isDone).toBe(true);
     const result = agentLoopResultSchema.parse(state.output);
-    expect(result).toMatchObject({ status: 'completed', output: { found: true }, turns: 1 });
+    // Two model turns were taken (regression: `turns` once said 1, the last turn's index).
+    expect(result).toMatchObject({ status: 'completed', output: { found: true }, turns: 2 });
     expect(result.usage).toMatchObject({
       steps: 4,
       tokens: 240,
@@ -215,6 +236,7 @@ describe('agent loop under the SDK', () => {
     replay.complete(state1, { 1: toolOk('flights.search_flights', {}) });
     const result = agentLoopResultSchema.parse((await replay.run()).output);
     expect(result.error?.code).toBe('max_turns');
+    expect(result.turns).toBe(1);
   });
 
   it('keeps the history small: each turn adds a few events, whatever the transcript length', async () => {

@@ -28,6 +28,9 @@ describe('loadMcpSettings', () => {
       timeoutRate: 0,
       timeoutMs: 30_000,
       dropAfterCommitRate: 0.1,
+      repriceRate: 0,
+      repriceFactor: 1.1,
+      repriceAfterLookups: 1,
       seed: 7,
     });
     expect(settings.faults.flights).toBeUndefined();
