@@ -311,6 +311,39 @@ describe('web UI in Chromium', () => {
     await context.close();
   }, 120_000);
 
+  it('stops polling while the tab is hidden and catches up at once when it is shown again', async () => {
+    scriptedModel(app);
+    const id = await api(app).start({
+      request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
+    });
+    await api(app).waitFor(id, ['needs_input']);
+    const { context, page } = await open();
+    const polls: number[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith(`/api/trips/${id}`)) polls.push(Date.now());
+    });
+    await page.goto(url(`#/runs/${id}`));
+    await page.locator('form.question').waitFor();
+    await expect.poll(() => polls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        const doc = (globalThis as any).document;
+        Object.defineProperty(doc, 'visibilityState', { value, configurable: true });
+        doc.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    const hiddenAt = Date.now();
+    await page.waitForTimeout(7000); // the page polls every 2.5 s while it waits for an answer
+    expect(polls.filter((t) => t > hiddenAt + 200)).toEqual([]);
+    const shownAt = Date.now();
+    await setVisibility('visible');
+    await expect
+      .poll(() => polls.filter((t) => t >= shownAt).length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(1);
+    await api(app).cancel(id);
+    await context.close();
+  }, 90_000);
+
   it('rejects a quote: "Rejected", nothing booked, and the ways forward', async () => {
     scriptedModel(app);
     const before = await bookingCount();

@@ -68,7 +68,8 @@ export function QuestionForm({ run, onSent }: { run: RunResource; onSent: () => 
   const facts = tripFacts(run);
   const hintOf = (path: string) => {
     const issue = ask.fields.find((f) => f.path.split('.')[0] === path)?.issue;
-    return issue ? plainIssue(path, issue) : undefined;
+    if (issue) return plainIssue(path, issue);
+    return path === 'endDate' ? 'When does the trip end?' : undefined;
   };
   const errorOf = (path: string) =>
     problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
