@@ -185,6 +185,19 @@ describe('every state of the web UI', () => {
     expect(await technical.textContent()).toMatch(/Code/);
     await page.getByRole('button', { name: 'Try again' }).waitFor();
     await page.getByRole('link', { name: 'Change the request' }).waitFor();
+    // Under the hood, the trace leads to the first error; the retried model turns are attempts.
+    await page.locator('details.hood > summary').click();
+    await page.getByRole('button', { name: 'Show the trace' }).click();
+    await page.getByRole('button', { name: 'Jump to first error' }).click();
+    const selected = page.locator('[role="row"][aria-selected="true"]');
+    await expect.poll(() => selected.getAttribute('class')).toContain('error');
+    expect(await page.locator('aside.span-panel').textContent()).toMatch(/StatusError/);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-selected')),
+      )
+      .toBe('true');
+    await shot(page, 'failed-trace-desktop');
     await context.close();
   });
 

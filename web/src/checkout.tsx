@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { asProblem, sendApproval } from './api';
-import { dateRange, moment, money, plural } from './format';
+import { calendarDate, dateRange, moment, money, plural } from './format';
 import { tripFacts, tripHeading } from './trip';
 
 type Quote = NonNullable<RunResource['quote']>;
@@ -15,11 +15,22 @@ type QuoteItem = Quote['items'][number];
 
 const KIND_LABELS: Readonly<Record<string, string>> = { flight: 'Flights', hotel: 'Hotel' };
 
-/** A quote item's description as lines: the tools write "out …; back …; total" in one run. */
+/**
+ * A quote item's description as lines: the tools write "out …; back …; total" in one run, with
+ * ISO dates ("2027-03-10 08:55" reads "Wed 10 Mar, 08:55"); the total is shown beside it already.
+ */
 function itemLines(item: QuoteItem): string[] {
   return item.description
     .split(/;\s+/)
-    .map((line) => line.trim())
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\b(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}))?/g, (_, day: string, time?: string) =>
+          time ? `${calendarDate(day, { year: false })}, ${time}` : calendarDate(day, { year: false }),
+        )
+        .replace(/^out\b/, 'Out:')
+        .replace(/^back\b/, 'Back:'),
+    )
     .filter((line) => line && !/\d+(\.\d+)? [A-Z]{3} in total/.test(line));
 }
 
