@@ -196,14 +196,22 @@ describe('web UI in Chromium', () => {
     const asked = await form
       .locator('[data-path]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
-    expect(asked).toEqual(['startDate', 'endDate', 'contactEmail', 'travellerNames']);
+    // The dates in one round; nothing personal before there is a price.
+    expect(asked).toEqual(['startDate', 'endDate']);
     await shot(page, 'question-desktop');
     await form.getByLabel('Leaving').fill('2027-03-10');
     await form.getByLabel('Coming back').fill('2027-03-14');
-    await form.getByLabel('E-mail for the booking').fill('ada@example.org');
-    await form.getByLabel('Who is travelling').fill('Ada Lovelace\nGrace Hopper');
     await form.getByRole('button', { name: 'Continue planning' }).focus();
     await page.keyboard.press('Enter');
+
+    // With the price on the table: who travels and where the confirmations go.
+    await page.getByRole('heading', { name: 'Who is travelling?' }).waitFor({ timeout: 60_000 });
+    const contact = page.locator('form.question');
+    expect(await contact.locator('.question').textContent()).toMatch(/Your trip comes to \$[\d,.]+/);
+    await contact.getByLabel('E-mail for the booking').fill('ada@example.org');
+    await contact.getByLabel('Who is travelling').fill('Ada Lovelace\nGrace Hopper');
+    await shot(page, 'contact-desktop');
+    await contact.getByRole('button', { name: 'Continue planning' }).click();
 
     const checkout = page.locator('section.checkout');
     await checkout.waitFor({ timeout: 60_000 });
@@ -253,7 +261,8 @@ describe('web UI in Chromium', () => {
     const ics = readFileSync(await download.path(), 'utf8');
     expect(download.suggestedFilename()).toBe('Seattle-El-Calafate.ics');
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
-    expect(ics).toContain('DTSTART:20270310T165500Z'); // 08:55 in Seattle
+    // Each flight segment at its UTC time (the tool data's offsets), from the day it leaves Seattle.
+    expect(ics).toMatch(/DTSTART:20270310T\d{6}Z\r\nDTEND:2027031[01]T\d{6}Z\r\nSUMMARY:Flight SEA → /);
     expect(ics).toContain('SUMMARY:Stay: ');
     await shot(page, 'booked-desktop');
 

@@ -116,8 +116,14 @@ export function sendInput(run: RunResource, body: TripInputBody): Promise<RunRes
   return call('POST', run.links.input, asRunResource, body);
 }
 
+/** Approves (or rejects) the quote on screen, by its id: a changed price cannot be approved unseen. */
 export function sendApproval(run: RunResource, approved: boolean, note?: string): Promise<RunResource> {
-  return call('POST', run.links.approval, asRunResource, { approved, ...(note ? { note } : {}) });
+  const quoteId = (run.quote as { id?: string } | undefined)?.id;
+  return call('POST', run.links.approval, asRunResource, {
+    approved,
+    ...(quoteId ? { quoteId } : {}),
+    ...(note ? { note } : {}),
+  });
 }
 
 export function cancelRun(
