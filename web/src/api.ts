@@ -116,12 +116,11 @@ export function sendInput(run: RunResource, body: TripInputBody): Promise<RunRes
   return call('POST', run.links.input, asRunResource, body);
 }
 
-/** Approves (or rejects) the quote on screen, by its id: a changed price cannot be approved unseen. */
+/** Approves (or rejects) the quote the page shows: naming it, so a changed price is never approved unseen. */
 export function sendApproval(run: RunResource, approved: boolean, note?: string): Promise<RunResource> {
-  const quoteId = (run.quote as { id?: string } | undefined)?.id;
   return call('POST', run.links.approval, asRunResource, {
     approved,
-    ...(quoteId ? { quoteId } : {}),
+    ...(run.quote ? { quoteId: run.quote.id } : {}),
     ...(note ? { note } : {}),
   });
 }
