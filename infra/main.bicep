@@ -8,8 +8,44 @@ targetScope = 'subscription'
 @description('Name of the azd environment; it seeds the unique token in every resource name.')
 param environmentName string
 
+// Regions that offer Flex Consumption (as listed in Microsoft's Flex Consumption samples,
+// Azure-Samples/remote-mcp-functions-typescript). The preprovision hook checks live that the region
+// also offers the Durable Task Scheduler and that the model has quota (infra/hooks/).
 @minLength(1)
-@description('Primary location for all resources (a region that offers Flex Consumption).')
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
+@description('Primary location for all resources (a region that offers Flex Consumption and the Durable Task Scheduler).')
 @metadata({
   azd: {
     type: 'location'
@@ -41,7 +77,30 @@ param durableBackend string = 'durableTaskScheduler'
 @description('Durable Task Scheduler SKU: Consumption (pay per action) or Dedicated (capacity units, higher sustained throughput).')
 param durableTaskSchedulerSku string = 'Consumption'
 
-@description('The Durable task hub name; matches extensions.durableTask.hubName in host.json.')
+@minValue(1)
+@description('Capacity units when durableTaskSchedulerSku is Dedicated.')
+param durableTaskSchedulerCapacity int = 1
+
+@minValue(1)
+@maxValue(90)
+@description('Days the scheduler keeps a finished run\'s history (it holds travellers\' names and e-mail addresses).')
+param durableHistoryRetentionDays int = 30
+
+@description('Private network: the apps reach storage, Cosmos DB, Key Vault and Azure OpenAI only through private endpoints; those services refuse public traffic.')
+param vnetEnabled bool = false
+
+@description('Sign users in with Entra ID on the agents app (App Service authentication); creates an app registration (Microsoft Graph Bicep extension).')
+param authEnabled bool = false
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Instance memory of each app in MB (the sizes Flex Consumption offers).')
+param instanceMemoryMB int = 2048
+
+@description('The agents app\'s Durable task hub: its TASKHUB_NAME setting, which host.json names as %TASKHUB_NAME%.')
 param taskHubName string = 'WaypointHub'
 
 @description('Deploy an Azure OpenAI account with a chat model deployment. False: use existingOpenAiEndpoint.')
@@ -75,6 +134,9 @@ param tripsClientKeys string = ''
 @description('Shared key of the MCP tool servers; generated once by the preprovision hook and stored in Key Vault.')
 param mcpServerKey string
 
+@description('Key Vault purge protection (default on): nobody, not even an owner, can purge the vault or its secret before the 7-day retention ends. Off only for throwaway environments: once on, it stays on for that vault.')
+param keyVaultPurgeProtection bool = true
+
 @description('Cosmos DB database and containers (the app creates nothing at run time: Entra ID data roles cannot).')
 param cosmosDatabaseName string = 'waypoint'
 param cosmosIdempotencyContainerName string = 'idempotency'
@@ -93,11 +155,43 @@ var tags = {
 var useScheduler = durableBackend == 'durableTaskScheduler'
 var agentsAppName = '${abbrs.webSitesFunctions}agents-${resourceToken}'
 var mcpAppName = '${abbrs.webSitesFunctions}mcp-${resourceToken}'
-// Flex Consumption deploys each app from its own blob container.
+// Flex Consumption deploys each app from a blob container in its own storage account.
 var agentsPackageContainer = 'app-package-agents-${take(resourceToken, 7)}'
 var mcpPackageContainer = 'app-package-mcp-${take(resourceToken, 7)}'
-// The MCP app runs the same package: its own task hub keeps it apart from the agents' orchestrations.
-var mcpTaskHubName = '${taskHubName}Mcp'
+// Private DNS zones for the private endpoints in use (vnetEnabled).
+var blobZone = 'privatelink.blob.${environment().suffixes.storage}'
+var queueZone = 'privatelink.queue.${environment().suffixes.storage}'
+var tableZone = 'privatelink.table.${environment().suffixes.storage}'
+var cosmosZone = 'privatelink.documents.azure.com'
+var keyVaultZone = 'privatelink.vaultcore.azure.net'
+var openAiZone = 'privatelink.openai.azure.com'
+var privateDnsZoneNames = concat(
+  [
+    blobZone
+    cosmosZone
+    keyVaultZone
+  ],
+  useScheduler
+    ? []
+    : [
+        queueZone
+        tableZone
+      ],
+  deployOpenAi
+    ? [
+        openAiZone
+      ]
+    : []
+)
+var zoneIds = vnetEnabled ? network!.outputs.privateDnsZoneIds : {}
+var storageZoneIds = vnetEnabled
+  ? {
+      blob: zoneIds[blobZone]
+      queue: useScheduler ? '' : zoneIds[queueZone]
+      table: useScheduler ? '' : zoneIds[tableZone]
+    }
+  : {}
+var privateEndpointSubnetId = vnetEnabled ? network!.outputs.privateEndpointSubnetId : ''
 var openAiEndpoint = deployOpenAi ? openAi!.outputs.endpoint : existingOpenAiEndpoint
 var openAiDeployment = deployOpenAi ? modelName : existingOpenAiDeployment
 
@@ -128,33 +222,43 @@ module mcpIdentity 'br/public:avm/res/managed-identity/user-assigned-identity:0.
   }
 }
 
-// The Functions runtime's storage (host locks, deployment packages): no shared keys, no public blobs.
-module storage 'br/public:avm/res/storage/storage-account:0.8.3' = {
-  name: 'storage'
+module network 'app/network.bicep' = if (vnetEnabled) {
+  name: 'network'
   scope: rg
   params: {
-    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    name: '${abbrs.networkVirtualNetworks}${resourceToken}'
     location: location
     tags: tags
-    allowBlobPublicAccess: false
-    allowSharedKeyAccess: false
-    dnsEndpointType: 'Standard'
-    minimumTlsVersion: 'TLS1_2'
-    publicNetworkAccess: 'Enabled'
-    networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
-    }
-    blobServices: {
-      containers: [
-        {
-          name: agentsPackageContainer
-        }
-        {
-          name: mcpPackageContainer
-        }
-      ]
-    }
+    privateDnsZoneNames: privateDnsZoneNames
+  }
+}
+
+// One storage account per app: its AzureWebJobsStorage (host locks and keys) and its deployment
+// package. Neither identity can read or replace the other app's package or host keys.
+module agentsStorage 'app/app-storage.bicep' = {
+  name: 'agentsStorage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}agents${resourceToken}'
+    location: location
+    tags: tags
+    packageContainerName: agentsPackageContainer
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneIds: storageZoneIds
+    queuesAndTables: !useScheduler
+  }
+}
+
+module mcpStorage 'app/app-storage.bicep' = {
+  name: 'mcpStorage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}mcp${resourceToken}'
+    location: location
+    tags: tags
+    packageContainerName: mcpPackageContainer
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneIds: storageZoneIds
   }
 }
 
@@ -192,6 +296,8 @@ module cosmos 'app/cosmos.bicep' = {
     databaseName: cosmosDatabaseName
     idempotencyContainerName: cosmosIdempotencyContainerName
     bookingsContainerName: cosmosBookingsContainerName
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneId: vnetEnabled ? zoneIds[cosmosZone] : ''
   }
 }
 
@@ -203,9 +309,11 @@ module scheduler 'app/durable-task-scheduler.bicep' = if (useScheduler) {
     location: location
     tags: tags
     skuName: durableTaskSchedulerSku
+    capacity: durableTaskSchedulerCapacity
+    historyRetentionDays: durableHistoryRetentionDays
+    // Only the agents app runs Durable functions (WAYPOINT_APP_ROLE=mcp registers none).
     taskHubNames: [
       taskHubName
-      mcpTaskHubName
     ]
   }
 }
@@ -220,8 +328,22 @@ module openAi 'br/public:avm/res/cognitive-services/account:0.9.0' = if (deployO
     kind: 'OpenAI'
     sku: 'S0'
     customSubDomainName: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: vnetEnabled ? 'Disabled' : 'Enabled'
     disableLocalAuth: true
+    privateEndpoints: vnetEnabled
+      ? [
+          {
+            subnetResourceId: privateEndpointSubnetId
+            privateDnsZoneGroup: {
+              privateDnsZoneGroupConfigs: [
+                {
+                  privateDnsZoneResourceId: zoneIds[openAiZone]
+                }
+              ]
+            }
+          }
+        ]
+      : []
     deployments: [
       {
         name: modelName
@@ -247,12 +369,16 @@ module keyVault 'app/key-vault.bicep' = {
     location: location
     tags: tags
     mcpServerKey: mcpServerKey
+    purgeProtection: keyVaultPurgeProtection
+    privateEndpointSubnetId: privateEndpointSubnetId
+    privateDnsZoneId: vnetEnabled ? zoneIds[keyVaultZone] : ''
   }
 }
 
 // The settings each app reads (the settings check in test/unit/infra compares them with the code).
-// Both apps run the same package: the agents app plans trips and calls the tools over MCP; the MCP
-// app serves the tools at /api/mcp/{server} and books through the bookings store.
+// Both apps run the same package; WAYPOINT_APP_ROLE makes each register only its own functions
+// (src/app-role.ts): the agents app plans trips and calls the tools over MCP; the MCP app serves
+// the tools at /api/mcp/{server} and books through the bookings store.
 var sharedSettings = {
   COSMOS_ENDPOINT: cosmos.outputs.endpoint
   COSMOS_DATABASE: cosmosDatabaseName
@@ -261,6 +387,8 @@ var sharedSettings = {
   STORE_BACKEND: 'cosmos'
   MCP_SERVER_KEY: keyVault.outputs.mcpServerKeyReference
   MCP_ALLOW_ANONYMOUS: 'false'
+  // Every trips API caller signs in or presents a client key: never the local development user.
+  TRIPS_REQUIRE_AUTH: 'true'
   WAYPOINT_ENVIRONMENT: environmentName
   LOG_FORMAT: 'json'
   LOG_LEVEL: 'info'
@@ -270,6 +398,7 @@ var sharedSettings = {
 }
 
 var agentsSettings = union(sharedSettings, {
+  WAYPOINT_APP_ROLE: 'agents'
   OTEL_SERVICE_NAME: 'waypoint-agents'
   MODEL_PROVIDER: 'azure-openai'
   MODEL_NAME: modelName
@@ -281,6 +410,7 @@ var agentsSettings = union(sharedSettings, {
 })
 
 var mcpSettings = union(sharedSettings, {
+  WAYPOINT_APP_ROLE: 'mcp'
   OTEL_SERVICE_NAME: 'waypoint-mcp'
   AZURE_CLIENT_ID: mcpIdentity.outputs.clientId
 })
@@ -288,6 +418,11 @@ var mcpSettings = union(sharedSettings, {
 module mcpApp 'app/function-app.bicep' = {
   name: 'mcpApp'
   scope: rg
+  // Its roles first: the app reads its package, its host storage and its Key Vault reference
+  // with its identity as soon as it exists.
+  dependsOn: [
+    mcpRoles
+  ]
   params: {
     name: mcpAppName
     planName: '${abbrs.webServerFarms}mcp-${resourceToken}'
@@ -296,20 +431,39 @@ module mcpApp 'app/function-app.bicep' = {
     tags: tags
     identityId: mcpIdentity.outputs.resourceId
     identityClientId: mcpIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: mcpStorage.outputs.name
     deploymentContainerName: mcpPackageContainer
     applicationInsightsName: monitoring.outputs.name
-    durableBackend: durableBackend
-    schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
-    taskHubName: mcpTaskHubName
+    // No Durable functions here: no task hub, no scheduler connection or role.
+    durableBackend: 'none'
+    instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    subnetId: vnetEnabled ? network!.outputs.mcpSubnetId : ''
     appSettings: mcpSettings
+  }
+}
+
+// The registration users sign in with (authEnabled). Its callback is the agents app's default
+// host name, which Flex Consumption derives from the app's name.
+module entraApp 'app/entra-app.bicep' = if (authEnabled) {
+  name: 'entraApp'
+  scope: rg
+  params: {
+    uniqueName: 'waypoint-${resourceToken}'
+    displayName: 'Waypoint (${environmentName})'
+    appHostName: '${agentsAppName}.azurewebsites.net'
+    identityPrincipalId: agentsIdentity.outputs.principalId
   }
 }
 
 module agentsApp 'app/function-app.bicep' = {
   name: 'agentsApp'
   scope: rg
+  // Its roles first: the app reads its package, its host storage and its Key Vault reference
+  // with its identity as soon as it exists.
+  dependsOn: [
+    agentsRoles
+  ]
   params: {
     name: agentsAppName
     planName: '${abbrs.webServerFarms}agents-${resourceToken}'
@@ -318,13 +472,21 @@ module agentsApp 'app/function-app.bicep' = {
     tags: tags
     identityId: agentsIdentity.outputs.resourceId
     identityClientId: agentsIdentity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageAccountName: agentsStorage.outputs.name
     deploymentContainerName: agentsPackageContainer
     applicationInsightsName: monitoring.outputs.name
     durableBackend: durableBackend
     schedulerEndpoint: useScheduler ? scheduler!.outputs.endpoint : ''
     taskHubName: taskHubName
+    instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
+    subnetId: vnetEnabled ? network!.outputs.agentsSubnetId : ''
+    authClientId: authEnabled ? entraApp!.outputs.clientId : ''
+    authAudiences: authEnabled
+      ? [
+          entraApp!.outputs.identifierUri
+        ]
+      : []
     appSettings: agentsSettings
   }
 }
@@ -336,7 +498,7 @@ module agentsRoles 'app/rbac.bicep' = {
   params: {
     principalId: agentsIdentity.outputs.principalId
     principalType: 'ServicePrincipal'
-    storageAccountName: storage.outputs.name
+    storageAccountName: agentsStorage.outputs.name
     storageQueuesAndTables: !useScheduler
     applicationInsightsName: monitoring.outputs.name
     cosmosAccountName: cosmos.outputs.name
@@ -354,13 +516,13 @@ module mcpRoles 'app/rbac.bicep' = {
   params: {
     principalId: mcpIdentity.outputs.principalId
     principalType: 'ServicePrincipal'
-    storageAccountName: storage.outputs.name
-    storageQueuesAndTables: !useScheduler
+    storageAccountName: mcpStorage.outputs.name
+    storageQueuesAndTables: false
     applicationInsightsName: monitoring.outputs.name
     cosmosAccountName: cosmos.outputs.name
     cosmosDatabaseName: cosmosDatabaseName
-    schedulerName: useScheduler ? scheduler!.outputs.name : ''
-    taskHubName: mcpTaskHubName
+    schedulerName: ''
+    taskHubName: ''
     openAiAccountName: ''
     keyVaultName: keyVault.outputs.name
   }
@@ -407,3 +569,4 @@ output MODEL_NAME string = modelName
 output DURABLE_BACKEND string = durableBackend
 output DURABLE_TASK_SCHEDULER_ENDPOINT string = useScheduler ? scheduler!.outputs.endpoint : ''
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.name
+output AUTH_CLIENT_ID string = authEnabled ? entraApp!.outputs.clientId : ''

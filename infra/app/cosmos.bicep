@@ -9,6 +9,14 @@ param databaseName string
 param idempotencyContainerName string
 param bookingsContainerName string
 
+@description('Subnet for a private endpoint; set (vnetEnabled): reachable only through it.')
+param privateEndpointSubnetId string = ''
+
+@description('The private DNS zone the endpoint registers in.')
+param privateDnsZoneId string = ''
+
+var privateOnly = !empty(privateEndpointSubnetId)
+
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   name: name
   location: location
@@ -35,7 +43,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
     disableLocalAuth: true
     disableKeyBasedMetadataWriteAccess: true
     minimalTlsVersion: 'Tls12'
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: privateOnly ? 'Disabled' : 'Enabled'
   }
 }
 
@@ -84,5 +92,19 @@ resource bookings 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers
   }
 }
 
+module endpoint 'private-endpoint.bicep' = if (privateOnly) {
+  name: '${name}-pe'
+  params: {
+    name: 'pe-${name}'
+    location: location
+    tags: tags
+    resourceId: account.id
+    groupId: 'Sql'
+    subnetId: privateEndpointSubnetId
+    privateDnsZoneId: privateDnsZoneId
+  }
+}
+
 output name string = account.name
+output id string = account.id
 output endpoint string = account.properties.documentEndpoint

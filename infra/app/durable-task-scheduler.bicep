@@ -1,4 +1,7 @@
-// The Durable Task Scheduler: the managed Durable Functions backend, with one task hub per app.
+// The Durable Task Scheduler: the managed Durable Functions backend, with a task hub per app that
+// runs Durable functions (only the agents app), and an explicit retention policy: orchestration
+// histories hold trip requests with travellers' names and e-mail addresses, so finished ones are
+// purged after a set number of days rather than kept for as long as the scheduler lives.
 
 param name string
 param location string = resourceGroup().location
@@ -10,17 +13,32 @@ param tags object = {}
 ])
 param skuName string = 'Consumption'
 
-@description('Task hubs to create (one per function app: apps never share a task hub).')
+@minValue(1)
+@description('Capacity units of the Dedicated SKU (ignored by Consumption, which has no capacity).')
+param capacity int = 1
+
+@description('Task hubs to create (apps never share a task hub).')
 param taskHubNames array
+
+@minValue(1)
+@maxValue(90)
+@description('Days a finished orchestration\'s history (completed, failed, terminated, canceled) is kept before the scheduler purges it.')
+param historyRetentionDays int = 30
 
 resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
   name: name
   location: location
   tags: tags
   properties: {
-    sku: {
-      name: skuName
-    }
+    // Dedicated capacity is reserved and billed per unit; Consumption takes no capacity.
+    sku: skuName == 'Dedicated'
+      ? {
+          name: skuName
+          capacity: capacity
+        }
+      : {
+          name: skuName
+        }
     // Access is by Entra ID role only; the allow list must not be empty (empty denies everything).
     ipAllowlist: [
       '0.0.0.0/0'
@@ -35,5 +53,20 @@ resource taskHubs 'Microsoft.DurableTask/schedulers/taskHubs@2025-11-01' = [
   }
 ]
 
+// One policy without a state applies to every terminal state (the service's default is 30 days;
+// written here so the period is a reviewed parameter, not an unstated default).
+resource retention 'Microsoft.DurableTask/schedulers/retentionPolicies@2025-11-01' = {
+  parent: scheduler
+  name: 'default'
+  properties: {
+    retentionPolicies: [
+      {
+        retentionPeriodInDays: historyRetentionDays
+      }
+    ]
+  }
+}
+
 output name string = scheduler.name
+output id string = scheduler.id
 output endpoint string = scheduler.properties.endpoint

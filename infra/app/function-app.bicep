@@ -30,19 +30,35 @@ param applicationInsightsName string
 @allowed([
   'durableTaskScheduler'
   'azureStorage'
+  'none'
 ])
+@description('The app\'s Durable backend; none for an app without orchestrations (the MCP app).')
 param durableBackend string
 
 @description('Durable Task Scheduler endpoint (https://…durabletask.io) when durableBackend is durableTaskScheduler.')
 param schedulerEndpoint string = ''
 
-@description('This app\'s Durable task hub.')
-param taskHubName string
+@description('This app\'s Durable task hub (host.json names it as %TASKHUB_NAME%).')
+param taskHubName string = ''
 
-@minValue(512)
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Instance memory in MB: Flex Consumption offers exactly these sizes.')
 param instanceMemoryMB int = 2048
 
 param maximumInstanceCount int = 100
+
+@description('Subnet (delegated to Microsoft.App/environments) for the app\'s outbound traffic; empty: no virtual network.')
+param subnetId string = ''
+
+@description('Entra ID app registration that signs users in (App Service authentication); empty: authentication off.')
+param authClientId string = ''
+
+@description('Audiences the sign-in accepts in bearer tokens (the registration\'s identifier URI).')
+param authAudiences array = []
 
 @description('The app\'s own settings (see main.bicep); the connections below are added to them.')
 param appSettings object
@@ -55,14 +71,22 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing
   name: applicationInsightsName
 }
 
-// Identity-based connections: `__credential` + `__clientId` + service URIs, never a key.
-var storageConnection = {
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identityClientId
-  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
-  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
-  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
-}
+// Identity-based connections: `__credential` + `__clientId` + service URIs, never a key. Queue
+// and table URIs only where the Durable state lives there (azureStorage): elsewhere the app has no
+// queue or table role, and a table URI would send the host's diagnostic events into a 403.
+var storageConnection = union(
+  {
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  },
+  durableBackend == 'azureStorage'
+    ? {
+        AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+        AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+      }
+    : {}
+)
 
 // The connection string names the resource only (local auth is off); the authentication string
 // makes the Functions host and the app's exporter (src/telemetry/setup.ts) use Entra ID.
@@ -71,18 +95,29 @@ var monitoringConnection = {
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
 }
 
-// host.json keeps the Azure Storage provider so local runs (Core Tools + Azurite) need nothing
-// more; in Azure these settings override it (AzureFunctionsJobHost__… is the documented override).
+// host.json carries the Durable configuration the scale controller reads from the package
+// (provider azureManaged, connection DURABLE_TASK_SCHEDULER_CONNECTION_STRING, hub
+// %TASKHUB_NAME%): the settings below only fill in its names. No AzureFunctionsJobHost__
+// overrides: the runtime would apply them, the scale controller would not see them.
+// App Service authentication proves the app to Entra ID with its identity (a federated credential
+// on the registration), never a secret: the setting names that identity.
+var authSettings = empty(authClientId)
+  ? {}
+  : {
+      OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identityClientId
+      WEBSITE_AUTH_AAD_ALLOWED_TENANTS: tenant().tenantId
+    }
+
 var durableSettings = durableBackend == 'durableTaskScheduler'
   ? {
-      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'azureManaged'
-      AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING'
+      TASKHUB_NAME: taskHubName
       DURABLE_TASK_SCHEDULER_CONNECTION_STRING: 'Endpoint=${schedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}'
     }
-  : {
-      AzureFunctionsJobHost__extensions__durableTask__hubName: taskHubName
-    }
+  : durableBackend == 'azureStorage'
+      ? {
+          TASKHUB_NAME: taskHubName
+        }
+      : {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -114,6 +149,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     // Key Vault references (MCP_SERVER_KEY) resolve with this identity.
     keyVaultReferenceIdentity: identityId
     siteConfig: {
@@ -144,7 +180,69 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
 
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(appSettings, storageConnection, monitoringConnection, durableSettings)
+    properties: union(appSettings, storageConnection, monitoringConnection, durableSettings, authSettings)
+  }
+
+  // Users sign in with Entra ID before any function runs; the principal reaches the app as
+  // x-ms-client-principal (src/travel/api/caller.ts). Browsers are sent to the sign-in page, so the
+  // web UI works after `azd up`; /api/health stays open for probes.
+  resource authentication 'config' = if (!empty(authClientId)) {
+    name: 'authsettingsV2'
+    properties: {
+      platform: {
+        enabled: true
+        runtimeVersion: '~1'
+      }
+      globalValidation: {
+        requireAuthentication: true
+        unauthenticatedClientAction: 'RedirectToLoginPage'
+        redirectToProvider: 'azureactivedirectory'
+        excludedPaths: [
+          '/api/health'
+        ]
+      }
+      httpSettings: {
+        requireHttps: true
+        routes: {
+          apiPrefix: '/.auth'
+        }
+        forwardProxy: {
+          convention: 'NoProxy'
+        }
+      }
+      identityProviders: {
+        azureActiveDirectory: {
+          enabled: true
+          registration: {
+            openIdIssuer: '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+            clientId: authClientId
+            clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+          }
+          login: {
+            loginParameters: [
+              'scope=openid profile email'
+            ]
+          }
+          validation: {
+            allowedAudiences: union(authAudiences, [
+              authClientId
+            ])
+          }
+        }
+      }
+      login: {
+        tokenStore: {
+          enabled: true
+        }
+        cookieExpiration: {
+          convention: 'FixedTime'
+          timeToExpiration: '08:00:00'
+        }
+        nonce: {
+          validateNonce: true
+        }
+      }
+    }
   }
 
   // No FTP or SCM basic-auth publishing: azd deploys with Entra ID.

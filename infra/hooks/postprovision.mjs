@@ -9,30 +9,73 @@
 // Application Insights takes only managed-identity tokens from the apps).
 //
 // Usage: node infra/hooks/postprovision.mjs [output path]   (default: ./local.settings.json)
+//
+// Node built-ins only: azd runs hooks before anyone has run `npm ci`, so nothing from node_modules.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outputPath = resolve(process.argv[2] ?? join(repoRoot, 'local.settings.json'));
 
-const httpsUrl = z.url({ protocol: /^https$/ });
-const azdValues = z.object({
-  COSMOS_ENDPOINT: httpsUrl,
-  COSMOS_DATABASE: z.string().min(1),
-  COSMOS_IDEMPOTENCY_CONTAINER: z.string().min(1),
-  COSMOS_BOOKINGS_CONTAINER: z.string().min(1),
-  AZURE_OPENAI_ENDPOINT: httpsUrl,
-  AZURE_OPENAI_DEPLOYMENT: z.string().min(1),
-  MODEL_NAME: z.string().min(1),
-});
+/** The azd environment values this hook needs, each with its check. */
+const AZD_VALUES = {
+  COSMOS_ENDPOINT: 'https',
+  COSMOS_DATABASE: 'text',
+  COSMOS_IDEMPOTENCY_CONTAINER: 'text',
+  COSMOS_BOOKINGS_CONTAINER: 'text',
+  AZURE_OPENAI_ENDPOINT: 'https',
+  AZURE_OPENAI_DEPLOYMENT: 'text',
+  MODEL_NAME: 'text',
+};
 
-const settingsFile = z.object({
-  IsEncrypted: z.boolean().optional(),
-  Values: z.record(z.string(), z.string()).default({}),
-  Host: z.record(z.string(), z.unknown()).optional(),
-});
+/** @param {string | undefined} value @param {string} kind @returns {string | undefined} the problem */
+function problemWith(value, kind) {
+  if (value === undefined || value.trim() === '') return 'missing';
+  if (kind !== 'https') return undefined;
+  try {
+    return new URL(value).protocol === 'https:' ? undefined : 'not an https URL';
+  } catch {
+    return 'not a URL';
+  }
+}
+
+/** @param {Record<string, string | undefined>} env */
+function readAzdValues(env) {
+  const problems = Object.entries(AZD_VALUES)
+    .map(([name, kind]) => [name, problemWith(env[name], kind)])
+    .filter(([, problem]) => problem !== undefined)
+    .map(([name, problem]) => `${name} (${problem})`);
+  if (problems.length > 0) {
+    fail(`missing or bad azd environment values: ${problems.join(', ')}. Run \`azd provision\` first.`);
+  }
+  return /** @type {Record<keyof typeof AZD_VALUES, string>} */ (
+    Object.fromEntries(Object.keys(AZD_VALUES).map((name) => [name, /** @type {string} */ (env[name])]))
+  );
+}
+
+/** @param {unknown} value */
+function isRecord(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A local.settings.json: an object whose Values (if any) are all strings.
+ * @param {unknown} json @returns {string | undefined} the problem
+ */
+function settingsFileProblem(json) {
+  if (!isRecord(json)) return 'not a JSON object';
+  const { Values, Host, IsEncrypted } = /** @type {Record<string, unknown>} */ (json);
+  if (IsEncrypted !== undefined && typeof IsEncrypted !== 'boolean')
+    return 'IsEncrypted is not true or false';
+  if (Host !== undefined && !isRecord(Host)) return 'Host is not an object';
+  if (Values === undefined) return undefined;
+  if (!isRecord(Values)) return 'Values is not an object';
+  const bad = Object.entries(/** @type {Record<string, unknown>} */ (Values)).find(
+    ([, v]) => typeof v !== 'string',
+  );
+  return bad ? `Values.${bad[0]} is not a string` : undefined;
+}
 
 /** @param {string} message @returns {never} */
 function fail(message) {
@@ -51,17 +94,13 @@ function readSettings(path) {
       `${path} is not valid JSON (${/** @type {Error} */ (error).message}); fix or remove it and run \`azd hooks run postprovision\`.`,
     );
   }
-  const parsed = settingsFile.safeParse(json);
-  if (!parsed.success) fail(`${path} is not a local.settings.json: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
+  const problem = settingsFileProblem(json);
+  if (problem) fail(`${path} is not a local.settings.json: ${problem}`);
+  const file = /** @type {{ Values?: Record<string, string>, Host?: Record<string, unknown> }} */ (json);
+  return { Values: file.Values ?? {}, Host: file.Host };
 }
 
-const env = azdValues.safeParse(process.env);
-if (!env.success) {
-  const names = env.error.issues.map((issue) => `${issue.path.join('.')} (${issue.message})`).join(', ');
-  fail(`missing or bad azd environment values: ${names}. Run \`azd provision\` first.`);
-}
-const values = env.data;
+const values = readAzdValues(process.env);
 
 // Every key the app reads comes from the sample; your own choices in an existing file are kept;
 // the cloud resources' coordinates are laid over both.
@@ -91,6 +130,12 @@ const settings = {
 const temporary = `${outputPath}.${process.pid}.tmp`;
 writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
 renameSync(temporary, outputPath);
+if (process.env.VNET_ENABLED === 'true') {
+  process.stdout.write(
+    'postprovision: VNET_ENABLED is on, so Cosmos DB and Azure OpenAI accept only private traffic: ' +
+      'local runs reach them only from inside the virtual network (VPN, Bastion or a dev box there).\n',
+  );
+}
 process.stdout.write(
   `postprovision: wrote ${outputPath} (Cosmos DB ${values.COSMOS_ENDPOINT}, Azure OpenAI deployment ${values.AZURE_OPENAI_DEPLOYMENT}).\n`,
 );

@@ -9,6 +9,9 @@ import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'n
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { captureRegistrations, type CapturedApp, type CapturedFunction } from './functions-core-shim';
+import { HostJsonError, readHostJson, type HostJson } from './host-json';
+
+export type { HostJson } from './host-json';
 
 export type FunctionKind = 'http' | 'orchestration' | 'activity' | 'entity';
 
@@ -16,13 +19,6 @@ export interface LoadedFunction extends CapturedFunction {
   name: string;
   kind: FunctionKind;
   triggerName: string;
-}
-
-export interface HostJson {
-  routePrefix: string;
-  hubName: string;
-  maxConcurrentActivityFunctions?: number;
-  maxConcurrentOrchestratorFunctions?: number;
 }
 
 export interface LoadedApp {
@@ -53,7 +49,10 @@ const supportedExtraBindings = new Set(['durableClient', 'orchestrationClient', 
  * Apps are modules: loading one twice in a process would register nothing the second time, so
  * what an app registered is kept; which functions run is decided again on every load.
  */
-const loaded = new Map<string, Omit<LoadedApp, 'functions' | 'disabled'> & { captured: CapturedApp }>();
+const loaded = new Map<
+  string,
+  Omit<LoadedApp, 'functions' | 'disabled' | 'hostJson'> & { captured: CapturedApp }
+>();
 
 /**
  * Loads the app in `appDirInput`. `settings` are the app settings (the environment, where the host
@@ -104,10 +103,20 @@ export function loadFunctionApp(appDirInput: string, settings: NodeJS.ProcessEnv
     );
   }
   const { captured: _captured, ...app } = registered;
-  return { ...app, functions, disabled };
+  // Read on every load: host.json's values depend on the settings (overrides, %SETTING% names).
+  let hostJson: HostJson;
+  try {
+    hostJson = readHostJson(appDir, settings);
+  } catch (error) {
+    if (error instanceof HostJsonError) throw new AppLoadError(error.message);
+    throw error;
+  }
+  return { ...app, functions, disabled, hostJson };
 }
 
-function register(appDir: string): Omit<LoadedApp, 'functions' | 'disabled'> & { captured: CapturedApp } {
+function register(
+  appDir: string,
+): Omit<LoadedApp, 'functions' | 'disabled' | 'hostJson'> & { captured: CapturedApp } {
   const packageJsonPath = join(appDir, 'package.json');
   if (!existsSync(packageJsonPath)) {
     throw new AppLoadError(`No package.json in ${appDir}: is this a Functions app folder?`);
@@ -136,7 +145,6 @@ function register(appDir: string): Omit<LoadedApp, 'functions' | 'disabled'> & {
     entryFiles,
     captured,
     hooks: captured.hooks,
-    hostJson: readHostJson(appDir),
     functionsLibrary,
   };
 }
@@ -153,38 +161,6 @@ function disableHint(name: string): string {
 export function isDisabled(settings: NodeJS.ProcessEnv, name: string): boolean {
   const value = settings[`AzureWebJobs.${name}.Disabled`] ?? settings[`AzureWebJobs__${name}__Disabled`];
   return value !== undefined && /^(true|1)$/i.test(value.trim());
-}
-
-function readHostJson(appDir: string): HostJson {
-  const path = join(appDir, 'host.json');
-  const defaults: HostJson = { routePrefix: 'api', hubName: 'TestHubName' };
-  if (!existsSync(path)) return defaults;
-  let json: {
-    extensions?: {
-      http?: { routePrefix?: string };
-      durableTask?: {
-        hubName?: string;
-        maxConcurrentActivityFunctions?: number;
-        maxConcurrentOrchestratorFunctions?: number;
-      };
-    };
-  };
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
-  } catch (error) {
-    throw new AppLoadError(`${path} is not valid JSON: ${(error as Error).message}`);
-  }
-  const durable = json.extensions?.durableTask;
-  return {
-    routePrefix: (json.extensions?.http?.routePrefix ?? defaults.routePrefix).replace(/^\/+|\/+$/g, ''),
-    hubName: durable?.hubName ?? defaults.hubName,
-    ...(durable?.maxConcurrentActivityFunctions
-      ? { maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions }
-      : {}),
-    ...(durable?.maxConcurrentOrchestratorFunctions
-      ? { maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions }
-      : {}),
-  };
 }
 
 /**

@@ -7,13 +7,16 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { configureLogging, createLogger } from '../telemetry/logger';
+import type { InstanceLimits } from './durable/limits';
 import { LocalHost } from './host';
 import { buildHttpRoutes } from './http-server';
 
 const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
                      [--key <function key>] [--master-key <key>] [--show-keys] [--allow-origin <origin>]
                      [--max-body <bytes>] [--log-format text|json] [--log-level debug|info|warn|error]
-                     [--max-activities <n>] [--max-orchestrations <n>] [--no-auth]
+                     [--max-activities <n>] [--max-orchestrations <n>] [--max-pending-actions <n>]
+                     [--max-active-instances <n>] [--max-history-events <n>] [--max-queued-events <n>]
+                     [--no-auth]
 
 Runs an Azure Functions (Node.js v4 model) app with Durable Functions, without Core Tools.
   --app                 app folder with package.json "main" (default: current folder)
@@ -26,7 +29,15 @@ Runs an Azure Functions (Node.js v4 model) app with Durable Functions, without C
   --show-keys           print the host's keys (and a generated MCP key) once at start
   --allow-origin        a browser origin besides the host's own that may POST to it, such as
                         http://localhost:5173 (repeat, or separate with commas)
-  --max-body            request body limit in bytes for functions and the management API (default 1 MiB)`;
+  --max-body            request body limit in bytes for functions and the management API (default 1 MiB)
+  --max-activities, --max-orchestrations
+                        activities / orchestration episodes run at once (default: host.json
+                        extensions.durableTask.maxConcurrentActivityFunctions / ...OrchestratorFunctions, else 10)
+  --max-pending-actions activities, timers and sub-orchestrations one execution may have outstanding (1000)
+  --max-active-instances  unfinished instances the host holds; more starts get 429 (5000)
+  --max-history-events  history events one execution may hold (20000)
+  --max-queued-events   events waiting in one instance's inbox (1000)
+                        The four limits default to host.json's "localHost" section, then the values shown.`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,6 +55,10 @@ async function main(): Promise<void> {
       'log-level': { type: 'string' },
       'max-activities': { type: 'string' },
       'max-orchestrations': { type: 'string' },
+      'max-pending-actions': { type: 'string' },
+      'max-active-instances': { type: 'string' },
+      'max-history-events': { type: 'string' },
+      'max-queued-events': { type: 'string' },
       'no-auth': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -85,6 +100,7 @@ async function main(): Promise<void> {
     ...(values['max-orchestrations']
       ? { maxConcurrentOrchestrations: atLeastOne('--max-orchestrations', values['max-orchestrations']) }
       : {}),
+    limits: limitFlags(values),
     enforceAuth: !values['no-auth'],
     logger: log,
   });
@@ -130,6 +146,24 @@ async function main(): Promise<void> {
 }
 
 class UsageError extends Error {}
+
+/** The engine limits given as flags; host.json's localHost section supplies the rest. */
+function limitFlags(
+  values: Record<string, string | boolean | string[] | undefined>,
+): Partial<InstanceLimits> {
+  const flags: [string, keyof InstanceLimits][] = [
+    ['max-pending-actions', 'maxPendingActions'],
+    ['max-active-instances', 'maxActiveInstances'],
+    ['max-history-events', 'maxHistoryEvents'],
+    ['max-queued-events', 'maxQueuedEvents'],
+  ];
+  const limits: Partial<InstanceLimits> = {};
+  for (const [flag, limit] of flags) {
+    const value = values[flag];
+    if (typeof value === 'string') limits[limit] = atLeastOne(`--${flag}`, value);
+  }
+  return limits;
+}
 
 function atLeastOne(flag: string, value: string): number {
   const number = integer(flag, value);

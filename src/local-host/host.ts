@@ -56,7 +56,7 @@ export interface LocalHostOptions {
   /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
-  /** Per-instance and per-host limits of the durable engine (see docs/local-host.md). */
+  /** Per-instance and per-host limits of the durable engine, over host.json's `localHost` section (see docs/local-host.md). */
   limits?: Partial<InstanceLimits>;
   maxConcurrentActivities?: number;
   maxConcurrentOrchestrations?: number;
@@ -66,6 +66,12 @@ export interface LocalHostOptions {
   /** Load `<appDir>/local.settings.json` Values into process.env (default true), as `func start` does. */
   loadLocalSettings?: boolean;
 }
+
+/**
+ * The trips API's shared anonymous user (`TRIPS_LOCAL_USER`) and the Durable samples
+ * (`WAYPOINT_SAMPLES`): off unless switched on, so a deployed app never has them by accident.
+ */
+const LOCAL_DEVELOPMENT_SWITCHES = { TRIPS_LOCAL_USER: 'on', WAYPOINT_SAMPLES: 'on' } as const;
 
 export class LocalHost {
   private stopped = false;
@@ -94,8 +100,12 @@ export class LocalHost {
     const appDir = resolve(options.appDir);
     const hostname = options.hostname ?? '127.0.0.1';
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
+    // Switches of the Waypoint app that only local development turns on (other apps ignore them),
+    // set where the environment and local.settings.json leave them unset: `…=off` still wins.
+    for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
 
     const app = loadFunctionApp(appDir);
+    if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
     for (const name of app.disabled) {
       log.info('function disabled by its setting', {
         function: name,
@@ -162,7 +172,8 @@ export class LocalHost {
         options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
       maxConcurrentOrchestrations:
         options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
-      ...(options.limits ? { limits: options.limits } : {}),
+      // host.json's localHost section, then the options (the CLI's flags) over it.
+      limits: { ...app.hostJson.limits, ...options.limits },
     });
 
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS } from './expiry';
 
 export interface CosmosStoreSettings {
@@ -49,6 +50,7 @@ const envSchema = z.object({
  * the tool client runs it against its store's TTL when it is built.
  */
 export function loadStoreSettings(env: NodeJS.ProcessEnv = process.env): StoreSettings {
+  refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
   const parsed = envSchema.safeParse(withoutEmptyValues(env));
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => ({

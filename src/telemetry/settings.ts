@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../domain/errors';
+import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 
 /** How new root traces are sampled (the standard `OTEL_TRACES_SAMPLER` names). */
 export type SamplerSetting =
@@ -117,6 +118,7 @@ type Env = z.infer<typeof envSchema>;
  * `OTEL_RESOURCE_ATTRIBUTES` is honoured too (it is merged into the resource).
  */
 export function loadTelemetrySettings(env: NodeJS.ProcessEnv = process.env): TelemetrySettings {
+  refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
   const parsed = envSchema.safeParse(withoutEmptyValues(env));
   if (!parsed.success) {
     throw invalid(parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), issue: issue.message })));

@@ -22,7 +22,7 @@ const readNames = new Set(read.map((entry) => entry.setting));
 
 /** Settings the Functions host and platform read (not the app's code). */
 const PLATFORM_SETTING =
-  /^(AzureWebJobsStorage__|AzureFunctionsJobHost__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$|AzureWebJobsDisableHomepage$)/;
+  /^(AzureWebJobsStorage__|DURABLE_TASK_SCHEDULER_CONNECTION_STRING$|TASKHUB_NAME$|AzureWebJobsDisableHomepage$|OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID$|WEBSITE_AUTH_AAD_ALLOWED_TENANTS$)/;
 
 let apps: Record<'agents' | 'mcp', Set<string>>;
 
@@ -30,9 +30,12 @@ beforeAll(async () => {
   const main = await parseBicepFile('infra/main.bicep');
   const functionApp = await parseBicepFile('infra/app/function-app.bicep');
   // function-app.bicep adds the connections to whatever settings main.bicep passes each app.
-  const connections = ['storageConnection', 'monitoringConnection', 'durableSettings'].flatMap((name) => [
-    ...settingKeysOfVariable(functionApp, name),
-  ]);
+  const connections = [
+    'storageConnection',
+    'monitoringConnection',
+    'durableSettings',
+    'authSettings',
+  ].flatMap((name) => [...settingKeysOfVariable(functionApp, name)]);
   apps = {
     agents: new Set([...settingKeysOfVariable(main, 'agentsSettings'), ...connections]),
     mcp: new Set([...settingKeysOfVariable(main, 'mcpSettings'), ...connections]),
@@ -120,6 +123,17 @@ describe('settings that must agree with the code and host.json', () => {
     );
   });
 
+  it('requires authentication on the trips API, and never turns on local development switches', () => {
+    expect(text('infra/main.bicep')).toMatch(/^\s*TRIPS_REQUIRE_AUTH: 'true'$/m);
+    for (const app of ['agents', 'mcp'] as const) {
+      expect(apps[app], app).toContain('TRIPS_REQUIRE_AUTH');
+      expect(apps[app], app).not.toContain('TRIPS_LOCAL_USER');
+      expect(apps[app], app).not.toContain('WAYPOINT_SAMPLES');
+    }
+    expect(optional.TRIPS_LOCAL_USER).toMatch(/never set in Azure/i);
+    expect(optional.WAYPOINT_SAMPLES).toMatch(/never set in Azure/i);
+  });
+
   it('MCP_SERVER_KEY is a Key Vault reference, never a value', () => {
     expect(text('infra/main.bicep')).toMatch(/MCP_SERVER_KEY: keyVault\.outputs\.mcpServerKeyReference\n/);
     expect(text('infra/app/key-vault.bicep')).toMatch(
@@ -127,12 +141,22 @@ describe('settings that must agree with the code and host.json', () => {
     );
   });
 
-  it('the default task hub is the one host.json names', () => {
+  it('host.json names the hub by setting; the Bicep default and the sample settings agree on it', () => {
     const hostJson = z
       .object({ extensions: z.object({ durableTask: z.object({ hubName: z.string() }) }) })
       .parse(JSON.parse(text('host.json')));
+    expect(hostJson.extensions.durableTask.hubName).toBe('%TASKHUB_NAME%');
+    const sample = z
+      .object({ Values: z.object({ TASKHUB_NAME: z.string() }) })
+      .parse(JSON.parse(text('local.settings.sample.json')));
     const bicepDefault = /param taskHubName string = '([^']+)'/.exec(text('infra/main.bicep'))?.[1];
-    expect(bicepDefault).toBe(hostJson.extensions.durableTask.hubName);
+    expect(bicepDefault).toBe(sample.Values.TASKHUB_NAME);
+  });
+
+  it('no AzureFunctionsJobHost__ override in Azure: the scale controller reads host.json, not app settings', () => {
+    for (const app of ['agents', 'mcp'] as const) {
+      expect([...apps[app]].filter((setting) => setting.startsWith('AzureFunctionsJobHost__'))).toEqual([]);
+    }
   });
 
   it('Cosmos DB containers match what the store code would create (partition key /id, TTL on)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bicepFiles, parseBicep, parseBicepFile, syntaxProblems } from './bicep';
+import { bicepFiles, parseBicep, parseBicepFile, syntaxProblems, withoutExtensionStatements } from './bicep';
 
 describe('Bicep syntax (tree-sitter-bicep)', () => {
   const files = bicepFiles();
@@ -29,5 +29,13 @@ describe('Bicep syntax (tree-sitter-bicep)', () => {
   it('reports a stray token inside an otherwise valid object', async () => {
     const problems = syntaxProblems(await parseBicep("var settings = {\n  A: 'x' ,, B\n}\n"));
     expect(problems.length).toBeGreaterThan(0);
+  });
+
+  it('blanks only a bare `extension <name>` line (a grammar gap), so anything else there still fails', async () => {
+    expect(withoutExtensionStatements('extension microsoftGraphV1\nparam a string\n')).toBe(
+      `${' '.repeat(26)}\nparam a string\n`,
+    );
+    const broken = withoutExtensionStatements('extension microsoftGraphV1 with {\nparam a string\n');
+    expect(syntaxProblems(await parseBicep(broken)).length).toBeGreaterThan(0);
   });
 });

@@ -72,8 +72,16 @@ export function bicepFiles(dir: string = INFRA_DIR): string[] {
   return found.sort();
 }
 
+/**
+ * tree-sitter-bicep 1.1.0 predates the `extension <name>` statement (Bicep's Microsoft Graph
+ * extension): such a line is blanked before parsing, keeping line numbers. Only that exact form.
+ */
+export function withoutExtensionStatements(source: string): string {
+  return source.replace(/^extension [A-Za-z]\w*[ \t]*$/gm, (line) => ' '.repeat(line.length));
+}
+
 export async function parseBicepFile(pathFromRoot: string): Promise<Tree> {
-  return parseBicep(readFileSync(join(REPO_ROOT, pathFromRoot), 'utf8'));
+  return parseBicep(withoutExtensionStatements(readFileSync(join(REPO_ROOT, pathFromRoot), 'utf8')));
 }
 
 function namedChildren(node: Node): Node[] {
@@ -150,7 +158,10 @@ export function settingKeysOfVariable(tree: Tree, variable: string): Set<string>
 export interface BicepParameter {
   name: string;
   type: string;
+  /** Decorator names (`@secure`, `@allowed`). */
   decorators: string[];
+  /** Decorators as written, arguments included. */
+  decoratorTexts: string[];
 }
 
 /** Every `param`, with the decorators written above it. */
@@ -161,11 +172,102 @@ export function parametersOf(tree: Tree): BicepParameter[] {
     if (node.type !== 'parameter_declaration') return;
     const [name, type] = namedChildren(node);
     const previous = children[index - 1];
-    const decorators =
-      previous?.type === 'decorators'
-        ? namedChildren(previous).map((decorator) => decorator.text.replace(/\(.*$/s, ''))
-        : [];
-    parameters.push({ name: name?.text ?? '', type: type?.text ?? '', decorators });
+    const decoratorTexts = previous?.type === 'decorators' ? namedChildren(previous).map((d) => d.text) : [];
+    const decorators = decoratorTexts.map((text) => text.replace(/\(.*$/s, ''));
+    parameters.push({ name: name?.text ?? '', type: type?.text ?? '', decorators, decoratorTexts });
   });
   return parameters;
+}
+
+export interface BicepDeclaration {
+  kind: 'module' | 'resource';
+  /** The symbolic name (`module agentsApp …` → agentsApp). */
+  name: string;
+  /** The module path or the resource type with its API version. */
+  type: string;
+  /** The declaration's object body (inside `if (…)` or `[for …: …]` when there is one). */
+  body: Node;
+  /** The condition of `= if (cond) {…}`, as written. */
+  condition?: string;
+}
+
+/** Every top-level `module` and `resource` declaration, by symbolic name. */
+export function declarationsOf(tree: Tree): Map<string, BicepDeclaration> {
+  const found = new Map<string, BicepDeclaration>();
+  for (const node of namedChildren(tree.rootNode)) {
+    if (node.type !== 'module_declaration' && node.type !== 'resource_declaration') continue;
+    const [name, type, value] = namedChildren(node);
+    if (!name || !type || !value) continue;
+    let body: Node | undefined = value;
+    let condition: string | undefined;
+    if (value.type === 'if_statement') {
+      condition = namedChildren(value)[0]?.text.replace(/^\(|\)$/g, '');
+      body = namedChildren(value).find((child) => child.type === 'object');
+    } else if (value.type === 'for_statement') {
+      body = value.childForFieldName('body') ?? undefined;
+    }
+    if (!body || body.type !== 'object') throw new Error(`${name.text}: cannot find the declaration's body`);
+    found.set(name.text, {
+      kind: node.type === 'module_declaration' ? 'module' : 'resource',
+      name: name.text,
+      type: type.text.slice(1, -1),
+      body,
+      ...(condition !== undefined ? { condition } : {}),
+    });
+  }
+  return found;
+}
+
+/** The value node at a dotted path of object keys (`params.storageAccountName`), or undefined. */
+export function propertyAt(object: Node, path: string): Node | undefined {
+  let current: Node | undefined = object;
+  for (const key of path.split('.')) {
+    if (!current || current.type !== 'object') return undefined;
+    const property: Node | undefined = namedChildren(current).find(
+      (child) => child.type === 'object_property' && propertyKey(child) === key,
+    );
+    current = property ? namedChildren(property)[1] : undefined;
+  }
+  return current;
+}
+
+/** The text at a path, for assertions (`propertyText(body, 'params.name')`). */
+export function propertyText(object: Node, path: string): string | undefined {
+  return propertyAt(object, path)?.text;
+}
+
+/** A parameter's default value as written (`param x bool = true` → 'true'). */
+export function parameterDefault(tree: Tree, name: string): string | undefined {
+  for (const node of namedChildren(tree.rootNode)) {
+    if (node.type !== 'parameter_declaration') continue;
+    const [id, , value] = namedChildren(node);
+    if (id?.text === name) return value?.text;
+  }
+  return undefined;
+}
+
+/** Nested resources inside a declaration body (`resource blobs 'blobServices' = {…}`), by name. */
+export function nestedResourcesOf(body: Node): Map<string, BicepDeclaration> {
+  const found = new Map<string, BicepDeclaration>();
+  const visit = (object: Node): void => {
+    for (const property of namedChildren(object)) {
+      const child = property.type === 'object_property' ? namedChildren(property)[0] : undefined;
+      if (child?.type !== 'resource_declaration') continue;
+      const [name, type, value] = namedChildren(child);
+      if (!name || !type || !value) continue;
+      const conditional = value.type === 'if_statement';
+      const body = conditional ? namedChildren(value).find((node) => node.type === 'object') : value;
+      if (!body || body.type !== 'object') continue;
+      found.set(name.text, {
+        kind: 'resource',
+        name: name.text,
+        type: type.text.slice(1, -1),
+        body,
+        ...(conditional ? { condition: namedChildren(value)[0]?.text.replace(/^\(|\)$/g, '') } : {}),
+      });
+      visit(body);
+    }
+  };
+  visit(body);
+  return found;
 }

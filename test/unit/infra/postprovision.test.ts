@@ -64,7 +64,9 @@ describe('postprovision hook', () => {
     });
     // Durable state stays local; no cloud scheduler, no App Insights ingestion from a laptop.
     expect(values.AzureWebJobsStorage).toBe('UseDevelopmentStorage=true');
-    expect(values).not.toHaveProperty('DURABLE_TASK_SCHEDULER_CONNECTION_STRING');
+    expect(values.DURABLE_TASK_SCHEDULER_CONNECTION_STRING ?? '').toBe('');
+    // Core Tools: host.json's scheduler provider is switched to Azure Storage (Azurite) by setting.
+    expect(values.AzureFunctionsJobHost__extensions__durableTask__storageProvider__type).toBe('AzureStorage');
     expect(values.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '').toBe('');
     // Owner-only: the file may later hold the developer's own keys.
     expect(statSync(out).mode & 0o777).toBe(0o600);
