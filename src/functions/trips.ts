@@ -39,6 +39,7 @@ import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/call
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { approvalEventFor } from '../travel/api/approval';
 import {
+  inputEvent,
   inputReplayKey,
   inputRequestHash,
   inputRoundQuerySchema,
@@ -388,7 +389,7 @@ const sendInput: Handler = async (request, client, caller) => {
       const answering = roundToAnswer(resource, round.data);
       // The run waits for its n-th input in round n (the round it published).
       await inRunTrace(run, RUN_EVENTS.input, answering, () =>
-        client.raiseEvent(resource.id, RUN_EVENTS.input, body.data),
+        client.raiseEvent(resource.id, RUN_EVENTS.input, inputEvent(answering, body.data)),
       );
       log.info('trip input sent', { runId: resource.id, round: answering, fields: Object.keys(body.data) });
       return resource;

@@ -67,6 +67,29 @@ describe('answers and question rounds', () => {
     await trips.api('POST', `/api/trips/${id}/cancel`, {});
   });
 
+  it('takes one of three identical answers to one round; the run drops the other two', async () => {
+    const id = await trips.start(vague);
+    await waitingRound(id, 1);
+    // A busy run: the three answers all arrive while it still asks round 1 (suspended, its
+    // events wait), so the API passes all three on.
+    expect(app.host.engine.suspend(id, 'busy')).toBe('accepted');
+    const answers = [];
+    for (let i = 0; i < 3; i++)
+      answers.push(await trips.api('POST', `/api/trips/${id}/input?round=1`, partial));
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect(app.host.engine.resume(id, 'not busy')).toBe('accepted');
+
+    const second = await waitingRound(id, 2);
+    expect(second.needsInput!.fields.map((f) => f.path)).toContain('startDate');
+    // Round 2 is still the one asked: the repeats were not taken as its answer.
+    const rest = { origin: 'Madrid', startDate: '2027-05-10', endDate: '2027-05-14', travellers: 2 };
+    const answered = await trips.api('POST', `/api/trips/${id}/input?round=2`, rest);
+    expect(answered.status, JSON.stringify(answered.body)).toBe(202);
+    const after = await trips.waitFor(id, ['running', 'needs_input', 'completed', 'awaiting_approval']);
+    if (after.status === 'needs_input') expect(after.needsInput!.round).toBe(3);
+    await trips.api('POST', `/api/trips/${id}/cancel`, {});
+  });
+
   it('refuses an answer to a round already answered (409), and the run keeps asking its round', async () => {
     const id = await trips.start(vague);
     await waitingRound(id, 1);
