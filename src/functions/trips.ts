@@ -40,6 +40,13 @@ import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/call
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { approvalEventFor } from '../travel/api/approval';
 import {
+  inputEvent,
+  inputReplayKey,
+  inputRequestHash,
+  inputRoundQuerySchema,
+  roundToAnswer,
+} from '../travel/api/input-round';
+import {
   listQuerySchema,
   RECENT_WINDOW_MS,
   runtimeStatusesFor,
@@ -72,6 +79,7 @@ import { sharedStores } from '../services';
 import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
 import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
 import { preferInProcess } from './durable-client-transport';
+import { once } from './request-replay';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
@@ -389,22 +397,45 @@ const listTrips: Handler = async (request, client, caller) => {
   };
 };
 
-/** POST /api/trips/{id}/input */
+/**
+ * POST /api/trips/{id}/input[?round=N]: the answer to question round N (default: the round the
+ * run asks now). With an Idempotency-Key, a repeat gets the first answer back and raises nothing.
+ */
 const sendInput: Handler = async (request, client, caller) => {
   const run = await ownRun(client, request.params.id ?? '', caller);
   const body = tripInputBodySchema.safeParse(await readJsonBody(request));
   if (!body.success) throw validationFailed(body.error, 'input');
+  const round = inputRoundQuerySchema.safeParse(request.query.get('round') ?? undefined);
+  if (!round.success) throw validationFailed(round.error, 'query', 'round');
+  const key = optionalIdempotencyKey(request);
   const resource = toRunResource(run);
-  if (resource.status !== 'needs_input') {
-    throw new ApiError(409, 'not_waiting_for_input', `The run is ${resource.status}, not waiting for input.`);
-  }
-  // The run waits for its n-th input in round n (the round it published).
-  await inRunTrace(run, RUN_EVENTS.input, resource.needsInput?.round ?? 1, () =>
-    client.raiseEvent(resource.id, RUN_EVENTS.input, body.data),
+  const answer = await once(
+    (await sharedStores()).idempotency,
+    key === undefined ? undefined : inputReplayKey(resource.id, caller.id, key),
+    inputRequestHash(round.data, body.data),
+    async () => {
+      const answering = roundToAnswer(resource, round.data);
+      // The run waits for its n-th input in round n (the round it published).
+      await inRunTrace(run, RUN_EVENTS.input, answering, () =>
+        client.raiseEvent(resource.id, RUN_EVENTS.input, inputEvent(answering, body.data)),
+      );
+      log.info('trip input sent', { runId: resource.id, round: answering, fields: Object.keys(body.data) });
+      return resource;
+    },
   );
-  log.info('trip input sent', { runId: resource.id, fields: Object.keys(body.data) });
-  return accepted(request, resource);
+  const response = accepted(request, answer.value);
+  if (!answer.replayed) return response;
+  return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
 };
+
+/** The request's Idempotency-Key header, validated, if it has one. */
+function optionalIdempotencyKey(request: HttpRequest): string | undefined {
+  const header = request.headers.get('idempotency-key');
+  if (header === null) return undefined;
+  const parsed = idempotencyKeySchema.safeParse(header);
+  if (!parsed.success) throw validationFailed(parsed.error, 'Idempotency-Key header', 'Idempotency-Key');
+  return parsed.data;
+}
 
 /** POST /api/trips/{id}/approval */
 const sendApproval: Handler = async (request, client, caller) => {
