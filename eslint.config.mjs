@@ -63,7 +63,7 @@ const determinismRules = {
 /** The agent runtime's orchestrator code and the pure modules it runs on. */
 const DETERMINISTIC_AGENT_FILES = [
   'src/agents/orchestration/**/*.ts',
-  'src/agents/{budgets,plan,progress,retry,run-tracker,run-status,contracts,definitions}.ts',
+  'src/agents/{budgets,plan,progress,retry,run-tracker,run-status,run-frame,contracts,definitions}.ts',
 ];
 
 /** The support desk's orchestrator code and the pure modules it runs on. */
@@ -74,7 +74,7 @@ const DETERMINISTIC_FILES = [
   'src/orchestrations/**/*.ts',
   'src/domain/**/*.ts',
   ...DETERMINISTIC_AGENT_FILES,
-  'src/travel/trip-planner.ts',
+  'src/travel/trip/**/*.ts',
   'src/travel/{validate-facts,schemas,planner-input}.ts',
 ];
 

@@ -32,6 +32,7 @@ const scenarios = {
   fanOut3000: () => oneRun('fanOutFanIn', 3000),
   parked: () => parked(Number(process.env.BENCH_PARKED ?? 10_000)),
   helloSequence: () => helloSequence(Number(process.env.BENCH_INSTANCES ?? 200)),
+  tokenizer: () => tokenizer(),
 };
 
 /** @type {{label: string, pick: (r: any) => number | undefined, op: '>=' | '<=' | '<', goal: number}[]} */
@@ -67,6 +68,18 @@ const targets = [
     pick: (r) => r.parked?.httpStartsPerSecond,
     op: '>=',
     goal: 1000,
+  },
+  {
+    label: 'token counting: 20,000 letters without a space, ms',
+    pick: (r) => r.tokenizer?.adversarial.letters20k.ms,
+    op: '<=',
+    goal: 500,
+  },
+  {
+    label: 'token counting: per-character cost ratio, 200,000 vs 20,000 letters',
+    pick: (r) => r.tokenizer?.linearityRatio,
+    op: '<=',
+    goal: 1.5,
   },
 ];
 
@@ -217,6 +230,61 @@ async function helloSequence(instances) {
   }
 }
 
+/**
+ * Token counting (src/models/tokens.ts): adversarial runs without spaces (which byte-pair
+ * merging handles in time quadratic in a piece's length) and ordinary text (the docs and agent
+ * instructions), cold (first pass, empty merge cache) and warm.
+ */
+async function tokenizer() {
+  const { countTokens } = require(join(root, 'dist/src/models/tokens.js'));
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const t0 = performance.now();
+  countTokens('warm up the rank table');
+  const loadMs = performance.now() - t0;
+  const time = (text) => {
+    const started = performance.now();
+    const tokens = countTokens(text);
+    return { characters: text.length, tokens, ms: round(performance.now() - started, 1) };
+  };
+  // Seeded pseudo-random characters: no repeats for the tokenizer's merge cache to hide cost in.
+  let seed = 42;
+  const pick = (from, span) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return String.fromCharCode(from + Math.floor((seed / 2 ** 31) * span));
+  };
+  const run = (n, from, span) => Array.from({ length: n }, () => pick(from, span)).join('');
+  // A first pass on other text of each kind, so the timed passes measure compiled code.
+  countTokens(run(20_000, 0x61, 26) + run(20_000, 0x4e00, 3000) + run(20_000, 0x21, 15));
+  const adversarial = {
+    letters20k: time(run(20_000, 0x61, 26)),
+    letters200k: time(run(200_000, 0x61, 26)),
+    cjk20k: time(run(20_000, 0x4e00, 3000)),
+    symbols20k: time(run(20_000, 0x21, 15)),
+    spaces20k: time(' '.repeat(20_000) + 'x'),
+  };
+  const files = [
+    ...readdirSync(join(root, 'docs')).map((f) => join(root, 'docs', f)),
+    join(root, 'README.md'),
+    join(root, 'src/travel/agents.ts'),
+  ];
+  const corpus = files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  const cold = time(corpus);
+  const warm = time(corpus);
+  const perChar = (r) => r.ms / r.characters;
+  return {
+    loadMs: Math.round(loadMs),
+    adversarial,
+    linearityRatio: round(perChar(adversarial.letters200k) / perChar(adversarial.letters20k), 2),
+    ordinary: {
+      characters: corpus.length,
+      tokens: cold.tokens,
+      coldMs: cold.ms,
+      warmMs: warm.ms,
+      coldMegaCharsPerSecond: round(corpus.length / cold.ms / 1000, 2),
+    },
+  };
+}
+
 function percentile(values, p) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -269,7 +337,7 @@ async function main() {
   };
 
   const rows = [];
-  for (const name of names.filter((n) => n !== 'parked' && n !== 'helloSequence')) {
+  for (const name of names.filter((n) => !['parked', 'helloSequence', 'tokenizer'].includes(n))) {
     const r = results[name];
     rows.push([
       name,
@@ -297,6 +365,15 @@ async function main() {
       `${h.orchestrationsPerSecond} runs/s`,
       `p50 ${h.latencyMs.p50} ms`,
       `p95 ${h.latencyMs.p95} / p99 ${h.latencyMs.p99} ms`,
+    ]);
+  }
+  if (results.tokenizer) {
+    const t = results.tokenizer;
+    rows.push([
+      'tokenizer',
+      `20k letters ${t.adversarial.letters20k.ms} ms, 200k ${t.adversarial.letters200k.ms} ms`,
+      `20k CJK ${t.adversarial.cjk20k.ms} ms`,
+      `prose ${t.ordinary.coldMegaCharsPerSecond} M chars/s cold`,
     ]);
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));

@@ -387,6 +387,8 @@ var sharedSettings = {
   STORE_BACKEND: 'cosmos'
   MCP_SERVER_KEY: keyVault.outputs.mcpServerKeyReference
   MCP_ALLOW_ANONYMOUS: 'false'
+  // Every trips API caller signs in or presents a client key: never the local development user.
+  TRIPS_REQUIRE_AUTH: 'true'
   WAYPOINT_ENVIRONMENT: environmentName
   LOG_FORMAT: 'json'
   LOG_LEVEL: 'info'

@@ -16,13 +16,16 @@ import { createLogger } from './telemetry/logger';
 
 // Parse every setting now, so a bad one stops the app at start-up rather than mid-request.
 const config = appConfig();
-if (config.generatedMcpServerKey) {
-  // Local development only (loadConfig refuses to make up a key in Azure). The key is printed only
+if (config.generatedMcpKeys.length > 0) {
+  // Local development only (loadConfig refuses to make up keys in Azure). The keys are printed only
   // on request (the host's --show-keys): logs get shared, keys must not be.
+  const servers = config.generatedMcpKeys;
   createLogger('app').info(
     process.env.WAYPOINT_SHOW_KEYS === 'true'
-      ? `MCP_SERVER_KEY is not set: /api/mcp/* needs x-mcp-key: ${config.mcp.serverKey}`
-      : 'MCP_SERVER_KEY is not set: /api/mcp/* needs a key generated for this process (--show-keys prints it)',
+      ? `No MCP key is set for ${servers.join(', ')}: /api/mcp/<server> needs x-mcp-key: ${servers
+          .map((server) => `${server} ${config.mcp.keys[server]}`)
+          .join(', ')}`
+      : `No MCP key is set for ${servers.join(', ')}: /api/mcp/<server> needs a key generated for this process (--show-keys prints them)`,
   );
 }
 

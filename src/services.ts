@@ -7,7 +7,8 @@ import { createModelProvider, type ModelProvider } from './models';
 import { createStores, type Stores } from './stores';
 import { createLogger } from './telemetry/logger';
 import { createToolClient, type ToolClient } from './tools';
-import { BOOKING_AGENT, BOOKING_TOOLS, TRAVEL_AGENTS } from './travel/agents';
+import { TRAVEL_AGENTS } from './travel/agents';
+import { BOOKING_AGENT, BOOKING_TOOLS, QUOTE_AGENT, QUOTE_TOOLS } from './travel/trip/tool-calls';
 import { TRAVEL_OFFLINE_POLICIES } from './travel/offline/policies';
 
 let stores: Promise<Stores> | undefined;
@@ -24,15 +25,15 @@ export function sharedStores(): Promise<Stores> {
 let tools: Promise<ToolClient> | undefined;
 
 /**
- * The process's one tool client: every agent's allow-list (and the orchestrator's own booking
- * caller), the call-level idempotency store, the MCP servers from config.
+ * The process's one tool client: every agent's allow-list (and the orchestrator's own quote and
+ * booking callers), the call-level idempotency store, the MCP servers from config.
  */
 export function sharedToolClient(): Promise<ToolClient> {
   tools ??= sharedStores()
     .then(({ idempotency }) =>
       createToolClient(appConfig().tools, {
         idempotency,
-        allowList: TRAVEL_AGENTS.allowList({ [BOOKING_AGENT]: BOOKING_TOOLS }),
+        allowList: TRAVEL_AGENTS.allowList({ [BOOKING_AGENT]: BOOKING_TOOLS, [QUOTE_AGENT]: QUOTE_TOOLS }),
       }),
     )
     .catch((error: unknown) => {

@@ -18,7 +18,7 @@ export interface AgentDefinition<Output = unknown> {
   output: z.ZodType<Output>;
   /** Model turns before the loop gives up (tool rounds plus the final answer). Default 6. */
   maxTurns?: number;
-  /** Repair turns after an answer fails its schema. Default 1. */
+  /** Repair turns after an answer fails its schema. Default: the run's `maxRepairs`, else 2. */
   maxRepairs?: number;
 }
 
@@ -28,7 +28,7 @@ export function defineAgent<Output>(definition: AgentDefinition<Output>): AgentD
 }
 
 export const DEFAULT_MAX_TURNS = 6;
-export const DEFAULT_MAX_REPAIRS = 1;
+export const DEFAULT_MAX_REPAIRS = 2;
 
 /** The agents an application runs, by name. */
 export class AgentRegistry {

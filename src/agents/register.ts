@@ -25,6 +25,8 @@ export interface AgentRuntimeOptions {
   catalog: () => ToolCatalog;
   price: (model: string, usage: { inputTokens: number; outputTokens: number }) => number;
   logger: Logger;
+  /** The largest model answer a turn accepts, in bytes (default in agent-turn.ts). */
+  maxAnswerBytes?: number;
 }
 
 export function registerAgentRuntime(options: AgentRuntimeOptions): void {

@@ -13,16 +13,18 @@ import {
   type BudgetUsage,
   type UsageDelta,
 } from './budgets';
+import { WaypointError } from '../domain/errors';
 import { MAX_STEPS_SHOWN, type ProgressStep, type StepKind } from './progress';
 
 /** Thrown inside orchestrator code when a budget would be exceeded; the run ends `budget_exceeded`. */
-export class BudgetExceededError extends Error {
+export class BudgetExceededError extends WaypointError {
   constructor(
     readonly breach: BudgetBreach,
     readonly usage: BudgetUsage,
   ) {
-    super(`The ${breach.budget} budget is used up (${breach.used} of ${breach.limit}).`);
-    this.name = 'BudgetExceededError';
+    super('budget_exceeded', `The ${breach.budget} budget is used up (${breach.used} of ${breach.limit}).`, {
+      details: { budget: breach.budget, limit: breach.limit, used: breach.used },
+    });
   }
 }
 

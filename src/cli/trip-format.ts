@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { RunResource } from '../travel/api/run-resource';
 import { tripFieldsSchema, type TripFields, type TripRequestBody } from '../travel/schemas';
+import { terminalSafe } from './terminal-text';
 
 export const USAGE = `Usage: npm run trip -- "<request>" [options]
 
@@ -152,6 +153,18 @@ export function parseAnswer(path: string, text: string): unknown {
 export function answerField(path: string): keyof TripFields | undefined {
   const field = path.split('.')[0];
   return field in tripFieldsSchema.shape ? (field as keyof TripFields) : undefined;
+}
+
+/** The fields of a run resource whose line breaks are layout; every other string prints as one line. */
+const MULTI_LINE_FIELDS = new Set(['result.itinerary.summary', 'result.answer', 'needsInput.question']);
+
+/**
+ * The run resource with every string safe to print: models and tools write much of it (titles,
+ * plans, the quote's descriptions, questions, error messages), so none of it reaches the terminal
+ * with escape sequences or control characters in it (see terminal-text.ts).
+ */
+export function printableRun(resource: RunResource): RunResource {
+  return terminalSafe(resource, MULTI_LINE_FIELDS);
 }
 
 /** One line of budget meters: `steps 5/80 · tokens 1.2k/200k · tools 3/40 · $0.0123/$20,000 · 12s`. */

@@ -14,14 +14,15 @@ import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { LocalHost } from '../local-host/host';
 import { configureLogging } from '../telemetry/logger';
+import { terminalLine } from './terminal-text';
 import { isFinal, runResourceSchema, type RunResource } from '../travel/api/run-resource';
 import type { TripFields } from '../travel/schemas';
 import {
   answerField,
   budgetMeters,
   exitCodeFor,
-  parseAnswer,
   parseTripArgs,
+  printableRun,
   quoteText,
   resultText,
   stepLine,
@@ -29,6 +30,7 @@ import {
   UsageError,
   type TripCliOptions,
 } from './trip-format';
+import { readAnswer } from './trip-answers';
 
 // ESM-only; this project is CommonJS, and import() loads it.
 const loadClack = () => import('@clack/prompts');
@@ -126,7 +128,7 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
       const approved = options.yes ? true : interactive ? await confirm(clack, 'Book this trip?') : false;
       if (!interactive)
         clack.log.info(approved ? 'Approved (--yes).' : 'Rejected: pass --yes to approve without asking.');
-      run = await api.send('POST', run.links.approval, { approved });
+      run = await api.send('POST', run.links.approval, { approved, quoteId: run.quote.id });
       spin.start(budgetMeters(run));
       await waitUntilChanged(api, run, 'awaiting_approval');
     }
@@ -190,22 +192,35 @@ async function askForInput(
   clack.log.warn(needs.question);
   for (const field of needs.fields) clack.log.message(`${field.path}: ${field.issue}`);
   if (!interactive) return answers !== undefined && round === 0 ? answers : undefined;
-  const fields: Record<string, unknown> = {};
+  const fields: Partial<TripFields> = {};
+  // Answers in the traveller's words, read by the same recognizers as the request; a range at the
+  // start-date prompt answers the end date too, so it is not asked again.
+  const today = new Date().toISOString().slice(0, 10);
   for (const path of new Set(needs.fields.map((field) => answerField(field.path)))) {
-    if (path === undefined) continue;
-    const value = await clack.text({ message: `${path}?`, placeholder: placeholders[path] ?? '' });
+    if (path === undefined || fields[path] !== undefined) continue;
+    const value = await clack.text({
+      message: `${path}?`,
+      placeholder: placeholders[path] ?? '',
+      validate: (text) => {
+        if (!text || text.trim() === '') return undefined;
+        const reading = readAnswer(path, text, today);
+        return 'error' in reading ? reading.error : undefined;
+      },
+    });
     if (clack.isCancel(value)) return undefined;
-    if (value.trim() !== '') fields[path] = parseAnswer(path, value);
+    if (value.trim() === '') continue;
+    const reading = readAnswer(path, value, today);
+    if ('fields' in reading) Object.assign(fields, reading.fields);
   }
   return fields as TripFields;
 }
 
 const placeholders: Partial<Record<keyof TripFields, string>> = {
-  startDate: 'YYYY-MM-DD',
-  endDate: 'YYYY-MM-DD',
-  travellers: '2',
-  budget: '3000 USD',
-  travellerNames: 'Ada Lovelace, Grace Hopper',
+  startDate: '15 January 2027',
+  endDate: '22 January 2027',
+  travellers: '2 adults and a child of 5',
+  budget: '£2,000',
+  travellerNames: 'Ada Lovelace and Grace Hopper',
   contactEmail: 'you@example.org',
 };
 
@@ -278,28 +293,32 @@ class TripsApi {
         signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
-      throw new CliError(`Cannot reach ${this.baseUrl}: ${(error as Error).message}`);
+      throw new CliError(`Cannot reach ${this.baseUrl}: ${terminalLine((error as Error).message)}`);
     }
     const text = await response.text();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new CliError(`${method} ${path}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`);
+      throw new CliError(
+        `${method} ${path}: HTTP ${response.status}, not JSON: ${terminalLine(text.slice(0, 200))}`,
+      );
     }
     if (!response.ok) {
       const error = (
         json as { error?: { code?: string; message?: string; details?: { path: string; issue: string }[] } }
       ).error;
       const details = error?.details?.map((d) => `${d.path}: ${d.issue}`).join('; ');
+      // The server's message may quote what a model or a tool wrote: print it as one clean line.
       throw new ApiAnswerError(
         response.status,
-        `${error?.message ?? `HTTP ${response.status}`}${details ? ` (${details})` : ''}`,
+        terminalLine(`${error?.message ?? `HTTP ${response.status}`}${details ? ` (${details})` : ''}`),
       );
     }
     const resource = runResourceSchema.safeParse(json);
     if (!resource.success) throw new CliError(`${method} ${path}: the answer is not a run resource.`);
-    return resource.data;
+    // Everything printed about the run comes from here: no escape sequence gets through.
+    return printableRun(resource.data);
   }
 }
 

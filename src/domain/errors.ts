@@ -65,7 +65,7 @@ export class NotFoundError extends WaypointError {
 
 /** A dependency failed in a way that may pass on retry (timeout, connection reset, 5xx). */
 export class TransientError extends WaypointError {
-  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown } = {}) {
+  constructor(message: string, options: { retryAfterMs?: number; cause?: unknown; details?: unknown } = {}) {
     super('transient', message, { retryable: true, ...options });
   }
 }

@@ -13,7 +13,7 @@ import { modelProvider, sharedStores, sharedToolClient } from '../services';
 import { createLogger } from '../telemetry/logger';
 import { TRAVEL_AGENTS } from '../travel/agents';
 import { RESOLVE_PLACES, resolvePlaces } from '../travel/resolve-places';
-import { tripPlanner } from '../travel/trip-planner';
+import { tripPlanner } from '../travel/trip/orchestration';
 import { TRIP_ORCHESTRATION } from '../travel/schemas';
 
 const config = appConfig();
@@ -27,10 +27,11 @@ registerAgentRuntime({
   catalog: () =>
     (catalog ??= new ToolCatalog({
       servers: config.tools.servers,
-      serverKey: config.tools.serverKey,
+      serverKeys: config.tools.serverKeys,
       timeoutMs: config.tools.callTimeoutMs,
     })),
   price: modelPricer(config.models),
+  maxAnswerBytes: config.models.maxAnswerBytes,
   logger: createLogger('agents'),
 });
 

@@ -1,7 +1,7 @@
 /**
  * Mounts the five MCP tool servers in the Function app at `/api/mcp/{server}` (Streamable HTTP,
  * stateless, JSON responses). The HTTP trigger is anonymous: each server checks its own key
- * (`MCP_SERVER_KEY`). Fault injection comes from `MCP_FAULTS_<SERVER>` (see mcp-servers/settings.ts).
+ * (`MCP_<SERVER>_KEY`, else `MCP_SERVER_KEY`). Fault injection comes from `MCP_FAULTS_<SERVER>` (see mcp-servers/settings.ts).
  *
  * Wiring (src/index.ts):
  *   registerMcpFunctions({ bookingsStore: () => createBookingsStore(config) });
@@ -10,7 +10,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { TransientError, WaypointError } from '../domain/errors';
-import { FaultInjector } from '../mcp-servers/http/faults';
+import { configureMarketFaults, FaultInjector } from '../mcp-servers/http/faults';
 import { createMcpHttpHandler, type McpHttpHandler } from '../mcp-servers/http/mcp-http-handler';
 import {
   createMcpServer,
@@ -64,6 +64,8 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
   const handlers = new Map<McpServerName, McpHttpHandler>();
   for (const name of MCP_SERVER_NAMES) {
     const faultSettings = settings.faults[name];
+    const faults = faultSettings ? new FaultInjector(faultSettings) : undefined;
+    configureMarketFaults(name, faultSettings, faults?.seed ?? 0);
     handlers.set(
       name,
       createMcpHttpHandler({
@@ -74,8 +76,8 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
             bookingsStore: name === 'bookings' ? await bookingsStore() : undefined,
           }),
         writeTools: writeToolsOf(name),
-        key: settings.serverKey,
-        faults: faultSettings ? new FaultInjector(faultSettings) : undefined,
+        key: settings.keys[name],
+        faults,
         logger: logger.child(name),
       }),
     );
@@ -118,8 +120,8 @@ export function createMcpFunctionHandler(options: McpFunctionsOptions): McpFunct
 /** Registers the `mcp` HTTP function (route `api/mcp/{server}`, GET/POST/DELETE, anonymous). */
 export function registerMcpFunctions(options: McpFunctionsOptions): void {
   const settings = options.settings ?? loadMcpSettings();
-  if (settings.serverKey === undefined)
-    logger.warn('MCP_SERVER_KEY is not set: /api/mcp/* accepts any caller');
+  const open = MCP_SERVER_NAMES.filter((name) => settings.keys[name] === undefined);
+  if (open.length > 0) logger.warn(`No MCP key is set for ${open.join(', ')}: they accept any caller`);
   app.http('mcp', {
     route: 'api/mcp/{server}',
     methods: ['GET', 'POST', 'DELETE'],

@@ -15,12 +15,15 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import {
+  context as otelContext,
+  createContextKey,
   isSpanContextValid,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
   trace as otelTrace,
   TraceFlags,
+  type SpanContext,
 } from '@opentelemetry/api';
 import * as df from 'durable-functions';
 import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
@@ -34,7 +37,14 @@ import { currentTelemetry } from '../telemetry/setup';
 import { DEFAULT_WRITE_TOOLS } from '../tools';
 import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/caller';
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
-import { listQuerySchema, RECENT_WINDOW_MS, runtimeStatusesFor, selectRuns } from '../travel/api/listing';
+import { approvalEventFor } from '../travel/api/approval';
+import {
+  listQuerySchema,
+  RECENT_WINDOW_MS,
+  runtimeStatusesFor,
+  selectRuns,
+  toRunSummary,
+} from '../travel/api/listing';
 import { readJsonBody } from '../travel/api/request-body';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
 import {
@@ -54,7 +64,10 @@ import {
   TRIP_ORCHESTRATION,
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
-import { traceDurableClient } from './durable-client-tracing';
+import { waitSpanId } from '../agents/orchestration/run-telemetry';
+import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
+import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
+import { preferInProcess } from './durable-client-transport';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
@@ -85,11 +98,22 @@ function endpoint(route: string, handler: Handler) {
     const inbound = otelTrace.getSpanContext(
       contextFromInvocation(context.traceContext ?? undefined, ROOT_CONTEXT),
     );
-    return otelTrace.getTracer('waypoint.api').startActiveSpan(
+    // A new run's trace is rooted in the run itself (`invoke_workflow`, recorded with the run's
+    // outcome when it ends; its context travels in the orchestration input): the request that
+    // started it is its first child.
+    const tracer = otelTrace.getTracer('waypoint.api');
+    const startsRun = route === 'trips' && request.method === 'POST';
+    const runRoot = startsRun
+      ? tracer.startSpan(`invoke_workflow ${TRIP_ORCHESTRATION}`, { root: true }, ROOT_CONTEXT)
+      : undefined;
+    const parent = runRoot
+      ? otelTrace.setSpan(ROOT_CONTEXT, runRoot).setValue(RUN_ROOT, runRoot.spanContext())
+      : ROOT_CONTEXT;
+    return tracer.startActiveSpan(
       `${request.method} /api/${route}`,
       {
         kind: SpanKind.SERVER,
-        root: true,
+        ...(runRoot ? {} : { root: true }),
         attributes: {
           'http.request.method': request.method,
           'http.route': `/api/${route}`,
@@ -97,7 +121,7 @@ function endpoint(route: string, handler: Handler) {
         },
         ...(inbound && isSpanContextValid(inbound) ? { links: [{ context: inbound }] } : {}),
       },
-      ROOT_CONTEXT,
+      parent,
       async (span) => {
         const response = withApiHeaders(await handle(request, context));
         const status = response.status ?? 200;
@@ -114,7 +138,8 @@ function endpoint(route: string, handler: Handler) {
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
-      return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
+      const client = traceDurableClient(preferInProcess(df.getClient(context)));
+      return await handler(request, client, caller, context);
     } catch (error) {
       const capacity = capacityError(error);
       if (capacity) {
@@ -328,7 +353,11 @@ const listTrips: Handler = async (request, client, caller) => {
     const run = tripRunOf(instance as unknown as DurableSnapshot);
     if (run && run.input.owner === caller.id) runs.push(toRunResource(run));
   }
-  return { status: 200, jsonBody: { runs: selectRuns(runs, query.data) } };
+  const selected = selectRuns(runs, query.data);
+  return {
+    status: 200,
+    jsonBody: { runs: query.data.view === 'summary' ? selected.map(toRunSummary) : selected },
+  };
 };
 
 /** POST /api/trips/{id}/input */
@@ -340,7 +369,10 @@ const sendInput: Handler = async (request, client, caller) => {
   if (resource.status !== 'needs_input') {
     throw new ApiError(409, 'not_waiting_for_input', `The run is ${resource.status}, not waiting for input.`);
   }
-  await client.raiseEvent(resource.id, RUN_EVENTS.input, body.data);
+  // The run waits for its n-th input in round n (the round it published).
+  await inRunTrace(run, RUN_EVENTS.input, resource.needsInput?.round ?? 1, () =>
+    client.raiseEvent(resource.id, RUN_EVENTS.input, body.data),
+  );
   log.info('trip input sent', { runId: resource.id, fields: Object.keys(body.data) });
   return accepted(request, resource);
 };
@@ -354,10 +386,30 @@ const sendApproval: Handler = async (request, client, caller) => {
   if (resource.status !== 'awaiting_approval') {
     throw new ApiError(409, 'not_awaiting_approval', `The run is ${resource.status}, not awaiting approval.`);
   }
-  await client.raiseEvent(resource.id, RUN_EVENTS.approval, body.data);
-  log.info('trip approval sent', { runId: resource.id, approved: body.data.approved });
+  const event = approvalEventFor(body.data, resource.quote);
+  // The run's n-th approval wait is its n-th quote.
+  await inRunTrace(run, RUN_EVENTS.approval, resource.quote?.round ?? 1, () =>
+    client.raiseEvent(resource.id, RUN_EVENTS.approval, event),
+  );
+  log.info('trip approval sent', { runId: resource.id, approved: event.approved, quoteId: event.quoteId });
   return accepted(request, resource);
 };
+
+/**
+ * A person's answer joins the run's trace: the event it raises is recorded under the run's wait it
+ * ends (`wait {event}`, whose id both sides derive from the run, the event and the wait's number),
+ * linked to this request; this request, in a trace of its own, links to that wait.
+ */
+function inRunTrace<T>(run: TripRun, event: string, n: number, send: () => Promise<T>): Promise<T> {
+  const root = parseTraceparent(run.input.trace?.traceparent);
+  if (!root) return send();
+  const wait = waitSpanId(run.snapshot.instanceId, event, n);
+  otelTrace.getActiveSpan()?.addLink({
+    context: { traceId: root.traceId, spanId: wait, traceFlags: root.sampled ? 1 : 0, isRemote: true },
+    attributes: { 'waypoint.link': `wait ${event}` },
+  });
+  return sendInTraceOf(contextWithParent(root.traceId, wait, ROOT_CONTEXT, root.sampled), send);
+}
 
 /** POST /api/trips/{id}/cancel */
 const cancelTrip: Handler = async (request, client, caller) => {
@@ -423,12 +475,17 @@ async function findRun(client: DurableClient, id: string): Promise<TripRun | und
   return run;
 }
 
+/** The root span a new run's trace was started under (see `endpoint`). */
+const RUN_ROOT = createContextKey('waypoint.run-root');
+
 /**
- * The W3C context the run's trace continues: the current span's, else the one the Functions host
+ * The W3C context the run's trace continues: its root span's, else the current span's, else the one the Functions host
  * gave this invocation (in Azure the host's request span), else none.
  */
 function traceCarrier(context: InvocationContext): TraceCarrier | undefined {
-  const span = otelTrace.getActiveSpan()?.spanContext();
+  const span =
+    (otelContext.active().getValue(RUN_ROOT) as SpanContext | undefined) ??
+    otelTrace.getActiveSpan()?.spanContext();
   if (span && isSpanContextValid(span)) {
     const flags = span.traceFlags & TraceFlags.SAMPLED ? '01' : '00';
     return { traceparent: `00-${span.traceId}-${span.spanId}-${flags}` };

@@ -1,6 +1,7 @@
 import { createLogger } from '../telemetry/logger';
 import { readScheduledAirports, type PackageAirportRow } from './airport-source';
 import { CITY_ROWS, type CityRow } from './city-table';
+import { EXONYMS } from './exonyms';
 import { foldName, umlautForm } from './normalize';
 import { NOT_OFFERED_AIRPORTS, NOT_OFFERED_COUNTRIES } from './not-offered';
 import type { Airport, City, PlaceMatch } from './types';
@@ -116,6 +117,7 @@ function toAirport(row: PackageAirportRow, timeZone: string): Airport {
     timeZone,
     lat: row.latitude,
     lon: row.longitude,
+    size: row.type === 'large_airport' ? 'large' : row.type === 'medium_airport' ? 'medium' : 'small',
   });
 }
 
@@ -220,6 +222,20 @@ function build(): Gazetteer {
     for (const code of row.metroCodes) {
       if (airports.has(code)) tableIssues.push(`${row.name}: metro code ${code} is an airport code`);
       else metroCodes.set(code, city);
+    }
+  }
+  // Names in other languages ("Lissabon", "Nueva York", "東京"): other names of the same city.
+  for (const [place, written] of Object.entries(EXONYMS)) {
+    const [name = '', country = ''] = place.split(', ');
+    const city = cities.find((candidate) => candidate.name === name && candidate.country === country);
+    if (city === undefined) {
+      tableIssues.push(`exonyms: "${place}" is not a city in the table`);
+      continue;
+    }
+    for (const other of written.split(';').map((part) => part.trim())) {
+      addName(other, { kind: 'city', city }, place);
+      const umlauts = umlautForm(other);
+      if (umlauts !== undefined) addName(umlauts, { kind: 'city', city }, place);
     }
   }
   for (const [nickname, iata] of Object.entries(AIRPORT_NICKNAMES)) {

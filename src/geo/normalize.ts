@@ -17,15 +17,24 @@ const FOLDS: Record<string, string> = {
 };
 const FOLDABLE = new RegExp(`[${Object.keys(FOLDS).join('')}]`, 'g');
 
+const PLAIN = /^[A-Za-z0-9]+(?: [A-Za-z0-9]+)*$/;
+
 /** One word or phrase folded for lookup; words are joined by single spaces. */
 export function foldName(value: string): string {
-  return value
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(FOLDABLE, (letter) => FOLDS[letter] ?? letter)
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  // Most names are plain ASCII words: the same answer without the Unicode passes (the town index folds 130,000).
+  if (PLAIN.test(value)) return value.toLowerCase();
+  return (
+    value
+      .normalize('NFD')
+      // Latin, Greek and Cyrillic accents only: the voicing marks of Japanese kana are letters'
+      // own ("パリ" Paris is not "バリ" Bali), so they are composed back.
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
+      .toLowerCase()
+      .replace(FOLDABLE, (letter) => FOLDS[letter] ?? letter)
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
 /**

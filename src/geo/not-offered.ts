@@ -7,6 +7,7 @@ export const NOT_OFFERED_AIRPORTS: Readonly<Record<string, string>> = {
   PAR: 'a metropolitan code (all Paris airports), not an airport',
   BAK: 'a metropolitan code (all Baku airports), not an airport',
   REP: 'old Siem Reap airport, closed in October 2023 (replaced by SAI)',
+  UKY: 'Kyoto Downtown Heliport: no scheduled airline service (Kyoto is served by ITM, KIX and UKB)',
 };
 
 /** Countries whose civil airports have no scheduled passenger service today, with why. */

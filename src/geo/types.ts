@@ -16,6 +16,8 @@ export interface Airport {
   timeZone: string;
   lat: number;
   lon: number;
+  /** The source's size class: large airports are the usual gateways for a region. */
+  size: 'large' | 'medium' | 'small';
   /**
    * Not set today: the source's `elevation_ft` disagrees with other references for most rows
    * (e.g. La Paz El Alto 8,301 ft instead of ~13,300), so we do not offer it as fact.

@@ -17,14 +17,15 @@ import { loadFunctionApp, type LoadedApp } from './app-loader';
 import { DurableEngine, type InstanceLimits } from './durable/engine';
 import { ManagementApi, managementUrls } from './durable/management-api';
 import { DurableStore, type InstanceRecord, type RuntimeStatus } from './durable/store';
+import { createFrontDoor, defaultMaxRequestBodyBytes, webhookPath, type HostKeys } from './front-door';
+import { createHttpListener, defaultServerLimits, type HttpListener, type ServerLimits } from './http-server';
 import {
-  createHttpFrontDoor,
-  defaultMaxRequestBodyBytes,
-  defaultServerLimits,
-  webhookPath,
-  type HostKeys,
-} from './http-server';
-import { loopbackHosts, normaliseOrigins } from './request-guards';
+  inProcessHost,
+  installInProcessFetch,
+  runAsInvocationOf,
+  type InProcessHost,
+} from './in-process-fetch';
+import { isLoopbackInterface, loopbackHosts, normaliseOrigins } from './request-guards';
 import { createInvoker, type FunctionInvoker } from './invoker';
 
 export interface LocalHostOptions {
@@ -49,8 +50,9 @@ export interface LocalHostOptions {
   allowedOrigins?: string[];
   /** Body limit for function routes and the management API (default 1 MiB). */
   maxRequestBodyBytes?: number;
-  /** Open connections at most (default 128). */
+  /** Open connections at most (default 256), and per client address (default 128); see ConnectionGuard. */
   maxConnections?: number;
+  maxConnectionsPerClient?: number;
   /** Time to receive a request's headers (default 10 s) and the whole request (default 30 s). */
   headersTimeoutMs?: number;
   requestTimeoutMs?: number;
@@ -65,6 +67,12 @@ export interface LocalHostOptions {
   loadLocalSettings?: boolean;
 }
 
+/**
+ * The trips API's shared anonymous user (`TRIPS_LOCAL_USER`) and the Durable samples
+ * (`WAYPOINT_SAMPLES`): off unless switched on, so a deployed app never has them by accident.
+ */
+const LOCAL_DEVELOPMENT_SWITCHES = { TRIPS_LOCAL_USER: 'on', WAYPOINT_SAMPLES: 'on' } as const;
+
 export class LocalHost {
   private stopped = false;
 
@@ -72,7 +80,9 @@ export class LocalHost {
     readonly app: LoadedApp,
     readonly engine: DurableEngine,
     private readonly store: DurableStore,
-    private readonly server: Server,
+    private readonly listener: HttpListener,
+    /** Turns off the in-process path for the app's calls to this host. */
+    private readonly closeInProcess: () => void,
     private readonly invoker: FunctionInvoker,
     private readonly log: Logger,
     /** Base URL, e.g. http://127.0.0.1:7071 */
@@ -88,7 +98,11 @@ export class LocalHost {
   static async start(options: LocalHostOptions): Promise<LocalHost> {
     const log = options.logger ?? createLogger('host');
     const appDir = resolve(options.appDir);
+    const hostname = options.hostname ?? '127.0.0.1';
     if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
+    // Switches of the Waypoint app that only local development turns on (other apps ignore them),
+    // set where the environment and local.settings.json leave them unset: `…=off` still wins.
+    for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
 
     const app = loadFunctionApp(appDir);
     if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
@@ -113,7 +127,13 @@ export class LocalHost {
       options.maxRequestBodyBytes ?? defaultMaxRequestBodyBytes,
     );
 
-    const invoker = createInvoker(app, createLogger('function'));
+    // The app's own calls to this host (DurableClient, its MCP mounts) are served in-process.
+    installInProcessFetch();
+    // Set once the front door exists (it needs the invoker first).
+    const inProcess: { host?: InProcessHost; open: boolean } = { open: true };
+    const invoker = createInvoker(app, createLogger('function'), (body) =>
+      inProcess.host ? runAsInvocationOf(inProcess.host, body) : body(),
+    );
     const kindOf = (name: string) => app.functions.get(name)?.kind;
     const entityFunctions = new Map(
       [...app.functions.values()]
@@ -165,44 +185,35 @@ export class LocalHost {
       key: keys.systemKey,
       webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
     });
-    const server = createHttpFrontDoor(
-      {
-        app,
-        invoker,
-        management,
-        logger: log.child('http'),
-        keys,
-        rpcPath,
-        enforceAuth: options.enforceAuth ?? true,
-        ...(loopbackHostnames.has(options.hostname ?? '127.0.0.1')
-          ? { allowedHosts: () => loopbackHosts(port) }
-          : {}),
-        allowedOrigins,
-        maxRequestBodyBytes,
-        extraInputsByType: () => {
-          const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
-          return { durableClient: client, orchestrationClient: client };
-        },
+    const frontDoor = createFrontDoor({
+      app,
+      invoker,
+      management,
+      logger: log.child('http'),
+      keys,
+      rpcPath,
+      enforceAuth: options.enforceAuth ?? true,
+      ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(port, hostname) } : {}),
+      allowedOrigins,
+      maxRequestBodyBytes,
+      extraInputsByType: () => {
+        const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
+        return { durableClient: client, orchestrationClient: client };
       },
-      {
-        maxConnections: atLeastOne(
-          'maxConnections',
-          options.maxConnections ?? defaultServerLimits.maxConnections,
-        ),
-        headersTimeoutMs: atLeastOne(
-          'headersTimeoutMs',
-          options.headersTimeoutMs ?? defaultServerLimits.headersTimeoutMs,
-        ),
-        requestTimeoutMs: atLeastOne(
-          'requestTimeoutMs',
-          options.requestTimeoutMs ?? defaultServerLimits.requestTimeoutMs,
-        ),
-      },
+    });
+    const listener = createHttpListener(frontDoor, serverLimitsOf(options));
+    const { server } = listener;
+    let origins: ReadonlySet<string> = new Set();
+    inProcess.host = inProcessHost(
+      frontDoor,
+      () => origins,
+      () => inProcess.open,
     );
 
-    await listen(server, options.port ?? 7071, options.hostname ?? '127.0.0.1');
+    await listen(server, options.port ?? 7071, hostname.replace(/^\[(.*)\]$/, '$1'));
     port = (server.address() as AddressInfo).port;
-    baseUrl = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : '127.0.0.1'}:${port}`;
+    baseUrl = `http://${urlHostname(hostname)}:${port}`;
+    origins = new Set([...loopbackHosts(port), new URL(baseUrl).host].map((host) => `http://${host}`));
     // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
     // process-wide, so with several hosts in one process the first one's port is used; that only
     // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
@@ -216,7 +227,27 @@ export class LocalHost {
       });
     }
     engine.start();
-    return new LocalHost(app, engine, store, server, invoker, log, baseUrl, keys);
+    return new LocalHost(
+      app,
+      engine,
+      store,
+      listener,
+      () => (inProcess.open = false),
+      invoker,
+      log,
+      baseUrl,
+      keys,
+    );
+  }
+
+  /** HTTP requests being served right now (received, answer not yet finished). */
+  get activeRequests(): number {
+    return this.listener.connections.activeRequests;
+  }
+
+  /** Requests received on the host's socket since start; the app's calls to itself are not counted. */
+  get requestsReceived(): number {
+    return this.listener.requestsReceived;
   }
 
   /** Sends a request to the host: `path` is relative to its base URL. */
@@ -232,14 +263,22 @@ export class LocalHost {
     return this.engine.waitForStatus(instanceId, options);
   }
 
-  /** Stops accepting requests, lets running work finish (bounded), and closes the store. */
+  /**
+   * Stops gracefully, within `timeoutMs`: new requests get 503 + Retry-After while the ones in
+   * flight finish; then running episodes and activities finish (their calls to the host itself are
+   * still served in-process); then connections and the store close.
+   */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    const closed = new Promise<void>((done) => this.server.close(() => done()));
-    this.server.closeIdleConnections();
-    await this.engine.stop(timeoutMs);
-    this.server.closeAllConnections();
+    const deadline = Date.now() + timeoutMs;
+    const { server, connections } = this.listener;
+    this.listener.drain();
+    await untilDeadline(connections.whenIdle(), deadline);
+    await this.engine.stop(Math.max(0, deadline - Date.now()));
+    this.closeInProcess();
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeAllConnections();
     await closed;
     for (const hook of this.app.hooks.get('appTerminate') ?? []) {
       try {
@@ -258,15 +297,13 @@ export class LocalHost {
   kill(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.closeInProcess();
     void this.engine.stop(0);
-    this.server.closeAllConnections();
-    this.server.close();
+    this.listener.server.closeAllConnections();
+    this.listener.server.close();
     this.store.close();
   }
 }
-
-/** Interfaces that only this machine can reach: the host then refuses other Host headers (DNS rebinding). */
-const loopbackHostnames: ReadonlySet<string> = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
 /** Keys are bearer secrets in URLs: long enough not to be guessed, and URL-safe. */
 const minimumKeyLength = 16;
@@ -286,6 +323,29 @@ function resolveKey(store: DurableStore, name: string, configured: string | unde
 function envKey(name: string): string | undefined {
   const value = process.env[name];
   return value === undefined || value === '' ? undefined : value;
+}
+
+function serverLimitsOf(options: LocalHostOptions): ServerLimits {
+  const d = defaultServerLimits;
+  return {
+    maxConnections: atLeastOne('maxConnections', options.maxConnections ?? d.maxConnections),
+    maxConnectionsPerClient: atLeastOne(
+      'maxConnectionsPerClient',
+      options.maxConnectionsPerClient ?? d.maxConnectionsPerClient,
+    ),
+    headersTimeoutMs: atLeastOne('headersTimeoutMs', options.headersTimeoutMs ?? d.headersTimeoutMs),
+    requestTimeoutMs: atLeastOne('requestTimeoutMs', options.requestTimeoutMs ?? d.requestTimeoutMs),
+  };
+}
+
+/** Resolves when `promise` does or at `deadline` (ms since the epoch), whichever comes first. */
+async function untilDeadline(promise: Promise<void>, deadline: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise,
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+  ]);
+  clearTimeout(timer);
 }
 
 function atLeastOne(setting: string, value: number): number {
@@ -309,6 +369,12 @@ function listen(server: Server, port: number, hostname: string): Promise<void> {
       resolvePromise();
     });
   });
+}
+
+/** The host part of the base URL: wildcard binds are reached on 127.0.0.1, IPv6 literals in brackets. */
+function urlHostname(hostname: string): string {
+  if (hostname === '0.0.0.0' || hostname === '::' || hostname === '[::]') return '127.0.0.1';
+  return hostname.includes(':') && !hostname.startsWith('[') ? `[${hostname}]` : hostname;
 }
 
 function originOf(headers: Record<string, string | undefined>, fallback: string): string {

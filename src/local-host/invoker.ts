@@ -26,7 +26,15 @@ export interface FunctionInvoker {
   readonly appHookData: Record<string, unknown>;
 }
 
-export function createInvoker(app: LoadedApp, logger: Logger): FunctionInvoker {
+/**
+ * `around` wraps every invocation (the host runs each inside its in-process scope, so the app's
+ * calls to the host itself stay in-process).
+ */
+export function createInvoker(
+  app: LoadedApp,
+  logger: Logger,
+  around: <T>(body: () => Promise<T>) => Promise<T> = (body) => body(),
+): FunctionInvoker {
   const appHookData: Record<string, unknown> = {};
   const { InvocationContext } = app.functionsLibrary;
 
@@ -36,54 +44,57 @@ export function createInvoker(app: LoadedApp, logger: Logger): FunctionInvoker {
 
   return {
     appHookData,
-    async invoke(fn, options) {
-      const invocationId = options.invocationId ?? randomUUID();
-      const functionLogger = logger.child(fn.name);
-      const context = new InvocationContext({
-        invocationId,
-        functionName: fn.name,
-        logHandler: (level: FunctionsLogLevel, ...args: unknown[]) => logUser(functionLogger, level, args),
-        ...(options.traceParent
-          ? { traceContext: { traceParent: options.traceParent, attributes: {} } }
-          : {}),
-        options: toEffectiveOptions(fn.metadata.bindings),
-      });
-      for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
-        const value = options.extraInputsByType?.[binding.type];
-        if (binding.direction === 'in' && bindingName !== fn.triggerName && value !== undefined) {
-          context.extraInputs.set(bindingName, value);
-        }
-      }
-
-      const hookData: Record<string, unknown> = {};
-      const pre: Record<string, unknown> = {
-        invocationContext: context,
-        inputs: options.inputs,
-        functionCallback: fn.callback,
-        hookData,
-        appHookData,
-      };
-      await runHooks('preInvocation', pre);
-
-      const post: Record<string, unknown> = {
-        invocationContext: context,
-        inputs: pre.inputs,
-        hookData,
-        appHookData,
-      };
-      try {
-        post.result = await (pre.functionCallback as FunctionCallback)(...(pre.inputs as unknown[]), context);
-      } catch (error) {
-        post.error = error;
-      }
-      await runHooks('postInvocation', post);
-      if (post.error instanceof Error) throw post.error;
-      if (post.error !== undefined && post.error !== null) {
-        throw new Error(typeof post.error === 'string' ? post.error : JSON.stringify(post.error));
-      }
-      return { result: post.result, context };
-    },
+    invoke: (fn, options) => around(() => invoke(fn, options)),
   };
+
+  async function invoke(
+    fn: LoadedFunction,
+    options: InvokeOptions,
+  ): Promise<{ result: unknown; context: InvocationContext }> {
+    const invocationId = options.invocationId ?? randomUUID();
+    const functionLogger = logger.child(fn.name);
+    const context = new InvocationContext({
+      invocationId,
+      functionName: fn.name,
+      logHandler: (level: FunctionsLogLevel, ...args: unknown[]) => logUser(functionLogger, level, args),
+      ...(options.traceParent ? { traceContext: { traceParent: options.traceParent, attributes: {} } } : {}),
+      options: toEffectiveOptions(fn.metadata.bindings),
+    });
+    for (const [bindingName, binding] of Object.entries(fn.metadata.bindings)) {
+      const value = options.extraInputsByType?.[binding.type];
+      if (binding.direction === 'in' && bindingName !== fn.triggerName && value !== undefined) {
+        context.extraInputs.set(bindingName, value);
+      }
+    }
+
+    const hookData: Record<string, unknown> = {};
+    const pre: Record<string, unknown> = {
+      invocationContext: context,
+      inputs: options.inputs,
+      functionCallback: fn.callback,
+      hookData,
+      appHookData,
+    };
+    await runHooks('preInvocation', pre);
+
+    const post: Record<string, unknown> = {
+      invocationContext: context,
+      inputs: pre.inputs,
+      hookData,
+      appHookData,
+    };
+    try {
+      post.result = await (pre.functionCallback as FunctionCallback)(...(pre.inputs as unknown[]), context);
+    } catch (error) {
+      post.error = error;
+    }
+    await runHooks('postInvocation', post);
+    if (post.error instanceof Error) throw post.error;
+    if (post.error !== undefined && post.error !== null) {
+      throw new Error(typeof post.error === 'string' ? post.error : JSON.stringify(post.error));
+    }
+    return { result: post.result, context };
+  }
 }
 
 /** The `options` an InvocationContext exposes, rebuilt from the registered bindings. */

@@ -5,8 +5,8 @@
  */
 
 export interface Refusal {
-  status: 400 | 403;
-  code: 'bad_request' | 'forbidden_host' | 'forbidden_origin';
+  status: 400 | 403 | 415;
+  code: 'bad_request' | 'forbidden_host' | 'forbidden_origin' | 'unsupported_media_type';
   message: string;
 }
 
@@ -64,10 +64,42 @@ export function parseHostHeader(raw: string | undefined): HostHeader | Refusal {
   return { name, port, value: port === undefined ? name : `${name}:${port}` };
 }
 
-/** The Host values a server on `port` answers to when it listens on loopback only. */
-export function loopbackHosts(port: number): Set<string> {
-  const names = ['127.0.0.1', 'localhost', '[::1]'];
-  return new Set([...names.map((name) => `${name}:${port}`), ...(port === 80 ? names : [])]);
+const ipv4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** True for an IPv4 literal in 127.0.0.0/8 (four decimal parts, each 0–255). */
+function isLoopbackIpv4(address: string): boolean {
+  const parts = ipv4.exec(address);
+  return parts !== null && parts.slice(1).every((part) => Number(part) <= 255) && parts[1] === '127';
+}
+
+/**
+ * True when `name` (a `--host` value) is an interface only this machine can reach: `localhost`,
+ * any address in 127.0.0.0/8, or `::1` (bracketed or not). The Host check is on for these.
+ */
+export function isLoopbackInterface(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'localhost' || lower === '::1' || lower === '[::1]' || isLoopbackIpv4(lower);
+}
+
+/** True when a socket's peer address is loopback (IPv4 127/8, `::1`, or IPv4 127/8 mapped into IPv6). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const lower = address.toLowerCase();
+  if (lower === '::1') return true;
+  return isLoopbackIpv4(lower.startsWith('::ffff:') ? lower.slice(7) : lower);
+}
+
+/**
+ * The Host values a server on `port` answers to when it listens on loopback only: the usual
+ * loopback names plus the address it is bound to (such as 127.0.0.2).
+ */
+export function loopbackHosts(port: number, boundName?: string): Set<string> {
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]']);
+  if (boundName !== undefined)
+    names.add(
+      boundName.includes(':') && !boundName.startsWith('[') ? `[${boundName}]` : boundName.toLowerCase(),
+    );
+  return new Set([...[...names].map((name) => `${name}:${port}`), ...(port === 80 ? names : [])]);
 }
 
 /** Refuses a Host the server does not answer to (a rebound domain pointing at loopback). */
@@ -116,6 +148,28 @@ export function checkOrigin(
     return { refusal: forbiddenOrigin(`A ${site} browser request`) };
   }
   return decision;
+}
+
+const jsonMediaType = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * The host's own state-changing routes (the management API) take JSON only. A browser can send a
+ * form or text/plain POST to any site without a CORS preflight; requiring `application/json`
+ * makes such a request need one, which no other origin passes. POST, PUT and PATCH need it
+ * always (DurableClient sends it even without a body); DELETE only when it carries a body.
+ */
+export function checkJsonBody(
+  method: string,
+  contentType: string | undefined,
+  hasBody: boolean,
+): Refusal | undefined {
+  if (safeMethods.has(method) || (method === 'DELETE' && !hasBody)) return undefined;
+  if (contentType !== undefined && jsonMediaType.test(contentType.trim())) return undefined;
+  return {
+    status: 415,
+    code: 'unsupported_media_type',
+    message: `${method} requests here take a JSON body: send Content-Type: application/json.`,
+  };
 }
 
 /** Normalises configured origins (`scheme://host[:port]`, no path); throws on a malformed one. */

@@ -24,7 +24,7 @@ import { initTelemetry, shutdownTelemetry } from '../telemetry/setup';
 import { InMemoryBookingsStore } from './bookings/in-memory-bookings-store';
 import { startMcpHttpServer } from './http/node-http-server';
 import { createMcpServer, isMcpServerName, MCP_SERVER_NAMES, type McpServerName } from './registry';
-import { loadMcpSettings } from './settings';
+import { keySettingName, loadMcpSettings } from './settings';
 
 const logger = createLogger('mcp:cli');
 /** Hosts that only this machine can reach; anything else needs a server key. */
@@ -74,9 +74,10 @@ async function main(): Promise<void> {
     return;
   }
   const settings = loadMcpSettings();
-  if (!options.stdio && settings.serverKey === undefined && !LOOPBACK_HOSTS.has(options.host)) {
+  const key = settings.keys[options.server];
+  if (!options.stdio && key === undefined && !LOOPBACK_HOSTS.has(options.host)) {
     process.stderr.write(
-      `refusing to serve on ${options.host} without MCP_SERVER_KEY: anyone could call the tools\n`,
+      `refusing to serve on ${options.host} without ${keySettingName(options.server)} or MCP_SERVER_KEY: anyone could call the tools\n`,
     );
     process.exitCode = 2;
     return;
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     server: options.server,
     port: options.port,
     host: options.host,
-    key: settings.serverKey,
+    key,
     faults: settings.faults[options.server],
     bookingsStore,
   });
@@ -120,8 +121,10 @@ async function main(): Promise<void> {
     url: running.url,
     faultSeed: running.faultSeed,
   });
-  if (settings.serverKey === undefined)
-    logger.warn('MCP_SERVER_KEY is not set: the server accepts any caller');
+  if (key === undefined)
+    logger.warn(
+      `Neither ${keySettingName(options.server)} nor MCP_SERVER_KEY is set: the server accepts any caller`,
+    );
 }
 
 /**

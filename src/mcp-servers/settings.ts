@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { WaypointError } from '../domain/errors';
+import { runsInAzure } from '../hosting';
 import { refuseUnresolvedKeyVaultReferences } from '../key-vault-reference';
 import { faultOptionsSchema, type FaultSettings } from './http/faults';
 import { MCP_SERVER_NAMES, type McpServerName } from './registry';
@@ -7,9 +8,11 @@ import { MCP_SERVER_NAMES, type McpServerName } from './registry';
 /**
  * The tool servers' settings, read from the environment once at start-up:
  *
- * - `MCP_SERVER_KEY`: shared key callers must present (`x-mcp-key` or `Authorization: Bearer`);
- *   at least 16 characters. Unset: no key is required (local development and tests only). In Azure
- *   (`WEBSITE_INSTANCE_ID` set) a published sample or placeholder value is refused.
+ * - `MCP_<SERVER>_KEY` (e.g. `MCP_BOOKINGS_KEY`): the key callers of that server must present
+ *   (`x-mcp-key` or `Authorization: Bearer`); at least 16 characters.
+ * - `MCP_SERVER_KEY`: the key of every server without one of its own. Unset with no server key
+ *   either: no key is required (local development and tests only). In Azure (see hosting.ts) a
+ *   published sample or placeholder value is refused.
  * - `MCP_FAULTS_<SERVER>` (e.g. `MCP_FAULTS_BOOKINGS`): fault injection as JSON, e.g.
  *   `{"transientErrorRate":0.3,"dropAfterCommitRate":0.1,"seed":7}`. Unset: no faults.
  *   Fields (defaults): latencyMs (0), latencyJitterMs (0), transientErrorRate (0), timeoutRate (0),
@@ -18,12 +21,18 @@ import { MCP_SERVER_NAMES, type McpServerName } from './registry';
  * A bad value fails fast with an error naming the setting.
  */
 export interface McpSettings {
-  serverKey: string | undefined;
+  /** The key each server requires: its own MCP_<SERVER>_KEY, else MCP_SERVER_KEY; undefined: none. */
+  keys: Record<McpServerName, string | undefined>;
   faults: Partial<Record<McpServerName, FaultSettings>>;
 }
 
 export function faultsSettingName(server: McpServerName): string {
   return `MCP_FAULTS_${server.toUpperCase()}`;
+}
+
+/** The setting that holds one server's own key, e.g. `MCP_BOOKINGS_KEY`. */
+export function keySettingName(server: McpServerName): string {
+  return `MCP_${server.toUpperCase()}_KEY`;
 }
 
 const serverKeySchema = z.string().min(16, 'must be at least 16 characters').optional();
@@ -48,16 +57,26 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function loadMcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
-  refuseUnresolvedKeyVaultReferences(env, ['MCP_SERVER_KEY']);
-  const key = serverKeySchema.safeParse(env.MCP_SERVER_KEY === '' ? undefined : env.MCP_SERVER_KEY);
-  if (!key.success) throw invalid('MCP_SERVER_KEY', describeIssues(key.error));
-  if (env.WEBSITE_INSTANCE_ID && key.data !== undefined && isPlaceholderKey(key.data)) {
+/** The key in `setting`, checked: at least 16 characters, and in Azure no published placeholder. */
+function readKey(env: NodeJS.ProcessEnv, setting: string): string | undefined {
+  refuseUnresolvedKeyVaultReferences(env, [setting]);
+  const value = env[setting];
+  const key = serverKeySchema.safeParse(value === '' ? undefined : value);
+  if (!key.success) throw invalid(setting, describeIssues(key.error));
+  if (key.data !== undefined && runsInAzure(env) && isPlaceholderKey(key.data)) {
     throw invalid(
-      'MCP_SERVER_KEY',
+      setting,
       'a published sample or placeholder value is no secret; set a random key (openssl rand -base64 32)',
     );
   }
+  return key.data;
+}
+
+export function loadMcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettings {
+  const shared = readKey(env, 'MCP_SERVER_KEY');
+  const keys = Object.fromEntries(
+    MCP_SERVER_NAMES.map((server) => [server, readKey(env, keySettingName(server)) ?? shared]),
+  ) as McpSettings['keys'];
 
   const faults: McpSettings['faults'] = {};
   for (const server of MCP_SERVER_NAMES) {
@@ -74,5 +93,5 @@ export function loadMcpSettings(env: NodeJS.ProcessEnv = process.env): McpSettin
     if (!parsed.success) throw invalid(name, describeIssues(parsed.error));
     faults[server] = parsed.data;
   }
-  return { serverKey: key.data, faults };
+  return { keys, faults };
 }

@@ -47,7 +47,10 @@ export interface ModelProviderDependencies {
 export function createModelProvider(settings: ModelSettings, deps: ModelProviderDependencies): ModelProvider {
   const transport = {
     timeoutMs: settings.timeoutMs,
+    callTimeoutMs: settings.callTimeoutMs,
     maxRetries: settings.maxRetries,
+    maxRetryWaitMs: settings.maxRetryWaitMs,
+    maxAnswerBytes: settings.maxAnswerBytes,
     ...(deps.logger ? { logger: deps.logger } : {}),
   };
   switch (settings.provider) {

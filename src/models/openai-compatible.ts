@@ -1,15 +1,21 @@
 /**
  * The provider for every chat.completions API we speak to, through the `openai` package: Azure
  * OpenAI with Microsoft Entra ID (no key), OpenAI with an API key, and OpenAI-compatible servers
- * (Ollama, vLLM, LM Studio) by base URL, key optional. One `complete` is one model call: the
- * client retries 429 / 5xx / lost connections itself (MODEL_MAX_RETRIES, honouring the server's
- * `retry-after` / `retry-after-ms`), then a failure is thrown as TransientError (retryable, with
- * the server's wait) or WaypointError('model_error') for what no retry can fix.
+ * (Ollama, vLLM, LM Studio) by base URL, key optional. One `complete` is one model call within
+ * one deadline (MODEL_CALL_TIMEOUT_MS): it tries again after 429 / 5xx / lost connections /
+ * unreadable 200s (MODEL_MAX_RETRIES times, honouring the server's `retry-after` /
+ * `retry-after-ms` up to MODEL_MAX_RETRY_WAIT_MS, see call-retry.ts), reads answers up to
+ * MODEL_MAX_ANSWER_BYTES, then a failure is thrown as a retryable error (the durable retry
+ * policy takes over) or a permanent one for what no retry can fix.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getBearerTokenProvider, type TokenCredential } from '@azure/identity';
-import OpenAI, { AzureOpenAI, type ClientOptions } from 'openai';
+import OpenAI, { APIUserAbortError, AzureOpenAI, type ClientOptions } from 'openai';
 import { createLogger, type Logger } from '../telemetry/logger';
-import { isRetryableStatus, retryAfterMs, toModelError } from './openai-errors';
+import { WaypointError } from '../domain/errors';
+import { duration, retryDecision, type CallRetryPolicy } from './call-retry';
+import { toModelError } from './openai-errors';
+import { bodySnippet, completionBodyProblem, readBoundedText, unreadableAnswerError } from './response-body';
 import { fromChatCompletion, toChatCompletionRequest, type RequestMappingOptions } from './openai-mapping';
 import type { ModelCallOptions, ModelProvider, ModelRequest, ModelResponse } from './types';
 
@@ -21,14 +27,17 @@ type Fetch = NonNullable<ClientOptions['fetch']>;
 interface TransportOptions {
   /** Per-attempt timeout (default 60 s). */
   timeoutMs?: number;
-  /** Transport retries inside one call (default 2). */
+  /** The whole call: attempts and the waits between them (default 120 s). */
+  callTimeoutMs?: number;
+  /** Attempts after the first inside one call (default 2). */
   maxRetries?: number;
   /**
-   * The longest server-requested wait (retry-after) the client sits through inside one call
-   * (default 20 s). A longer one ends the call at once with a TransientError carrying the wait,
-   * so the durable retry policy waits instead of a busy activity.
+   * The longest server-requested wait (retry-after) sat through inside one call (default 60 s).
+   * A longer one ends the call at once with a permanent `model_busy` error that says so.
    */
   maxRetryWaitMs?: number;
+  /** The largest response body read (default 512 KiB); a larger one is a permanent error. */
+  maxAnswerBytes?: number;
   /** `gen_ai.provider.name` reported on responses (defaults per target below). */
   providerName?: string;
   /** The fetch to use (default: the global one); a test may wrap it. */
@@ -76,13 +85,14 @@ function clientLogger(logger: Logger): NonNullable<ClientOptions['logger']> {
 }
 
 /**
- * Wraps fetch for two things the client has no option for: a server that asks for a wait longer
- * than `maxRetryWaitMs` gets no in-call retry (marked `x-should-retry: false`, which the client
- * obeys), and with no API key configured no placeholder Authorization header leaves the process.
+ * Wraps fetch for what the client has no option for: with no API key configured no placeholder
+ * Authorization header leaves the process; every body is read here with the size cap; and a 2xx
+ * body that is not a chat completion (an HTML page, text, JSON without choices) fails as a
+ * retryable `model_bad_response` (the client would take a text body for the answer).
  */
 function transportFetch(
   base: Fetch,
-  options: { maxRetryWaitMs: number; stripAuthorization: boolean },
+  options: { maxAnswerBytes: number; stripAuthorization: boolean },
 ): Fetch {
   return async (input, init) => {
     let request = init;
@@ -92,12 +102,23 @@ function transportFetch(
       request = { ...init, headers };
     }
     const response = await base(input, request);
-    if (!isRetryableStatus(response.status)) return response;
-    const wait = retryAfterMs(response.headers);
-    if (wait === undefined || wait <= options.maxRetryWaitMs) return response;
-    const headers = new Headers(response.headers);
-    headers.set('x-should-retry', 'false');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+    const text = await readBoundedText(response, options.maxAnswerBytes);
+    if (response.ok) {
+      const problem = completionBodyProblem(text);
+      if (problem !== undefined) {
+        throw unreadableAnswerError({
+          status: response.status,
+          problem,
+          contentType: response.headers.get('content-type'),
+          bodyStart: bodySnippet(text),
+        });
+      }
+    }
+    return new Response(text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
   };
 }
 
@@ -110,15 +131,22 @@ export class OpenAICompatibleProvider implements ModelProvider {
   readonly model: string;
   private readonly client: OpenAI;
   private readonly mapping: RequestMappingOptions;
+  private readonly attemptTimeoutMs: number;
+  private readonly callTimeoutMs: number;
+  private readonly retry: CallRetryPolicy;
 
   constructor(options: OpenAICompatibleOptions) {
     const logger = options.logger ?? createLogger('models');
     const keyless = options.target === 'openai-compatible' && options.apiKey === undefined;
+    this.attemptTimeoutMs = options.timeoutMs ?? 60_000;
+    this.callTimeoutMs = options.callTimeoutMs ?? 120_000;
+    this.retry = { maxRetries: options.maxRetries ?? 2, maxRetryWaitMs: options.maxRetryWaitMs ?? 60_000 };
     const common: Omit<ClientOptions, 'provider' | 'apiKey' | 'baseURL'> = {
-      timeout: options.timeoutMs ?? 60_000,
-      maxRetries: options.maxRetries ?? 2,
+      timeout: this.attemptTimeoutMs,
+      // Retries are ours (complete below): one policy for every failure, the deadline kept.
+      maxRetries: 0,
       fetch: transportFetch(options.fetch ?? globalThis.fetch, {
-        maxRetryWaitMs: options.maxRetryWaitMs ?? 20_000,
+        maxAnswerBytes: options.maxAnswerBytes ?? 512 * 1024,
         stripAuthorization: keyless,
       }),
       logger: clientLogger(logger),
@@ -159,14 +187,45 @@ export class OpenAICompatibleProvider implements ModelProvider {
 
   async complete(request: ModelRequest, options?: ModelCallOptions): Promise<ModelResponse> {
     const { body, names } = toChatCompletionRequest(request, this.mapping);
-    let completion;
-    try {
-      completion = await this.client.chat.completions.create(body, {
-        ...(options?.signal ? { signal: options.signal } : {}),
-      });
-    } catch (error) {
-      throw toModelError(error, this);
+    const deadline = AbortSignal.timeout(this.callTimeoutMs);
+    const signal = options?.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const remaining = this.callTimeoutMs - (Date.now() - started);
+      try {
+        const completion = await this.client.chat.completions.create(body, {
+          signal,
+          timeout: Math.max(1, Math.min(this.attemptTimeoutMs, remaining)),
+        });
+        return fromChatCompletion(completion, { request, names, provider: this.provider, model: this.model });
+      } catch (caught) {
+        const error =
+          deadline.aborted && !options?.signal?.aborted ? this.timedOut() : toModelError(caught, this);
+        const decision = retryDecision(
+          error,
+          attempt,
+          this.callTimeoutMs - (Date.now() - started),
+          this.retry,
+        );
+        if (!decision.retry) throw decision.error;
+        try {
+          await sleep(decision.waitMs, undefined, { signal });
+        } catch {
+          throw options?.signal?.aborted ? toModelError(new APIUserAbortError(), this) : this.timedOut();
+        }
+      }
     }
-    return fromChatCompletion(completion, { request, names, provider: this.provider, model: this.model });
+  }
+
+  /** The call's deadline passed: retryable (a hung server often answers the next call). */
+  private timedOut(): WaypointError {
+    return new WaypointError(
+      'model_timeout',
+      `The AI model did not answer within ${duration(this.callTimeoutMs)}.`,
+      {
+        retryable: true,
+        details: { provider: this.provider, model: this.model, callTimeoutMs: this.callTimeoutMs },
+      },
+    );
   }
 }

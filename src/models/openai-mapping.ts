@@ -9,12 +9,13 @@ import type {
   ChatCompletionMessageParam,
   ChatCompletionFunctionTool,
 } from 'openai/resources/chat/completions';
-import { WaypointError } from '../domain/errors';
 import { apiSchema, isStrictCompatible } from './strict-schema';
+import { unreadableAnswerError } from './response-body';
 import { parseJsonAnswer } from './structured-output';
 import { countRequestTokens, countResponseTokens } from './tokens';
 import { ToolNameMap } from './tool-names';
 import type { FinishReason, ModelRequest, ModelResponse, ModelToolCall } from './types';
+import { checkedUsage } from './usage';
 
 export interface RequestMappingOptions {
   /** The model (or Azure deployment) to ask. */
@@ -169,10 +170,8 @@ export function fromChatCompletion(
   const { request, names } = context;
   const choice = completion.choices?.[0];
   if (choice === undefined) {
-    throw new WaypointError('model_error', 'The model answered without a choice.', {
-      retryable: false,
-      details: { responseId: completion.id },
-    });
+    // The transport refuses such bodies already (retryable); this keeps the rule for any caller.
+    throw unreadableAnswerError({ problem: 'a completion without choices', responseId: completion.id });
   }
   const message = choice.message;
   const finishReason = toFinishReason(choice.finish_reason);
@@ -189,10 +188,15 @@ export function fromChatCompletion(
   // A refusal (structured outputs) is the model's answer, not a transport failure: pass it on as text.
   const text = message.content ?? message.refusal ?? '';
   // Some OpenAI-compatible servers omit usage: then count it ourselves, so budgets still hold.
-  const usage = {
-    inputTokens: completion.usage?.prompt_tokens ?? countRequestTokens(request),
-    outputTokens: completion.usage?.completion_tokens ?? countResponseTokens({ text, toolCalls }),
-  };
+  // What a server reports is checked before it can reach a budget (see usage.ts).
+  const usage = checkedUsage(
+    {
+      inputTokens: completion.usage?.prompt_tokens ?? countRequestTokens(request),
+      outputTokens: completion.usage?.completion_tokens ?? countResponseTokens({ text, toolCalls }),
+    },
+    request,
+    { provider: context.provider, model: base.model },
+  );
 
   if (toolCalls.length > 0) {
     return { ...base, usage, kind: 'tool_calls', toolCalls, ...(text === '' ? {} : { text }) };

@@ -21,8 +21,14 @@ export const DEFAULT_OPENAI_MODEL = 'gpt-4.1-mini';
 interface CommonModelSettings {
   /** Per-attempt HTTP timeout. */
   timeoutMs: number;
-  /** Transport retries of 429 / 5xx / connection failures inside one call, before it fails. */
+  /** The whole call (attempts and the waits between them); past it the call fails `model_timeout`. */
+  callTimeoutMs: number;
+  /** Retries of 429 / 5xx / connection failures / unreadable answers inside one call, before it fails. */
   maxRetries: number;
+  /** The longest Retry-After sat through inside a call; a longer one fails the call `model_busy`. */
+  maxRetryWaitMs: number;
+  /** The largest model answer accepted (response body, and text plus tool calls), in bytes. */
+  maxAnswerBytes: number;
   /** Prices used for money budgets: the defaults with MODEL_PRICES_JSON laid over them. */
   prices: PriceTable;
 }
@@ -63,7 +69,15 @@ const envSchema = z
       .default(DEFAULT_AZURE_OPENAI_API_VERSION),
     AZURE_CLIENT_ID: z.string().min(1).optional(),
     MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    MODEL_CALL_TIMEOUT_MS: z.coerce.number().int().min(1000).max(1_800_000).default(120_000),
     MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    MODEL_MAX_RETRY_WAIT_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
+    MODEL_MAX_ANSWER_BYTES: z.coerce
+      .number()
+      .int()
+      .min(4096)
+      .max(16 * 1024 * 1024)
+      .default(512 * 1024),
     MODEL_PRICES_JSON: z.string().optional(),
   })
   .superRefine((values, ctx) => {
@@ -114,7 +128,10 @@ function invalid(details: { path: string; issue: string }[]): ValidationError {
  * | AZURE_OPENAI_API_VERSION | `2024-10-21` |
  * | AZURE_CLIENT_ID | — (user-assigned managed identity to authenticate as) |
  * | MODEL_TIMEOUT_MS | 60000 (per attempt, 1000–600000) |
- * | MODEL_MAX_RETRIES | 2 (transport retries inside one call, 0–10) |
+ * | MODEL_CALL_TIMEOUT_MS | 120000 (the whole call: attempts and waits, 1000–1800000) |
+ * | MODEL_MAX_RETRIES | 2 (retries inside one call, 0–10) |
+ * | MODEL_MAX_RETRY_WAIT_MS | 60000 (longest Retry-After honoured, 0–600000; longer fails the call `model_busy`) |
+ * | MODEL_MAX_ANSWER_BYTES | 524288 (largest answer accepted, 4096–16777216) |
  * | MODEL_PRICES_JSON | — (`{"<model>": {"input": <USD/1M>, "output": <USD/1M>}}`, `*` for any other model) |
  *
  * The configured model must have a price (money budgets depend on it): a model missing from the
@@ -132,7 +149,10 @@ export function loadModelSettings(env: NodeJS.ProcessEnv = process.env): ModelSe
   const prices = priceTableWith(values.MODEL_PRICES_JSON);
   const common: CommonModelSettings = {
     timeoutMs: values.MODEL_TIMEOUT_MS,
+    callTimeoutMs: values.MODEL_CALL_TIMEOUT_MS,
     maxRetries: values.MODEL_MAX_RETRIES,
+    maxRetryWaitMs: values.MODEL_MAX_RETRY_WAIT_MS,
+    maxAnswerBytes: values.MODEL_MAX_ANSWER_BYTES,
     prices,
   };
 

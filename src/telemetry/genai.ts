@@ -12,7 +12,9 @@ import {
   trace,
   type Attributes,
   type Context,
+  type Link,
   type Span,
+  type SpanOptions,
   type TimeInput,
 } from '@opentelemetry/api';
 import { WaypointError } from '../domain/errors';
@@ -49,6 +51,7 @@ import {
   GEN_AI_OPERATION,
 } from './semconv';
 import { captureMessageContent } from './setup';
+import { startSpanWithId } from './span-ids';
 
 /** Where a span hangs: a context, a traceparent (or traceparent/tracestate pair), or the active context. */
 export type SpanParent = Context | TraceHeaders | string | undefined;
@@ -58,6 +61,23 @@ export interface SpanTiming {
   startTime?: TimeInput;
   /** Extra attributes (e.g. `waypoint.*`). */
   attributes?: Attributes;
+  /** A derived id (span-ids.ts), for a span its children name before it is recorded, or one recorded again. */
+  spanId?: string;
+  /** Spans this one is tied to but not a child of (e.g. the Durable activity that ran a turn). */
+  links?: Link[];
+}
+
+/** Starts a span with the timing options: its own id when one is given. */
+function startSpan(name: string, options: SpanOptions, parent: SpanParent, timing: SpanTiming): Span {
+  const spanOptions: SpanOptions = {
+    ...options,
+    ...(timing.startTime === undefined ? {} : { startTime: timing.startTime }),
+    ...(timing.links?.length ? { links: timing.links } : {}),
+  };
+  const parentContext = resolveParent(parent);
+  return timing.spanId === undefined
+    ? tracer().startSpan(name, spanOptions, parentContext)
+    : startSpanWithId(tracer(), name, spanOptions, parentContext, { spanId: timing.spanId });
 }
 
 const TRACER_NAME = 'waypoint.agents';
@@ -125,11 +145,10 @@ export function startInvokeAgentSpan(
   parent?: SpanParent,
   options: SpanTiming = {},
 ): Span {
-  return tracer().startSpan(
+  return startSpan(
     `${GEN_AI_OPERATION.invokeAgent} ${agent.name}`,
     {
       kind: SpanKind.INTERNAL,
-      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
       attributes: defined({
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.invokeAgent,
         [ATTR_GEN_AI_PROVIDER_NAME]: agent.provider,
@@ -140,7 +159,8 @@ export function startInvokeAgentSpan(
         ...options.attributes,
       }),
     },
-    resolveParent(parent),
+    parent,
+    options,
   );
 }
 
@@ -207,11 +227,10 @@ const chatStarts = new WeakMap<Span, { request: ChatRequest; startedAt: number }
 /** Starts `chat {model}` (CLIENT: a call to the model provider). End it with `endChatSpan`. */
 export function startChatSpan(request: ChatRequest, parent?: SpanParent, options: SpanTiming = {}): Span {
   const capture = captureMessageContent();
-  const span = tracer().startSpan(
+  const span = startSpan(
     `${GEN_AI_OPERATION.chat} ${request.model}`,
     {
       kind: SpanKind.CLIENT,
-      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
       attributes: defined({
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.chat,
         [ATTR_GEN_AI_PROVIDER_NAME]: request.provider,
@@ -229,7 +248,8 @@ export function startChatSpan(request: ChatRequest, parent?: SpanParent, options
         ...options.attributes,
       }),
     },
-    resolveParent(parent),
+    parent,
+    options,
   );
   chatStarts.set(span, { request, startedAt: Date.now() });
   return span;
@@ -317,11 +337,10 @@ export function startExecuteToolSpan(
   options: SpanTiming = {},
 ): Span {
   const capture = captureMessageContent();
-  return tracer().startSpan(
+  return startSpan(
     `${GEN_AI_OPERATION.executeTool} ${call.tool}`,
     {
       kind: call.mcp ? SpanKind.CLIENT : SpanKind.INTERNAL,
-      ...(options.startTime === undefined ? {} : { startTime: options.startTime }),
       attributes: defined({
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
         [ATTR_GEN_AI_TOOL_NAME]: call.tool,
@@ -338,7 +357,8 @@ export function startExecuteToolSpan(
         ...options.attributes,
       }),
     },
-    resolveParent(parent),
+    parent,
+    options,
   );
 }
 

@@ -57,7 +57,8 @@ import {
   ATTR_WAYPOINT_RUN_ID,
 } from './semconv';
 import { loadTelemetrySettings, type SamplerSetting, type TelemetrySettings } from './settings';
-import { TraceStore, TraceStoreSpanExporter } from './trace-store';
+import { ContextualIdGenerator } from './span-ids';
+import { TraceStore, TraceStoreSpanProcessor } from './trace-store';
 
 export type ExporterName = 'azure-monitor' | 'otlp' | 'trace-store';
 
@@ -175,10 +176,7 @@ function startWithOpenTelemetrySdk(
   if (otlp.spanProcessor || otlp.metricReader) exporters.push('otlp');
   const traceStore = openTraceStore(settings);
   if (traceStore) {
-    // A short delay: the trace API should show a finished run's spans within a second.
-    spanProcessors.push(
-      new BatchSpanProcessor(new TraceStoreSpanExporter(traceStore), { scheduledDelayMillis: 500 }),
-    );
+    spanProcessors.push(new TraceStoreSpanProcessor(traceStore));
     exporters.push('trace-store');
   }
   spanProcessors.push(...(options.spanProcessors ?? []));
@@ -186,6 +184,7 @@ function startWithOpenTelemetrySdk(
   const tracerProvider = new NodeTracerProvider({
     resource,
     sampler: sampler(settings.sampler),
+    idGenerator: new ContextualIdGenerator(),
     spanProcessors,
   });
   // Registers the AsyncLocalStorage context manager and the W3C trace-context propagator globally.
@@ -237,9 +236,7 @@ function startWithAzureMonitor(
     spanProcessors: [
       new RunIdSpanProcessor(),
       ...(otlp.spanProcessor ? [otlp.spanProcessor] : []),
-      ...(traceStore
-        ? [new BatchSpanProcessor(new TraceStoreSpanExporter(traceStore), { scheduledDelayMillis: 500 })]
-        : []),
+      ...(traceStore ? [new TraceStoreSpanProcessor(traceStore)] : []),
       ...(options.spanProcessors ?? []),
     ],
     metricReaders: [...(otlp.metricReader ? [otlp.metricReader] : []), ...(options.metricReaders ?? [])],
@@ -254,6 +251,11 @@ function startWithAzureMonitor(
     },
     spanProcessors: [...(base.spanProcessors ?? []), ...(overrides.spanProcessors ?? [])],
   });
+  if (!installIdGenerator(new ContextualIdGenerator())) {
+    logger.warn(
+      'the Azure Monitor distro’s tracer provider has no id generator to replace: spans recorded ahead of their children get random ids, so those children show without their parent',
+    );
+  }
   return {
     settings,
     exporters,
@@ -272,6 +274,27 @@ function startWithAzureMonitor(
       await distro.shutdownAzureMonitor();
     },
   };
+}
+
+/**
+ * The Azure Monitor distro builds its own tracer provider and takes no id generator. Its provider
+ * (sdk-trace-base's BasicTracerProvider) hands each tracer the config object it keeps, so setting
+ * `idGenerator` there before Waypoint asks for its tracers makes them use ours; tracers made
+ * already are updated too. Returns false when the provider is not shaped that way (a distro
+ * upgrade): test/integration/telemetry checks the ids end to end.
+ */
+function installIdGenerator(generator: ContextualIdGenerator): boolean {
+  const global = trace.getTracerProvider() as { getDelegate?: () => unknown };
+  const provider = (global.getDelegate?.() ?? global) as {
+    _config?: { idGenerator?: unknown };
+    _tracers?: Map<string, { _idGenerator?: unknown }>;
+  };
+  if (typeof provider._config !== 'object' || provider._config === null) return false;
+  provider._config.idGenerator = generator;
+  for (const tracer of provider._tracers?.values() ?? []) {
+    if ('_idGenerator' in tracer) tracer._idGenerator = generator;
+  }
+  return true;
 }
 
 /**

@@ -1,8 +1,8 @@
 import { closeSync, fchmodSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import { diag, TraceFlags, type Attributes, type HrTime } from '@opentelemetry/api';
 import { ExportResultCode, hrTimeToMicroseconds, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { withoutStack } from '../domain/without-stack';
 import { IN_MEMORY, openSqliteDatabase, type SqliteDatabase } from '../stores/sqlite/database';
 import { ATTR_SERVICE_NAME, ATTR_WAYPOINT_RUN_ID } from './semconv';
@@ -10,6 +10,7 @@ import {
   AttributesSchema,
   buildTraceTree,
   SpanEventSchema,
+  SpanLinkSchema,
   type FlatSpan,
   type TraceSpanNode,
   type TraceTree,
@@ -43,6 +44,7 @@ interface SpanRow {
   status_message: string | null;
   attributes: string;
   events: string;
+  links: string;
 }
 
 // seq orders spans by arrival for count-based pruning; (trace_id, span_id) is unique and serves
@@ -63,6 +65,7 @@ const schema = `
     status_message TEXT,
     attributes     TEXT NOT NULL,
     events         TEXT NOT NULL,
+    links          TEXT NOT NULL DEFAULT '[]',
     stored_at      INTEGER NOT NULL,
     UNIQUE (trace_id, span_id)
   );
@@ -96,12 +99,13 @@ export class TraceStore {
     this.pruneEverySpans = options.pruneEverySpans ?? Math.max(100, Math.floor(options.maxSpans / 100));
     this.pruneBatchSize = options.pruneBatchSize ?? 5_000;
     db.exec(schema);
+    addMissingColumns(db);
     this.statements = {
       insert: db.prepare(
         `INSERT INTO spans (trace_id, span_id, parent_span_id, run_id, name, kind, service, start_us, end_us,
-                            status_code, status_message, attributes, events, stored_at)
+                            status_code, status_message, attributes, events, links, stored_at)
          VALUES (@trace_id, @span_id, @parent_span_id, @run_id, @name, @kind, @service, @start_us, @end_us,
-                 @status_code, @status_message, @attributes, @events, @stored_at)
+                 @status_code, @status_message, @attributes, @events, @links, @stored_at)
          ON CONFLICT (trace_id, span_id) DO NOTHING`,
       ),
       byTrace: db.prepare<[string], SpanRow>('SELECT * FROM spans WHERE trace_id = ?'),
@@ -197,7 +201,43 @@ export class TraceStore {
 }
 
 /**
- * The SpanExporter that writes to a TraceStore; wrap it in a BatchSpanProcessor. A failed write
+ * Writes each span to the store as it ends, synchronously: once `span.end()` returns, the span is
+ * in the file, so a process killed a moment later (kill -9 right after a run completes) loses
+ * nothing it recorded. Spans with derived ids (span-ids.ts) recorded again by a rerun keep their
+ * first copy. One small transaction per span costs tens of microseconds; a failed write is
+ * reported through the SDK's diagnostics and never throws into the code that ended the span.
+ */
+export class TraceStoreSpanProcessor implements SpanProcessor {
+  private stopped = false;
+
+  constructor(
+    readonly store: TraceStore,
+    /** Close the store on shutdown (true when the processor owns it). */
+    private readonly closeOnShutdown = true,
+  ) {}
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if (this.stopped || (span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0) return;
+    try {
+      this.store.write([span]);
+    } catch (error) {
+      diag.warn(`the local trace store could not record span ${span.name}`, error);
+    }
+  }
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.closeOnShutdown) this.store.close();
+  }
+}
+
+/**
+ * The SpanExporter that writes to a TraceStore (for a batching pipeline). A failed write
  * fails that batch (the SDK logs it) and never throws into the code that ended the spans.
  */
 export class TraceStoreSpanExporter implements SpanExporter {
@@ -234,6 +274,14 @@ export class TraceStoreSpanExporter implements SpanExporter {
     this.stopped = true;
     if (this.closeOnShutdown) this.store.close();
   }
+}
+
+/** Files written by an earlier version lack later columns: add them (SQLite fills in the default). */
+function addMissingColumns(db: SqliteDatabase): void {
+  const columns = new Set(
+    (db.prepare('PRAGMA table_info(spans)').all() as { name: string }[]).map((column) => column.name),
+  );
+  if (!columns.has('links')) db.exec(`ALTER TABLE spans ADD COLUMN links TEXT NOT NULL DEFAULT '[]'`);
 }
 
 /** Creates the file (and folder) readable by its owner only, before SQLite opens it. */
@@ -277,6 +325,13 @@ function toRow(span: ReadableSpan, storedAt: number): Record<string, unknown> {
         attributes: withoutStacks(event.attributes ?? {}),
       })),
     ),
+    links: JSON.stringify(
+      span.links.map((link) => ({
+        traceId: link.context.traceId,
+        spanId: link.context.spanId,
+        attributes: link.attributes ?? {},
+      })),
+    ),
     stored_at: storedAt,
   };
 }
@@ -295,11 +350,13 @@ function withoutStacks(attributes: Attributes): Attributes {
 }
 
 const EventsSchema = SpanEventSchema.array();
+const LinksSchema = SpanLinkSchema.array();
 
 function fromRow(row: SpanRow): FlatSpan {
   // The file may be written by other processes and versions: anything unreadable degrades to empty.
   const attributes = AttributesSchema.safeParse(safeJson(row.attributes));
   const events = EventsSchema.safeParse(safeJson(row.events));
+  const links = LinksSchema.safeParse(safeJson(row.links));
   const status: TraceSpanNode['status'] = {
     code: STATUS_NAMES[row.status_code] ?? 'UNSET',
     message: row.status_message,
@@ -316,6 +373,7 @@ function fromRow(row: SpanRow): FlatSpan {
     status,
     attributes: attributes.success ? attributes.data : {},
     events: events.success ? events.data : [],
+    links: links.success ? links.data : [],
     startUnixMicros: row.start_us,
   };
 }

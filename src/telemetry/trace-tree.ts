@@ -19,6 +19,13 @@ export const SpanEventSchema = z.object({
   attributes: AttributesSchema,
 });
 
+/** A link to a span of this or another trace (e.g. the request that answered a question of the run). */
+export const SpanLinkSchema = z.object({
+  traceId: z.string().regex(/^[0-9a-f]{32}$/),
+  spanId: z.string().regex(/^[0-9a-f]{16}$/),
+  attributes: AttributesSchema,
+});
+
 export interface TraceSpanNode {
   spanId: string;
   parentSpanId: string | null;
@@ -32,6 +39,7 @@ export interface TraceSpanNode {
   status: { code: z.infer<typeof StatusCodeNameSchema>; message: string | null };
   attributes: z.infer<typeof AttributesSchema>;
   events: z.infer<typeof SpanEventSchema>[];
+  links: z.infer<typeof SpanLinkSchema>[];
   children: TraceSpanNode[];
 }
 
@@ -51,6 +59,7 @@ export const TraceSpanNodeSchema: z.ZodType<TraceSpanNode> = z.lazy(() =>
     status: z.object({ code: StatusCodeNameSchema, message: z.string().nullable() }),
     attributes: AttributesSchema,
     events: z.array(SpanEventSchema),
+    links: z.array(SpanLinkSchema),
     children: z.array(TraceSpanNodeSchema),
   }),
 );
@@ -66,7 +75,10 @@ export const TraceTreeSchema = z.object({
 export type TraceTree = z.infer<typeof TraceTreeSchema>;
 
 /** One stored span, flat, as the trace store reads it back. */
-export type FlatSpan = Omit<TraceSpanNode, 'children'> & { startUnixMicros: number };
+export type FlatSpan = Omit<TraceSpanNode, 'children' | 'links'> & {
+  links?: TraceSpanNode['links'];
+  startUnixMicros: number;
+};
 
 /**
  * Links flat spans into a tree. A span whose parent is missing becomes a root; spans are ordered
@@ -79,7 +91,7 @@ export function buildTraceTree(traceId: string, spans: readonly FlatSpan[], runI
   );
   const nodes = new Map<string, TraceSpanNode>();
   for (const { startUnixMicros: _start, ...span } of ordered) {
-    if (!nodes.has(span.spanId)) nodes.set(span.spanId, { ...span, children: [] });
+    if (!nodes.has(span.spanId)) nodes.set(span.spanId, { ...span, links: span.links ?? [], children: [] });
   }
   const roots: TraceSpanNode[] = [];
   // Links made so far (child → parent): a link that would close a loop makes the span a root instead.

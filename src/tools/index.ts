@@ -22,7 +22,8 @@ export function createToolClient(
     servers: settings.servers,
     callTimeoutMs: settings.callTimeoutMs,
     pendingStaleAfterMs: settings.pendingStaleAfterMs,
-    serverKey: settings.serverKey,
+    serverKeys: settings.serverKeys,
+    maxResultBytes: settings.maxResultBytes,
     ...dependencies,
   });
 }

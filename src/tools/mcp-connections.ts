@@ -12,12 +12,29 @@ export interface CallScope {
   jsonRpcRequestId?: string | number;
   /** Set by the transport's fetch: the server's `mcp-session-id`, if it keeps sessions. */
   sessionId?: string;
+  /** Called once when an answer in this scope passes the byte limit (its body is cut off there). */
+  onTooLarge?: () => void;
+  /** Set by the transport's fetch when an answer passed the byte limit. */
+  tooLarge?: boolean;
+}
+
+/** An answer larger than the client reads: the body was cut off at `limitBytes`. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`The server's answer is larger than ${limitBytes} bytes.`);
+    this.name = 'ResponseTooLargeError';
+  }
 }
 
 export interface McpConnectionsOptions {
   clientInfo: { name: string; version: string };
   /** Headers on every request to every server (e.g. `x-mcp-key`). */
   headers: Record<string, string>;
+  /**
+   * The most bytes any one answer may carry. Past it the body is cut off, so a huge (or endless)
+   * answer never sits in memory, and the request fails with ResponseTooLargeError.
+   */
+  maxResponseBytes: number;
   logger: Logger;
 }
 
@@ -83,7 +100,7 @@ export class McpConnections {
 
   private async scopedFetch(input: string | URL, init: RequestInit | undefined): Promise<Response> {
     const scope = this.scope.getStore();
-    if (!scope) return fetch(input, init);
+    if (!scope) return bounded(await fetch(input, init), this.options.maxResponseBytes);
     const headers = new Headers(init?.headers);
     for (const [name, value] of Object.entries(scope.headers)) headers.set(name, value);
     // Abort the HTTP request itself when the call times out, not just the JSON-RPC wait for it.
@@ -94,8 +111,46 @@ export class McpConnections {
     scope.sessionId = response.headers.get('mcp-session-id') ?? scope.sessionId;
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
     if (retryAfter !== undefined) scope.retryAfterMs = retryAfter;
-    return response;
+    return bounded(response, this.options.maxResponseBytes, () => {
+      if (scope.tooLarge) return;
+      scope.tooLarge = true;
+      scope.onTooLarge?.();
+    });
   }
+}
+
+/**
+ * `response` with a body that fails with ResponseTooLargeError once it passes `limit` bytes:
+ * refused at once when Content-Length says so, otherwise counted as it streams (JSON or SSE).
+ */
+function bounded(response: Response, limit: number, onTooLarge: () => void = () => undefined): Response {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > limit) {
+    void response.body?.cancel().catch(() => undefined);
+    onTooLarge();
+    throw new ResponseTooLargeError(limit);
+  }
+  if (!response.body) return response;
+  let size = 0;
+  const counted = response.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        size += chunk.byteLength;
+        if (size > limit) {
+          onTooLarge();
+          // Erroring the stream cancels the body: nothing past the limit is read.
+          controller.error(new ResponseTooLargeError(limit));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  return new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as `signal` fires. */

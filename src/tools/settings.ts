@@ -15,9 +15,21 @@ export interface ToolSettings {
    * belongs to an attempt that has finished and a retry may take it over.
    */
   pendingStaleAfterMs: number;
-  /** Sent as `x-mcp-key` to every server when set. */
-  serverKey: string | undefined;
+  /**
+   * The key sent as `x-mcp-key` to each server, and only to it: its own `MCP_<SERVER>_KEY`, else,
+   * for a server at its default URL (one of the app's own mounts under MCP_BASE_URL), the shared
+   * MCP_SERVER_KEY. A server configured at a URL of its own gets no shared key: it may be someone
+   * else's, and the shared key may open the bookings server.
+   */
+  serverKeys: Record<ToolServerName, string | undefined>;
+  /** The servers at their default URL `<MCP_BASE_URL>/<server>` (the app's own mounts). */
+  mounted: ReadonlySet<ToolServerName>;
+  /** The largest answer (bytes on the wire) a tool call may return; a larger one fails as `result_too_large`. */
+  maxResultBytes: number;
 }
+
+/** 256 KiB: far above any answer Waypoint's servers give, far below what would hurt the stores. */
+export const DEFAULT_MAX_RESULT_BYTES = 256 * 1024;
 
 const DEFAULT_APP_URL = 'http://127.0.0.1:7071';
 const urlSetting = z.url({ protocol: /^https?$/ });
@@ -34,6 +46,17 @@ const envSchema = z.object({
   MCP_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
   MCP_PENDING_STALE_MS: z.coerce.number().int().positive().optional(),
   MCP_SERVER_KEY: z.string().min(1).optional(),
+  MCP_FLIGHTS_KEY: z.string().min(1).optional(),
+  MCP_HOTELS_KEY: z.string().min(1).optional(),
+  MCP_WEATHER_KEY: z.string().min(1).optional(),
+  MCP_RESTAURANTS_KEY: z.string().min(1).optional(),
+  MCP_BOOKINGS_KEY: z.string().min(1).optional(),
+  MCP_MAX_RESULT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(DEFAULT_MAX_RESULT_BYTES),
 });
 
 /**
@@ -45,7 +68,9 @@ const envSchema = z.object({
  * | MCP_FLIGHTS_URL, MCP_HOTELS_URL, MCP_WEATHER_URL, MCP_RESTAURANTS_URL, MCP_BOOKINGS_URL | `<MCP_BASE_URL>/<server>` |
  * | MCP_CALL_TIMEOUT_MS | 15000 |
  * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS, at least MCP_CALL_TIMEOUT_MS + 2 s; must be ≥ MCP_CALL_TIMEOUT_MS + max(2 s, 20% of itself) |
- * | MCP_SERVER_KEY | — (no `x-mcp-key` header) |
+ * | MCP_FLIGHTS_KEY, MCP_HOTELS_KEY, MCP_WEATHER_KEY, MCP_RESTAURANTS_KEY, MCP_BOOKINGS_KEY | — : the key sent to that server only |
+ * | MCP_SERVER_KEY | — : the key sent to the servers at their default URL that have no key of their own |
+ * | MCP_MAX_RESULT_BYTES | 262144 (256 KiB); 1 KiB to 64 MiB: a tool answer past it fails as `result_too_large` |
  */
 export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSettings {
   refuseUnresolvedKeyVaultReferences(env, Object.keys(envSchema.shape));
@@ -75,6 +100,20 @@ export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSett
   const servers = Object.fromEntries(
     TOOL_SERVERS.map((name) => [name, explicit[name] ?? `${base}/${name}`]),
   ) as Record<ToolServerName, string>;
+  const mounted = new Set(TOOL_SERVERS.filter((name) => explicit[name] === undefined));
+  const ownKeys: Record<ToolServerName, string | undefined> = {
+    flights: values.MCP_FLIGHTS_KEY,
+    hotels: values.MCP_HOTELS_KEY,
+    weather: values.MCP_WEATHER_KEY,
+    restaurants: values.MCP_RESTAURANTS_KEY,
+    bookings: values.MCP_BOOKINGS_KEY,
+  };
+  const serverKeys = Object.fromEntries(
+    TOOL_SERVERS.map((name) => [
+      name,
+      ownKeys[name] ?? (mounted.has(name) ? values.MCP_SERVER_KEY : undefined),
+    ]),
+  ) as Record<ToolServerName, string | undefined>;
 
   const callTimeoutMs = values.MCP_CALL_TIMEOUT_MS;
   const pendingStaleAfterMs =
@@ -84,7 +123,9 @@ export function loadToolSettings(env: NodeJS.ProcessEnv = process.env): ToolSett
     servers,
     callTimeoutMs,
     pendingStaleAfterMs,
-    serverKey: values.MCP_SERVER_KEY,
+    serverKeys,
+    mounted,
+    maxResultBytes: values.MCP_MAX_RESULT_BYTES,
   };
 }
 

@@ -1,4 +1,4 @@
-import { context as otelContext, trace, type Span } from '@opentelemetry/api';
+import { context as otelContext, trace, type Link, type Span } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotencyConflictError, isRetryable, TransientError, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
@@ -22,7 +22,7 @@ import { CallLedger, type CallAttempt } from './call-ledger';
 import { classifyThrown, classifyToolError, type FailureDecision } from './classify-failure';
 import { McpConnections, type CallScope } from './mcp-connections';
 import { ToolPolicy, type ToolAllowList } from './policy';
-import { checkCallWindows } from './settings';
+import { checkCallWindows, DEFAULT_MAX_RESULT_BYTES } from './settings';
 import { toolRequestHash } from './request-hash';
 import { parentContext, traceHeadersFor, type TraceHeaders } from './trace-context';
 import { parseToolName } from './tool-names';
@@ -54,8 +54,10 @@ export interface ToolClientOptions {
   callTimeoutMs: number;
   /** See CallLedger: when a pending claim counts as abandoned and may be taken over. */
   pendingStaleAfterMs: number;
-  /** Sent as `x-mcp-key` on every request. */
-  serverKey?: string | undefined;
+  /** The key sent as `x-mcp-key` to each server (by name), and to no other: see ToolSettings.serverKeys. */
+  serverKeys?: Readonly<Record<string, string | undefined>>;
+  /** The largest answer a call may return, in bytes on the wire (default 256 KiB); past it: `result_too_large`. */
+  maxResultBytes?: number;
   writeTools?: Readonly<Record<string, WriteToolSpec>>;
   clock?: Clock;
   logger?: Logger;
@@ -73,6 +75,8 @@ export interface ToolCallRequest {
   traceparent?: string;
   /** W3C tracestate that goes with `traceparent`. */
   tracestate?: string;
+  /** The `execute_tool` span's own id (derived, so a rerun records the same span) and links. */
+  span?: { id?: string; links?: Link[] };
   /**
    * The model's id for this tool call (`gen_ai.tool.call.id`); defaults to the idempotency key.
    * Retries of one call must pass the same id: that is how a retry is recognised on the trace.
@@ -94,12 +98,14 @@ export interface ToolCallRequest {
 export class ToolClient {
   private readonly policy: ToolPolicy;
   private readonly ledger: CallLedger;
-  private readonly connections: McpConnections;
+  /** One set of connections per server name, each sending that server's key only. */
+  private readonly connections = new Map<string, McpConnections>();
   private readonly writeTools: Readonly<Record<string, WriteToolSpec>>;
   private readonly clock: Clock;
   private readonly logger: Logger;
   /** Calls that failed retryably here, so a retry shows as such on its span. */
   private readonly attempts = new AttemptTracker();
+  private readonly maxResultBytes: number;
 
   constructor(private readonly options: ToolClientOptions) {
     checkCallWindows({
@@ -108,6 +114,7 @@ export class ToolClient {
       idempotencyTtlSeconds: options.idempotency.defaultTtlSeconds,
     });
     this.policy = new ToolPolicy(options.allowList);
+    this.maxResultBytes = options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES;
     this.writeTools = options.writeTools ?? DEFAULT_WRITE_TOOLS;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? createLogger('tools');
@@ -117,11 +124,18 @@ export class ToolClient {
       clock: this.clock,
       logger: this.logger,
     });
-    this.connections = new McpConnections({
-      clientInfo: { name: 'waypoint-tool-client', version: '0.1.0' },
-      headers: options.serverKey ? { 'x-mcp-key': options.serverKey } : {},
-      logger: this.logger,
-    });
+    for (const server of Object.keys(options.servers)) {
+      const key = options.serverKeys?.[server];
+      this.connections.set(
+        server,
+        new McpConnections({
+          clientInfo: { name: 'waypoint-tool-client', version: '0.1.0' },
+          headers: key ? { 'x-mcp-key': key } : {},
+          maxResponseBytes: this.maxResultBytes,
+          logger: this.logger,
+        }),
+      );
+    }
   }
 
   async callTool(request: ToolCallRequest): Promise<ToolCallResult> {
@@ -147,9 +161,11 @@ export class ToolClient {
       );
     }
     const url = name && this.options.servers[name.server];
-    if (!name || !url) {
+    const connections = name && this.connections.get(name.server);
+    if (!name || !url || !connections) {
       return failed(toolFailure('unknown_server', `No MCP server is configured for "${request.tool}".`));
     }
+    const target: ServerTarget = { url, connections };
     const writeSpec = this.writeTools[name.qualified];
     if (writeSpec && !request.idempotencyKey) {
       return failed(
@@ -179,6 +195,8 @@ export class ToolClient {
       },
       parent,
       {
+        ...(request.span?.id ? { spanId: request.span.id } : {}),
+        ...(request.span?.links ? { links: request.span.links } : {}),
         attributes: {
           [ATTR_WAYPOINT_AGENT]: request.agent,
           [ATTR_WAYPOINT_TOOL_SERVER]: name.server,
@@ -205,7 +223,7 @@ export class ToolClient {
       const callContext = trace.setSpan(parent, span);
       const traceHeaders = traceHeadersFor(callContext);
       const outcome = await otelContext.with(callContext, () =>
-        this.run(request, url, name.tool, args, writeSpec !== undefined, traceHeaders, scope),
+        this.run(request, target, name.tool, args, writeSpec !== undefined, traceHeaders, scope),
       );
       setRequestIds(span, scope);
       if (callId !== undefined) this.attempts.settled(callId);
@@ -244,12 +262,12 @@ export class ToolClient {
 
   /** Closes the connections to every server. */
   async close(): Promise<void> {
-    await this.connections.closeAll();
+    await Promise.all([...this.connections.values()].map((connections) => connections.closeAll()));
   }
 
   private async run(
     request: ToolCallRequest,
-    url: string,
+    target: ServerTarget,
     toolName: string,
     args: Record<string, unknown>,
     sideEffecting: boolean,
@@ -257,7 +275,7 @@ export class ToolClient {
     ids: RequestIds,
   ): Promise<{ output: ToolOutput; replayed: boolean } | { failure: ToolFailure }> {
     if (!sideEffecting) {
-      const decision = await this.send(request, url, toolName, args, traceHeaders, Infinity, ids);
+      const decision = await this.send(request, target, toolName, args, traceHeaders, Infinity, ids);
       if ('output' in decision) return { output: decision.output, replayed: false };
       if (decision.retry) throw decision.error;
       return { failure: decision.failure };
@@ -291,7 +309,7 @@ export class ToolClient {
     }
     let decision: { output: ToolOutput } | FailureDecision;
     try {
-      decision = await this.send(request, url, toolName, args, traceHeaders, remainingMs, ids);
+      decision = await this.send(request, target, toolName, args, traceHeaders, remainingMs, ids);
     } catch (error) {
       attempt.failedRetryably();
       throw error;
@@ -311,7 +329,7 @@ export class ToolClient {
   /** One MCP `tools/call` round trip, classified. Never throws for an expected failure. */
   private async send(
     request: ToolCallRequest,
-    url: string,
+    { url, connections }: ServerTarget,
     toolName: string,
     args: Record<string, unknown>,
     traceHeaders: TraceHeaders,
@@ -324,10 +342,18 @@ export class ToolClient {
       1,
       Math.floor(Math.min(request.timeoutMs ?? this.options.callTimeoutMs, remainingMs)),
     );
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)])
-      : AbortSignal.timeout(timeoutMs);
-    const scope: CallScope = { headers: { ...traceHeaders }, signal };
+    // An answer past the cap ends the call at once, whether the SDK was reading JSON or a stream.
+    const tooLarge = new AbortController();
+    const signal = AbortSignal.any([
+      ...(request.signal ? [request.signal] : []),
+      AbortSignal.timeout(timeoutMs),
+      tooLarge.signal,
+    ]);
+    const scope: CallScope = {
+      headers: { ...traceHeaders },
+      signal,
+      onTooLarge: () => tooLarge.abort(),
+    };
     // Read back after the call (in `finally`): the shared transport fills them in as it sends.
     const readIds = () => {
       if (scope.jsonRpcRequestId !== undefined) ids.jsonRpcRequestId = scope.jsonRpcRequestId;
@@ -340,8 +366,8 @@ export class ToolClient {
 
     let result: CallToolResult;
     try {
-      result = await this.connections.withScope(scope, async () => {
-        const client = await this.connections.client(url, timeoutMs, signal);
+      result = await connections.withScope(scope, async () => {
+        const client = await connections.client(url, timeoutMs, signal);
         return (await client.callTool(
           { name: toolName, arguments: args, _meta: meta },
           CallToolResultSchema,
@@ -353,6 +379,8 @@ export class ToolClient {
       });
     } catch (error) {
       readIds();
+      // Permanent: the same call returns the same answer. Nothing of it is kept, or stored as a result.
+      if (scope.tooLarge) return resultTooLarge(request.tool, this.maxResultBytes);
       // A failed call leaves the shared connection usable: stateless servers keep no session to lose,
       // and closing it would abort the other calls in flight on it.
       return classifyThrown(error, {
@@ -373,6 +401,17 @@ export class ToolClient {
   }
 }
 
+function resultTooLarge(tool: string, maxResultBytes: number): FailureDecision {
+  return {
+    retry: false,
+    failure: toolFailure(
+      'result_too_large',
+      `${tool} answered with more than ${maxResultBytes} bytes (MCP_MAX_RESULT_BYTES); the answer was not read.`,
+      { maxResultBytes },
+    ),
+  };
+}
+
 /** A non-retryable idempotency store failure, returned so Durable does not retry it in vain. */
 function storeFailure(error: unknown, key: string): ToolFailure {
   const message = error instanceof Error ? error.message : String(error);
@@ -391,6 +430,12 @@ function withKeyArgument(
 ): Record<string, unknown> {
   if (!spec?.keyArgument || key === undefined) return args;
   return { ...args, [spec.keyArgument]: key };
+}
+
+/** Where a call goes: the server's URL and the connections that carry that server's key. */
+interface ServerTarget {
+  url: string;
+  connections: McpConnections;
 }
 
 /** What the MCP exchange of one call was identified by, for its span. */

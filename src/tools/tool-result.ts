@@ -31,6 +31,8 @@ export type ToolFailureCode =
   | 'http_error'
   /** The server answered with something that is not a valid MCP tool result. */
   | 'protocol_error'
+  /** The server's answer was larger than the client's cap (`maxResultBytes`); it was not read past it. */
+  | 'result_too_large'
   /** The idempotency store failed in a way retrying cannot fix (credentials, bad request, corrupt file). */
   | 'store_error';
 

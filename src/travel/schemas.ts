@@ -69,7 +69,16 @@ export type TripInputBody = z.infer<typeof tripInputBodySchema>;
 
 /** POST /api/trips/{id}/approval */
 export const approvalBodySchema = z
-  .object({ approved: z.boolean(), note: z.string().trim().max(500).optional() })
+  .object({
+    approved: z.boolean(),
+    note: z.string().trim().max(500).optional(),
+    /**
+     * The quote approved (`quote.id` of the run resource). Optional for the first quote; once a
+     * price changed and the run asks again, approving needs the new quote's id, so an approval
+     * can never apply to a price the traveller has not seen.
+     */
+    quoteId: z.string().trim().min(1).max(20).optional(),
+  })
   .strict();
 export type ApprovalBody = z.infer<typeof approvalBodySchema>;
 
@@ -98,6 +107,10 @@ export const tripFactsSchema = z.object({
   startDate: isoDateSchema.optional(),
   endDate: isoDateSchema.optional(),
   travellers: z.number().int().min(1).max(9).optional(),
+  /** Rooms the party needs (default: two guests a room). */
+  rooms: z.number().int().min(1).max(9).optional(),
+  /** Cabin the flights are searched and checked in (default economy). */
+  cabin: z.enum(['economy', 'premium_economy', 'business', 'first']).optional(),
   budget: moneySchema.extend({ usd: z.number().nonnegative() }).optional(),
   interests: z.array(z.string().max(40)).max(10).optional(),
   book: z.boolean().optional(),
@@ -106,21 +119,57 @@ export const tripFactsSchema = z.object({
 });
 export type TripFacts = z.infer<typeof tripFactsSchema>;
 
-const usdSchema = z.object({ amount: z.number(), currency: z.string() });
+const amountSchema = z.object({ amount: z.number(), currency: z.string() });
+export type Amount = z.infer<typeof amountSchema>;
 
+/** What the traveller is asked to approve, item by item, as the tool servers priced it. */
 export const quoteItemSchema = z.object({
   kind: z.enum(['flight', 'hotel']),
   offerId: z.string(),
+  /** Written in code from the offer's own details (never a model's words). */
   description: z.string(),
-  price: usdSchema,
+  /** The server's price (USD), fetched by offer id and checked against the facts. */
+  price: amountSchema,
+  /** The price in the traveller's currency (see the quote's `ratesDate`). */
+  display: amountSchema.optional(),
+  /** The offer's facts as the server states them (route, times, party, dates, rooms). */
+  offer: z.record(z.string(), z.unknown()).optional(),
+  /** Set once the item is booked (a later quote round lists it as booked, not to approve again). */
+  booked: z.boolean().optional(),
+});
+export type QuoteItem = z.infer<typeof quoteItemSchema>;
+
+/** A cheaper offer the tools returned, shown when the quote is over the traveller's budget. */
+export const quoteAlternativeSchema = z.object({
+  kind: z.enum(['flight', 'hotel']),
+  offerId: z.string(),
+  description: z.string(),
+  price: amountSchema,
+  display: amountSchema.optional(),
+  /** How much cheaper than the quoted item (USD). */
+  saves: amountSchema,
 });
 
 export const quoteSchema = z.object({
+  /** Which quote this is ("q1", "q2" … a new one whenever a price changed); approval names it. */
+  id: z.string().default('q1'),
+  round: z.number().int().min(1).default(1),
   items: z.array(quoteItemSchema),
-  total: usdSchema,
-  /** The traveller's budget, converted (rates dated) when it was not in USD. */
-  budget: usdSchema.optional(),
+  /** Sum of the items, computed in code (USD). */
+  total: amountSchema,
+  /** The total in the traveller's currency. */
+  displayTotal: amountSchema.optional(),
+  /** The traveller's budget (USD, converted at `ratesDate` when it was in another currency). */
+  budget: amountSchema.optional(),
+  /** Set when the total is over the traveller's budget: by how much (USD and their currency). */
+  overBudget: z.object({ by: amountSchema, display: amountSchema.optional() }).optional(),
+  /** Cheaper offers the tools returned (over budget only). */
+  alternatives: z.array(quoteAlternativeSchema).optional(),
   ratesDate: z.string().optional(),
+  /** Until when approval is awaited (the price is held no longer). */
+  expiresAt: z.string().optional(),
+  /** Why there is a new quote: the items whose server price changed since the last one. */
+  changes: z.array(z.object({ offerId: z.string(), from: amountSchema, to: amountSchema })).optional(),
 });
 export type Quote = z.infer<typeof quoteSchema>;
 
@@ -132,15 +181,30 @@ export const itineraryDaySchema = z.object({
   meals: z.array(z.string()).optional(),
 });
 
+/** The trip's costs, computed in code from the quote (never from a model's numbers). */
 export const costBreakdownSchema = z.object({
   flights: z.number(),
   hotel: z.number(),
-  /** Model spend of the run so far. */
+  /** Model spend of the run so far: the operator's cost, not part of the trip's total. */
   ai: z.number(),
+  /** Flights plus hotel, as quoted. */
   total: z.number(),
   budget: z.number().optional(),
+  /** Budget minus total (negative: over budget). */
   remaining: z.number().optional(),
   currency: z.literal('USD'),
+  /** The same figures in the traveller's currency, converted at `ratesDate`. */
+  display: z
+    .object({
+      currency: z.string(),
+      flights: z.number(),
+      hotel: z.number(),
+      total: z.number(),
+      budget: z.number().optional(),
+      remaining: z.number().optional(),
+      ratesDate: z.string(),
+    })
+    .optional(),
 });
 
 export const itinerarySchema = z.object({

@@ -9,7 +9,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { committedCompletions, fixtureApp, pollUntilDone, repoRoot, tempDir } from '../support/local-host';
+import {
+  committedCompletions,
+  fixtureApp,
+  pollUntilDone,
+  repoRoot,
+  tempDir,
+  jsonHeaders,
+} from '../support/local-host';
 
 const cli = join(repoRoot, 'dist/src/local-host/cli.js');
 const children: ChildProcess[] = [];
@@ -69,6 +76,7 @@ function loggedSteps(logFile: string): number[] {
 async function start(url: string, name: string, input: unknown): Promise<string> {
   const response = await fetch(`${url}/api/orchestrators/${name}`, {
     method: 'POST',
+    headers: jsonHeaders,
     body: JSON.stringify(input),
   });
   expect(response.status).toBe(202);
@@ -139,7 +147,11 @@ describe('crash safety', () => {
     const operations = 150;
     const first = await spawnHost(storePath, options);
     for (let i = 0; i < operations; i++) {
-      const response = await fetch(entity(first.url, '&op=add'), { method: 'POST', body: '1' });
+      const response = await fetch(entity(first.url, '&op=add'), {
+        method: 'POST',
+        body: '1',
+        headers: jsonHeaders,
+      });
       expect(response.status).toBe(202);
     }
     let before: number | undefined;

@@ -76,6 +76,7 @@ describe('MCP servers mounted by the app', () => {
         { firstName: 'Grace', lastName: 'Hopper' },
       ],
       contactEmail: 'ada@example.org',
+      expectedTotal: offer.totalPrice,
     };
     const results = await Promise.all([1, 2, 3].map(() => callTool(bookings, 'book_flight', booking)));
     const outcomes = results.map((r) => dataOf(r));

@@ -73,11 +73,11 @@ describe('tripPlanner on the local host', () => {
       '2027-03-13',
       '2027-03-14',
     ]);
+    // Costs come from the quote (the servers' prices), not from the itinerary agent.
     expect(itinerary!.costs.total).toBeLessThanOrEqual(5000);
-    expect(itinerary!.costs.total).toBeCloseTo(
-      itinerary!.costs.flights + itinerary!.costs.hotel + itinerary!.costs.ai,
-      2,
-    );
+    expect(itinerary!.costs.total).toBeCloseTo(itinerary!.costs.flights + itinerary!.costs.hotel, 2);
+    expect(itinerary!.costs.total).toBe(run.quote?.total.amount);
+    expect(itinerary!.costs.remaining).toBeCloseTo(5000 - itinerary!.costs.total, 2);
     expect(run.request.understood).toMatchObject({
       origin: { airport: 'SEA' },
       destination: { airport: 'FTE' },
@@ -85,7 +85,8 @@ describe('tripPlanner on the local host', () => {
     });
     const kinds = new Set(run.progress.steps.map((s) => s.kind));
     expect([...kinds]).toEqual(expect.arrayContaining(['route', 'validate', 'agent', 'tool']));
-    expect(run.budgets.usage.toolCalls).toBe(4);
+    // Four specialists' searches, then the chosen flight and hotel looked up by id for the quote.
+    expect(run.budgets.usage.toolCalls).toBe(6);
     expect(run.budgets.usage.tokens).toBeGreaterThan(0);
   });
 
@@ -130,16 +131,32 @@ describe('tripPlanner on the local host', () => {
     expect(run.result).toBeDefined();
   });
 
-  it('stops on the money budget when the trip costs more than the traveller has', async () => {
+  it('still plans a trip over the traveller’s budget, marked over by how much, with cheaper options', async () => {
     script();
     const run = await trips.waitFor(
       await trips.start({
         request: 'Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $900',
       }),
-      ['budget_exceeded'],
+      ['completed'],
     );
+    const quote = run.quote!;
+    expect(quote.total.amount).toBeGreaterThan(900);
+    expect(quote.overBudget?.by.amount).toBeCloseTo(quote.total.amount - 900, 2);
+    for (const alternative of quote.alternatives ?? []) {
+      const chosen = quote.items.find((i) => i.kind === alternative.kind)!;
+      expect(alternative.price.amount).toBeLessThan(chosen.price.amount);
+    }
+    expect(run.result?.itinerary?.costs.remaining).toBeLessThan(0);
+    expect(run.result?.itinerary?.summary).toMatch(/over the 900 USD budget/);
+  });
+
+  it('stops on the run’s own money budget, the hard cap on model spend and quoted cost', async () => {
+    script();
+    const run = await trips.waitFor(await trips.start({ ...trip, budgets: { money: 900 } }), [
+      'budget_exceeded',
+    ]);
     expect(run.error?.details).toMatchObject({ budget: 'money', limit: 900 });
-    expect(run.quote?.total.amount).toBeGreaterThan(900);
+    expect(run.quote).toBeUndefined();
     // The partial result keeps what was found.
     expect(JSON.stringify(run.result)).toMatch(/offerId/);
   });
@@ -154,6 +171,16 @@ describe('tripPlanner on the local host', () => {
     expect(JSON.stringify(model.requestsFor('weather')[2].messages.at(-1))).toMatch(
       /did not match the required output schema/,
     );
+    expect(run.result?.itinerary?.weather).toBeDefined();
+  });
+
+  it('gives an agent two repair turns by default: two bad answers, then a good one, complete', async () => {
+    const weather = offline('weather');
+    const model = script({
+      weather: (request, call) => (call === 1 || call === 2 ? turn.malformed() : weather(request)),
+    });
+    const run = await trips.waitFor(await trips.start(trip), ['completed']);
+    expect(model.callCount('weather')).toBe(4);
     expect(run.result?.itinerary?.weather).toBeDefined();
   });
 
@@ -197,11 +224,24 @@ describe('tripPlanner on the local host', () => {
     expect(await trips.bookings()).toBe(before);
   });
 
-  it('asks for the travellers and a contact before it can book', async () => {
+  it('asks for the travellers and a contact once the price is shown, then asks for approval', async () => {
     script();
     const id = await trips.start({ ...trip, request: `${trip.request}, and book it` });
     const waiting = await trips.waitFor(id, ['needs_input']);
     expect(waiting.needsInput?.fields.map((f) => f.path).sort()).toEqual(['contactEmail', 'travellerNames']);
+    // Personal details are asked for after the price, not before.
+    expect(waiting.quote?.total.amount).toBeGreaterThan(0);
+    expect(waiting.result?.itinerary?.days.length).toBe(5);
+    expect(
+      (
+        await trips.api('POST', `/api/trips/${id}/input`, {
+          contactEmail: 'ada@example.org',
+          travellerNames: bookingTrip.travellerNames,
+        })
+      ).status,
+    ).toBe(202);
+    const approving = await trips.waitFor(id, ['awaiting_approval']);
+    expect(approving.quote?.id).toBe('q1');
     await trips.api('POST', `/api/trips/${id}/cancel`, { reason: 'test over' });
     await trips.waitFor(id, ['cancelled']);
   });

@@ -124,8 +124,8 @@ describe('the run trace when tools fail', () => {
     expect(weatherStep.map((s) => s.status)).toEqual(['completed']);
 
     const tree = await traceOf(run);
-    expect(tree.spans.map((s) => s.name)).toEqual(['POST /api/trips']);
-    const root = tree.spans[0];
+    expect(tree.spans.map((s) => s.name)).toEqual(['invoke_workflow tripPlanner']);
+    const [weatherAgent] = spansNamed(tree, 'invoke_agent weather');
 
     const attempts = spansNamed(tree, 'execute_tool get_forecast');
     expect(attempts).toHaveLength(WEATHER_FAILURES + 1);
@@ -134,20 +134,24 @@ describe('the run trace when tools fail', () => {
     expect(typeof callId).toBe('string');
     expect(typeof key).toBe('string');
 
-    const parentOf = (spanId: string | null) =>
+    const byId = (spanId: string | null | undefined) =>
       flatten(tree.spans).find(({ span }) => span.spanId === spanId);
-    // Each attempt is its own run of the callTool activity, with its own host span.
-    expect(new Set(attempts.map(({ parent }) => parent?.spanId)).size).toBe(attempts.length);
+    // Each attempt is its own run of the callTool activity, with its own Durable spans.
+    const activities = attempts.map(({ span }) => byId(span.links[0]?.spanId));
+    expect(new Set(activities.map((a) => a?.span.spanId)).size).toBe(attempts.length);
     attempts.forEach(({ span, parent }, index) => {
       const attempt = index + 1;
       const failed = attempt <= WEATHER_FAILURES;
-      // Every attempt sits in its activity span, under the run's request span, and names the same call.
-      expect(parent?.name).toBe('activity:callTool');
-      expect(span.parentSpanId).toBe(parent?.spanId);
-      expect(parent?.parentSpanId).toBe(root.spanId);
-      expect(parentOf(parent?.parentSpanId ?? null)?.span.name).toBe('POST /api/trips');
-      // A retryable failure is thrown out of the activity: its host span fails too.
-      expect(parent?.status.code).toBe(failed ? 'ERROR' : 'UNSET');
+      // Every attempt sits under the weather agent and names the same call; it is tied to the
+      // activity attempt that ran it, which sits under the agent's orchestration.
+      expect(parent?.spanId).toBe(weatherAgent.span.spanId);
+      const activity = activities[index];
+      expect(activity?.span).toMatchObject({ name: 'activity:callTool', kind: 'SERVER' });
+      expect(activity?.parent).toMatchObject({ name: 'activity:callTool', kind: 'CLIENT' });
+      expect(byId(activity?.parent?.parentSpanId)?.span.name).toBe('orchestration:agentLoop');
+      // A retryable failure is thrown out of the activity: its Durable spans fail too.
+      expect(activity?.span.status.code).toBe(failed ? 'ERROR' : 'UNSET');
+      expect(activity?.parent?.status.code).toBe(failed ? 'ERROR' : 'UNSET');
       expect(span.kind).toBe('CLIENT');
       expect(span.attributes).toMatchObject({
         'gen_ai.operation.name': 'execute_tool',
@@ -224,7 +228,8 @@ describe('the run trace when tools fail', () => {
     }
     const errors = flatten(tree.spans).filter(({ span }) => span.status.code === 'ERROR');
     expect(errors.map(({ span }) => span.name).sort()).toEqual([
-      ...Array.from({ length: WEATHER_FAILURES }, () => 'activity:callTool'),
+      // The attempt and the orchestration's wait on it (its CLIENT span).
+      ...Array.from({ length: 2 * WEATHER_FAILURES }, () => 'activity:callTool'),
       ...Array.from({ length: WEATHER_FAILURES }, () => 'execute_tool get_forecast'),
       ...Array.from({ length: WEATHER_FAILURES }, () => 'tools/call get_forecast'),
     ]);
@@ -271,17 +276,23 @@ describe('the run trace when tools fail', () => {
 
     const tree = await traceOf(run);
     const root = tree.spans[0];
-    expect(root.name).toBe('POST /api/trips');
+    // The run failed: its root says so.
+    expect(root).toMatchObject({
+      name: 'invoke_workflow tripPlanner',
+      status: { code: 'ERROR' },
+      attributes: { 'waypoint.run.status': 'failed', 'error.type': 'no_offers' },
+    });
     const calls = spansNamed(tree, 'execute_tool search_hotels');
     const failed = calls.filter(({ span }) => span.status.code === 'ERROR');
     expect(failed).toHaveLength(1);
     const { span, parent } = failed[0];
     // It is the first hotels call, the one the scripted turn made.
     expect(span.spanId).toBe(calls[0].span.spanId);
-    // In its callTool activity span, which did not fail: the error went back to the model.
-    expect(parent?.name).toBe('activity:callTool');
-    expect(parent?.parentSpanId).toBe(root.spanId);
-    expect(parent?.status.code).toBe('UNSET');
+    // Under the hotels agent; its callTool activity did not fail: the error went back to the model.
+    expect(parent?.name).toBe('invoke_agent hotels');
+    const activity = flatten(tree.spans).find(({ span: s }) => s.spanId === span.links[0]?.spanId);
+    expect(activity?.span.name).toBe('activity:callTool');
+    expect(activity?.span.status.code).toBe('UNSET');
     expect(span.kind).toBe('CLIENT');
     expect(span.status.message).toContain(`no airport or city matches "${unknownCity}"`);
     expect(span.attributes).toMatchObject({

@@ -1,15 +1,20 @@
 /**
- * One trace per run, end to end on the local host: the trips API's request span is the root;
- * the host's Durable spans (`orchestration:{name}` once per instance, `activity:{name}` per
- * attempt), the model turns (`chat`, in their activity span), agent runs (`invoke_agent`), tool
- * calls (`execute_tool`, in their activity span), the MCP
- * servers' `tools/call` spans and the orchestrator's decisions all sit in that one trace, with
- * the GenAI attributes and token counts the model reported; a run that replays many times
- * records each decision once. Read back through GET /api/trips/{id}/trace.
+ * The trace of a full booking run, end to end on the local host, read back through
+ * GET /api/trips/{id}/trace: it reads like the run. One root, the run's `invoke_workflow` span
+ * with its outcome; under it the request that started the run, the Durable tree (orchestration →
+ * activity CLIENT → activity SERVER, sub-orchestrations under their parent), and in each
+ * orchestration its agents (`invoke_agent` → `chat` / `execute_tool` → the MCP server's
+ * `tools/call`), its decisions (each once, although the orchestrator replayed many times) and its
+ * waits for a person (`wait input`, `wait approval`, with their outcome), each holding the event
+ * the person's request raised, linked to that request's own trace. Token counts add up to the
+ * run's usage.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TraceTreeSchema, type TraceSpanNode } from '../../src/telemetry/trace-tree';
+import { join } from 'node:path';
+import { TraceStore } from '../../src/telemetry/trace-store';
+import { TraceTreeSchema } from '../../src/telemetry/trace-tree';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { ancestors, BOOKING_WITHOUT_DATES, expectRunTree, named, TRIP_AGENTS } from '../support/trace-checks';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
@@ -22,73 +27,34 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-function flatten(
-  nodes: readonly TraceSpanNode[],
-  parent?: TraceSpanNode,
-): { span: TraceSpanNode; parent?: TraceSpanNode }[] {
-  return nodes.flatMap((span) => [{ span, ...(parent ? { parent } : {}) }, ...flatten(span.children, span)]);
-}
-
 describe('the run trace', () => {
-  it('is one tree under the request span, with GenAI and MCP spans and each decision once', async () => {
-    const started = await trips.api('POST', '/api/trips', {
-      request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
-    });
-    const id = started.body.id as string;
+  it('is one tree that reads like the run: workflow → orchestration → agent → turn → tool → server', async () => {
+    const id = await trips.start(BOOKING_WITHOUT_DATES);
     await trips.waitFor(id, ['needs_input']);
     // Waiting, answering and resuming replays the orchestrator many times over.
-    await trips.api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-14' });
+    expect(
+      (await trips.api('POST', `/api/trips/${id}/input`, { startDate: '2027-03-10', endDate: '2027-03-14' }))
+        .status,
+    ).toBe(202);
+    await trips.waitFor(id, ['awaiting_approval']);
+    expect((await trips.api('POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(202);
     const run = await trips.waitFor(id, ['completed']);
+    expect(run.result?.bookings?.map((b) => b.status)).toEqual(['confirmed', 'confirmed']);
 
     const { status, body } = await trips.api('GET', `/api/trips/${id}/trace`);
     expect(status).toBe(200);
     const tree = TraceTreeSchema.parse(body);
     expect(tree.traceId).toBe(run.traceId);
-    const all = flatten(tree.spans);
-    // One root: the request that started the run; everything else hangs under it.
-    expect(tree.spans.map((s) => s.name)).toEqual(['POST /api/trips']);
-    // The tree is read by trace id: every span in it belongs to the run's one trace.
-    expect(tree.spanCount).toBe(all.length);
-
-    const named = (prefix: string) => all.filter(({ span }) => span.name.startsWith(prefix));
-    const root = tree.spans[0];
-
-    // The host's Durable spans (as the extension's tracing V2): one per activity attempt, under
-    // the request span the DurableClient's traceparent carried to the orchestration.
-    const activities = named('activity:');
-    const activityNames = new Set(activities.map(({ span }) => span.name));
-    expect(activityNames).toContain('activity:agentTurn');
-    expect(activityNames).toContain('activity:callTool');
-    for (const { span, parent } of activities) {
-      expect(span.kind).toBe('SERVER');
-      expect(parent?.spanId).toBe(root.spanId);
-      expect(span.attributes).toMatchObject({
-        'durabletask.type': 'activity',
-        'durabletask.task.name': span.name.slice('activity:'.length),
-      });
-      expect(typeof span.attributes['durabletask.task.instance_id']).toBe('string');
-      expect(typeof span.attributes['durabletask.task.task_id']).toBe('number');
-      expect(span.status.code).toBe('UNSET');
-    }
-    // One orchestration span per instance, although every instance replayed many times.
-    const planner = named('orchestration:tripPlanner');
-    expect(planner).toHaveLength(1);
-    expect(planner[0].parent?.spanId).toBe(root.spanId);
-    expect(planner[0].span.attributes).toMatchObject({
-      'durabletask.type': 'orchestration',
-      'durabletask.task.instance_id': id,
-      'durabletask.runtime_status': 'Completed',
+    const all = expectRunTree(tree, {
+      runId: id,
+      status: 'completed',
+      tokens: run.budgets.usage.tokens,
+      agents: TRIP_AGENTS,
     });
-    const instances = named('orchestration:').map(
-      ({ span }) => span.attributes['durabletask.task.instance_id'],
-    );
-    expect(new Set(instances).size).toBe(instances.length);
+    const [planner] = named(all, 'orchestration:tripPlanner');
 
-    const chats = named('chat ');
-    expect(chats.length).toBeGreaterThanOrEqual(10);
-    for (const { span, parent } of chats) {
-      // Each model turn sits in the agentTurn activity attempt that made it.
-      expect(parent?.name).toBe('activity:agentTurn');
+    // GenAI attributes on the model turns and tool calls.
+    for (const { span } of named(all, 'chat ')) {
       expect(span.kind).toBe('CLIENT');
       expect(span.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',
@@ -98,58 +64,86 @@ describe('the run trace', () => {
       });
       expect(span.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     }
-    // Token counts on the spans are exactly what the model reported (the run's token budget usage).
-    const tokens = chats.reduce(
-      (sum, { span }) =>
-        sum +
-        Number(span.attributes['gen_ai.usage.input_tokens']) +
-        Number(span.attributes['gen_ai.usage.output_tokens']),
-      0,
-    );
-    expect(tokens).toBe(run.budgets.usage.tokens);
-
-    const agents = named('invoke_agent ').map(({ span }) => span.attributes['gen_ai.agent.name']);
-    expect(agents.sort()).toEqual([
-      'flights',
-      'hotels',
-      'itinerary',
-      'planner',
-      'restaurants',
-      'router',
-      'supervisor',
-      'weather',
-    ]);
-
-    const tools = named('execute_tool ');
-    expect(tools.map(({ span }) => span.name).sort()).toEqual([
+    expect(
+      named(all, 'execute_tool ')
+        .map(({ span }) => span.name)
+        .sort(),
+    ).toEqual([
+      'execute_tool book_flight',
+      'execute_tool book_hotel',
       'execute_tool get_forecast',
       'execute_tool search_flights',
       'execute_tool search_hotels',
       'execute_tool search_restaurants',
     ]);
-    for (const { span, parent } of tools) {
-      expect(parent?.name).toBe('activity:callTool');
+    for (const { span } of named(all, 'execute_tool ')) {
       expect(span.attributes).toMatchObject({
         'gen_ai.tool.type': 'function',
         'mcp.method.name': 'tools/call',
       });
-      // The MCP server continued the trace: its span is the tool call's child.
-      expect(span.children.map((c) => c.name)).toContain(
-        `tools/call ${String(span.attributes['gen_ai.tool.name'])}`,
-      );
-      expect(span.children.find((c) => c.name.startsWith('tools/call'))?.kind).toBe('SERVER');
+      // The bookings are the run's own calls: in its trace, inside its orchestration's time.
+      expect(ancestors(all, span).map((s) => s.name)).toContain('invoke_workflow tripPlanner');
+    }
+    // The specialists ran as sub-orchestrations, each under the run's orchestration.
+    const loops = named(all, 'orchestration:agentLoop').filter(({ span }) => span.kind === 'SERVER');
+    expect(loops.map(({ span }) => span.attributes['durabletask.task.instance_id']).sort()).toEqual(
+      ['flights', 'hotels', 'restaurants', 'weather'].map((a) => `${id}:${a}:0:${a}`),
+    );
+    for (const { span } of loops) expect(ancestors(all, span)).toContain(planner.span);
+
+    // The waits for a person, each with its outcome, in the orchestration.
+    const waits = named(all, 'wait ');
+    expect(waits.map(({ span }) => [span.name, span.attributes['waypoint.wait.outcome']])).toEqual([
+      ['wait input', 'reply'],
+      ['wait approval', 'reply'],
+    ]);
+    for (const { parent } of waits) expect(parent?.spanId).toBe(planner.span.spanId);
+
+    // The person's answers are in the run's trace: each request's event under the wait it ended,
+    // linked to the request, whose own trace links back to the wait.
+    const requests = TraceStore.open({
+      path: join(app.dataDir, 'traces.sqlite'),
+      maxAgeMs: 3_600_000,
+      maxSpans: 100_000,
+    });
+    try {
+      for (const [{ span: wait }, event, route] of [
+        [waits[0], 'input', `POST /api/trips/{id}/input`],
+        [waits[1], 'approval', `POST /api/trips/{id}/approval`],
+      ] as const) {
+        expect(wait.children.map((c) => [c.name, c.kind])).toEqual([
+          [`orchestration_event:${event}`, 'PRODUCER'],
+        ]);
+        const sent = wait.children[0];
+        expect(sent.attributes).toMatchObject({
+          'durabletask.type': 'event',
+          'durabletask.event.name': event,
+          'durabletask.event.target_instance_id': id,
+        });
+        expect(sent.links).toHaveLength(1);
+        const [link] = sent.links;
+        expect(link.traceId).not.toBe(tree.traceId);
+        const request = requests.readTraceTree(link.traceId)?.spans[0];
+        expect(request).toMatchObject({ spanId: link.spanId, name: route, kind: 'SERVER' });
+        expect(request?.attributes['waypoint.run.id']).toBe(id);
+        expect(request?.links).toContainEqual(
+          expect.objectContaining({ traceId: tree.traceId, spanId: wait.spanId }),
+        );
+      }
+    } finally {
+      requests.close();
     }
 
     // Decisions: recorded once each although the orchestrator replayed many times.
-    const decisions = named('decision ').map(({ span }) => span.name);
+    const decisions = named(all, 'decision ').map(({ span }) => span.name);
     const counts = decisions.reduce<Record<string, number>>((c, n) => ({ ...c, [n]: (c[n] ?? 0) + 1 }), {});
-    expect(counts['decision route.chosen']).toBe(1);
-    expect(counts['decision validation.failed']).toBe(1);
-    expect(counts['decision plan.checked']).toBe(1);
-    expect(counts['decision run.finished']).toBe(1);
-    // No span at all is duplicated.
-    const ids = all.map(({ span }) => span.spanId);
-    expect(new Set(ids).size).toBe(ids.length);
+    expect(counts).toMatchObject({
+      'decision route.chosen': 1,
+      'decision validation.failed': 1,
+      'decision plan.checked': 1,
+      'decision approval': 1,
+      'decision run.finished': 1,
+    });
   });
 
   it('answers 404 for a run that does not exist', async () => {

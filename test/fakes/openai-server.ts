@@ -22,11 +22,13 @@ export interface RecordedRequest {
   deployment?: string;
 }
 
-/** An HTTP reply: a status, headers and a JSON body, optionally after a delay. */
+/** An HTTP reply: a status, headers and a JSON body (or a raw one), optionally after a delay. */
 export interface HttpReply {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** Sent as written instead of `body` (an HTML page, truncated JSON …); set the content-type. */
+  raw?: string;
   delayMs?: number;
 }
 
@@ -205,5 +207,14 @@ export class FakeOpenAIServer {
 function send(res: ServerResponse, reply: HttpReply): void {
   if (res.destroyed) return;
   res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
-  res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+  res.end(reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)));
+}
+
+/** A 200 reply whose body is a web page, as a proxy or gateway in front of a model sends. */
+export function htmlPage(status = 200): HttpReply {
+  return {
+    status,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+    raw: '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>',
+  };
 }

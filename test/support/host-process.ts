@@ -17,6 +17,8 @@ export interface HostProcessOptions {
   env: NodeJS.ProcessEnv;
   /** How long start-up may take (default 90 s: a busy 2-core machine loads the app slowly). */
   readyTimeoutMs?: number;
+  /** A fixed port (e.g. one the app's MCP_BASE_URL names); a free one by default. */
+  port?: number;
 }
 
 export interface HostProcess {
@@ -40,7 +42,7 @@ export function spawnHostProcess(options: HostProcessOptions): Promise<HostProce
       '--app',
       options.appDir ?? repoRoot,
       '--port',
-      '0',
+      String(options.port ?? 0),
       '--store',
       options.storePath,
       '--master-key',

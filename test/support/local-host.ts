@@ -82,3 +82,6 @@ export function committedCompletions(storePath: string, instanceId: string): num
     db.close();
   }
 }
+
+/** The host's management API takes JSON only (POST, PUT, PATCH): the header its calls send. */
+export const jsonHeaders = { 'content-type': 'application/json' } as const;

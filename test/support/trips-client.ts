@@ -24,8 +24,12 @@ export interface TripsClient {
    * status, and after `timeoutMs`.
    */
   waitFor(id: string, statuses: readonly string[], timeoutMs?: number): Promise<RunResource>;
+  /** Polls until the run awaits approval of quote `quoteId` (a new quote after a price change). */
+  waitForQuote(id: string, quoteId: string, timeoutMs?: number): Promise<RunResource>;
   /** Bookings in the app's bookings store. */
   bookings(): Promise<number>;
+  /** What the bookings store charged for each booking id, in order. */
+  bookedTotals(bookingIds: readonly string[]): Promise<{ amount: number; currency: string }[]>;
 }
 
 export function tripsClient(app: AppHost): TripsClient {
@@ -65,10 +69,33 @@ export function tripsClient(app: AppHost): TripsClient {
         await new Promise((r) => setTimeout(r, 100));
       }
     },
+    async waitForQuote(id, quoteId, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const run = await this.waitFor(id, ['awaiting_approval', 'running', 'booking'], timeoutMs);
+        if (run.status === 'awaiting_approval' && run.quote?.id === quoteId) return run;
+        if (Date.now() > deadline) throw new Error(`run ${id} never asked to approve ${quoteId}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async bookings() {
       const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
       try {
         return await store.count();
+      } finally {
+        await store.close();
+      }
+    },
+    async bookedTotals(bookingIds) {
+      const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
+      try {
+        const totals = [];
+        for (const id of bookingIds) {
+          const booking = await store.get(id);
+          if (!booking) throw new Error(`booking ${id} is not in the store`);
+          totals.push(booking.total);
+        }
+        return totals;
       } finally {
         await store.close();
       }

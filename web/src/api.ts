@@ -1,13 +1,16 @@
 /**
- * The trips API as the browser calls it: same origin, JSON, every answer checked with the
- * server's own zod schemas (the run resource and the trace tree), every refusal turned into an
- * `ApiProblem` that carries the API's code, message and field details.
+ * The trips API as the browser calls it: same origin, JSON, every answer checked (schemas.ts),
+ * every refusal an `ApiProblem` with the API's code, message and field details. Whether the host
+ * answers at all is tracked for the "reconnecting" banner: a network failure or a 502–504 marks
+ * it unreachable, any answer marks it back.
  */
-import { z } from 'zod';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import type { RunResource } from '../../src/travel/api/run-resource';
+import type { RunSummary } from '../../src/travel/api/listing';
+import type { TraceTree } from '../../src/telemetry/trace-tree';
 import type { TripInputBody, TripRequestBody } from '../../src/travel/schemas';
-import { TraceTreeSchema, type TraceTree } from '../../src/telemetry/trace-tree';
 import type { RunStatusName } from '../../src/agents/run-status';
+import { asErrorBody, asRunResource, asRunSummaries, asTraceTree } from './schemas';
+import { reportReachable } from './connection';
 
 export interface FieldIssue {
   path: string;
@@ -25,28 +28,26 @@ export class ApiProblem extends Error {
     super(message);
     this.name = 'ApiProblem';
   }
+
+  /** The host did not answer (or a gateway said it could not reach it): worth retrying. */
+  get unreachable(): boolean {
+    return this.status === 0 || this.status === 502 || this.status === 503 || this.status === 504;
+  }
 }
 
-const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.array(z.object({ path: z.string(), issue: z.string() })).optional(),
-  }),
-});
+export function asProblem(error: unknown): ApiProblem {
+  return error instanceof ApiProblem ? error : new ApiProblem(0, 'error', String(error));
+}
 
-/** The API's base: every API route is under `/api/` on the page's own origin (the page is `/`). */
-const apiBase = new URL('/api/', window.location.origin);
-
-/** A run's links are absolute paths on this origin; the routes this module names are relative to the API. */
+/** A run's links are absolute paths on this origin; the routes this module names are under /api/. */
 function resolve(path: string): URL {
-  return path.startsWith('/') ? new URL(path, window.location.origin) : new URL(path, apiBase);
+  return new URL(path.startsWith('/') ? path : `/api/${path}`, window.location.origin);
 }
 
 async function call<T>(
   method: 'GET' | 'POST',
   path: string,
-  schema: z.ZodType<T>,
+  check: (value: unknown) => T | undefined,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<T> {
@@ -61,71 +62,71 @@ async function call<T>(
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-  } catch (error) {
-    throw new ApiProblem(
-      0,
-      'network',
-      `Could not reach Waypoint: ${error instanceof Error ? error.message : String(error)}`,
-    );
+  } catch {
+    reportReachable(false);
+    throw new ApiProblem(0, 'network', 'Waypoint cannot be reached right now.');
   }
-  const text = await response.text();
+  const text = await response.text().catch(() => '');
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
   } catch {
     json = undefined;
   }
+  const problem = response.ok ? undefined : asErrorBody(json);
+  reportReachable(response.ok || (problem !== undefined && response.status < 502));
   if (!response.ok) {
-    const problem = errorBodySchema.safeParse(json);
-    if (problem.success) {
-      const { code, message, details } = problem.data.error;
+    if (problem) {
+      const { code, message, details } = problem.error;
       throw new ApiProblem(response.status, code, message, details ?? []);
     }
     throw new ApiProblem(
       response.status,
       'http_error',
-      `The server answered ${response.status} ${response.statusText}.`,
+      `Waypoint answered ${response.status} ${response.statusText}.`,
     );
   }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
+  const checked = check(json);
+  if (checked === undefined)
     throw new ApiProblem(
       response.status,
       'unexpected_answer',
-      `The server's answer to ${method} ${path} was not in the expected shape.`,
+      'Waypoint sent an answer this page does not understand.',
     );
-  }
-  return parsed.data;
+  return checked;
 }
-
-const runListSchema = z.object({ runs: z.array(runResourceSchema) });
 
 /** POST /api/trips; `key` makes a retried (or double-clicked) submission the same run. */
 export function startTrip(body: TripRequestBody, key: string): Promise<RunResource> {
-  return call('POST', 'trips', runResourceSchema, body, { 'Idempotency-Key': key });
+  return call('POST', 'trips', asRunResource, body, { 'Idempotency-Key': key });
 }
 
 export function getRun(id: string): Promise<RunResource> {
-  return call('GET', `trips/${encodeURIComponent(id)}`, runResourceSchema);
+  return call('GET', `trips/${encodeURIComponent(id)}`, asRunResource);
 }
 
-export async function listRuns(statuses: readonly RunStatusName[] = []): Promise<RunResource[]> {
-  const query = statuses.length ? `?status=${statuses.join(',')}&limit=50` : '?limit=50';
-  return (await call('GET', `trips${query}`, runListSchema)).runs;
+/** GET /api/trips?view=summary: the light listing. */
+export async function listRuns(statuses: readonly RunStatusName[] = []): Promise<RunSummary[]> {
+  const query = new URLSearchParams({ view: 'summary', limit: '50' });
+  if (statuses.length) query.set('status', statuses.join(','));
+  return (await call('GET', `trips?${query.toString()}`, asRunSummaries)).runs;
 }
 
 export function sendInput(run: RunResource, body: TripInputBody): Promise<RunResource> {
-  return call('POST', run.links.input, runResourceSchema, body);
+  return call('POST', run.links.input, asRunResource, body);
 }
 
 export function sendApproval(run: RunResource, approved: boolean, note?: string): Promise<RunResource> {
-  return call('POST', run.links.approval, runResourceSchema, { approved, ...(note ? { note } : {}) });
+  return call('POST', run.links.approval, asRunResource, { approved, ...(note ? { note } : {}) });
 }
 
-export function cancelRun(run: RunResource, reason = 'cancelled in the web UI'): Promise<RunResource> {
-  return call('POST', run.links.cancel, runResourceSchema, { reason });
+export function cancelRun(
+  links: { cancel: string },
+  reason = 'cancelled in the web UI',
+): Promise<RunResource> {
+  return call('POST', links.cancel, asRunResource, { reason });
 }
 
 export function getTrace(run: RunResource): Promise<TraceTree> {
-  return call('GET', run.links.trace, TraceTreeSchema);
+  return call('GET', run.links.trace, asTraceTree);
 }

@@ -1,8 +1,9 @@
 /**
  * The `agentTurn` activity: one model call for one turn of one agent. It rebuilds the transcript
- * from the journal, asks the model, checks a final answer against the agent's schema, prices the
- * turn and records it. Retryable model failures are thrown (Durable retries them); permanent
- * ones come back as `kind: 'failed'`.
+ * from the journal, asks the model, checks what came back (a usage that can be true, an answer
+ * within the size cap), checks a final answer against the agent's schema, prices the turn and
+ * records it. Retryable model failures are thrown (Durable retries them); permanent ones come
+ * back as `kind: 'failed'`, and a refused answer is never recorded.
  */
 import { createHash } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
@@ -12,12 +13,13 @@ import { canonicalJson } from '../../domain/canonical-json';
 import { WaypointError } from '../../domain/errors';
 import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
+import { checkedUsage } from '../../models/usage';
 import { endChatSpan, startChatSpan } from '../../telemetry/genai';
 import type { Logger } from '../../telemetry/logger';
 import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
 import type { AgentDefinition, AgentRegistry } from '../definitions';
-import { activityTrace } from './activity-trace';
+import { activitySpans } from './activity-trace';
 import type { ToolCatalog } from './tool-catalog';
 import type { TranscriptJournal } from './transcript-journal';
 
@@ -29,7 +31,12 @@ export interface AgentTurnDependencies {
   /** USD for a turn's usage on `model` (the price table). */
   price: (model: string, usage: { inputTokens: number; outputTokens: number }) => number;
   logger: Logger;
+  /** The largest answer (text and tool-call arguments, UTF-8 bytes) a turn accepts; default 512 KiB. */
+  maxAnswerBytes?: number;
 }
+
+/** Far above any real answer (a model's longest output is some 100k tokens, about 400 KB). */
+export const DEFAULT_MAX_ANSWER_BYTES = 512 * 1024;
 
 const outputSchemas = new WeakMap<AgentDefinition, Record<string, unknown>>();
 
@@ -91,6 +98,8 @@ export async function agentTurn(
     },
   };
 
+  const placement = activitySpans(invocation?.traceContext, input.trace);
+  const spanId = placement.spanId('chat');
   const span = startChatSpan(
     {
       provider: model.provider,
@@ -100,21 +109,43 @@ export async function agentTurn(
       systemInstructions: definition.instructions,
       inputMessages: added,
     },
-    activityTrace(invocation?.traceContext, input.trace),
-    { attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn } },
+    placement.parent,
+    {
+      attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn },
+      links: placement.links,
+      ...(spanId ? { spanId } : {}),
+    },
   );
   let response: ModelResponse;
   try {
+    journal.assertFits({ added });
     response = await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
       withRunId(input.runId, () => model.complete(request)),
     );
+    response = { ...response, usage: checkedUsage(response.usage, request, response) };
   } catch (error) {
     const code = error instanceof WaypointError ? error.code : 'model_error';
     endChatSpan(span, { error, errorType: code });
     if (error instanceof WaypointError && error.retryable) throw error;
-    deps.logger.warn('model call failed permanently', { runId: input.runId, agent: definition.name, code });
+    deps.logger.warn('model call failed permanently', {
+      runId: input.runId,
+      agent: definition.name,
+      code,
+      ...(error instanceof WaypointError && error.details !== undefined ? { details: error.details } : {}),
+    });
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'failed', error: { code, message }, ...meta };
+  }
+  const oversized = answerTooLarge(response, deps.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES);
+  if (oversized) {
+    endChatSpan(span, { error: new Error(ANSWER_TOO_LARGE.message), errorType: ANSWER_TOO_LARGE.code });
+    // The call happened and is charged; its answer is neither used nor kept.
+    deps.logger.warn('model answer over the size cap', {
+      runId: input.runId,
+      agent: definition.name,
+      ...oversized,
+    });
+    return { kind: 'failed', error: ANSWER_TOO_LARGE, ...turnMetaOf(response, deps) };
   }
   endChatSpan(span, {
     responseModel: response.model,
@@ -124,13 +155,61 @@ export async function agentTurn(
     outputMessages: response.kind === 'final' ? response.text : response.toolCalls,
   });
 
-  const turnMeta = {
+  const turnMeta = turnMetaOf(response, deps);
+  const { output, reply } = readAnswer(definition, response, turnMeta);
+  try {
+    const stored = await journal.record(input.conversationId, input.turn, requestHash, {
+      added,
+      reply,
+      output,
+    });
+    return stored.output;
+  } catch (error) {
+    if (error instanceof WaypointError && !error.retryable) {
+      return { kind: 'failed', error: { code: error.code, message: error.message }, ...turnMeta };
+    }
+    throw error;
+  }
+}
+
+type TurnMeta = Pick<AgentTurnOutput, 'usage' | 'costUsd' | 'provider' | 'model' | 'replayed'>;
+
+function turnMetaOf(response: ModelResponse, deps: Pick<AgentTurnDependencies, 'price'>): TurnMeta {
+  return {
     usage: response.usage,
     costUsd: deps.price(response.model, response.usage),
     provider: response.provider,
     model: response.model,
     replayed: false,
   };
+}
+
+const ANSWER_TOO_LARGE = {
+  code: 'model_answer_too_large',
+  message: 'The AI model sent back far more than an answer can be, so it was not used.',
+};
+
+/** The answer's size when it is over `maxBytes` (text plus tool calls' arguments, UTF-8). */
+function answerTooLarge(
+  response: ModelResponse,
+  maxBytes: number,
+): { bytes: number; maxBytes: number } | undefined {
+  let bytes = Buffer.byteLength(response.text ?? '', 'utf8');
+  if (response.kind === 'tool_calls') {
+    for (const call of response.toolCalls) {
+      bytes += Buffer.byteLength(call.name, 'utf8');
+      bytes += Buffer.byteLength(call.invalidArguments ?? JSON.stringify(call.arguments), 'utf8');
+    }
+  }
+  return bytes > maxBytes ? { bytes, maxBytes } : undefined;
+}
+
+/** The activity output and the assistant message for a checked response. */
+function readAnswer(
+  definition: AgentDefinition,
+  response: ModelResponse,
+  turnMeta: TurnMeta,
+): { output: AgentTurnOutput; reply: ChatMessage } {
   let output: AgentTurnOutput;
   let reply: ChatMessage;
   if (response.kind === 'tool_calls') {
@@ -153,12 +232,7 @@ export async function agentTurn(
         };
     reply = { role: 'assistant', content: response.text };
   }
-  const stored = await journal.record(input.conversationId, input.turn, requestHash, {
-    added,
-    reply,
-    output,
-  });
-  return stored.output;
+  return { output, reply };
 }
 
 /** The messages this turn adds to the transcript. */

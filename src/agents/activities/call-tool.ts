@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { withRunId } from '../../telemetry/run-context';
 import type { ToolClient } from '../../tools';
 import { callToolInputSchema, type CallToolOutput } from '../contracts';
-import { activityTrace } from './activity-trace';
+import { activitySpans } from './activity-trace';
 
 export interface CallToolDependencies {
   tools: () => Promise<ToolClient>;
@@ -33,7 +33,9 @@ export async function callTool(
   }
   const input = parsed.data;
   const client = await deps.tools();
-  const trace = activityTrace(invocation?.traceContext, input.trace);
+  const placement = activitySpans(invocation?.traceContext, input.trace);
+  const trace = placement.parent;
+  const spanId = placement.spanId('execute_tool');
   const result = await withRunId(input.runId, () =>
     client.callTool({
       agent: input.agent,
@@ -43,6 +45,7 @@ export async function callTool(
       ...(input.toolCallId ? { toolCallId: input.toolCallId } : {}),
       ...(trace ? { traceparent: trace.traceparent } : {}),
       ...(trace?.tracestate ? { tracestate: trace.tracestate } : {}),
+      span: { links: placement.links, ...(spanId ? { id: spanId } : {}) },
     }),
   );
   if (!result.ok) {

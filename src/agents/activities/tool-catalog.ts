@@ -11,7 +11,8 @@ import type { ModelToolDefinition } from '../../models/types';
 export interface ToolCatalogOptions {
   /** MCP endpoint URL per server name. */
   servers: Readonly<Record<string, string>>;
-  serverKey?: string | undefined;
+  /** The key sent as `x-mcp-key` to each server (by name), and to no other. */
+  serverKeys?: Readonly<Record<string, string | undefined>>;
   timeoutMs: number;
 }
 
@@ -43,9 +44,8 @@ export class ToolCatalog {
   private async fetchList(server: string): Promise<ModelToolDefinition[]> {
     const url = this.options.servers[server];
     if (!url) return [];
-    const headers: Record<string, string> = this.options.serverKey
-      ? { 'x-mcp-key': this.options.serverKey }
-      : {};
+    const key = this.options.serverKeys?.[server];
+    const headers: Record<string, string> = key ? { 'x-mcp-key': key } : {};
     const client = new Client({ name: 'waypoint-tool-catalog', version: '0.1.0' });
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
     try {

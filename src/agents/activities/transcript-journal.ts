@@ -20,8 +20,41 @@ export interface TurnRecord {
   output: AgentTurnOutput;
 }
 
+/**
+ * The largest turn record kept: below Cosmos DB's 2 MB item limit with room for the record's own
+ * fields, so a record that would fail there fails the same way on SQLite, and typed.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 1_536 * 1024;
+
+/** Bytes of a value as the store keeps it (JSON, UTF-8). */
+export function recordBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
 export class TranscriptJournal {
-  constructor(private readonly store: IdempotencyStore) {}
+  readonly maxRecordBytes: number;
+
+  constructor(
+    private readonly store: IdempotencyStore,
+    options: { maxRecordBytes?: number } = {},
+  ) {
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  }
+
+  /**
+   * Throws a permanent `transcript_record_too_large` error when `value` (a turn record, or the
+   * part of one known before the model is asked) is over the cap: nothing is stored.
+   */
+  assertFits(value: unknown): void {
+    const bytes = recordBytes(value);
+    if (bytes > this.maxRecordBytes) {
+      throw new WaypointError(
+        'transcript_record_too_large',
+        'This step of the conversation grew too large to keep, so the agent stopped.',
+        { retryable: false, details: { bytes, maxRecordBytes: this.maxRecordBytes } },
+      );
+    }
+  }
 
   /** The recorded turn, if its answer is already known for this same input. */
   async recorded(conversationId: string, turn: number, requestHash: string): Promise<TurnRecord | undefined> {
@@ -57,13 +90,17 @@ export class TranscriptJournal {
     return messages;
   }
 
-  /** Records a turn; if another attempt recorded it first, that record wins and is returned. */
+  /**
+   * Records a turn; if another attempt recorded it first, that record wins and is returned. A
+   * record over the cap is refused (see `assertFits`) before anything is written.
+   */
   async record(
     conversationId: string,
     turn: number,
     requestHash: string,
     value: TurnRecord,
   ): Promise<TurnRecord> {
+    this.assertFits(value);
     const key = agentTurnKey(conversationId, turn);
     const claim = await this.store.claim(key, requestHash);
     if (claim.outcome === 'existing') {

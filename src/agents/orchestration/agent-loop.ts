@@ -26,7 +26,7 @@ import { progressStepSchema, type ProgressStep } from '../progress';
 import { retryPoliciesSchema } from '../retry';
 import { BudgetExceededError, RunTracker } from '../run-tracker';
 import { retryOptions } from './retry-options';
-import { traceAgentRun } from './run-telemetry';
+import { agentTrace, orchestrationTrace, traceAgentRun } from './run-telemetry';
 
 export const agentLoopInputSchema = z.object({
   /** The root run: budgets, traces and keys are per run. */
@@ -75,11 +75,34 @@ export type AgentLoopResult = z.infer<typeof agentLoopResultSchema>;
 /**
  * Runs one agent to its final answer. Never throws for an agent-level failure: the result says
  * `failed` (typed error) or `budget_exceeded` (which budget, the usage, the partial answer).
+ * Traced as `invoke_agent {agent}` in the calling orchestration's span: its turns and tool calls
+ * (recorded by the activities) are that span's children from the start, the span itself is
+ * recorded when the loop is done.
  */
 export function* agentLoop(
   context: OrchestrationContext,
   input: AgentLoopInput,
   conversationId: string = context.df.instanceId,
+): Generator<Task, AgentLoopResult, unknown> {
+  const startedAt = context.df.currentUtcDateTime;
+  const parent = orchestrationTrace(context, input.trace);
+  const result = yield* runLoop(context, input, conversationId, agentTrace(parent, conversationId));
+  traceAgentRun(
+    context,
+    { runId: input.runId, conversationId, parent },
+    result,
+    startedAt,
+    result.model ?? {},
+  );
+  return result;
+}
+
+function* runLoop(
+  context: OrchestrationContext,
+  input: AgentLoopInput,
+  conversationId: string,
+  /** The agent's `invoke_agent` span: what its activities' spans continue. */
+  trace: AgentLoopInput['trace'],
 ): Generator<Task, AgentLoopResult, unknown> {
   const tracker = new RunTracker(input.runId, input.limits, input.startedAtMs);
   const now = () => context.df.currentUtcDateTime;
@@ -87,6 +110,8 @@ export function* agentLoop(
   let repairs = 0;
   let partial: unknown;
   let turn = 0;
+  /** Model turns asked for (a turn stopped by a budget before it was asked is not one). */
+  let turnsTaken = 0;
   const tokens = { input: 0, output: 0 };
   let model: { provider: string; model: string } | undefined;
 
@@ -101,7 +126,7 @@ export function* agentLoop(
     usage: tracker.usage,
     tokens,
     ...(model ? { model } : {}),
-    turns: turn,
+    turns: turnsTaken,
     steps: tracker.steps,
   });
   const exceeded = (breach: BudgetBreach, usage: BudgetUsage) => {
@@ -113,7 +138,8 @@ export function* agentLoop(
   };
 
   try {
-    for (; turn < input.maxTurns; turn++) {
+    // Repair turns come on top of maxTurns (tool rounds plus the answer), bounded by maxRepairs.
+    for (; turn < input.maxTurns + repairs; turn++) {
       // A turn costs at least a step, a token and a micro-dollar: a spent (or zero) share stops here.
       tracker.check(now(), { steps: 1, tokens: 1, modelCost: 0.000001 });
       const step = tracker.begin('agent', `${input.label ?? input.agent} turn ${turn + 1}`, now());
@@ -123,9 +149,10 @@ export function* agentLoop(
         agent: input.agent,
         turn,
         ...next,
-        ...(input.trace ? { trace: input.trace } : {}),
+        ...(trace ? { trace } : {}),
       };
       let answer: AgentTurnOutput;
+      turnsTaken++;
       try {
         answer = (yield context.df.callActivityWithRetry(
           ACTIVITY_NAMES.agentTurn,
@@ -192,7 +219,7 @@ export function* agentLoop(
           arguments: call.arguments,
           idempotencyKey: toolCallKey(conversationId, `t${turn}/c${index}`),
           toolCallId: call.id,
-          ...(input.trace ? { trace: input.trace } : {}),
+          ...(trace ? { trace } : {}),
         };
         const policy = input.writeTools.includes(call.name) ? input.retry.toolWrite : input.retry.toolRead;
         return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
@@ -259,10 +286,7 @@ export function* agentLoopOrchestration(
   context: OrchestrationContext,
 ): Generator<Task, AgentLoopResult, unknown> {
   const input = agentLoopInputSchema.parse(context.df.getInput());
-  const startedAt = context.df.currentUtcDateTime;
-  const output = yield* agentLoop(context, input);
-  traceAgentRun(context, input, output, startedAt, output.model ?? {});
-  return output;
+  return yield* agentLoop(context, input);
 }
 
 export type { ProgressStep };

@@ -7,7 +7,6 @@ import { remaining } from '../budgets';
 import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
 import { agentLoop, type AgentLoopResult } from './agent-loop';
 import type { RunOptions } from './run-options';
-import { traceAgentRun } from './run-telemetry';
 import { runLevelBreach } from './specialists';
 
 export type AgentOutcome<Output> =
@@ -25,7 +24,6 @@ export function* runAgent<Output>(
   task: string,
   round = 0,
 ): Generator<Task, AgentOutcome<Output>, unknown> {
-  const startedAt = context.df.currentUtcDateTime;
   const result = yield* agentLoop(
     context,
     {
@@ -34,7 +32,7 @@ export function* runAgent<Output>(
       ...(round > 0 ? { label: `${agent.name}, round ${round + 1}` } : {}),
       task,
       maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
-      maxRepairs: agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
+      maxRepairs: agent.maxRepairs ?? run.maxRepairs ?? DEFAULT_MAX_REPAIRS,
       limits: {
         ...remaining(run.tracker.limits, run.tracker.usage),
         wallTimeMs: run.tracker.limits.wallTimeMs,
@@ -46,7 +44,6 @@ export function* runAgent<Output>(
     },
     `${run.runId}:${agent.name}:${round}`,
   );
-  traceAgentRun(context, run, result, startedAt, result.model ?? {});
   run.tracker.absorb(result.usage);
   run.tracker.adopt(result.steps);
   run.tracker.charge({}, context.df.currentUtcDateTime);

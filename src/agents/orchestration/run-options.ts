@@ -12,4 +12,6 @@ export interface RunOptions {
   retry: RetryPolicies;
   writeTools: readonly string[];
   trace?: TraceCarrier | undefined;
+  /** Repair turns an agent gets after an answer fails its schema, unless its definition says. */
+  maxRepairs?: number | undefined;
 }

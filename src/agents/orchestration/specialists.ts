@@ -49,7 +49,7 @@ export function* runSpecialists(
       ...(job.round ? { label: `${job.agent.name}, revision ${job.round}` } : {}),
       task: job.task,
       maxTurns: job.agent.maxTurns ?? DEFAULT_MAX_TURNS,
-      maxRepairs: job.agent.maxRepairs ?? DEFAULT_MAX_REPAIRS,
+      maxRepairs: job.agent.maxRepairs ?? run.maxRepairs ?? DEFAULT_MAX_REPAIRS,
       limits: share,
       startedAtMs: run.tracker.startedAtMs,
       retry: run.retry,

@@ -63,7 +63,7 @@ registerAgentRuntime({
   catalog: () =>
     (catalog ??= new ToolCatalog({
       servers: config.tools.servers,
-      serverKey: config.tools.serverKey,
+      serverKeys: config.tools.serverKeys,
       timeoutMs: config.tools.callTimeoutMs,
     })),
   price: modelPricer(config.models),

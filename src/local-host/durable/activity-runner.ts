@@ -12,6 +12,7 @@ import type { Logger } from '../../telemetry/logger';
 import { errorMessage, withoutStack } from './failure-text';
 import { history, type HistoryEvent } from './history';
 import { inActivitySpan } from './host-spans';
+import { ReplayState } from './replay-state';
 import { terminalStatuses, type DurableStore, type WorkItem } from './store';
 
 export interface ActivityInvocation {
@@ -90,7 +91,9 @@ export class ActivityRunner {
       }
       const input = item.input === null ? undefined : (JSON.parse(item.input) as unknown);
       // The activity sees its attempt's span as its trace context, as with the extension's tracing V2.
-      const result = await inActivitySpan(item, (traceParent) =>
+      const scheduled = ReplayState.of(this.store.history(item.instanceId)).scheduledById.get(item.taskId);
+      const attempt = { ...item, scheduledAt: scheduled && new Date(scheduled.Timestamp) };
+      const result = await inActivitySpan(attempt, (traceParent) =>
         this.options.runActivity(item.name, input, {
           instanceId: item.instanceId,
           taskId: item.taskId,

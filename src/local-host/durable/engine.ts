@@ -232,6 +232,7 @@ export class DurableEngine extends EventEmitter {
         lastUpdatedTime: now.toISOString(),
       };
       this.store.saveInstance(updated);
+      emitOrchestrationSpan(updated, this.store.history(instanceId));
       notifyParent(
         this.store,
         updated,
@@ -382,8 +383,6 @@ export class DurableEngine extends EventEmitter {
   }
 
   private emitStatus(instance: InstanceRecord): void {
-    // Called once per committed change, so a final status arrives here once per instance.
-    if (terminalStatuses.has(instance.runtimeStatus)) emitOrchestrationSpan(instance);
     this.emit('statusChanged', {
       instanceId: instance.instanceId,
       runtimeStatus: instance.runtimeStatus,

@@ -18,6 +18,12 @@ import {
 import { EpisodeBuilder, type Effect } from './episode-builder';
 import { errorMessage, withoutStack } from './failure-text';
 import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
+import {
+  emitEpisodeSpans,
+  emitOrchestrationSpan,
+  orchestrationTraceParent,
+  subOrchestrationTraceParent,
+} from './host-spans';
 import { createInstance, failUnfinished, notifyParent, releaseLocks } from './instance-lifecycle';
 import type { InstanceLimits } from './limits';
 import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
@@ -287,6 +293,16 @@ export class EpisodeRunner {
       if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
       else this.store.appendHistory(instance.instanceId, episode.newEvents);
       this.store.saveInstance(final);
+      // Before the commit: a kill after it must find these spans recorded (their ids make a rerun's copy the same span).
+      emitEpisodeSpans(
+        final,
+        batch.map((m) => m.event),
+        past.scheduledById,
+        now,
+      );
+      if (terminalStatuses.has(final.runtimeStatus)) {
+        emitOrchestrationSpan(final, this.store.history(instance.instanceId));
+      }
       if (terminalStatuses.has(final.runtimeStatus) || episode.continuesAsNew) {
         releaseLocks(this.store, instance.instanceId, instance.traceParent);
       }
@@ -344,7 +360,8 @@ export class EpisodeRunner {
     try {
       const state = (await this.options.runOrchestrator(instance.name, binding, {
         instanceId: instance.instanceId,
-        traceParent: instance.traceParent,
+        // The orchestrator's spans belong inside its orchestration span.
+        traceParent: orchestrationTraceParent(instance),
       })) as OrchestratorState;
       return { state };
     } catch (error) {
@@ -408,7 +425,9 @@ export class EpisodeRunner {
     const updated = this.store.transaction(() => {
       this.store.dequeueAll(batch);
       acknowledge();
-      return failUnfinished(this.store, instanceId, failure, new Date(this.options.clock()));
+      const failed = failUnfinished(this.store, instanceId, failure, new Date(this.options.clock()));
+      if (failed) emitOrchestrationSpan(failed, this.store.history(instanceId));
+      return failed;
     });
     if (updated) this.options.statusChanged(updated);
   }
@@ -492,7 +511,7 @@ export class EpisodeRunner {
           effect.instanceId,
           effect.input,
           { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
-          instance.traceParent,
+          subOrchestrationTraceParent(instance, effect.taskId),
         );
         return;
       }

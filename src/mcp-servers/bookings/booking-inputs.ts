@@ -19,6 +19,18 @@ export const travellerSchema = z.object({
   dateOfBirth: isoDateSchema.optional(),
 });
 
+/**
+ * The total the caller agreed to pay (what the traveller approved). The server books only at
+ * that price: if the offer's current price differs, the booking is refused with `price_changed`
+ * and the current price, and nothing is booked.
+ */
+const expectedTotal = z
+  .object({
+    amount: z.number().positive().max(10_000_000),
+    currency: z.string().length(3).toUpperCase(),
+  })
+  .describe('The total price approved for this booking, e.g. {"amount": 1234.5, "currency": "USD"}.');
+
 export const bookFlightInput = {
   idempotencyKey,
   offerId: z.string().min(1).max(64).describe('An offerId from search_flights.'),
@@ -28,6 +40,7 @@ export const bookFlightInput = {
     .max(MAX_PASSENGERS)
     .describe('One entry per passenger of the offer.'),
   contactEmail: z.email(),
+  expectedTotal,
 };
 
 export const bookHotelInput = {
@@ -36,6 +49,7 @@ export const bookHotelInput = {
   leadGuest: travellerSchema.describe('The guest the rooms are booked under.'),
   contactEmail: z.email(),
   specialRequests: z.string().trim().max(500).optional(),
+  expectedTotal,
 };
 
 export const bookingIdInput = {

@@ -3,13 +3,14 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { IdempotencyConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { Booking, BookingKind, BookingsStore, Money } from '../../stores/types';
 import { createLogger } from '../../telemetry/logger';
-import { flightOfferById } from '../flights/flight-offers';
-import { hotelOfferById } from '../hotels/hotel-offers';
+import { atMarketPrice as flightAtMarketPrice, flightOfferById } from '../flights/flight-offers';
+import { atMarketPrice as hotelAtMarketPrice, hotelOfferById } from '../hotels/hotel-offers';
 import { systemClock, type Clock } from '../shared/clock';
 import { assertNotPast } from '../shared/dates';
 import { requestHash } from '../shared/request-hash';
 import { READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
+import { PriceChangedError } from '../shared/errors';
 import { bookFlightInput, bookHotelInput, bookingIdInput, listBookingsInput } from './booking-inputs';
 
 const logger = createLogger('mcp:bookings');
@@ -34,8 +35,8 @@ const BOOKING_TOOL = {
 } as const;
 
 /**
- * The bookings tool server. Prices come from the offers (re-derived from their ids), never from
- * the caller. Every booking goes through `store.createOnce`: the same idempotency key with the
+ * The bookings tool server. Prices come from the offers (re-derived from their ids, at the
+ * market's current price), never from the caller; the caller's `expectedTotal` only has to match. Every booking goes through `store.createOnce`: the same idempotency key with the
  * same arguments returns the first booking (even if its response was lost), with other arguments
  * it is a tool error.
  */
@@ -88,14 +89,15 @@ export function createBookingsServer({ store, clock = systemClock }: BookingsSer
     {
       title: 'Book a flight',
       description:
-        "Books a flight offer for the named travellers at the offer's price. Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
+        "Books a flight offer for the named travellers at the offer's current price, which must equal expectedTotal (else price_changed, nothing booked). Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
       inputSchema: bookFlightInput,
       annotations: BOOKING_TOOL,
     },
     (args) =>
       runTool(logger, 'book_flight', () =>
         bookOnce('book_flight', args, 'flight', () => {
-          const offer = flightOfferById(args.offerId);
+          const offer = flightAtMarketPrice(flightOfferById(args.offerId));
+          assertPrice(offer.offerId, offer.totalPrice, args.expectedTotal);
           assertNotPast(offer.outbound.departure.slice(0, 10), 'offerId (departure)', clock);
           if (args.travellers.length !== offer.passengers) {
             throw new ValidationError(
@@ -122,14 +124,15 @@ export function createBookingsServer({ store, clock = systemClock }: BookingsSer
     {
       title: 'Book a hotel',
       description:
-        "Books a hotel offer under the lead guest at the offer's price. Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
+        "Books a hotel offer under the lead guest at the offer's current price, which must equal expectedTotal (else price_changed, nothing booked). Idempotent per idempotencyKey: a retry returns the original booking (replayed: true).",
       inputSchema: bookHotelInput,
       annotations: BOOKING_TOOL,
     },
     (args) =>
       runTool(logger, 'book_hotel', () =>
         bookOnce('book_hotel', args, 'hotel', () => {
-          const offer = hotelOfferById(args.offerId);
+          const offer = hotelAtMarketPrice(hotelOfferById(args.offerId));
+          assertPrice(offer.offerId, offer.totalPrice, args.expectedTotal);
           assertNotPast(offer.checkIn, 'offerId (checkIn)', clock);
           const details = {
             offerId: offer.offerId,
@@ -208,6 +211,13 @@ export function createBookingsServer({ store, clock = systemClock }: BookingsSer
   );
 
   return server;
+}
+
+/** Books only at the approved price: a different current price (or currency) refuses the booking. */
+function assertPrice(offerId: string, current: Money, expected: Money): void {
+  if (current.currency !== expected.currency || Math.abs(current.amount - expected.amount) > 0.005) {
+    throw new PriceChangedError(offerId, expected, current);
+  }
 }
 
 /** Whether the cancellation got the money back under the booked offer's terms (judged on the cancellation date, so a replayed cancel answers the same). */

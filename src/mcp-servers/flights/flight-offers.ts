@@ -2,11 +2,12 @@ import type { Money } from '../../stores/types';
 import { localTimeToInstant, toLocalIso } from '../shared/dates';
 import { UnknownOfferError } from '../shared/errors';
 import { greatCircleKm } from '../shared/geo';
+import { market } from '../shared/market';
 import { usd } from '../shared/money';
 import { airportByIata, type Airport } from '../shared/places';
 import { seasonalPriceFactor } from '../shared/seasons';
 import { SeededRandom } from '../shared/seeded-random';
-import { carriersForRoute, CONNECTING_HUBS, homeCarrier, type Airline } from './airlines';
+import { CONNECTING_HUBS, homeCarrier, hubCarrier, nonstopCarriers, type Airline } from './airlines';
 import { decodeFlightOfferId, encodeFlightOfferId, type Cabin, type FlightOfferKey } from './flight-offer-id';
 
 export interface FlightSegment {
@@ -111,7 +112,7 @@ function segment(
 function schedule(origin: Airport, destination: Airport, date: string): FlightSlice[] {
   const random = SeededRandom.from(['flight-schedule', origin.iata, destination.iata, date]);
   const distance = greatCircleKm(origin, destination);
-  const carriers = carriersForRoute(origin.country, destination.country, random);
+  const carriers = nonstopCarriers(origin, destination, distance);
   const slices: FlightSlice[] = [];
 
   const build = (legs: Airport[], airline: Airline): FlightSlice => {
@@ -137,14 +138,16 @@ function schedule(origin: Airport, destination: Airport, date: string): FlightSl
     };
   };
 
-  if (distance <= MAX_NONSTOP_KM) {
+  if (distance <= MAX_NONSTOP_KM && carriers.length > 0) {
     const nonstops =
       distance < 1_500 ? random.int(4, 6) : distance < 6_000 ? random.int(3, 5) : random.int(1, 3);
     for (let i = 0; i < nonstops; i++)
       slices.push(build([origin, destination], carriers[i % carriers.length]));
   }
+  const viaHub = (hub: Airport) => hubCarrier(hub.iata) ?? homeCarrier(hub.country);
   for (const hub of connectingHubs(origin, destination)) {
-    slices.push(build([origin, hub, destination], homeCarrier(hub.country) ?? random.pick(carriers)));
+    const airline = viaHub(hub);
+    if (airline) slices.push(build([origin, hub, destination], airline));
   }
   if (slices.length === 0) {
     // No hub lies on the way (e.g. remote antipodes): route through the nearest hub to the origin.
@@ -154,10 +157,8 @@ function schedule(origin: Airport, destination: Airport, date: string): FlightSl
           hub !== undefined && hub.iata !== origin.iata && hub.iata !== destination.iata,
       )
       .sort((a, b) => greatCircleKm(origin, a) - greatCircleKm(origin, b))[0];
-    if (nearest)
-      slices.push(
-        build([origin, nearest, destination], homeCarrier(nearest.country) ?? random.pick(carriers)),
-      );
+    const airline = nearest && viaHub(nearest);
+    if (nearest && airline) slices.push(build([origin, nearest, destination], airline));
   }
   return slices.sort((a, b) => a.departure.localeCompare(b.departure));
 }
@@ -246,4 +247,11 @@ export function flightOfferById(offerId: string): FlightOffer {
   const offer = offers[key.index];
   if (!offer) throw new UnknownOfferError(offerId, `the search returned ${offers.length} offers`);
   return offer;
+}
+
+/** `offer` at the market's current price (`lookup`: this is a read by id, e.g. the details tool). */
+export function atMarketPrice(offer: FlightOffer, options: { lookup?: boolean } = {}): FlightOffer {
+  const totalPrice = market.priceOf('flight', offer.offerId, offer.totalPrice, options);
+  if (totalPrice.amount === offer.totalPrice.amount) return offer;
+  return { ...offer, totalPrice, pricePerPassenger: usd(totalPrice.amount / offer.passengers) };
 }

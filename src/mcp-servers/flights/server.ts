@@ -10,7 +10,7 @@ import { destinationOfAirport, resolveAirport, type Airport } from '../shared/pl
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { CABINS, MAX_PASSENGERS } from './flight-offer-id';
-import { flightOfferById, generateFlightOffers } from './flight-offers';
+import { atMarketPrice, flightOfferById, generateFlightOffers } from './flight-offers';
 
 const logger = createLogger('mcp:flights');
 
@@ -96,6 +96,7 @@ export function createFlightsServer(options: { clock?: Clock } = {}): McpServer 
           cabin: args.cabin,
           passengers: args.passengers,
         })
+          .map((offer) => atMarketPrice(offer))
           .filter((offer) => args.maxPrice === undefined || offer.totalPrice.amount <= args.maxPrice)
           .sort((a, b) => a.totalPrice.amount - b.totalPrice.amount);
         return {
@@ -114,11 +115,15 @@ export function createFlightsServer(options: { clock?: Clock } = {}): McpServer 
     'get_flight_details',
     {
       title: 'Flight offer details',
-      description: 'Returns the full itinerary, fare conditions and price of a flight offer.',
+      description:
+        'Returns the full itinerary, fare conditions and current price of a flight offer. Check the price here before quoting or booking: fares can change after a search.',
       inputSchema: getFlightDetailsInput,
       annotations: READ_ONLY_TOOL,
     },
-    (args) => runTool(logger, 'get_flight_details', () => ({ offer: flightOfferById(args.offerId) })),
+    (args) =>
+      runTool(logger, 'get_flight_details', () => ({
+        offer: atMarketPrice(flightOfferById(args.offerId), { lookup: true }),
+      })),
   );
 
   return server;

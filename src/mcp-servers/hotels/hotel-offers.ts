@@ -2,6 +2,7 @@ import type { Money } from '../../stores/types';
 import { addDays, dateRange, daysBetween, isWeekend } from '../shared/dates';
 import { priceLevel } from '../shared/cost-of-living';
 import { UnknownOfferError } from '../shared/errors';
+import { market } from '../shared/market';
 import { roundCents, usd } from '../shared/money';
 import { destinationByKey, type Destination } from '../shared/places';
 import { seasonalPriceFactor } from '../shared/seasons';
@@ -101,4 +102,20 @@ export function hotelOfferById(offerId: string): HotelOffer {
   if (nights < 1 || nights > MAX_NIGHTS)
     throw new UnknownOfferError(offerId, `a stay of ${nights} nights is not offered`);
   return offerFor(city, hotel, key);
+}
+
+/** `offer` at the market's current price (`lookup`: this is a read by id, e.g. the details tool). */
+export function atMarketPrice(offer: HotelOffer, options: { lookup?: boolean } = {}): HotelOffer {
+  const totalPrice = market.priceOf('hotel', offer.offerId, offer.totalPrice, options);
+  if (totalPrice.amount === offer.totalPrice.amount) return offer;
+  const factor = totalPrice.amount / offer.totalPrice.amount;
+  return {
+    ...offer,
+    totalPrice,
+    averageNightlyPrice: usd(totalPrice.amount / offer.nights),
+    nightlyRates: offer.nightlyRates.map((night) => ({
+      date: night.date,
+      price: usd(night.price.amount * factor),
+    })),
+  };
 }

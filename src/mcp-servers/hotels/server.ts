@@ -9,7 +9,7 @@ import { resolveCity } from '../shared/places';
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { HOTEL_TAGS } from './hotel-catalog';
-import { generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './hotel-offers';
+import { atMarketPrice, generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './hotel-offers';
 
 const logger = createLogger('mcp:hotels');
 
@@ -72,6 +72,7 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
           checkOut: args.checkOut,
           guests: args.guests,
         })
+          .map((offer) => atMarketPrice(offer))
           .filter((offer) => wanted.every((tag) => offer.hotel.tags.includes(tag)))
           .filter(
             (offer) =>
@@ -100,11 +101,14 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
     {
       title: 'Hotel offer details',
       description:
-        'Returns a hotel offer with the hotel, its amenities, the nightly rates and the cancellation terms.',
+        'Returns a hotel offer with the hotel, its amenities, the current nightly rates and the cancellation terms. Check the price here before quoting or booking: rates can change after a search.',
       inputSchema: getHotelDetailsInput,
       annotations: READ_ONLY_TOOL,
     },
-    (args) => runTool(logger, 'get_hotel_details', () => ({ offer: hotelOfferById(args.offerId) })),
+    (args) =>
+      runTool(logger, 'get_hotel_details', () => ({
+        offer: atMarketPrice(hotelOfferById(args.offerId), { lookup: true }),
+      })),
   );
 
   return server;

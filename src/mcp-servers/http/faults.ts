@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { market } from '../shared/market';
 import { SeededRandom } from '../shared/seeded-random';
 
 const rate = z.number().min(0).max(1);
@@ -22,6 +23,13 @@ export const faultOptionsSchema = z
     timeoutMs: z.number().int().min(1).max(600_000).default(30_000),
     /** Share of write-tool calls whose work commits but whose response is lost (connection dropped). */
     dropAfterCommitRate: rate.default(0),
+    /**
+     * Flights and hotels: share of offers whose price changes once they were looked up by id
+     * (between a quote and its booking), and by what factor. See shared/market.ts.
+     */
+    repriceRate: rate.default(0),
+    repriceFactor: z.number().positive().max(10).default(1.1),
+    repriceAfterLookups: z.number().int().min(1).max(100).default(1),
     /** Seeds the fault decisions; random (and logged) when omitted. */
     seed: z.number().int().optional(),
   })
@@ -75,4 +83,28 @@ export class FaultInjector {
       dropAfterCommit: drop < s.dropAfterCommitRate,
     };
   }
+}
+
+/**
+ * Sets the process's market from a server's fault settings: price changes apply to the offers
+ * of the flights and hotels servers (and so to the bookings made of them).
+ */
+export function configureMarketFaults(
+  server: string,
+  settings: FaultSettings | undefined,
+  seed: number,
+): void {
+  if (server !== 'flights' && server !== 'hotels') return;
+  const kind = server === 'flights' ? 'flight' : 'hotel';
+  market.configure(
+    kind,
+    settings && settings.repriceRate > 0
+      ? {
+          rate: settings.repriceRate,
+          factor: settings.repriceFactor,
+          afterLookups: settings.repriceAfterLookups,
+          seed,
+        }
+      : undefined,
+  );
 }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../telemetry/logger';
 import { createMcpServer, writeToolsOf, type McpServerDependencies, type McpServerName } from '../registry';
-import { FaultInjector, type FaultOptions } from './faults';
+import { configureMarketFaults, FaultInjector, type FaultOptions } from './faults';
 import { createMcpHttpHandler, MAX_BODY_BYTES, type McpHttpOutcome } from './mcp-http-handler';
 
 export interface StartMcpHttpServerOptions extends McpServerDependencies {
@@ -65,6 +65,7 @@ export async function startMcpHttpServer(options: StartMcpHttpServerOptions): Pr
   const host = options.host ?? '127.0.0.1';
   const logger = createLogger(`mcp:${name}:http`);
   const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+  configureMarketFaults(name, faults?.settings, faults?.seed ?? 0);
   const inFlight = new Set<AbortController>();
   let allowedHosts: ReadonlySet<string> | undefined;
 

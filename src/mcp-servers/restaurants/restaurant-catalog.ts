@@ -122,8 +122,49 @@ function dietaryFor(cuisine: Cuisine, random: SeededRandom): DietaryOption[] {
   return DIETARY_OPTIONS.filter((option) => options.has(option));
 }
 
+/** Every city has at least this many places for each dietary need (as any sizeable city does). */
+const MIN_PER_DIETARY_NEED = 2;
+
+/**
+ * Needs (alone or together) that any sizeable city has a few places for: each need on its own,
+ * and the common combination of a plant-based, gluten-free kitchen.
+ */
+const COVERED_NEEDS: readonly (readonly DietaryOption[])[] = [
+  ...DIETARY_OPTIONS.map((need) => [need]),
+  ['vegetarian', 'vegan', 'gluten_free'],
+];
+
+/**
+ * Tops up the needs too few places cater for: the best-rated places that do not yet cater for a
+ * need take it on (a vegan kitchen is a vegetarian one too).
+ */
+function coverDietaryNeeds(restaurants: Restaurant[]): void {
+  const byRating = [...restaurants].sort(
+    (a, b) => b.rating - a.rating || a.restaurantId.localeCompare(b.restaurantId),
+  );
+  const caters = (r: Restaurant, needs: readonly DietaryOption[]) =>
+    needs.every((n) => r.dietary.includes(n));
+  for (const needs of COVERED_NEEDS) {
+    let serving = restaurants.filter((r) => caters(r, needs)).length;
+    for (const restaurant of byRating) {
+      if (serving >= MIN_PER_DIETARY_NEED) break;
+      if (caters(restaurant, needs)) continue;
+      const options = new Set<DietaryOption>([...restaurant.dietary, ...needs]);
+      if (options.has('vegan')) options.add('vegetarian');
+      restaurant.dietary = DIETARY_OPTIONS.filter((option) => options.has(option));
+      serving++;
+    }
+  }
+}
+
 /** A city's restaurants, generated from the city alone; the local kitchen is the most common. */
 export function restaurantsIn(city: Destination): Restaurant[] {
+  const restaurants = generateRestaurants(city);
+  coverDietaryNeeds(restaurants);
+  return restaurants;
+}
+
+function generateRestaurants(city: Destination): Restaurant[] {
   const random = SeededRandom.from(['restaurants', city.key]);
   const localLabel = LOCAL_CUISINE[city.country] ?? 'Local';
   const words = random.sample(NAME_WORDS, RESTAURANTS_PER_CITY);

@@ -1,4 +1,5 @@
 import { WaypointError } from '../../domain/errors';
+import type { Money } from '../../stores/types';
 
 /** The tool servers' own failures; all are permanent: the same arguments fail the same way. */
 
@@ -15,5 +16,16 @@ export class UnknownPlaceError extends WaypointError {
 export class UnknownOfferError extends WaypointError {
   constructor(offerId: string, reason: string) {
     super('unknown_offer', `Offer "${offerId}" does not exist: ${reason}.`, { details: { offerId } });
+  }
+}
+
+/** The offer's price is not the one the caller approved: nothing was booked. */
+export class PriceChangedError extends WaypointError {
+  constructor(offerId: string, expected: Money, current: Money) {
+    super(
+      'price_changed',
+      `The price of offer "${offerId}" is ${current.amount} ${current.currency}, not the ${expected.amount} ${expected.currency} approved; nothing was booked.`,
+      { details: { offerId, expected, current } },
+    );
   }
 }

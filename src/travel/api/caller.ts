@@ -11,14 +11,17 @@
  *   stored); the caller is `client:<name>`. Use a function key made for the client (e.g.
  *   `az functionapp function keys set … --key-name <name>`) or any 32+ byte random secret. A key
  *   that matches no client is refused (401), never treated as anonymous.
- * - **Locally** (no App Service auth, not in Azure): one default user, `local-user`. Setting
+ * - **Locally**, only when switched on (`TRIPS_LOCAL_USER=on`, which the local host and the sample
+ *   local.settings.json set): one shared default user, `local-user`, for requests that name no
+ *   caller. Never inferred from a missing variable: without the switch such a request is a 401.
+ *   The switch is refused at start-up in Azure (any platform variable set, see hosting.ts) and
+ *   together with `TRIPS_REQUIRE_AUTH=true`, which the deployment sets. Setting
  *   `WEBSITE_AUTH_ENABLED=True` locally simulates App Service auth, which is how tests prove that
  *   callers are isolated.
- * - **In Azure without App Service auth** only service clients are accepted: there is no
- *   anonymous default user in the cloud.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { invalidSetting, localOnlySwitch, switchSetting } from '../../hosting';
 import { ApiError } from './errors';
 
 export const LOCAL_USER = 'local-user';
@@ -32,20 +35,28 @@ export interface Caller {
 export interface CallerPolicy {
   /** App Service authentication is on: `x-ms-client-principal` is trustworthy. */
   appServiceAuth: boolean;
-  /** Running in Azure (WEBSITE_INSTANCE_ID is set): no default user. */
-  inAzure: boolean;
+  /** A request that names no caller is the shared `local-user` (local development only). */
+  localUser: boolean;
   /** Service clients: name → SHA-256 hex of the key. */
   clientKeys: ReadonlyMap<string, string>;
 }
 
-/** The policy the environment asks for. */
+/**
+ * The policy the environment asks for; a contradictory one (the local user switched on in Azure
+ * or with TRIPS_REQUIRE_AUTH) stops the app at start-up.
+ */
 export function callerPolicyFrom(
   env: NodeJS.ProcessEnv,
   clientKeys: ReadonlyMap<string, string>,
 ): CallerPolicy {
+  const requireAuth = switchSetting('TRIPS_REQUIRE_AUTH', env.TRIPS_REQUIRE_AUTH);
+  const localUser = localOnlySwitch('TRIPS_LOCAL_USER', env.TRIPS_LOCAL_USER, env);
+  if (localUser && requireAuth) {
+    throw invalidSetting('TRIPS_LOCAL_USER', 'cannot be on while TRIPS_REQUIRE_AUTH is on');
+  }
   return {
     appServiceAuth: (env.WEBSITE_AUTH_ENABLED ?? '').toLowerCase() === 'true',
-    inAzure: Boolean(env.WEBSITE_INSTANCE_ID),
+    localUser,
     clientKeys,
   };
 }
@@ -79,9 +90,9 @@ export function resolveCaller(header: HeaderReader, policy: CallerPolicy): Calle
     if (!encoded) throw unauthenticated('Sign in first: App Service authentication passed no principal.');
     return userFrom(encoded, header('x-ms-client-principal-idp') ?? undefined);
   }
-  if (policy.inAzure) {
+  if (!policy.localUser) {
     throw unauthenticated(
-      'This API needs App Service authentication (WEBSITE_AUTH_ENABLED) or a client key in x-functions-key.',
+      'Sign in first (App Service authentication), or send a client key in x-functions-key.',
     );
   }
   return { id: LOCAL_USER, kind: 'local' };

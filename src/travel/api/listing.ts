@@ -1,12 +1,15 @@
 /**
- * `GET /api/trips?status=…&limit=…`: the query, validated, and the pure selection of a caller's
- * recent runs (newest first). Durable's instance query filters by runtime status and creation
- * time only, so the handler narrows by those first (`runtimeStatusesFor`, `RECENT_WINDOW_MS`) and
- * this module does the rest.
+ * `GET /api/trips?status=…&limit=…&view=…`: the query, validated, and the pure selection of a
+ * caller's recent runs (newest first). Durable's instance query filters by runtime status and
+ * creation time only, so the handler narrows by those first (`runtimeStatusesFor`,
+ * `RECENT_WINDOW_MS`) and this module does the rest. `view=summary` answers each run as a
+ * `RunSummary` (what a list of trips shows) instead of the whole run resource.
  */
 import { z } from 'zod';
 import { RUN_STATUSES, type RunStatusName } from '../../agents/run-status';
 import type { RunResource } from './run-resource';
+
+export const LIST_VIEWS = ['full', 'summary'] as const;
 
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
@@ -23,6 +26,8 @@ export const listQuerySchema = z
       .pipe(z.array(z.enum(RUN_STATUSES)).min(1))
       .optional(),
     limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(DEFAULT_LIST_LIMIT),
+    /** `full` (the default, as before): run resources; `summary`: one `RunSummary` per run. */
+    view: z.enum(LIST_VIEWS).default('full'),
   })
   .strict();
 export type ListQuery = z.infer<typeof listQuerySchema>;
@@ -65,4 +70,64 @@ export function selectRuns(runs: readonly RunResource[], query: ListQuery): RunR
       a.createdAt === b.createdAt ? a.id.localeCompare(b.id) : a.createdAt < b.createdAt ? 1 : -1,
     )
     .slice(0, query.limit);
+}
+
+const moneySchema = z.object({ amount: z.number(), currency: z.string() });
+
+/** One run as a list of trips shows it: where, when, who, what it costs, whether it is booked. */
+export const runSummarySchema = z.object({
+  id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The request's words, cut at SUMMARY_REQUEST_CHARS. */
+  request: z.string(),
+  origin: z.string().optional(),
+  destination: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+  travellers: z.number().int().optional(),
+  /** The quoted total (what approval is or was asked for), else the itinerary's total. */
+  total: moneySchema.optional(),
+  /** Every quoted item has a confirmed booking. */
+  booked: z.boolean(),
+  /** The run waits for the caller: an answer (`input`) or a decision on the quote (`approval`). */
+  waitingFor: z.enum(['input', 'approval']).optional(),
+  links: z.object({ self: z.string() }),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+
+export const SUMMARY_REQUEST_CHARS = 160;
+
+/** The summary of a run resource. Pure. */
+export function toRunSummary(run: RunResource): RunSummary {
+  const understood = run.request.understood;
+  const fields = run.request.fields;
+  const text = run.request.text;
+  const bookings = run.result?.bookings ?? [];
+  const costs = run.result?.itinerary?.costs;
+  const total = run.quote?.total ?? (costs ? { amount: costs.total, currency: costs.currency } : undefined);
+  const origin = understood?.origin?.name ?? fields.origin;
+  const destination = understood?.destination?.name ?? fields.destination;
+  const startDate = understood?.startDate ?? fields.startDate;
+  const endDate = understood?.endDate ?? fields.endDate;
+  const travellers = understood?.travellers ?? fields.travellers;
+  const waitingFor =
+    run.status === 'needs_input' ? 'input' : run.status === 'awaiting_approval' ? 'approval' : undefined;
+  return {
+    id: run.id,
+    status: run.status,
+    createdAt: run.createdAt,
+    updatedAt: run.updatedAt,
+    request: text.length > SUMMARY_REQUEST_CHARS ? `${text.slice(0, SUMMARY_REQUEST_CHARS - 1)}…` : text,
+    ...(origin ? { origin } : {}),
+    ...(destination ? { destination } : {}),
+    ...(startDate ? { startDate } : {}),
+    ...(endDate ? { endDate } : {}),
+    ...(travellers !== undefined ? { travellers } : {}),
+    ...(total ? { total: { amount: total.amount, currency: total.currency } } : {}),
+    booked: bookings.length > 0 && bookings.every((b) => b.status === 'confirmed'),
+    ...(waitingFor ? { waitingFor } : {}),
+    links: { self: run.links.self },
+  };
 }

@@ -125,11 +125,55 @@ interface Restaurant {
   rating: number;
   neighbourhood: string;
   averageMainCourseUsd: number;
+  dietary?: string[];
 }
 
-export function pickRestaurants(result: unknown, days: number, maxPriceLevel?: number): DiningPicks {
+/** The dietary needs the restaurants search understands, and how travellers write them. */
+const DIETARY_SYNONYMS: Record<string, readonly string[]> = {
+  vegetarian: ['vegetarian', 'veggie', 'vegetarien', 'vegetarisch', 'vegetariano', 'vegetariana'],
+  vegan: ['vegan', 'vegans', 'plant based', 'vegetalien', 'vegano', 'vegana'],
+  gluten_free: [
+    'gluten free',
+    'glutenfree',
+    'no gluten',
+    'coeliac',
+    'celiac',
+    'sans gluten',
+    'glutenfrei',
+    'sin gluten',
+    'senza glutine',
+  ],
+  halal: ['halal'],
+  kosher: ['kosher', 'kasher', 'koscher'],
+};
+
+/** `dietary` wishes as the search's needs, and the wishes no need matches (to be said, not dropped). */
+export function dietaryNeeds(wishes: readonly string[] = []): { needs: string[]; unmatched: string[] } {
+  const needs = new Set<string>();
+  const unmatched: string[] = [];
+  for (const wish of wishes) {
+    const plain = wish.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[_-]+/g, ' ').trim();
+    const need = Object.keys(DIETARY_SYNONYMS).find((key) => DIETARY_SYNONYMS[key].includes(plain));
+    if (need) needs.add(need);
+    else if (plain !== '') unmatched.push(wish.trim());
+  }
+  return { needs: Object.keys(DIETARY_SYNONYMS).filter((key) => needs.has(key)), unmatched };
+}
+
+const needLabel = (need: string) => need.replace('_', '-');
+
+export function pickRestaurants(
+  result: unknown,
+  days: number,
+  maxPriceLevel?: number,
+  wishes: readonly string[] = [],
+): DiningPicks {
+  const { needs, unmatched } = dietaryNeeds(wishes);
   const all = (result as { restaurants?: Restaurant[] }).restaurants ?? [];
-  const affordable = maxPriceLevel === undefined ? all : all.filter((r) => r.priceLevel <= maxPriceLevel);
+  // The search filters by need already; this keeps a place that does not cater out whatever it said.
+  const suitable = all.filter((r) => needs.every((need) => (r.dietary ?? []).includes(need)));
+  const affordable =
+    maxPriceLevel === undefined ? suitable : suitable.filter((r) => r.priceLevel <= maxPriceLevel);
   const local = affordable.filter((r) => r.cuisine === 'local');
   const ordered = [...local, ...affordable.filter((r) => r.cuisine !== 'local')];
   const picks = ordered.slice(0, Math.max(1, Math.min(days, 10))).map((r) => ({
@@ -139,12 +183,19 @@ export function pickRestaurants(result: unknown, days: number, maxPriceLevel?: n
     rating: r.rating,
     neighbourhood: r.neighbourhood,
     averageMainCourseUsd: r.averageMainCourseUsd,
+    ...(r.dietary ? { dietary: r.dietary } : {}),
   }));
+  const caters = needs.length > 0 ? ` All cater for ${needs.map(needLabel).join(', ')}.` : '';
+  const unchecked =
+    unmatched.length > 0
+      ? ` Not checked (the search knows no such option): ${unmatched.join(', ')} — ask each restaurant.`
+      : '';
   return {
     picks,
     summary:
-      picks.length > 0
-        ? `${picks.length} place(s), best rated first, local kitchen first.`
-        : 'No restaurants found.',
+      (picks.length > 0
+        ? `${picks.length} place(s), best rated first, local kitchen first.${caters}`
+        : `No restaurants found${needs.length > 0 ? ` that cater for ${needs.map(needLabel).join(', ')}` : ''}.`) +
+      unchecked,
   };
 }

@@ -1,10 +1,23 @@
 /**
- * The offline itinerary writer: one day per date, activities that suit the interests and the
- * day's weather, a meal suggestion per day, and a cost breakdown that adds up.
+ * The offline itinerary writer: one day per date, built around the real flight times when the
+ * chosen offer carries them (a night arrival goes straight to the hotel, a morning departure has
+ * no dinner, each flight shown with its airports and local times), activities that suit the
+ * interests and the day's weather, a dinner suggestion on the days there is time for one (naming
+ * the dietary needs the place caters for), and a cost breakdown that adds up.
  */
 import type { Itinerary } from '../schemas';
 import type { DiningPicks, FlightChoice, HotelChoice, WeatherReport } from '../agents';
 import { addDays } from '../understand';
+import {
+  clock,
+  flightTimes,
+  journeyLine,
+  legLine,
+  localClock,
+  localDate,
+  localMinutes,
+  type TravelSlice,
+} from './flight-times';
 
 export interface ComposeInput {
   facts: {
@@ -43,6 +56,12 @@ const ACTIVITIES: Record<string, { dry: string; wet: string }> = {
   wildlife: { dry: 'a guided wildlife outing', wet: 'the natural history museum' },
 };
 
+/** Leave for the airport this long before a departure. */
+const AIRPORT_LEAD_MINUTES = 150;
+
+type Day = Itinerary['days'][number];
+type Activity = { dry: string; wet: string };
+
 export function composeItinerary(input: ComposeInput): Itinerary {
   const { facts } = input;
   const dates: string[] = [];
@@ -51,41 +70,54 @@ export function composeItinerary(input: ComposeInput): Itinerary {
   const interests = (facts.interests ?? []).filter((i) => ACTIVITIES[i]);
   const weatherByDate = new Map((input.weather?.days ?? []).map((d) => [d.date, d]));
   const picks = input.restaurants?.picks ?? [];
+  const { outbound, inbound } = flightTimes(input.flights);
+  const hotel = input.hotel?.found && input.hotel.name ? input.hotel.name : undefined;
+  const arrivalDate = outbound ? localDate(outbound.arrival) : dates[0];
+  // A flight after midnight still ends the trip's last day.
+  const departureDate = inbound ? minDate(localDate(inbound.departure), facts.endDate) : dates.at(-1)!;
 
-  const days = dates.map((date, index) => {
-    const day = weatherByDate.get(date);
+  let activityDay = 0;
+  const nextActivity = (): { title: string; activity: Activity } => {
+    const interest = interests[activityDay++ % Math.max(1, interests.length)];
+    return interest
+      ? { title: `${capitalize(interest)} day`, activity: ACTIVITIES[interest] }
+      : {
+          title: `Exploring ${facts.destination}`,
+          activity: { dry: 'explore the highlights on foot', wet: 'museums and cafés' },
+        };
+  };
+
+  const days = dates.map((date, index): Day => {
+    const forecast = weatherByDate.get(date);
     const wet =
-      day !== undefined && ((day.precipitationMm ?? 0) >= 3 || /rain|snow|storm/i.test(day.conditions));
-    const plan: string[] = [];
-    let title: string;
-    if (index === 0) {
-      title = `Arrive in ${facts.destination}`;
-      plan.push(input.flights?.found ? `Fly in: ${input.flights.description.split(';')[0]}` : 'Travel in');
-      plan.push(input.hotel?.found ? `Check in at ${input.hotel.name}` : 'Check in');
-      plan.push('An easy first evening walk to get your bearings');
-    } else if (index === dates.length - 1 && dates.length > 1) {
-      title = 'Departure';
-      plan.push(
-        'A slow breakfast and a last stroll',
-        input.hotel?.found ? `Check out of ${input.hotel.name}` : 'Check out',
-      );
-      if (input.flights?.found) plan.push('Fly home');
-    } else {
-      const interest = interests[(index - 1) % Math.max(1, interests.length)];
-      const activity = interest
-        ? ACTIVITIES[interest]
-        : { dry: 'explore the highlights on foot', wet: 'museums and cafés' };
-      title = interest ? `${capitalize(interest)} day` : `Exploring ${facts.destination}`;
-      plan.push(wet ? `Weather looks wet: ${activity.wet}` : capitalize(activity.dry));
-    }
+      forecast !== undefined &&
+      ((forecast.precipitationMm ?? 0) >= 3 || /rain|snow|storm/i.test(forecast.conditions));
     const pick = picks.length > 0 ? picks[index % picks.length] : undefined;
-    return {
-      date,
-      title,
-      plan,
-      ...(day ? { weather: `${day.conditions}, ${day.lowC}–${day.highC}°C` } : {}),
-      ...(pick ? { meals: [`Dinner: ${pick.name} (${pick.cuisine}, ${'$'.repeat(pick.priceLevel)})`] } : {}),
-    };
+    const dinner = pick
+      ? [`Dinner: ${pick.name} (${pick.cuisine}, ${'$'.repeat(pick.priceLevel)}${caters(pick)})`]
+      : [];
+    const weather = forecast
+      ? { weather: `${forecast.conditions}, ${forecast.lowC}–${forecast.highC}°C` }
+      : {};
+    let day: Omit<Day, 'date'>;
+    if (outbound && date < arrivalDate) {
+      day = travelDay(facts.destination, date === localDate(outbound.departure) ? outbound : undefined);
+    } else if (date === arrivalDate && (index === 0 || outbound)) {
+      day = arrivalDay(input, facts.destination, hotel, outbound, nextActivity, wet, dinner);
+    } else if (date === departureDate && dates.length > 1) {
+      day = departureDay(input, hotel, inbound, nextActivity, wet, dinner);
+    } else if (date > departureDate) {
+      day = { title: 'Home', plan: ['Back home'] };
+    } else {
+      const { title, activity } = nextActivity();
+      day = {
+        title,
+        plan: [wet ? `Weather looks wet: ${activity.wet}` : capitalize(activity.dry)],
+        meals: dinner,
+      };
+    }
+    const meals = day.meals && day.meals.length > 0 ? { meals: day.meals } : {};
+    return { date, title: day.title, plan: day.plan, ...weather, ...meals };
   });
 
   const flightsUsd = input.flights?.found ? (input.flights.totalUsd ?? 0) : 0;
@@ -114,6 +146,114 @@ export function composeItinerary(input: ComposeInput): Itinerary {
       currency: 'USD',
     },
   };
+}
+
+/** The day(s) before landing: the journey out (flights with their local times), no plans, no meals. */
+function travelDay(destination: string, journey: TravelSlice | undefined): Omit<Day, 'date'> {
+  return journey
+    ? { title: `Travel to ${destination}`, plan: [`Fly to ${destination}: ${journeyLine(journey)}`] }
+    : { title: `Travel to ${destination}`, plan: ['In transit'] };
+}
+
+/** The landing day, by the local time of landing: a night arrival goes straight to bed. */
+function arrivalDay(
+  input: ComposeInput,
+  destination: string,
+  hotel: string | undefined,
+  journey: TravelSlice | undefined,
+  nextActivity: () => { title: string; activity: Activity },
+  wet: boolean,
+  dinner: string[],
+): Omit<Day, 'date'> {
+  const title = `Arrive in ${destination}`;
+  const checkIn = hotel ? `Check in at ${hotel}` : 'Check in';
+  if (!journey) {
+    const flight = input.flights?.found ? `Fly in: ${input.flights.description.split(';')[0]}` : 'Travel in';
+    return {
+      title,
+      plan: [flight, checkIn, 'An easy first evening walk to get your bearings'],
+      meals: dinner,
+    };
+  }
+  const last = journey.legs.at(-1)!;
+  const landed = localMinutes(journey.arrival);
+  const land =
+    `Land at ${last.to} at ${localClock(journey.arrival)}` +
+    (localDate(journey.departure) === localDate(journey.arrival)
+      ? `: ${journeyLine(journey)}`
+      : ` (${legLine(last)})`);
+  const later = () => {
+    const { activity } = nextActivity();
+    return wet ? `${activity.wet} (the weather looks wet)` : activity.dry;
+  };
+  if (landed < 5 * 60) {
+    const straight = hotel
+      ? `Straight to ${hotel} and to bed (tell the hotel you arrive after midnight)`
+      : 'Straight to the hotel and to bed';
+    return {
+      title,
+      plan: [land, straight, `A late, slow start; in the afternoon: ${later()}`],
+      meals: dinner,
+    };
+  }
+  if (landed < 12 * 60) {
+    const bags = hotel
+      ? `Drop your bags at ${hotel} (rooms are usually ready from 15:00)`
+      : 'Drop your bags at the hotel';
+    return { title, plan: [land, bags, `Afternoon: ${later()}`], meals: dinner };
+  }
+  if (landed < 18 * 60)
+    return { title, plan: [land, checkIn, 'An easy first evening walk to get your bearings'], meals: dinner };
+  if (landed < 21 * 60) return { title, plan: [land, checkIn, 'Dinner close to the hotel'], meals: dinner };
+  return { title, plan: [land, checkIn, 'Rest: the day starts tomorrow'] };
+}
+
+/** The last day, by when the traveller must leave for the airport: no dinner after a day flight. */
+function departureDay(
+  input: ComposeInput,
+  hotel: string | undefined,
+  journey: TravelSlice | undefined,
+  nextActivity: () => { title: string; activity: Activity },
+  wet: boolean,
+  dinner: string[],
+): Omit<Day, 'date'> {
+  const checkOut = hotel ? `Check out of ${hotel}` : 'Check out';
+  if (!journey) {
+    const plan = ['A slow breakfast and a last stroll', checkOut];
+    if (input.flights?.found) plan.push('Fly home');
+    return { title: 'Departure', plan };
+  }
+  const departs = localMinutes(journey.departure);
+  const sameDay = localDate(journey.departure) <= input.facts.endDate;
+  // Minutes after the last day's midnight when the traveller leaves (past 24:00 for a night flight).
+  const leave = (sameDay ? departs : departs + 1440) - AIRPORT_LEAD_MINUTES;
+  const go = `Leave for the airport by ${clock(leave)}`;
+  const fly = `Fly home: ${journeyLine(journey)}`;
+  if (leave < 9 * 60) return { title: 'Departure', plan: [`${checkOut} early`, go, fly] };
+  if (leave < 14 * 60)
+    return {
+      title: 'Departure',
+      plan: [
+        hotel ? `Breakfast, then check out of ${hotel}` : 'Breakfast, then check out',
+        'A last short walk nearby',
+        go,
+        fly,
+      ],
+    };
+  const { activity } = nextActivity();
+  const outing = wet ? `${activity.wet} (the weather looks wet)` : activity.dry;
+  const plan = [`${checkOut} (leave your bags at the hotel)`, `A last day out: ${outing}`, go, fly];
+  return { title: 'Departure', plan, meals: leave >= 20 * 60 + 30 ? dinner : [] };
+}
+
+function caters(pick: { dietary?: string[] | undefined }): string {
+  return pick.dietary && pick.dietary.length > 0
+    ? `; ${pick.dietary.map((d) => d.replace('_', '-')).join(', ')}`
+    : '';
+}
+
+function minDate(a: string, b: string): string {
+  return a < b ? a : b;
 }
 
 function capitalize(text: string): string {

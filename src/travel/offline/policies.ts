@@ -12,7 +12,7 @@ import type { Plan } from '../../agents/plan';
 import type { Review } from '../../agents/orchestration/supervise';
 import { understandRequest } from '../understand';
 import { composeItinerary, type ComposeInput } from './compose-itinerary';
-import { chooseFlight, chooseHotel, pickRestaurants, summarizeWeather } from './choices';
+import { chooseFlight, chooseHotel, dietaryNeeds, pickRestaurants, summarizeWeather } from './choices';
 
 /** The agent's task: the first user message, parsed as JSON (the runtime sends tasks as JSON). */
 export function taskOf<T>(request: ModelRequest): T {
@@ -136,19 +136,20 @@ const weather = (request: ModelRequest): OfflineDecision => {
 const restaurants = (request: ModelRequest): OfflineDecision => {
   const task = taskOf<{ city: string; dietary?: string[]; maxPriceLevel?: number; days?: number }>(request);
   const result = resultOf(request, 'restaurants.search_restaurants');
+  const { needs } = dietaryNeeds(task.dietary);
   if (result === undefined) {
     return {
       toolCalls: [
         {
           name: 'restaurants.search_restaurants',
-          arguments: { city: task.city, ...(task.dietary?.length ? { dietary: task.dietary } : {}) },
+          arguments: { city: task.city, ...(needs.length > 0 ? { dietary: needs } : {}) },
         },
       ],
     };
   }
   const failure = errorOf(result);
   if (failure) return { output: { picks: [], summary: `No restaurants: ${failure}` } };
-  return { output: pickRestaurants(result, task.days ?? 3, task.maxPriceLevel) };
+  return { output: pickRestaurants(result, task.days ?? 3, task.maxPriceLevel, task.dietary) };
 };
 
 interface PlannerTask {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
-import { pollUntilDone, startHost, startOrchestration } from '../../support/local-host';
+import { pollUntilDone, startHost, startOrchestration, jsonHeaders } from '../../support/local-host';
 
 let host: LocalHost;
 
@@ -18,7 +18,10 @@ afterAll(async () => {
 
 describe('DurableClient against the local host', () => {
   it('createCheckStatusResponse returns 202 with management URLs on the request origin', async () => {
-    const response = await host.fetch('/api/orchestrators/sequence', { method: 'POST' });
+    const response = await host.fetch('/api/orchestrators/sequence', {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect(response.status).toBe(202);
     const body = await response.json();
     expect(Object.keys(body).sort()).toEqual(
@@ -44,22 +47,32 @@ describe('DurableClient against the local host', () => {
 
   it('startNew honours a caller-chosen instance id', async () => {
     const id = `client-chosen-${Date.now()}`;
-    const response = await host.fetch(`/api/orchestrators/sequence/${id}`, { method: 'POST' });
+    const response = await host.fetch(`/api/orchestrators/sequence/${id}`, {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect((await response.json()).id).toBe(id);
     await host.waitForInstance(id);
   });
 
   it('waitForCompletionOrCreateCheckStatusResponse returns 200 with the output when done in time', async () => {
-    const response = await host.fetch('/api/wait/fanOut', { method: 'POST', body: '[1,2,3]' });
+    const response = await host.fetch('/api/wait/fanOut', {
+      method: 'POST',
+      body: '[1,2,3]',
+      headers: jsonHeaders,
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toBe(12);
   });
 
   it('waitForCompletionOrCreateCheckStatusResponse returns 202 with status URLs when still running', async () => {
-    const response = await host.fetch('/api/wait/waitForever?timeoutMs=300', { method: 'POST' });
+    const response = await host.fetch('/api/wait/waitForever?timeoutMs=300', {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect(response.status).toBe(202);
     const body = await response.json();
-    await fetch(body.terminatePostUri.replace('{text}', 'done'), { method: 'POST' });
+    await fetch(body.terminatePostUri.replace('{text}', 'done'), { method: 'POST', headers: jsonHeaders });
   });
 
   it('getStatus shows input, history and output; unknown ids are reported', async () => {
@@ -89,6 +102,7 @@ describe('DurableClient against the local host', () => {
 
     const raised = await host.fetch(`/api/client/instances/${waiting.id}/events/continue`, {
       method: 'POST',
+      headers: jsonHeaders,
       body: JSON.stringify({ via: 'client' }),
     });
     expect(raised.status).toBe(202);
@@ -96,6 +110,7 @@ describe('DurableClient against the local host', () => {
 
     const terminated = await host.fetch(`/api/client/instances/${forever.id}/terminate?reason=test`, {
       method: 'POST',
+      headers: jsonHeaders,
     });
     expect(terminated.status).toBe(202);
     expect((await host.waitForInstance(forever.id)).runtimeStatus).toBe('Terminated');

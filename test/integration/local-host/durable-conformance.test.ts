@@ -13,6 +13,7 @@ import {
   startOrchestration,
   tempDir,
   testKeys,
+  jsonHeaders,
 } from '../../support/local-host';
 
 let host: LocalHost;
@@ -168,13 +169,18 @@ describe('timers and external events', () => {
     await host.waitForInstance(started.id, { statuses: ['Running'] });
     const timers = () => host.engine.queuedEvents(started.id).filter((m) => m.event.EventType === 11);
     expect(timers()).toHaveLength(1);
-    await fetch(started.sendEventPostUri.replace('{eventName}', 'go'), { method: 'POST', body: '1' });
+    await fetch(started.sendEventPostUri.replace('{eventName}', 'go'), {
+      method: 'POST',
+      body: '1',
+      headers: jsonHeaders,
+    });
     const deadline = Date.now() + 5000;
     while (timers().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(timers()).toHaveLength(0);
     expect(host.engine.getInstance(started.id)?.runtimeStatus).toBe('Running');
     await fetch(started.sendEventPostUri.replace('{eventName}', 'finish'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: '"done"',
     });
     expect((await pollUntilDone(started.statusQueryGetUri)).body.output).toBe('done');
@@ -189,8 +195,12 @@ describe('timers and external events', () => {
     const started = await startOrchestration(host, 'twoEvents');
     const url = (name: string) => started.sendEventPostUri.replace('{eventName}', name);
     // "second" arrives first; the SDK keeps it until the orchestrator asks.
-    expect((await fetch(url('second'), { method: 'POST', body: '"B"' })).status).toBe(202);
-    expect((await fetch(url('first'), { method: 'POST', body: '"A"' })).status).toBe(202);
+    expect((await fetch(url('second'), { method: 'POST', body: '"B"', headers: jsonHeaders })).status).toBe(
+      202,
+    );
+    expect((await fetch(url('first'), { method: 'POST', body: '"A"', headers: jsonHeaders })).status).toBe(
+      202,
+    );
     const { body } = await pollUntilDone(started.statusQueryGetUri);
     expect(body.output).toEqual(['A', 'B']);
   });
@@ -228,7 +238,11 @@ describe('sub-orchestrations, continue-as-new, custom status', () => {
   it('starts each new execution first, then delivers events queued across continue-as-new', async () => {
     const started = await startOrchestration(host, 'tickCounter', { count: 0, target: 3 });
     const tick = () =>
-      fetch(started.sendEventPostUri.replace('{eventName}', 'tick'), { method: 'POST', body: '1' });
+      fetch(started.sendEventPostUri.replace('{eventName}', 'tick'), {
+        method: 'POST',
+        body: '1',
+        headers: jsonHeaders,
+      });
     await Promise.all([tick(), tick(), tick()]);
     const { body } = await pollUntilDone(started.statusQueryGetUri);
     expect(body.output).toBe(3);
@@ -245,6 +259,7 @@ describe('sub-orchestrations, continue-as-new, custom status', () => {
     expect((await running.json()).customStatus).toEqual({ stage: 'waiting', progress: 0.5 });
     await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: '{"x":1}',
     });
     const { body } = await pollUntilDone(started.statusQueryGetUri);
@@ -259,15 +274,20 @@ describe('terminate and purge', () => {
     await host.waitForInstance(started.id, { statuses: ['Running'] });
     const terminated = await fetch(started.terminatePostUri.replace('{text}', 'no%20longer%20needed'), {
       method: 'POST',
+      headers: jsonHeaders,
     });
     expect(terminated.status).toBe(202);
     const { body } = await pollUntilDone(started.statusQueryGetUri);
     expect(body.runtimeStatus).toBe('Terminated');
     expect(body.output).toBe('no longer needed');
-    const again = await fetch(started.terminatePostUri.replace('{text}', 'again'), { method: 'POST' });
+    const again = await fetch(started.terminatePostUri.replace('{text}', 'again'), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect(again.status).toBe(410);
     const event = await fetch(started.sendEventPostUri.replace('{eventName}', 'never'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: '1',
     });
     expect(event.status).toBe(410);
@@ -278,6 +298,7 @@ describe('terminate and purge', () => {
     await new Promise((r) => setTimeout(r, 100)); // the first episode is inside its 300 ms hook
     const terminated = await fetch(started.terminatePostUri.replace('{text}', 'mid-episode'), {
       method: 'POST',
+      headers: jsonHeaders,
     });
     expect(terminated.status).toBe(202);
     await new Promise((r) => setTimeout(r, 800));
@@ -300,7 +321,10 @@ describe('terminate and purge', () => {
     expect(host.engine.getInstance(a.id)).toBeUndefined();
     expect(host.engine.getInstance(b.id)).toBeUndefined();
     expect(host.engine.getInstance(running.id)).toBeDefined();
-    await fetch(running.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+    await fetch(running.terminatePostUri.replace('{text}', 'cleanup'), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
   });
 
   it('suspends an instance (events wait) and resumes it', async () => {
@@ -310,11 +334,13 @@ describe('terminate and purge', () => {
       `/runtime/webhooks/durabletask/instances/${started.id}/suspend?reason=hold&code=${testKeys.systemKey}`,
       {
         method: 'POST',
+        headers: jsonHeaders,
       },
     );
     expect(suspend.status).toBe(202);
     await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: '"go"',
     });
     await new Promise((r) => setTimeout(r, 300));
@@ -323,6 +349,7 @@ describe('terminate and purge', () => {
       `/runtime/webhooks/durabletask/instances/${started.id}/resume?reason=go&code=${testKeys.systemKey}`,
       {
         method: 'POST',
+        headers: jsonHeaders,
       },
     );
     expect(resume.status).toBe(202);
@@ -362,7 +389,10 @@ describe('terminate and purge', () => {
     // Regression: a non-terminal filter once purged every finished instance.
     expect(host.engine.getInstance(finished.id)?.runtimeStatus).toBe('Completed');
     expect(host.engine.getInstance(started.id)?.runtimeStatus).toBe('Running');
-    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
   });
 });
 
@@ -372,13 +402,19 @@ describe('management API', () => {
 
   it('starts an instance with a chosen id, and reports 409 while it runs', async () => {
     const id = `chosen-${Date.now()}`;
-    const first = await host.fetch(api(`orchestrators/waitForever/${id}`), { method: 'POST' });
+    const first = await host.fetch(api(`orchestrators/waitForever/${id}`), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect(first.status).toBe(202);
     expect((await first.json()).id).toBe(id);
     expect(first.headers.get('location')).toContain(`/instances/${id}?`);
-    const second = await host.fetch(api(`orchestrators/waitForever/${id}`), { method: 'POST' });
+    const second = await host.fetch(api(`orchestrators/waitForever/${id}`), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
     expect(second.status).toBe(409);
-    await host.fetch(api(`instances/${id}/terminate?reason=done`), { method: 'POST' });
+    await host.fetch(api(`instances/${id}/terminate?reason=done`), { method: 'POST', headers: jsonHeaders });
   });
 
   it('shows history, input and output on request', async () => {
@@ -412,13 +448,17 @@ describe('management API', () => {
   it('answers bad input with clear 4xx errors and keeps running', async () => {
     const cases: [string, RequestInit, number][] = [
       [api('instances/does-not-exist'), {}, 404],
-      [api('instances/does-not-exist/raiseEvent/x'), { method: 'POST', body: '1' }, 404],
-      [api('instances/does-not-exist/terminate'), { method: 'POST' }, 404],
-      [api('orchestrators/sequence'), { method: 'POST', body: '{not json' }, 400],
-      [api('orchestrators/noSuchOrchestrator'), { method: 'POST' }, 400],
+      [
+        api('instances/does-not-exist/raiseEvent/x'),
+        { method: 'POST', body: '1', headers: jsonHeaders },
+        404,
+      ],
+      [api('instances/does-not-exist/terminate'), { method: 'POST', headers: jsonHeaders }, 404],
+      [api('orchestrators/sequence'), { method: 'POST', body: '{not json', headers: jsonHeaders }, 400],
+      [api('orchestrators/noSuchOrchestrator'), { method: 'POST', headers: jsonHeaders }, 400],
       [api('instances?runtimeStatus=Sleeping'), {}, 400],
-      [api('instances/x'), { method: 'PUT' }, 405],
-      [api('instances/x/rewind'), { method: 'POST' }, 501],
+      [api('instances/x'), { method: 'PUT', headers: jsonHeaders }, 405],
+      [api('instances/x/rewind'), { method: 'POST', headers: jsonHeaders }, 501],
       ['/runtime/webhooks/durabletask/instances/x', {}, 401],
       ['/runtime/webhooks/durabletask/instances/x?code=wrong', {}, 401],
     ];
@@ -432,11 +472,15 @@ describe('management API', () => {
     const started = await startOrchestration(host, 'withCustomStatus');
     const badEvent = await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
       method: 'POST',
+      headers: jsonHeaders,
       body: '{oops',
     });
     expect(badEvent.status).toBe(400);
     expect((await run('sequence')).body.runtimeStatus).toBe('Completed');
-    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), { method: 'POST' });
+    await fetch(started.terminatePostUri.replace('{text}', 'cleanup'), {
+      method: 'POST',
+      headers: jsonHeaders,
+    });
   });
 });
 

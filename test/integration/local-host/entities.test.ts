@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
 import { join } from 'node:path';
-import { repoRoot, startHost, testKeys } from '../../support/local-host';
+import { repoRoot, startHost, testKeys, jsonHeaders } from '../../support/local-host';
 
 let host: LocalHost;
 const api = '/runtime/webhooks/durabletask';
@@ -35,9 +35,8 @@ async function run(name: string, input: unknown): Promise<unknown> {
 async function signal(name: string, key: string, op: string, input?: unknown): Promise<Response> {
   return host.fetch(`${api}/entities/${name}/${key}?op=${op}&${code}`, {
     method: 'POST',
-    ...(input === undefined
-      ? {}
-      : { body: JSON.stringify(input), headers: { 'content-type': 'application/json' } }),
+    headers: jsonHeaders,
+    ...(input === undefined ? {} : { body: JSON.stringify(input) }),
   });
 }
 
@@ -110,9 +109,13 @@ describe('durable entities', () => {
   it('DurableClient signals and reads entities', async () => {
     const missing = await (await host.fetch('/api/entity/Counter/client-missing')).json();
     expect(missing).toEqual({ entityExists: false, entityState: null });
-    const signalled = await host.fetch('/api/entity/Counter/client/add', { method: 'POST', body: '41' });
+    const signalled = await host.fetch('/api/entity/Counter/client/add', {
+      method: 'POST',
+      body: '41',
+      headers: jsonHeaders,
+    });
     expect(signalled.status).toBe(202);
-    await host.fetch('/api/entity/Counter/client/add', { method: 'POST', body: '1' });
+    await host.fetch('/api/entity/Counter/client/add', { method: 'POST', body: '1', headers: jsonHeaders });
     await readUntil('Counter', 'client', (s) => s === 42);
     expect(await (await host.fetch('/api/entity/Counter/client')).json()).toEqual({
       entityExists: true,
@@ -150,10 +153,19 @@ describe('durable entities', () => {
 
   it('answers bad entity requests with 4xx', async () => {
     expect((await signal('NoSuchEntity', 'k', 'add', 1)).status).toBe(404);
-    expect((await host.fetch(`${api}/entities/Counter/k?${code}`, { method: 'POST' })).status).toBe(400);
+    expect(
+      (await host.fetch(`${api}/entities/Counter/k?${code}`, { method: 'POST', headers: jsonHeaders }))
+        .status,
+    ).toBe(400);
     expect((await host.fetch(`${api}/entities/Counter/never-used?${code}`)).status).toBe(404);
     expect(
-      (await host.fetch(`${api}/entities/Counter/k?op=add&${code}`, { method: 'POST', body: '{' })).status,
+      (
+        await host.fetch(`${api}/entities/Counter/k?op=add&${code}`, {
+          method: 'POST',
+          body: '{',
+          headers: jsonHeaders,
+        })
+      ).status,
     ).toBe(400);
     expect((await host.fetch(`${api}/entities/Counter/k?${code}`, { method: 'DELETE' })).status).toBe(405);
     // The management API needs a key, as every other management call does.

@@ -4,7 +4,14 @@
  * unbounded work; the sample starter validates its input.
  */
 import { describe, expect, it } from 'vitest';
-import { pollUntilDone, repoRoot, startHost, startOrchestration, testKeys } from '../../support/local-host';
+import {
+  pollUntilDone,
+  repoRoot,
+  startHost,
+  startOrchestration,
+  testKeys,
+  jsonHeaders,
+} from '../../support/local-host';
 
 describe('per-instance limits', () => {
   it('fails a run whose fan-out exceeds maxPendingActions, naming the limit', async () => {
@@ -41,11 +48,15 @@ describe('per-instance limits', () => {
       // A suspended instance takes no events out of its inbox, so raised ones stay queued.
       const suspend = await host.fetch(
         `/runtime/webhooks/durabletask/instances/${started.id}/suspend?code=${testKeys.systemKey}`,
-        { method: 'POST' },
+        { method: 'POST', headers: jsonHeaders },
       );
       expect(suspend.status).toBe(202);
       const raise = (name: string) =>
-        fetch(started.sendEventPostUri.replace('{eventName}', name), { method: 'POST', body: '1' });
+        fetch(started.sendEventPostUri.replace('{eventName}', name), {
+          method: 'POST',
+          body: '1',
+          headers: jsonHeaders,
+        });
       expect((await raise('other')).status).toBe(202);
       expect((await raise('other')).status).toBe(202);
       const refused = await raise('other');
@@ -63,7 +74,7 @@ describe('per-instance limits', () => {
       await startOrchestration(host, 'waitForever');
       const refused = await host.fetch(
         `/runtime/webhooks/durabletask/orchestrators/waitForever?code=${testKeys.systemKey}`,
-        { method: 'POST' },
+        { method: 'POST', headers: jsonHeaders },
       );
       expect(refused.status).toBe(429);
       expect((await refused.json()).error.code).toBe('too_many_instances');
@@ -78,7 +89,11 @@ describe('sample starter input', () => {
     const host = await startHost({ appDir: repoRoot });
     try {
       const post = (name: string, body: unknown) =>
-        host.fetch(`/api/orchestrators/${name}`, { method: 'POST', body: JSON.stringify(body) });
+        host.fetch(`/api/orchestrators/${name}`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: jsonHeaders,
+        });
       const many = await post('greetingRound', {
         cities: Array.from({ length: 2000 }, (_, i) => `City${i}`),
       });
@@ -88,7 +103,10 @@ describe('sample starter input', () => {
       expect((await post('greetingRound', { approvalTimeoutSeconds: 10 ** 9 })).status).toBe(400);
       expect((await post('greetingRound', { cities: ['Oslo'], extra: true })).status).toBe(400);
       expect((await post('helloSequence', { anything: 1 })).status).toBe(400);
-      const unknown = await host.fetch('/api/orchestrators/sayHello', { method: 'POST' });
+      const unknown = await host.fetch('/api/orchestrators/sayHello', {
+        method: 'POST',
+        headers: jsonHeaders,
+      });
       expect(unknown.status).toBe(404);
       expect((await unknown.json()).error.code).toBe('unknown_orchestrator');
       expect((await post('greetingRound', { cities: ['Oslo', 'Lima'], coolDownSeconds: 0 })).status).toBe(

@@ -4,7 +4,7 @@
  * that try to reach the private RPC path, bodies before auth, connection limits, and what leaks
  * into status outputs and logs.
  */
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ import {
   tempDir,
   testKeys,
 } from '../../support/local-host';
+import { waitUntil } from '../../support/wait-until';
 
 let host: LocalHost;
 let port: number;
@@ -44,10 +45,10 @@ interface RawResponse {
 function rawHttp(
   target: number,
   head: string,
-  options: { body?: Buffer | string; timeoutMs?: number } = {},
+  options: { body?: Buffer | string; timeoutMs?: number; address?: string } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const socket = connect(target, '127.0.0.1');
+    const socket = connect(target, options.address ?? '127.0.0.1');
     let data = Buffer.alloc(0);
     const timer = setTimeout(() => {
       socket.destroy();
@@ -112,6 +113,22 @@ describe('request target and Host header (DNS rebinding)', () => {
     expect((await rawHttp(port, get('/api/echo/1/x', `user@127.0.0.1:${port}`))).status).toBe(400);
     expect((await rawHttp(port, get('/api/echo/1/x', `127.0.0.1:${port}/x`))).status).toBe(400);
     expect((await rawHttp(port, get('/api/echo/1/x', `127.0.0.1:99999`))).status).toBe(400);
+  });
+
+  it('keeps the Host check on any loopback address, such as --host 127.0.0.2', async () => {
+    const bound = await startHost({ hostname: '127.0.0.2' });
+    try {
+      const boundPort = Number(new URL(bound.url).port);
+      const options = { address: '127.0.0.2' };
+      expect(
+        (await rawHttp(boundPort, get('/api/echo/1/x', `attacker.test:${boundPort}`), options)).status,
+      ).toBe(403);
+      expect((await rawHttp(boundPort, get('/api/echo/1/x', `127.0.0.2:${boundPort}`), options)).status).toBe(
+        201,
+      );
+    } finally {
+      await bound.stop();
+    }
   });
 
   it('refuses dot-segments, raw or percent-encoded, instead of resolving them', async () => {
@@ -323,39 +340,133 @@ describe('bodies are read after routing and auth, within limits', () => {
     }
   });
 
-  it('caps connections and drops a client that never finishes its headers', async () => {
-    const capped = await startHost({ maxConnections: 2, headersTimeoutMs: 1000 });
+  it('drops a client that never finishes its headers', async () => {
+    const capped = await startHost({ headersTimeoutMs: 1000 });
     const cappedPort = Number(new URL(capped.url).port);
-    const sockets = [connect(cappedPort, '127.0.0.1'), connect(cappedPort, '127.0.0.1')];
+    const socket = connect(cappedPort, '127.0.0.1');
     try {
-      await Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', r))));
-      sockets[0].write(`GET /api/echo/1/x HTTP/1.1\r\nHost: 127.0.0.1:${cappedPort}\r\n`);
-      const third = connect(cappedPort, '127.0.0.1');
-      sockets.push(third);
-      const thirdClosed = await new Promise<boolean>((resolve) => {
-        third.on('close', () => resolve(true));
-        third.on('error', () => undefined);
-        third.on('data', () => resolve(false));
-        third.on('connect', () =>
-          third.write(
-            `GET /api/echo/1/x HTTP/1.1\r\nHost: 127.0.0.1:${cappedPort}\r\nConnection: close\r\n\r\n`,
-          ),
-        );
-      });
-      expect(thirdClosed).toBe(true);
+      await new Promise((r) => socket.once('connect', r));
+      socket.write(`GET /api/echo/1/x HTTP/1.1\r\nHost: 127.0.0.1:${cappedPort}\r\n`);
       const started = Date.now();
       const answer = new Promise<string>((resolve) => {
         let text = '';
-        sockets[0].on('data', (chunk: Buffer) => (text += chunk.toString()));
-        sockets[0].on('close', () => resolve(text));
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
       });
       expect(await answer).toMatch(/^HTTP\/1\.1 408/);
       // headersTimeout is enforced on Node's connection-check interval; generous margin on 2 busy cores.
       expect(Date.now() - started).toBeLessThan(8000);
     } finally {
+      socket.destroy();
+      await capped.stop();
+    }
+  });
+});
+
+describe('connections: one client cannot shut everyone out', () => {
+  /** Opens `count` connections from `localAddress` that send half a request head and stall. */
+  async function halfOpen(target: number, count: number, localAddress = '127.0.0.1'): Promise<Socket[]> {
+    const sockets: Socket[] = [];
+    for (let i = 0; i < count; i++) {
+      const socket = connect({ port: target, host: '127.0.0.1', localAddress });
+      socket.on('error', () => undefined);
+      sockets.push(socket);
+      await new Promise<void>((resolve) => {
+        socket.once('connect', () => {
+          socket.write(`GET /api/echo/1/x HTTP/1.1\r\nHost: 127.0.0.1:${target}\r\n`);
+          resolve();
+        });
+        socket.once('close', () => resolve());
+      });
+    }
+    return sockets;
+  }
+
+  it('still serves others while one client holds 128 half-open connections', async () => {
+    const sockets = await halfOpen(port, 128);
+    try {
+      const started = Date.now();
+      const response = await host.fetch('/api/echo/1/x', { signal: AbortSignal.timeout(8_000) });
+      expect(response.status).toBe(201);
+      // Well before the 10 s header timeout would have freed a slot.
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+    }
+  });
+
+  it('caps the connections one client address may hold', async () => {
+    const capped = await startHost({ maxConnectionsPerClient: 8 });
+    const cappedPort = Number(new URL(capped.url).port);
+    const sockets = await halfOpen(cappedPort, 20, '127.0.0.2');
+    try {
+      await waitUntil('the client’s connections over the cap to be closed', () =>
+        sockets.filter((s) => !s.closed).length <= 8 ? true : undefined,
+      );
+      // Another client is served at once.
+      const response = await capped.fetch('/api/echo/1/x');
+      expect(response.status).toBe(201);
+    } finally {
       for (const socket of sockets) socket.destroy();
       await capped.stop();
     }
+  });
+
+  it('answers 503 with Retry-After when every connection is busy, instead of dropping the newcomer', async () => {
+    const capped = await startHost({ maxConnections: 2 });
+    const cappedPort = Number(new URL(capped.url).port);
+    // Two requests in flight: their heads arrived, their bodies are still coming.
+    const uploads = [0, 1].map(() => connect(cappedPort, '127.0.0.1').on('error', () => undefined));
+    try {
+      for (const upload of uploads) {
+        await new Promise((r) => upload.once('connect', r));
+        upload.write(
+          `POST /api/echo/1/x HTTP/1.1\r\nHost: 127.0.0.1:${cappedPort}\r\nContent-Length: 4\r\n\r\nab`,
+        );
+      }
+      await waitUntil('both uploads to be in flight', () => capped.activeRequests === 2);
+      const third = await capped.fetch('/api/echo/1/x');
+      expect(third.status).toBe(503);
+      expect(third.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(third.headers.get('connection')).toBe('close');
+      expect((await third.json()).error.code).toBe('too_many_connections');
+      // The busy requests finish normally.
+      const answer = new Promise<string>((resolve) =>
+        uploads[0].once('data', (d: Buffer) => resolve(d.toString())),
+      );
+      uploads[0].write('cd');
+      expect(await answer).toMatch(/^HTTP\/1\.1 201/);
+    } finally {
+      for (const upload of uploads) upload.destroy();
+      await capped.stop();
+    }
+  });
+});
+
+describe('the management API takes JSON only', () => {
+  it('answers 415 to a POST without application/json, and serves one with it', async () => {
+    const started = await startOrchestration(host, 'eventOrTimeout', { timeoutMs: 60_000 });
+    const raise = started.sendEventPostUri.replace('{eventName}', 'go');
+    // A byte body gets no Content-Type from fetch; a string one would get text/plain.
+    const noType = await fetch(raise, { method: 'POST', body: Buffer.from('true') });
+    expect(noType.status).toBe(415);
+    for (const headers of [
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ]) {
+      const refused = await fetch(raise, { method: 'POST', body: 'true', headers });
+      expect(refused.status).toBe(415);
+      expect((await refused.json()).error.code).toBe('unsupported_media_type');
+    }
+    const terminate = started.terminatePostUri.replace('{text}', 'x');
+    expect((await fetch(terminate, { method: 'POST' })).status).toBe(415);
+    const accepted = await fetch(raise, {
+      method: 'POST',
+      body: 'true',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(accepted.status).toBe(202);
+    expect((await pollUntilDone(started.statusQueryGetUri)).body.runtimeStatus).toBe('Completed');
   });
 });
 

@@ -1,9 +1,12 @@
 /**
- * The local host's Durable spans, as the extension's distributed tracing V2 emits them: a SERVER
- * span `activity:{name}` per activity attempt (a retried activity has two), whose context is the
- * activity's InvocationContext.traceContext, and one `orchestration:{name}` span per instance
- * when it ends — once, however often the orchestrator replayed, and not again after a restart.
- * Spans are collected by the real telemetry setup with an in-memory exporter.
+ * The local host's Durable spans, in the shapes of the Durable Task tracing specification (as the
+ * extension's distributed tracing V2 emits them): `orchestration:{name}` SERVER once per instance
+ * when it ends, however often it replayed, and not again after a restart; per activity attempt an
+ * `activity:{name}` CLIENT span under the orchestration and the SERVER span under it, whose
+ * context is the activity's InvocationContext.traceContext; a sub-orchestration under its
+ * parent's CLIENT span; a fired timer as `orchestration:{name}:timer`. The orchestrator itself is
+ * handed its orchestration span as trace context. Spans are collected by the real telemetry setup
+ * with an in-memory exporter.
  */
 import { join } from 'node:path';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
@@ -82,33 +85,47 @@ describe('Durable spans on the local host', () => {
       const final = await host.waitForInstance(id, { timeoutMs: 20_000 });
       expect(final.runtimeStatus).toBe('Completed');
 
-      const attempts = await spans('activity:flaky', id);
+      const all = await spans('activity:flaky', id);
+      const attempts = all.filter((span) => span.kind === SpanKind.SERVER);
+      const waits = all.filter((span) => span.kind === SpanKind.CLIENT);
       expect(attempts).toHaveLength(2);
-      for (const span of attempts) {
-        expect(span.kind).toBe(SpanKind.SERVER);
+      expect(waits).toHaveLength(2);
+      const [orchestration] = await spans('orchestration:retrying', id);
+      for (const [index, span] of attempts.entries()) {
         expect(span.spanContext().traceId).toBe(TRACE_ID);
-        expect(span.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+        // SERVER under its own CLIENT span, the CLIENT under the orchestration.
+        expect(span.parentSpanContext?.spanId).toBe(waits[index].spanContext().spanId);
+        expect(waits[index].parentSpanContext?.spanId).toBe(orchestration.spanContext().spanId);
         expect(span.attributes).toMatchObject({
           'durabletask.type': 'activity',
           'durabletask.task.name': 'flaky',
           'durabletask.task.instance_id': id,
         });
         expect(typeof span.attributes['durabletask.task.task_id']).toBe('number');
+        expect(waits[index].attributes['durabletask.task.task_id']).toBe(
+          span.attributes['durabletask.task.task_id'],
+        );
       }
-      // The first attempt threw: its span failed with error.type; the retry succeeded.
+      // Each attempt is its own task id, so its own pair of spans.
+      expect(new Set(attempts.map((s) => s.attributes['durabletask.task.task_id'])).size).toBe(2);
+      // The first attempt threw: both its spans failed with error.type; the exception event is
+      // left to the app's own spans (one Exception per failure in Application Insights).
       expect(attempts[0].status).toEqual({ code: SpanStatusCode.ERROR, message: 'flaky attempt 1 failed' });
       expect(attempts[0].attributes['error.type']).toBe('Error');
-      expect(attempts[0].events.map((e) => e.name)).toEqual(['exception']);
+      expect(waits[0].status.code).toBe(SpanStatusCode.ERROR);
+      expect(attempts[0].events).toEqual([]);
       expect(attempts[1].status.code).toBe(SpanStatusCode.UNSET);
       expect(attempts[1].attributes).not.toHaveProperty('error.type');
 
-      // What each attempt saw as InvocationContext.traceContext is its own activity span.
+      // What each attempt saw as InvocationContext.traceContext is its own activity SERVER span.
       const handed = seen.filter((s) => s.functionName === 'flaky').map((s) => s.traceParent);
       expect(handed).toEqual(attempts.map((s) => `00-${TRACE_ID}-${s.spanContext().spanId}-01`));
-      // Orchestrator episodes keep the instance's context: no per-episode span.
+      // Every orchestrator episode is handed the orchestration span: no per-episode span.
       const episodes = seen.filter((s) => s.functionName === 'retrying');
       expect(episodes.length).toBeGreaterThanOrEqual(3);
-      for (const episode of episodes) expect(episode.traceParent).toBe(TRACEPARENT);
+      for (const episode of episodes) {
+        expect(episode.traceParent).toBe(`00-${TRACE_ID}-${orchestration.spanContext().spanId}-01`);
+      }
     } finally {
       await host.stop();
     }
@@ -123,7 +140,7 @@ describe('Durable spans on the local host', () => {
       expect(final.runtimeStatus).toBe('Completed');
       // Three activities: four episodes, each replaying what came before.
       expect(seen.filter((s) => s.functionName === 'sequence').length).toBeGreaterThanOrEqual(4);
-      expect(await spans('activity:hello', id)).toHaveLength(3);
+      expect(await spans('activity:hello', id)).toHaveLength(6); // a CLIENT and a SERVER span each
 
       const orchestration = await spans('orchestration:', id);
       expect(orchestration).toHaveLength(1);
@@ -135,7 +152,7 @@ describe('Durable spans on the local host', () => {
       expect(span.attributes).toMatchObject({
         'durabletask.type': 'orchestration',
         'durabletask.task.name': 'sequence',
-        'durabletask.runtime_status': 'Completed',
+        'durabletask.task.status': 'Completed',
       });
       expect(span.status.code).toBe(SpanStatusCode.UNSET);
       // From the instance's creation to its end: it covers every activity span.
@@ -162,11 +179,54 @@ describe('Durable spans on the local host', () => {
 
       const parent = await start(host, 'parent', null);
       expect((await host.waitForInstance(parent, { timeoutMs: 20_000 })).runtimeStatus).toBe('Completed');
-      const children = exporter
-        .getFinishedSpans()
-        .filter((s) => s.name === 'orchestration:child' && s.spanContext().traceId === TRACE_ID);
-      expect(children.length).toBeGreaterThanOrEqual(1);
-      for (const child of children) expect(child.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+      const [parentSpan] = await spans('orchestration:parent', parent);
+      const finished = exporter.getFinishedSpans();
+      const children = finished.filter(
+        (s) =>
+          s.name === 'orchestration:child' &&
+          s.kind === SpanKind.SERVER &&
+          s.spanContext().traceId === TRACE_ID,
+      );
+      expect(children.length).toBeGreaterThanOrEqual(3);
+      for (const child of children) {
+        // The child's SERVER span hangs under the parent's CLIENT span for it, that under the parent.
+        const client = finished.find((s) => s.spanContext().spanId === child.parentSpanContext?.spanId);
+        expect(client).toMatchObject({ name: 'orchestration:child', kind: SpanKind.CLIENT });
+        expect(client?.parentSpanContext?.spanId).toBe(parentSpan.spanContext().spanId);
+      }
+      // The child that failed: its CLIENT span failed too.
+      const failedChild = children.find((c) => c.status.code === SpanStatusCode.ERROR);
+      const failedClient = finished.find(
+        (s) => s.spanContext().spanId === failedChild?.parentSpanContext?.spanId,
+      );
+      expect(failedClient?.status.code).toBe(SpanStatusCode.ERROR);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it('records a fired durable timer as orchestration:{name}:timer, from its creation to its firing', async () => {
+    const host = await startHost();
+    try {
+      const id = await start(host, 'timer', { delayMs: 300 });
+      expect((await host.waitForInstance(id, { timeoutMs: 20_000 })).runtimeStatus).toBe('Completed');
+      const [orchestration] = (await spans('orchestration:timer', id)).filter(
+        (s) => s.kind === SpanKind.SERVER,
+      );
+      const timers = exporter.getFinishedSpans().filter((s) => s.name === 'orchestration:timer:timer');
+      expect(timers).toHaveLength(1);
+      const [timer] = timers;
+      expect(timer.kind).toBe(SpanKind.INTERNAL);
+      expect(timer.parentSpanContext?.spanId).toBe(orchestration.spanContext().spanId);
+      expect(timer.attributes).toMatchObject({
+        'durabletask.type': 'timer',
+        'durabletask.task.instance_id': id,
+      });
+      const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
+      expect(ms(timer.endTime) - ms(timer.startTime)).toBeGreaterThanOrEqual(290);
+      expect(Date.parse(String(timer.attributes['durabletask.fire_at']))).toBeLessThanOrEqual(
+        ms(timer.endTime),
+      );
     } finally {
       await host.stop();
     }

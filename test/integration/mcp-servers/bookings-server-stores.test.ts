@@ -31,6 +31,7 @@ const booking = (idempotencyKey: string, contactEmail = 'ada@example.org') => ({
   offerId: offer.offerId,
   travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }],
   contactEmail,
+  expectedTotal: offer.totalPrice,
 });
 
 describe.each([

@@ -32,6 +32,7 @@ const flightBooking = (idempotencyKey: string) => ({
   offerId: flightOffer.offerId,
   travellers,
   contactEmail: 'ada@example.org',
+  expectedTotal: flightOffer.totalPrice,
 });
 
 describe('bookings server over Streamable HTTP', () => {
@@ -122,8 +123,38 @@ describe('bookings server over Streamable HTTP', () => {
       offerId: flightOffer.offerId,
       travellers,
       contactEmail: 'ada@example.org',
+      expectedTotal: flightOffer.totalPrice,
     });
     expect(textOf(noKey)).toMatch(/at idempotencyKey/);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('books only at the approved total: a different expectedTotal books nothing and names the price', async () => {
+    const cheaper = { amount: flightOffer.totalPrice.amount - 1, currency: 'USD' };
+    const refused = await callTool(client, 'book_flight', {
+      ...flightBooking('trip-4:step-3'),
+      expectedTotal: cheaper,
+    });
+    expect(refused.isError).toBe(true);
+    expect(refused.structuredContent).toMatchObject({
+      error: {
+        code: 'price_changed',
+        retryable: false,
+        details: { offerId: flightOffer.offerId, expected: cheaper, current: flightOffer.totalPrice },
+      },
+    });
+    const otherCurrency = await callTool(client, 'book_flight', {
+      ...flightBooking('trip-4:step-4'),
+      expectedTotal: { amount: flightOffer.totalPrice.amount, currency: 'EUR' },
+    });
+    expect(otherCurrency.structuredContent).toMatchObject({ error: { code: 'price_changed' } });
+    const missing = await callTool(client, 'book_hotel', {
+      idempotencyKey: 'trip-4:step-5',
+      offerId: hotelOffer.offerId,
+      leadGuest: travellers[0],
+      contactEmail: 'ada@example.org',
+    });
+    expect(textOf(missing)).toMatch(/expectedTotal/);
     expect(await store.count()).toBe(0);
   });
 
@@ -133,6 +164,7 @@ describe('bookings server over Streamable HTTP', () => {
       offerId: hotelOffer.offerId,
       leadGuest: travellers[0],
       contactEmail: 'ada@example.org',
+      expectedTotal: hotelOffer.totalPrice,
     };
     const first = dataOf(await callTool(client, 'book_hotel', args));
     expect(first.booking).toMatchObject({ kind: 'hotel', total: hotelOffer.totalPrice });

@@ -71,6 +71,6 @@ describe('MCP server CLI', () => {
     const { exited } = startCli(['flights', '--port', '0', '--host', '0.0.0.0'], { MCP_SERVER_KEY: '' });
     const { code, stderr } = await exited;
     expect(code).toBe(2);
-    expect(stderr).toMatch(/refusing to serve on 0\.0\.0\.0 without MCP_SERVER_KEY/);
+    expect(stderr).toMatch(/refusing to serve on 0\.0\.0\.0 without MCP_FLIGHTS_KEY or MCP_SERVER_KEY/);
   });
 });

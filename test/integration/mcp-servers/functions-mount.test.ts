@@ -42,7 +42,10 @@ function fetchThroughFunction(handler: McpFunctionHandler): typeof fetch {
 }
 
 function settings(faults: McpSettings['faults'] = {}): McpSettings {
-  return { serverKey: KEY, faults };
+  return {
+    keys: { flights: KEY, hotels: KEY, weather: KEY, restaurants: KEY, bookings: KEY },
+    faults,
+  };
 }
 
 describe('MCP servers mounted as an Azure Function (route mcp/{server})', () => {
@@ -123,6 +126,7 @@ describe('MCP servers mounted as an Azure Function (route mcp/{server})', () => 
         offerId: offer.offerId,
         travellers: [{ firstName: 'Grace', lastName: 'Hopper' }],
         contactEmail: 'grace@example.org',
+        expectedTotal: offer.totalPrice,
       }),
     ).rejects.toSatisfy((error) => error instanceof StreamableHTTPError && error.code === 502);
     expect((await store.findByIdempotencyKey('run-9:step-2'))?.total).toEqual(offer.totalPrice);

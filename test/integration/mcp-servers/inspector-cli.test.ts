@@ -27,7 +27,7 @@ const run = promisify(execFile);
 
 const checkIn = daysFromNow(40);
 const checkOut = daysFromNow(43);
-const hotelOfferId = generateHotelOffers(resolveCity('Paris')!, { checkIn, checkOut, guests: 2 })[0].offerId;
+const hotelOffer = generateHotelOffers(resolveCity('Paris')!, { checkIn, checkOut, guests: 2 })[0];
 
 /** A representative call per server, as `--tool-arg key=value` pairs (objects and arrays as JSON). */
 const SAMPLE_CALLS: Record<McpServerName, { tool: string; args: Record<string, string> }> = {
@@ -42,9 +42,10 @@ const SAMPLE_CALLS: Record<McpServerName, { tool: string; args: Record<string, s
     tool: 'book_hotel',
     args: {
       idempotencyKey: 'inspector:step-1',
-      offerId: hotelOfferId,
+      offerId: hotelOffer.offerId,
       leadGuest: '{"firstName":"Ada","lastName":"Lovelace"}',
       contactEmail: 'ada@example.org',
+      expectedTotal: JSON.stringify(hotelOffer.totalPrice),
     },
   },
 };

@@ -7,7 +7,7 @@ import {
   type OpenAICompatibleOptions,
 } from '../../../src/models/openai-compatible';
 import type { ModelRequest } from '../../../src/models/types';
-import { apiError, FakeOpenAIServer, ok } from '../../fakes/openai-server';
+import { apiError, completion, FakeOpenAIServer, htmlPage, ok } from '../../fakes/openai-server';
 
 /** A TokenCredential that hands out a fixed token and records the scopes it was asked for. */
 class FakeCredential implements TokenCredential {
@@ -216,7 +216,15 @@ describe('OpenAICompatibleProvider against a chat.completions server', () => {
     const waited = server.requests[1].at - server.requests[0].at;
     expect(waited).toBeGreaterThanOrEqual(950);
     expect(waited).toBeLessThan(6000);
-    expect(server.requests[1].headers['x-stainless-retry-count']).toBe('1');
+  });
+
+  it('honours a retry-after given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 2000).toUTCString(); // whole seconds: 1–2 s from now
+    server.reply(apiError(503, { 'retry-after': at }), ok({ content: 'fine' }));
+    await expect(openai().complete(request())).resolves.toMatchObject({ text: 'fine' });
+    const waited = server.requests[1].at - server.requests[0].at;
+    expect(waited).toBeGreaterThanOrEqual(900);
+    expect(waited).toBeLessThan(6000);
   });
 
   it('honours retry-after-ms over retry-after', async () => {
@@ -238,15 +246,63 @@ describe('OpenAICompatibleProvider against a chat.completions server', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  it('does not sit through a wait longer than maxRetryWaitMs: fails at once with that wait', async () => {
-    server.reply(apiError(429, { 'retry-after': '120' }), ok());
+  it('does not sit through a wait longer than maxRetryWaitMs: fails at once, clearly, for good', async () => {
+    server.reply(apiError(429, { 'retry-after': '40' }), ok());
     const started = performance.now();
     const error = await openai({ maxRetryWaitMs: 5000 })
       .complete(request())
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ retryable: true, retryAfterMs: 120_000 });
+    expect(error).toMatchObject({
+      code: 'model_busy',
+      retryable: false,
+      message:
+        'The AI model service is busy and asked us to wait 40 s, longer than we wait (5 s). Please try again later.',
+      details: { retryAfterMs: 40_000, maxRetryWaitMs: 5000, status: 429 },
+    });
     expect(server.requests).toHaveLength(1);
     expect(performance.now() - started).toBeLessThan(4000);
+  });
+
+  it('retries a 200 with an HTML page, and one without choices, as transient, then succeeds', async () => {
+    const noChoices = { status: 200, body: { ...completion(), choices: [] } };
+    server.reply(htmlPage(), noChoices, ok({ content: 'fine' }));
+    await expect(openai().complete(request())).resolves.toMatchObject({ kind: 'final', text: 'fine' });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('retries truncated JSON, and after the retries fails retryable, in plain words with the details apart', async () => {
+    const truncated = { status: 200, raw: '{"id":"chatcmpl-1","choices":[{"index":0,"mess' };
+    server.reply(truncated, htmlPage(), truncated);
+    const error = await openai({ maxRetries: 2 })
+      .complete(request())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'model_bad_response',
+      retryable: true,
+      message: 'The AI model service sent an answer we could not read.',
+      details: { status: 200, problem: 'a body that is not JSON' },
+    });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('refuses an answer over the size cap without reading it whole, and without retrying', async () => {
+    server.reply(ok({ content: 'x'.repeat(20_000) }));
+    const error = await openai({ maxAnswerBytes: 8_192 })
+      .complete(request())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'model_answer_too_large', retryable: false });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('gives the whole call a deadline: a hung server fails it as model_timeout, retryable, on time', async () => {
+    server.reply({ ...ok(), delayMs: 4000 }, { ...ok(), delayMs: 4000 }, { ...ok(), delayMs: 4000 });
+    const started = performance.now();
+    const error = await openai({ timeoutMs: 5000, callTimeoutMs: 800 })
+      .complete(request())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'model_timeout', retryable: true });
+    expect((error as Error).message).toBe('The AI model did not answer within 1 s.');
+    expect(performance.now() - started).toBeLessThan(3000);
   });
 
   it('retries a 500 and succeeds', async () => {
@@ -261,7 +317,7 @@ describe('OpenAICompatibleProvider against a chat.completions server', () => {
       .complete(request())
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientError);
-    expect((error as Error).message).toContain('502');
+    expect(error).toMatchObject({ details: { status: 502 } });
     expect(server.requests).toHaveLength(2);
   });
 
@@ -315,6 +371,25 @@ describe('OpenAICompatibleProvider against a chat.completions server', () => {
     const response = await openai().complete(request());
     expect(response.usage.outputTokens).toBe(2);
     expect(response.usage.inputTokens).toBeGreaterThan(5);
+  });
+
+  it('refuses a negative or impossible token usage with a permanent model_usage_invalid, without retrying', async () => {
+    server.reply(ok({ content: 'fine', usage: { prompt_tokens: -750_000, completion_tokens: 10 } }));
+    const error = await openai()
+      .complete(request())
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'model_usage_invalid',
+      retryable: false,
+      details: { reported: { inputTokens: -750_000, outputTokens: 10 } },
+    });
+    expect(server.requests).toHaveLength(1);
+
+    server.reset();
+    server.reply(ok({ content: 'fine', usage: { prompt_tokens: 10, completion_tokens: 5_000 } }));
+    await expect(openai().complete(request({ maxOutputTokens: 100 }))).rejects.toMatchObject({
+      code: 'model_usage_invalid',
+    });
   });
 
   it('turns a lost connection into a TransientError after its retries', async () => {

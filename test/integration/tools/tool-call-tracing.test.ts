@@ -12,6 +12,7 @@ import { withRunId } from '../../../src/telemetry/run-context';
 import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { initTelemetry, shutdownTelemetry, type Telemetry } from '../../../src/telemetry/setup';
 import { ToolClient } from '../../../src/tools/tool-client';
+import { getGazetteer } from '../../../src/geo';
 import { retryLikeDurable } from './support/durable-like-retry';
 import { futureDate } from './support/tool-servers';
 
@@ -33,6 +34,8 @@ beforeAll(async () => {
     settings: loadTelemetrySettings({ WAYPOINT_TRACE_STORE: ':memory:' }),
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
+  // The servers run in this process: load the airport data now, not inside the first (timed) call.
+  getGazetteer();
   bookingsStore = SqliteBookingsStore.open(':memory:');
   idempotency = SqliteIdempotencyStore.open(':memory:');
   [flights, flakyFlights, downFlights, bookingsServer] = await Promise.all([
@@ -233,7 +236,11 @@ describe('tool call tracing over MCP', () => {
       arguments: search,
     });
     if (!found.ok) throw new Error(found.error.message);
-    const [offer] = (found.result.structuredContent as { offers: { offerId: string }[] }).offers;
+    const [offer] = (
+      found.result.structuredContent as {
+        offers: { offerId: string; totalPrice: { amount: number; currency: string } }[];
+      }
+    ).offers;
     const request = {
       agent: 'planner',
       tool: 'bookings.book_flight',
@@ -241,6 +248,7 @@ describe('tool call tracing over MCP', () => {
         offerId: offer.offerId,
         travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }],
         contactEmail: 'ada@example.com',
+        expectedTotal: offer.totalPrice,
       },
       idempotencyKey: toolCallKey('run-trace-4', 'book-flight'),
     };

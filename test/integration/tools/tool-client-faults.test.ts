@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { flightOfferById } from '../../../src/mcp-servers/flights/flight-offers';
 import { IdempotencyInProgressError, TransientError } from '../../../src/domain/errors';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
 import {
@@ -22,6 +23,8 @@ import { startRecordingProxy } from './support/recording-proxy';
 import { futureDate } from './support/tool-servers';
 
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
+/** The offer's price, as a booking must state it (`expectedTotal`). */
+const pricedAt = (id: string) => ({ expectedTotal: flightOfferById(id).totalPrice });
 const CALL_TIMEOUT_MS = 300;
 /** The smallest stale window a 300 ms call allows: the timeout plus the 2 s minimum margin. */
 const PENDING_STALE_MS = 2_300;
@@ -73,7 +76,7 @@ async function startBookingsServer(
 const bookFlight = (key: string, offer = offerId): ToolCallRequest => ({
   agent: 'booker',
   tool: 'bookings.book_flight',
-  arguments: { offerId: offer, ...ADA },
+  arguments: { offerId: offer, ...ADA, ...pricedAt(offer) },
   idempotencyKey: key,
 });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { flightOfferById } from '../../../src/mcp-servers/flights/flight-offers';
 import { TransientError, ValidationError } from '../../../src/domain/errors';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
 import {
@@ -17,6 +18,8 @@ import { futureDate, startToolServers, type ToolServers } from './support/tool-s
 const SERVER_KEY = 'integration-test-key';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
+/** The offer's price, as a booking must state it (`expectedTotal`). */
+const pricedAt = (id: string) => ({ expectedTotal: flightOfferById(id).totalPrice });
 
 let bookings: SqliteBookingsStore;
 let servers: ToolServers;
@@ -39,7 +42,7 @@ function newClient(overrides: Partial<ToolClientOptions> = {}): {
     idempotency,
     callTimeoutMs: 2_000,
     pendingStaleAfterMs: 5_000,
-    serverKey: SERVER_KEY,
+    serverKeys: { flights: SERVER_KEY, bookings: SERVER_KEY },
     ...overrides,
   });
   closers.push(
@@ -70,6 +73,8 @@ beforeAll(async () => {
     agent: 'planner',
     tool: 'flights.search_flights',
     arguments: { origin: 'LHR', destination: 'JFK', departDate: futureDate() },
+    // The first search loads the airport data: give it longer than the tests' call timeout.
+    timeoutMs: 30_000,
   });
   offerId = (expectOk(search).result.structuredContent as { offers: { offerId: string }[] }).offers[0]
     .offerId;
@@ -127,7 +132,7 @@ describe('ToolClient against the real MCP servers', () => {
     const request = {
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA, idempotencyKey: 'made-up-by-the-model' },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId), idempotencyKey: 'made-up-by-the-model' },
       idempotencyKey: key,
     };
 
@@ -150,7 +155,7 @@ describe('ToolClient against the real MCP servers', () => {
       await client.callTool({
         agent: 'booker',
         tool: 'bookings.book_flight',
-        arguments: { offerId, ...ADA },
+        arguments: { offerId, ...ADA, ...pricedAt(offerId) },
         idempotencyKey: key,
       }),
     );
@@ -159,7 +164,7 @@ describe('ToolClient against the real MCP servers', () => {
     const reused = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA, contactEmail: 'someone-else@example.com' },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId), contactEmail: 'someone-else@example.com' },
       idempotencyKey: key,
     });
 
@@ -174,7 +179,7 @@ describe('ToolClient against the real MCP servers', () => {
     const refused = await client.callTool({
       agent: 'planner',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: toolCallKey('trip-x', 'sneaky'),
     });
 
@@ -193,7 +198,7 @@ describe('ToolClient against the real MCP servers', () => {
     const noKey = await client.callTool({
       agent: 'any',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
     });
 
     expect(noServer).toMatchObject({ ok: false, error: { code: 'unknown_server' } });
@@ -217,7 +222,7 @@ describe('ToolClient against the real MCP servers', () => {
     const corrected = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: key,
     });
     expect(bookingOf(corrected).idempotencyKey).toBe(key);
@@ -231,7 +236,7 @@ describe('ToolClient against the real MCP servers', () => {
     const failed = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId: 'FL-NOT-AN-OFFER', ...ADA },
+      arguments: { offerId: 'FL-NOT-AN-OFFER', ...ADA, expectedTotal: { amount: 100, currency: 'USD' } },
       idempotencyKey: key,
     });
 
@@ -250,7 +255,7 @@ describe('ToolClient against the real MCP servers', () => {
   });
 
   it('returns a wrong server key as unauthorized', async () => {
-    const { client } = newClient({ serverKey: 'not-the-key' });
+    const { client } = newClient({ serverKeys: { flights: 'not-the-key', bookings: SERVER_KEY } });
     const result = await client.callTool({
       agent: 'planner',
       tool: 'flights.get_flight_details',
@@ -264,8 +269,9 @@ describe('ToolClient against the real MCP servers', () => {
     const client = createToolClient(
       loadToolSettings({
         MCP_FLIGHTS_URL: flightsProxy.url,
+        MCP_FLIGHTS_KEY: SERVER_KEY,
         MCP_BOOKINGS_URL: bookingsProxy.url,
-        MCP_SERVER_KEY: SERVER_KEY,
+        MCP_BOOKINGS_KEY: SERVER_KEY,
         MCP_CALL_TIMEOUT_MS: '2000',
       }),
       { idempotency, allowList: { booker: ['bookings.book_flight'] } },
@@ -279,7 +285,7 @@ describe('ToolClient against the real MCP servers', () => {
     const booked = await client.callTool({
       agent: 'booker',
       tool: 'bookings.book_flight',
-      arguments: { offerId, ...ADA },
+      arguments: { offerId, ...ADA, ...pricedAt(offerId) },
       idempotencyKey: key,
     });
 

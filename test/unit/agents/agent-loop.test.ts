@@ -119,7 +119,8 @@ describe('agent loop under the SDK', () => {
     state = await replay.run();
     expect(state.isDone).toBe(true);
     const result = agentLoopResultSchema.parse(state.output);
-    expect(result).toMatchObject({ status: 'completed', output: { found: true }, turns: 1 });
+    // Two model turns were taken (regression: `turns` once said 1, the last turn's index).
+    expect(result).toMatchObject({ status: 'completed', output: { found: true }, turns: 2 });
     expect(result.usage).toMatchObject({
       steps: 4,
       tokens: 240,
@@ -215,6 +216,7 @@ describe('agent loop under the SDK', () => {
     replay.complete(state1, { 1: toolOk('flights.search_flights', {}) });
     const result = agentLoopResultSchema.parse((await replay.run()).output);
     expect(result.error?.code).toBe('max_turns');
+    expect(result.turns).toBe(1);
   });
 
   it('keeps the history small: each turn adds a few events, whatever the transcript length', async () => {

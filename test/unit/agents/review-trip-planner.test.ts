@@ -12,7 +12,7 @@ import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
 import type { RouterAnswer } from '../../../src/travel/agents';
 import type { TripPlannerInput } from '../../../src/travel/planner-input';
 import type { ResolvePlacesOutput } from '../../../src/travel/resolve-places';
-import { tripPlanner } from '../../../src/travel/trip-planner';
+import { tripPlanner } from '../../../src/travel/trip/orchestration';
 import { ACTION, SdkReplay } from './support/sdk-replay';
 
 const RUN = 'run-review-trip';
@@ -54,12 +54,22 @@ const routed: RouterAnswer = {
   topics: ['flights', 'hotels', 'weather', 'restaurants'],
   facts: {},
 };
+function cityAt(name: string, country: string, airport: string) {
+  const airports = [{ iata: airport, name: `${name} airport`, distanceKm: 5, inTown: true }];
+  return {
+    query: name,
+    name,
+    country,
+    countryCode: country,
+    kind: 'city' as const,
+    airport,
+    airports,
+    inferred: false,
+  };
+}
 const places: ResolvePlacesOutput = {
-  origin: { known: true, place: { query: 'Seattle', name: 'Seattle', country: 'US', airport: 'SEA' } },
-  destination: {
-    known: true,
-    place: { query: 'El Calafate', name: 'El Calafate', country: 'AR', airport: 'FTE' },
-  },
+  origin: { known: true, place: cityAt('Seattle', 'US', 'SEA') },
+  destination: { known: true, place: cityAt('El Calafate', 'AR', 'FTE') },
 };
 
 /** Drives the run to the planner's turn, answers it with `plan`, returns the children it starts. */

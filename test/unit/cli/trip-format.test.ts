@@ -81,6 +81,8 @@ describe('terminal rendering', () => {
 
   it('shows a quote with its total and budget', () => {
     const text = quoteText({
+      id: 'q1',
+      round: 1,
       items: [
         {
           kind: 'flight',

@@ -123,6 +123,17 @@ describe('settings that must agree with the code and host.json', () => {
     );
   });
 
+  it('requires authentication on the trips API, and never turns on local development switches', () => {
+    expect(text('infra/main.bicep')).toMatch(/^\s*TRIPS_REQUIRE_AUTH: 'true'$/m);
+    for (const app of ['agents', 'mcp'] as const) {
+      expect(apps[app], app).toContain('TRIPS_REQUIRE_AUTH');
+      expect(apps[app], app).not.toContain('TRIPS_LOCAL_USER');
+      expect(apps[app], app).not.toContain('WAYPOINT_SAMPLES');
+    }
+    expect(optional.TRIPS_LOCAL_USER).toMatch(/never set in Azure/i);
+    expect(optional.WAYPOINT_SAMPLES).toMatch(/never set in Azure/i);
+  });
+
   it('MCP_SERVER_KEY is a Key Vault reference, never a value', () => {
     expect(text('infra/main.bicep')).toMatch(/MCP_SERVER_KEY: keyVault\.outputs\.mcpServerKeyReference\n/);
     expect(text('infra/app/key-vault.bicep')).toMatch(

@@ -4,13 +4,13 @@
  * the TypeScript compiler's parser it finds, in every module that runs in Azure:
  *  - the keys of each `envSchema = z.object({…})` (the settings loaders' zod schemas), and
  *  - direct reads `env.NAME`, `process.env.NAME`, `env['NAME']` (e.g. WEBSITE_AUTH_ENABLED, LOG_LEVEL).
- * Names built at run time (`MCP_FAULTS_<SERVER>`) come from the code's own name function.
+ * Names built at run time (`MCP_FAULTS_<SERVER>`, `MCP_<SERVER>_KEY`) come from the code's own name functions.
  * src/local-host and src/cli are left out: they never run in a function app.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
-import { faultsSettingName } from '../../../src/mcp-servers/settings';
+import { faultsSettingName, keySettingName } from '../../../src/mcp-servers/settings';
 import { MCP_SERVER_NAMES } from '../../../src/mcp-servers/registry';
 import { REPO_ROOT } from './bicep';
 
@@ -112,8 +112,11 @@ export function settingsReadByCode(): SettingRead[] {
     visit(source);
   }
 
-  // Read as env[faultsSettingName(server)] in src/mcp-servers/settings.ts.
-  for (const server of MCP_SERVER_NAMES) add(faultsSettingName(server), 'src/mcp-servers/settings.ts');
+  // Read as env[faultsSettingName(server)] and env[keySettingName(server)] in src/mcp-servers/settings.ts.
+  for (const server of MCP_SERVER_NAMES) {
+    add(faultsSettingName(server), 'src/mcp-servers/settings.ts');
+    add(keySettingName(server), 'src/mcp-servers/settings.ts');
+  }
 
   return [...reads.entries()]
     .map(([setting, files]) => ({ setting, files: [...files].sort() }))

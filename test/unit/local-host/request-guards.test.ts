@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   checkHost,
   checkOrigin,
+  checkJsonBody,
+  isLoopbackAddress,
+  isLoopbackInterface,
   isRefusal,
   loopbackHosts,
   normaliseOrigins,
@@ -58,6 +61,60 @@ describe('Host header', () => {
     expect(checkHost(host('localhost'), allowed)).toMatchObject({ status: 403 });
     expect(checkHost(host('localhost'), loopbackHosts(80))).toBeUndefined();
     expect(checkHost(host('attacker.test:7071'), allowed)).toMatchObject({ status: 403 });
+  });
+
+  it('treats all of 127.0.0.0/8 and ::1 as loopback, so --host 127.0.0.2 keeps the Host check', () => {
+    for (const name of ['127.0.0.1', '127.0.0.2', '127.255.255.254', 'localhost', '::1', '[::1]']) {
+      expect(isLoopbackInterface(name)).toBe(true);
+    }
+    for (const name of ['0.0.0.0', '::', '128.0.0.1', '10.0.0.1', '127.0.0.256', '127.1', 'example.org']) {
+      expect(isLoopbackInterface(name)).toBe(false);
+    }
+    const bound = loopbackHosts(7071, '127.0.0.2');
+    expect(checkHost(host('127.0.0.2:7071'), bound)).toBeUndefined();
+    expect(checkHost(host('attacker.test:7071'), bound)).toMatchObject({ status: 403 });
+  });
+
+  it('recognises loopback peers in every spelling the socket reports', () => {
+    for (const address of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1', '::ffff:127.9.9.9']) {
+      expect(isLoopbackAddress(address)).toBe(true);
+    }
+    for (const address of [undefined, '10.0.0.1', '::ffff:10.0.0.1', '::2', 'fe80::1']) {
+      expect(isLoopbackAddress(address)).toBe(false);
+    }
+  });
+});
+
+describe('Content-Type of state-changing requests to the host’s own routes', () => {
+  it('requires application/json (or a +json type) on POST, PUT and PATCH', () => {
+    for (const type of [
+      'application/json',
+      'application/json; charset=utf-8',
+      'Application/JSON',
+      'application/merge-patch+json',
+    ]) {
+      expect(checkJsonBody('POST', type, false)).toBeUndefined();
+    }
+    for (const type of [
+      undefined,
+      '',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+    ]) {
+      expect(checkJsonBody('POST', type, false)).toMatchObject({
+        status: 415,
+        code: 'unsupported_media_type',
+      });
+      expect(checkJsonBody('PUT', type, true)).toMatchObject({ status: 415 });
+    }
+  });
+
+  it('leaves safe methods alone, and DELETE unless it carries a body', () => {
+    expect(checkJsonBody('GET', 'text/plain', true)).toBeUndefined();
+    expect(checkJsonBody('DELETE', undefined, false)).toBeUndefined();
+    expect(checkJsonBody('DELETE', 'text/plain', true)).toMatchObject({ status: 415 });
   });
 });
 

@@ -51,6 +51,59 @@ describe('flight offers', () => {
     expect(blockMinutes(350)).toBeLessThan(blockMinutes(5500));
   });
 
+  describe('carriers that plausibly fly the route', () => {
+    const query = (origin: string, destination: string) =>
+      ({ origin, destination, departDate: '2027-05-03', cabin: 'economy', passengers: 2 }) as const;
+    const carriers = (offers: ReturnType<typeof generateFlightOffers>, stops: number) =>
+      new Set(
+        offers
+          .filter((offer) => offer.outbound.stops === stops)
+          .flatMap((offer) => offer.outbound.segments.map((leg) => leg.airline.code)),
+      );
+
+    it('flies Amsterdam–Prague non-stop with the two countries’ own airlines, never a US one', () => {
+      const offers = generateFlightOffers(query('AMS', 'PRG'));
+      const nonstop = carriers(offers, 0);
+      expect(nonstop.size).toBeGreaterThan(0);
+      for (const code of nonstop) expect(['KL', 'QS']).toContain(code);
+      for (const code of ['AA', 'DL', 'UA', 'EK', 'QR']) expect(nonstop.has(code)).toBe(false);
+    });
+
+    it('flies short routes with the two ends’ own airlines only', () => {
+      // Both ends listed, one carrier each: Lisbon–Athens, TAP and Aegean.
+      for (const code of carriers(generateFlightOffers(query('LIS', 'ATH')), 0)) {
+        expect(['TP', 'A3']).toContain(code);
+      }
+    });
+
+    it('flies a long-haul route between two airports that are not long-haul gateways with one stop via a hub', () => {
+      const offers = generateFlightOffers(query('PRG', 'SEA'));
+      expect(offers.length).toBeGreaterThan(0);
+      for (const offer of offers) expect(offer.outbound.stops).toBeGreaterThanOrEqual(1);
+    });
+
+    it('flies long-haul between gateways non-stop with the home carriers of either end', () => {
+      const nonstop = carriers(generateFlightOffers(query('AMS', 'JFK')), 0);
+      expect(nonstop.size).toBeGreaterThan(0);
+      for (const code of nonstop) expect(['KL', 'AA', 'DL', 'UA']).toContain(code);
+    });
+
+    it('flies each one-stop itinerary with the hub’s own airline', () => {
+      const hubAirline: Record<string, string> = {
+        LHR: 'BA',
+        CDG: 'AF',
+        FRA: 'LH',
+        IST: 'TK',
+        ORD: 'UA',
+        ATL: 'DL',
+      };
+      for (const offer of generateFlightOffers(query('PRG', 'SEA'))) {
+        const hub = offer.outbound.segments[0].to;
+        if (hubAirline[hub]) expect(offer.outbound.segments[0].airline.code).toBe(hubAirline[hub]);
+      }
+    });
+  });
+
   it('connects one-stop itineraries through hubs on the way', () => {
     const offers = generateFlightOffers({
       origin: 'SYD',

@@ -3,7 +3,16 @@ import { loadMcpSettings } from '../../../src/mcp-servers/settings';
 
 describe('loadMcpSettings', () => {
   it('defaults to no key and no faults', () => {
-    expect(loadMcpSettings({})).toEqual({ serverKey: undefined, faults: {} });
+    expect(loadMcpSettings({})).toEqual({
+      keys: {
+        flights: undefined,
+        hotels: undefined,
+        weather: undefined,
+        restaurants: undefined,
+        bookings: undefined,
+      },
+      faults: {},
+    });
   });
 
   it('reads the key and per-server fault JSON, filling defaults', () => {
@@ -11,7 +20,7 @@ describe('loadMcpSettings', () => {
       MCP_SERVER_KEY: 'a-long-enough-secret',
       MCP_FAULTS_BOOKINGS: '{"transientErrorRate":0.3,"dropAfterCommitRate":0.1,"seed":7}',
     });
-    expect(settings.serverKey).toBe('a-long-enough-secret');
+    expect(settings.keys.flights).toBe('a-long-enough-secret');
     expect(settings.faults.bookings).toEqual({
       latencyMs: 0,
       latencyJitterMs: 0,
@@ -19,6 +28,9 @@ describe('loadMcpSettings', () => {
       timeoutRate: 0,
       timeoutMs: 30_000,
       dropAfterCommitRate: 0.1,
+      repriceRate: 0,
+      repriceFactor: 1.1,
+      repriceAfterLookups: 1,
       seed: 7,
     });
     expect(settings.faults.flights).toBeUndefined();

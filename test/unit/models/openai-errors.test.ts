@@ -32,7 +32,9 @@ describe('toModelError', () => {
     const error = toModelError(statusError(status, { 'retry-after': '3' }), target);
     expect(error).toBeInstanceOf(TransientError);
     expect(error.retryAfterMs).toBe(3000);
-    expect(error.message).toContain(String(status));
+    // Plain words for people; the status and the service's own text in the details.
+    expect(error.message).not.toContain(String(status));
+    expect(error.details).toMatchObject({ status, serviceMessage: expect.stringContaining('nope') });
   });
 
   it.each([400, 401, 403, 404, 422])('%i is a permanent model_error with its details', (status) => {
@@ -41,9 +43,21 @@ describe('toModelError', () => {
     expect(error).toMatchObject({
       code: 'model_error',
       retryable: false,
-      details: { status, code: 'content_filter' },
+      details: { status, code: 'content_filter', provider: 'openai', model: 'gpt-4o' },
     });
-    expect(error.message).toContain('gpt-4o');
+    expect(error.message).toBe("The AI model service's content filter blocked this request.");
+  });
+
+  it('says what a refusal means in plain words, with no codes or service text in the message', () => {
+    expect(toModelError(statusError(401), target).message).toBe(
+      'The AI model service did not accept our credentials.',
+    );
+    expect(toModelError(statusError(404), target).message).toBe(
+      'The configured AI model was not found at the AI model service.',
+    );
+    const refused = toModelError(statusError(400, {}, 'invalid_value'), target);
+    expect(refused.message).toBe('The AI model service refused the request.');
+    expect(refused.message).not.toMatch(/nope|invalid_value|400|model_error/);
   });
 
   it('maps connection failures and timeouts to TransientError, aborts to cancelled', () => {

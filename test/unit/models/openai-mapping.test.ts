@@ -143,9 +143,13 @@ describe('fromChatCompletion', () => {
     expect(response.model).toBe('gpt-4.1-mini');
   });
 
-  it('fails permanently on a completion without choices', () => {
+  it('fails retryably, in plain words, on a completion without choices', () => {
     expect(() => fromChatCompletion(completion({}, 'stop', { choices: [] }), context)).toThrow(
-      /without a choice/,
+      expect.objectContaining({
+        code: 'model_bad_response',
+        retryable: true,
+        message: 'The AI model service sent an answer we could not read.',
+      }),
     );
   });
 });

@@ -14,13 +14,29 @@ function detailPaths(fn: () => unknown): string[] {
 }
 
 describe('loadModelSettings', () => {
-  it('defaults to the offline model with a 60 s timeout, 2 retries and the default prices', () => {
+  it('defaults to the offline model with a 60 s attempt and 120 s call timeout, 2 retries, 60 s longest wait, 512 KiB answers and the default prices', () => {
     expect(loadModelSettings({})).toEqual({
       provider: 'offline',
       timeoutMs: 60_000,
+      callTimeoutMs: 120_000,
       maxRetries: 2,
+      maxRetryWaitMs: 60_000,
+      maxAnswerBytes: 512 * 1024,
       prices: DEFAULT_PRICES,
     });
+  });
+
+  it('reads the call deadline, the longest Retry-After and the answer cap, and refuses bad values', () => {
+    expect(
+      loadModelSettings({
+        MODEL_CALL_TIMEOUT_MS: '30000',
+        MODEL_MAX_RETRY_WAIT_MS: '0',
+        MODEL_MAX_ANSWER_BYTES: '65536',
+      }),
+    ).toMatchObject({ callTimeoutMs: 30_000, maxRetryWaitMs: 0, maxAnswerBytes: 65_536 });
+    expect(() => loadModelSettings({ MODEL_MAX_ANSWER_BYTES: '10' })).toThrow(/MODEL_MAX_ANSWER_BYTES/);
+    expect(() => loadModelSettings({ MODEL_CALL_TIMEOUT_MS: 'soon' })).toThrow(/MODEL_CALL_TIMEOUT_MS/);
+    expect(() => loadModelSettings({ MODEL_MAX_RETRY_WAIT_MS: '-1' })).toThrow(/MODEL_MAX_RETRY_WAIT_MS/);
   });
 
   it('ignores empty values, as unset', () => {

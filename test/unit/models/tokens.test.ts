@@ -3,6 +3,8 @@ import {
   countRequestTokens,
   countResponseTokens,
   countTokens,
+  MAX_RUN_CHARACTERS,
+  tokenizerSegments,
   truncateToTokens,
 } from '../../../src/models/tokens';
 import type { ModelRequest } from '../../../src/models/types';
@@ -23,6 +25,47 @@ describe('countTokens', () => {
 
   it('counts special-token markers as plain text instead of throwing', () => {
     expect(countTokens('<|endoftext|>')).toBeGreaterThan(1);
+  });
+
+  it('counts text in many scripts, emoji and control characters exactly as o200k_base does', () => {
+    // Reference counts from OpenAI's tiktoken (o200k_base).
+    expect(countTokens('Reykjavík Zürich Köln')).toBe(6);
+    expect(countTokens('東京から京都へ、新幹線で。')).toBe(10);
+    expect(countTokens('{"origin":"AMS","destination":"PRG","passengers":2}')).toBe(15);
+  });
+
+  // Byte-pair merging is quadratic in the length of one pre-tokenized piece, and a run of letters
+  // (or CJK, or punctuation) without spaces is one piece: 20,000 such characters took 30 s.
+  it('counts long runs without spaces in linear time', () => {
+    const cases = [
+      'a'.repeat(200_000),
+      '旅行計画東京京都大阪'.repeat(20_000),
+      '!@#$%^&*()'.repeat(20_000),
+      'x'.repeat(100_000) + ' ' + 'y'.repeat(100_000),
+    ];
+    const started = performance.now();
+    for (const text of cases) {
+      const count = countTokens(text);
+      // Not 1 and not one per character: the long run is still merged into multi-character tokens.
+      expect(count).toBeGreaterThan(text.length / 100);
+      expect(count).toBeLessThan(text.length);
+    }
+    // Generous for a loaded 2-core machine; the quadratic tokenizer needs minutes here.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
+
+  it('counts a long run within a token per cut of the exact count, and ordinary text exactly', () => {
+    const text = 'ab'.repeat(2_000);
+    const exact = 2_000 / 2; // "abab" is one o200k token; 4,000 characters are 1,000 of them
+    expect(Math.abs(countTokens(text) - exact)).toBeLessThanOrEqual(text.length / MAX_RUN_CHARACTERS + 1);
+    const prose = 'Plan a 4-day hiking trip to Patagonia for two, $3,000. '.repeat(400);
+    // Ordinary text, however long, is one segment: counted exactly as the tokenizer counts it.
+    expect(tokenizerSegments(prose)).toEqual([prose]);
+    expect(tokenizerSegments(JSON.stringify({ tools: Array(200).fill({ type: 'object' }) }))).toHaveLength(1);
+    // A cut never splits a surrogate pair.
+    for (const segment of tokenizerSegments('😀'.repeat(1_000))) {
+      expect(segment.charCodeAt(0) >= 0xdc00 && segment.charCodeAt(0) <= 0xdfff).toBe(false);
+    }
   });
 });
 

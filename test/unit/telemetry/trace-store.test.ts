@@ -1,8 +1,16 @@
 import { SpanKind, SpanStatusCode, type HrTime } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TraceStore, TraceStoreSpanExporter } from '../../../src/telemetry/trace-store';
+import {
+  TraceStore,
+  TraceStoreSpanExporter,
+  TraceStoreSpanProcessor,
+} from '../../../src/telemetry/trace-store';
 import { buildTraceTree, TraceTreeSchema, type FlatSpan } from '../../../src/telemetry/trace-tree';
 
 const TRACE = 'a'.repeat(32);
@@ -21,13 +29,19 @@ function span(options: {
   durationMs?: number;
   runId?: string;
   error?: string;
+  links?: ReadableSpan['links'];
+  sampled?: boolean;
 }): ReadableSpan {
   const startMs = options.startMs ?? 1_700_000_000_000 + options.n;
   const durationMs = options.durationMs ?? 5;
   return {
     name: options.name ?? `span ${options.n}`,
     kind: SpanKind.INTERNAL,
-    spanContext: () => ({ traceId: options.trace ?? TRACE, spanId: id(options.n), traceFlags: 1 }),
+    spanContext: () => ({
+      traceId: options.trace ?? TRACE,
+      spanId: id(options.n),
+      traceFlags: options.sampled === false ? 0 : 1,
+    }),
     parentSpanContext:
       options.parent === undefined
         ? undefined
@@ -44,7 +58,7 @@ function span(options: {
       'gen_ai.usage.input_tokens': 10,
       'gen_ai.response.finish_reasons': ['stop'],
     },
-    links: [],
+    links: options.links ?? [],
     events: [{ name: 'waypoint.retry', time: hr(startMs + 1), attributes: { 'waypoint.retry.attempt': 2 } }],
     ended: true,
     resource,
@@ -169,6 +183,62 @@ describe('trace store', () => {
     exporter.export([span({ n: 2 })], (result) => results.push(result.code));
     expect(results).toEqual([0, 1]); // SUCCESS, then FAILED
     expect(s.count()).toBe(1);
+  });
+});
+
+describe('TraceStoreSpanProcessor', () => {
+  it('stores a span as it ends, keeps the first copy of an id, and skips unsampled spans', async () => {
+    const s = open();
+    const processor = new TraceStoreSpanProcessor(s, false);
+    processor.onEnd(span({ n: 1, name: 'first' }));
+    // On disk before anything is flushed: a process killed now has lost nothing.
+    expect(s.count()).toBe(1);
+    // A rerun records the same derived id again: the first copy stays.
+    processor.onEnd(span({ n: 1, name: 'again' }));
+    processor.onEnd(span({ n: 2, sampled: false }));
+    expect(s.count()).toBe(1);
+    expect(s.readTraceTree(TRACE)?.spans[0].name).toBe('first');
+    await processor.shutdown();
+    processor.onEnd(span({ n: 3 }));
+    expect(s.count()).toBe(1);
+  });
+
+  it('opens a file written before links were stored, and reads its spans with no links', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'waypoint-old-traces-')), 'traces.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE spans (seq INTEGER PRIMARY KEY, trace_id TEXT NOT NULL, span_id TEXT NOT NULL,
+      parent_span_id TEXT, run_id TEXT, name TEXT NOT NULL, kind INTEGER NOT NULL, service TEXT,
+      start_us INTEGER NOT NULL, end_us INTEGER NOT NULL, status_code INTEGER NOT NULL, status_message TEXT,
+      attributes TEXT NOT NULL, events TEXT NOT NULL, stored_at INTEGER NOT NULL, UNIQUE (trace_id, span_id))`);
+    old
+      .prepare(
+        `INSERT INTO spans (trace_id, span_id, name, kind, start_us, end_us, status_code, attributes, events, stored_at)
+         VALUES (?, ?, 'old', 0, 1, 2, 0, '{}', '[]', 1)`,
+      )
+      .run(TRACE, id(7));
+    old.close();
+    const s = open({ path });
+    s.write([span({ n: 8, parent: 7 })]);
+    const tree = s.readTraceTree(TRACE);
+    expect(tree?.spans[0]).toMatchObject({ name: 'old', links: [], children: [{ spanId: id(8) }] });
+  });
+
+  it('keeps links', () => {
+    const s = open();
+    new TraceStoreSpanProcessor(s, false).onEnd(
+      span({
+        n: 1,
+        links: [
+          {
+            context: { traceId: OTHER_TRACE, spanId: id(9), traceFlags: 1 },
+            attributes: { 'waypoint.link': 'request' },
+          },
+        ],
+      }),
+    );
+    expect(s.readTraceTree(TRACE)?.spans[0].links).toEqual([
+      { traceId: OTHER_TRACE, spanId: id(9), attributes: { 'waypoint.link': 'request' } },
+    ]);
   });
 });
 

@@ -14,7 +14,15 @@ describe('loadToolSettings', () => {
       },
       callTimeoutMs: 15_000,
       pendingStaleAfterMs: 30_000,
-      serverKey: undefined,
+      serverKeys: {
+        flights: undefined,
+        hotels: undefined,
+        weather: undefined,
+        restaurants: undefined,
+        bookings: undefined,
+      },
+      mounted: new Set(['flights', 'hotels', 'weather', 'restaurants', 'bookings']),
+      maxResultBytes: 256 * 1024,
     });
   });
 
@@ -29,7 +37,32 @@ describe('loadToolSettings', () => {
     expect(settings.servers.bookings).toBe('http://10.0.0.5:8080/mcp');
     expect(settings.callTimeoutMs).toBe(2000);
     expect(settings.pendingStaleAfterMs).toBe(4000);
-    expect(settings.serverKey).toBe('s3cret');
+    // The shared key goes only to the app's own mounts; bookings has a URL of its own here.
+    expect(settings.serverKeys).toEqual({
+      flights: 's3cret',
+      hotels: 's3cret',
+      weather: 's3cret',
+      restaurants: 's3cret',
+      bookings: undefined,
+    });
+  });
+
+  it('sends each server its own key, and the shared key to no server at a URL of its own', () => {
+    const settings = loadToolSettings({
+      MCP_SERVER_KEY: 'shared-key',
+      MCP_BOOKINGS_KEY: 'bookings-key',
+      MCP_WEATHER_URL: 'https://weather.example/mcp',
+      MCP_HOTELS_URL: 'https://hotels.example/mcp',
+      MCP_HOTELS_KEY: 'hotels-key',
+    });
+    expect(settings.serverKeys).toEqual({
+      flights: 'shared-key',
+      hotels: 'hotels-key',
+      weather: undefined,
+      restaurants: 'shared-key',
+      bookings: 'bookings-key',
+    });
+    expect([...settings.mounted].sort()).toEqual(['bookings', 'flights', 'restaurants']);
   });
 
   it.each([

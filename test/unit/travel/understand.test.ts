@@ -1,6 +1,6 @@
 /**
- * The offline router's reading of requests: a table of what travellers write → the route, the
- * topics and the facts. `today` is pinned, so relative dates ("next week") are checkable.
+ * The offline router's reading of requests, in the router's answer shape: a table of what
+ * travellers write → the route, the topics and the facts (places as written). `today` is pinned, so relative dates ("next week") are checkable.
  */
 import { describe, expect, it } from 'vitest';
 import { addDays, understandRequest, type UnderstoodRequest } from '../../../src/travel/understand';
@@ -16,7 +16,7 @@ type Row = [
 ];
 
 const table: Row[] = [
-  // The issue's example: every fact, read from one sentence.
+  // The README's example: every fact, read from one sentence.
   [
     'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000, and book it',
     'full_trip',
@@ -24,10 +24,13 @@ const table: Row[] = [
     {
       origin: 'Seattle',
       destination: 'El Calafate',
-      durationDays: 4,
+      destinations: [{ place: 'El Calafate' }],
       startDate: '2027-03-10',
       endDate: '2027-03-14',
+      nights: 4,
+      party: { adults: 2, children: [], infants: 0 },
       travellers: 2,
+      rooms: 1,
       budget: { amount: 5000, currency: 'USD' },
       interests: ['hiking'],
       book: true,
@@ -38,44 +41,66 @@ const table: Row[] = [
     'What is the weather in Lisbon next week?',
     'single_question',
     ['weather'],
-    { destination: 'Lisbon', startDate: '2026-12-06' },
+    { destination: 'Lisbon', destinations: [{ place: 'Lisbon' }], startDate: '2026-12-06' },
   ],
   [
     'Weather in Reykjavik from 3 to 6 February 2027',
     'single_question',
     ['weather'],
-    { destination: 'Reykjavik', startDate: '2027-02-03', endDate: '2027-02-06' },
+    {
+      destination: 'Reykjavik',
+      destinations: [{ place: 'Reykjavik' }],
+      startDate: '2027-02-03',
+      endDate: '2027-02-06',
+      nights: 3,
+    },
   ],
   [
     'Is it going to rain in Seattle on 2 March 2027?',
     'single_question',
     ['weather'],
-    { destination: 'Seattle', startDate: '2027-03-02' },
+    { destination: 'Seattle', destinations: [{ place: 'Seattle' }], startDate: '2027-03-02' },
   ],
   [
     'Find me flights from London to Tokyo on 12 April 2027',
     'single_question',
     ['flights'],
-    { origin: 'London', destination: 'Tokyo', startDate: '2027-04-12' },
+    { origin: 'London', destination: 'Tokyo', destinations: [{ place: 'Tokyo' }], startDate: '2027-04-12' },
   ],
   [
     'How much is a flight from Boston to Miami?',
     'single_question',
     ['flights'],
-    { origin: 'Boston', destination: 'Miami' },
+    { origin: 'Boston', destination: 'Miami', destinations: [{ place: 'Miami' }] },
   ],
   [
     'I need a hotel in Paris from 1 May 2027 to 4 May 2027',
     'single_question',
     ['hotels'],
-    { destination: 'Paris', startDate: '2027-05-01', endDate: '2027-05-04' },
+    {
+      destination: 'Paris',
+      destinations: [{ place: 'Paris' }],
+      startDate: '2027-05-01',
+      endDate: '2027-05-04',
+      nights: 3,
+    },
   ],
-  ['Any good restaurants in Rome?', 'single_question', ['restaurants'], { destination: 'Rome' }],
+  [
+    'Any good restaurants in Rome?',
+    'single_question',
+    ['restaurants'],
+    { destination: 'Rome', destinations: [{ place: 'Rome' }] },
+  ],
   [
     'Vegetarian food in Berlin?',
     'single_question',
     ['restaurants'],
-    { destination: 'Berlin', interests: ['food'] },
+    {
+      destination: 'Berlin',
+      destinations: [{ place: 'Berlin' }],
+      interests: ['food'],
+      dietary: ['vegetarian'],
+    },
   ],
   // Out of scope: no facts, a polite reply.
   ['What is the capital of France?', 'out_of_scope', [], {}],
@@ -83,30 +108,62 @@ const table: Row[] = [
   // Booking changes.
   ['Please cancel my booking BK-7F3K9Q', 'booking_change', [], { bookingId: 'BK-7F3K9Q' }],
   ['Can I change my hotel reservation to next Friday?', 'booking_change', [], {}],
-  // Full trips: currencies by symbol, word, code and "2k".
+  // Full trips: currencies by symbol, word, code and "2k"; "a week" is 7 nights; rooms from the party.
   [
     'A week in Barcelona for three people, budget €2000',
     'full_trip',
     ALL,
-    { destination: 'Barcelona', durationDays: 7, travellers: 3, budget: { amount: 2000, currency: 'EUR' } },
+    {
+      destination: 'Barcelona',
+      destinations: [{ place: 'Barcelona' }],
+      nights: 7,
+      party: { adults: 3, children: [], infants: 0 },
+      travellers: 3,
+      rooms: 2,
+      budget: { amount: 2000, currency: 'EUR' },
+    },
   ],
+  // "Weekend" without dates: two nights, no dates invented.
   [
     'Weekend in Edinburgh for 2 with a budget of £800',
     'full_trip',
     ALL,
-    { destination: 'Edinburgh', travellers: 2, budget: { amount: 800, currency: 'GBP' } },
+    {
+      destination: 'Edinburgh',
+      destinations: [{ place: 'Edinburgh' }],
+      nights: 2,
+      party: { adults: 2, children: [], infants: 0 },
+      travellers: 2,
+      rooms: 1,
+      budget: { amount: 800, currency: 'GBP' },
+    },
   ],
   [
     'Trip to Lisbon for four, 2k euros',
     'full_trip',
     ALL,
-    { destination: 'Lisbon', travellers: 4, budget: { amount: 2000, currency: 'EUR' } },
+    {
+      destination: 'Lisbon',
+      destinations: [{ place: 'Lisbon' }],
+      party: { adults: 4, children: [], infants: 0 },
+      travellers: 4,
+      rooms: 2,
+      budget: { amount: 2000, currency: 'EUR' },
+    },
   ],
   [
     'Plan a trip from Chicago to Denver, 2 adults, budget 1500 dollars',
     'full_trip',
     ALL,
-    { origin: 'Chicago', destination: 'Denver', travellers: 2, budget: { amount: 1500, currency: 'USD' } },
+    {
+      origin: 'Chicago',
+      destination: 'Denver',
+      destinations: [{ place: 'Denver' }],
+      party: { adults: 2, children: [], infants: 0 },
+      travellers: 2,
+      rooms: 1,
+      budget: { amount: 1500, currency: 'USD' },
+    },
   ],
   [
     'Honeymoon in Bali, 10 nights from 2027-06-01, budget USD 6000',
@@ -114,10 +171,13 @@ const table: Row[] = [
     ALL,
     {
       destination: 'Bali',
-      durationDays: 11,
+      destinations: [{ place: 'Bali' }],
       startDate: '2027-06-01',
       endDate: '2027-06-11',
+      nights: 10,
+      party: { adults: 2, children: [], infants: 0 },
       travellers: 2,
+      rooms: 1,
       budget: { amount: 6000, currency: 'USD' },
     },
   ],
@@ -127,59 +187,94 @@ const table: Row[] = [
     ALL,
     {
       destination: 'Madrid',
+      destinations: [{ place: 'Madrid' }],
       startDate: '2027-05-05',
       endDate: '2027-05-09',
+      nights: 4,
+      party: { adults: 3, children: [], infants: 0 },
       travellers: 3,
+      rooms: 2,
       budget: { amount: 4000, currency: 'CHF' },
     },
   ],
+  // "5-day" is four nights.
   [
     'Plan a 5-day trip to Mexico City, budget ¥300000',
     'full_trip',
     ALL,
-    { destination: 'Mexico City', durationDays: 5, budget: { amount: 300_000, currency: 'JPY' } },
+    {
+      destination: 'Mexico City',
+      destinations: [{ place: 'Mexico City' }],
+      nights: 4,
+      budget: { amount: 300_000, currency: 'JPY' },
+    },
   ],
-  // Party sizes in words and phrases; durations with a start date give the end date.
   [
     'Solo trip to Lima on 5 January 2027 for 6 days, budget $1200',
     'full_trip',
     ALL,
     {
       destination: 'Lima',
-      durationDays: 6,
+      destinations: [{ place: 'Lima' }],
       startDate: '2027-01-05',
       endDate: '2027-01-10',
+      nights: 5,
+      party: { adults: 1, children: [], infants: 0 },
       travellers: 1,
+      rooms: 1,
       budget: { amount: 1200, currency: 'USD' },
     },
   ],
+  // A family of four: two adults and two children of unknown age (an inference the run states).
   [
     'Family of four visiting Orlando from 2027-07-10 to 2027-07-17, budget $7,500',
     'full_trip',
     ALL,
     {
       destination: 'Orlando',
+      destinations: [{ place: 'Orlando' }],
       startDate: '2027-07-10',
       endDate: '2027-07-17',
+      nights: 7,
+      party: { adults: 2, children: [null, null], infants: 0 },
       travellers: 4,
+      rooms: 1,
       budget: { amount: 7500, currency: 'USD' },
       interests: ['family'],
     },
   ],
+  // A month without days is no date: the run proposes some.
   [
     'Plan a trip to Cape Town for five people in March 2027',
     'full_trip',
     ALL,
-    { destination: 'Cape Town', travellers: 5 },
+    {
+      destination: 'Cape Town',
+      destinations: [{ place: 'Cape Town' }],
+      party: { adults: 5, children: [], infants: 0 },
+      travellers: 5,
+      rooms: 3,
+    },
   ],
   // Durations without dates: the length is kept, no dates are invented.
-  ['Plan a two-week trip to Sydney', 'full_trip', ALL, { destination: 'Sydney', durationDays: 14 }],
+  [
+    'Plan a two-week trip to Sydney',
+    'full_trip',
+    ALL,
+    { destination: 'Sydney', destinations: [{ place: 'Sydney' }], nights: 14 },
+  ],
   // Dates as stated, even when validation will refuse them (too long).
   [
     'Plan a trip to Vancouver from 20 December 2026 to 10 February 2027',
     'full_trip',
     ALL,
-    { destination: 'Vancouver', startDate: '2026-12-20', endDate: '2027-02-10' },
+    {
+      destination: 'Vancouver',
+      destinations: [{ place: 'Vancouver' }],
+      startDate: '2026-12-20',
+      endDate: '2027-02-10',
+      nights: 52,
+    },
   ],
   // An unknown place is not guessed; a vague date is not made certain.
   ['Plan a trip to Narnia next month', 'full_trip', ALL, {}],
@@ -189,9 +284,13 @@ const table: Row[] = [
     ALL,
     {
       destination: 'Rome',
+      destinations: [{ place: 'Rome' }],
       startDate: '2027-06-01',
       endDate: '2027-06-05',
+      nights: 4,
+      party: { adults: 2, children: [], infants: 0 },
       travellers: 2,
+      rooms: 1,
       budget: { amount: 4000, currency: 'USD' },
       book: true,
     },

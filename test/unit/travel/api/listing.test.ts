@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { listQuerySchema, runtimeStatusesFor, selectRuns } from '../../../../src/travel/api/listing';
+import {
+  listQuerySchema,
+  runSummarySchema,
+  runtimeStatusesFor,
+  selectRuns,
+  toRunSummary,
+} from '../../../../src/travel/api/listing';
 import { toRunResource, tripRunOf } from '../../../../src/travel/api/run-resource';
 import { plannerInput, snapshot, tripStatus } from './fixtures';
 
@@ -21,11 +27,13 @@ function run(id: string, createdAt: string, status: 'running' | 'completed' | 'n
 
 describe('listQuerySchema', () => {
   it('defaults the limit and reads one status or several', () => {
-    expect(listQuerySchema.parse({})).toEqual({ limit: 20 });
+    expect(listQuerySchema.parse({})).toEqual({ limit: 20, view: 'full' });
     expect(listQuerySchema.parse({ status: 'needs_input, awaiting_approval', limit: '5' })).toEqual({
       status: ['needs_input', 'awaiting_approval'],
       limit: 5,
+      view: 'full',
     });
+    expect(listQuerySchema.parse({ view: 'summary' })).toEqual({ limit: 20, view: 'summary' });
   });
 
   it('refuses unknown statuses, bad limits and unknown parameters', () => {
@@ -36,6 +44,7 @@ describe('listQuerySchema', () => {
       { limit: '101' },
       { limit: 'ten' },
       { owner: 'someone' },
+      { view: 'brief' },
     ])
       expect(listQuerySchema.safeParse(query).success).toBe(false);
   });
@@ -64,16 +73,132 @@ describe('selectRuns', () => {
   ];
 
   it('lists newest first, ties by id, at most limit', () => {
-    expect(selectRuns(runs, { limit: 20 }).map((r) => r.id.slice(-1))).toEqual(['2', '4', '3', '1']);
-    expect(selectRuns(runs, { limit: 2 }).map((r) => r.id.slice(-1))).toEqual(['2', '4']);
+    expect(selectRuns(runs, { limit: 20, view: 'full' }).map((r) => r.id.slice(-1))).toEqual([
+      '2',
+      '4',
+      '3',
+      '1',
+    ]);
+    expect(selectRuns(runs, { limit: 2, view: 'full' }).map((r) => r.id.slice(-1))).toEqual(['2', '4']);
   });
 
   it('filters by status', () => {
-    expect(selectRuns(runs, { status: ['completed'], limit: 20 }).map((r) => r.id.slice(-1))).toEqual([
-      '4',
-      '1',
-    ]);
-    expect(selectRuns(runs, { status: ['needs_input', 'running'], limit: 20 })).toHaveLength(2);
-    expect(selectRuns(runs, { status: ['cancelled'], limit: 20 })).toEqual([]);
+    expect(
+      selectRuns(runs, { status: ['completed'], limit: 20, view: 'full' }).map((r) => r.id.slice(-1)),
+    ).toEqual(['4', '1']);
+    expect(selectRuns(runs, { status: ['needs_input', 'running'], limit: 20, view: 'full' })).toHaveLength(2);
+    expect(selectRuns(runs, { status: ['cancelled'], limit: 20, view: 'full' })).toEqual([]);
+  });
+});
+
+describe('toRunSummary', () => {
+  const quote = {
+    items: [
+      {
+        kind: 'flight' as const,
+        offerId: 'FL-1',
+        description: 'SEA → FTE',
+        price: { amount: 3911.48, currency: 'USD' },
+      },
+      {
+        kind: 'hotel' as const,
+        offerId: 'HT-1',
+        description: 'Corvus Suites',
+        price: { amount: 1056.25, currency: 'USD' },
+      },
+    ],
+    total: { amount: 4967.73, currency: 'USD' },
+  };
+  const understood = {
+    origin: { query: 'Seattle', name: 'Seattle', country: 'United States', airport: 'SEA' },
+    destination: { query: 'El Calafate', name: 'El Calafate', country: 'Argentina', airport: 'FTE' },
+    startDate: '2027-03-10',
+    endDate: '2027-03-14',
+    travellers: 2,
+  };
+
+  function resource(status: NonNullable<Parameters<typeof tripStatus>[0]>) {
+    const completed = status.status === 'completed';
+    return toRunResource(
+      tripRunOf(
+        snapshot({
+          runtimeStatus: completed ? 'Completed' : 'Running',
+          customStatus: tripStatus(status),
+          output: completed ? tripStatus(status) : null,
+        }),
+      )!,
+    );
+  }
+
+  it('says where, when, who, the quoted total and that a booked trip is booked', () => {
+    const summary = toRunSummary(
+      resource({
+        status: 'completed',
+        request: understood,
+        quote,
+        result: {
+          bookings: [
+            { item: 'flight', offerId: 'FL-1', bookingId: 'BK-1', status: 'confirmed' },
+            { item: 'hotel', offerId: 'HT-1', bookingId: 'BK-2', status: 'confirmed' },
+          ],
+          approval: { approved: true },
+        },
+      }),
+    );
+    expect(runSummarySchema.parse(summary)).toEqual(summary);
+    expect(summary).toEqual({
+      id: 'trip-0123456789abcdef0123456789abcdef',
+      status: 'completed',
+      createdAt: '2026-11-29T10:00:00.000Z',
+      updatedAt: '2026-11-29T10:00:02.000Z',
+      request: 'Plan 4 days hiking in Patagonia for two',
+      origin: 'Seattle',
+      destination: 'El Calafate',
+      startDate: '2027-03-10',
+      endDate: '2027-03-14',
+      travellers: 2,
+      total: { amount: 4967.73, currency: 'USD' },
+      booked: true,
+      links: { self: '/api/trips/trip-0123456789abcdef0123456789abcdef' },
+    });
+  });
+
+  it('falls back to the fields given, says what the run waits for, and is not booked while a booking failed', () => {
+    const waiting = toRunSummary(resource({ status: 'awaiting_approval', quote }));
+    expect(waiting).toMatchObject({
+      destination: 'El Calafate',
+      travellers: 2,
+      waitingFor: 'approval',
+      booked: false,
+    });
+    expect(waiting.origin).toBeUndefined();
+    const failed = toRunSummary(
+      resource({
+        status: 'completed',
+        result: {
+          bookings: [
+            { item: 'flight', offerId: 'FL-1', bookingId: 'BK-1', status: 'confirmed' },
+            { item: 'hotel', offerId: 'HT-1', status: 'failed', error: 'sold out' },
+          ],
+        },
+      }),
+    );
+    expect(failed.booked).toBe(false);
+    expect(failed.total).toBeUndefined();
+  });
+
+  it('cuts a long request and is far smaller than the run resource', () => {
+    const long = toRunResource(
+      tripRunOf(
+        snapshot({
+          input: plannerInput({ body: { request: 'x'.repeat(2000) } }),
+          customStatus: tripStatus({ request: understood }),
+        }),
+      )!,
+    );
+    const summary = toRunSummary(long);
+    expect(summary.request).toHaveLength(160);
+    expect(summary.request.endsWith('…')).toBe(true);
+    expect(JSON.stringify(summary).length).toBeLessThan(JSON.stringify(long).length / 4);
   });
 });

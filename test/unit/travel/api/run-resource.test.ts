@@ -97,7 +97,7 @@ describe('toRunResource', () => {
   it('maps a completed instance from its output, result and quote included', () => {
     const output = tripStatus({
       status: 'completed',
-      quote: { items: [], total: { amount: 1200, currency: 'USD' } },
+      quote: { id: 'q1', round: 1, items: [], total: { amount: 1200, currency: 'USD' } },
       result: { answer: 'Sunny.' },
     });
     const resource = resourceOf({ runtimeStatus: 'Completed', output, customStatus: tripStatus() });

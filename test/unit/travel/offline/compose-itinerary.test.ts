@@ -110,4 +110,116 @@ describe('composeItinerary', () => {
     expect(days).toHaveLength(1);
     expect(days[0].title).toBe('Arrive in El Calafate');
   });
+
+  describe('built around the real flight times', () => {
+    const leg = (flightNumber: string, from: string, to: string, departure: string, arrival: string) => ({
+      flightNumber,
+      airline: { code: flightNumber.slice(0, 2), name: 'Airline' },
+      from,
+      to,
+      departure,
+      arrival,
+    });
+    const prague: ComposeInput = {
+      ...base,
+      facts: {
+        ...base.facts,
+        destination: 'Prague',
+        origin: 'Seattle',
+        startDate: '2027-05-03',
+        endDate: '2027-05-08',
+        interests: [],
+      },
+      weather: undefined,
+      flights: {
+        found: true,
+        offerId: 'FL-SEA-PRG',
+        description: 'Lufthansa …',
+        totalUsd: 1800,
+        details: {
+          outbound: {
+            from: 'SEA',
+            to: 'PRG',
+            departure: '2027-05-03T05:40:00-07:00',
+            arrival: '2027-05-04T00:45:00+02:00',
+            stops: 1,
+            segments: [
+              leg('LH491', 'SEA', 'FRA', '2027-05-03T05:40:00-07:00', '2027-05-03T22:40:00+02:00'),
+              leg('LH1398', 'FRA', 'PRG', '2027-05-03T23:40:00+02:00', '2027-05-04T00:45:00+02:00'),
+            ],
+          },
+          inbound: {
+            from: 'PRG',
+            to: 'SEA',
+            departure: '2027-05-08T07:15:00+02:00',
+            arrival: '2027-05-08T12:05:00-07:00',
+            stops: 1,
+            segments: [
+              leg('LH1399', 'PRG', 'FRA', '2027-05-08T07:15:00+02:00', '2027-05-08T08:25:00+02:00'),
+              leg('LH490', 'FRA', 'SEA', '2027-05-08T10:20:00+02:00', '2027-05-08T12:05:00-07:00'),
+            ],
+          },
+        },
+      },
+    };
+
+    it('lands after midnight: the first day is the journey, the arrival goes straight to the hotel, no evening walk', () => {
+      const itinerary = composeItinerary(prague);
+      expect(itinerarySchema.safeParse(itinerary).success).toBe(true);
+      const [first, second] = itinerary.days;
+      const text = (day: { plan: string[]; meals?: string[] }) =>
+        [...day.plan, ...(day.meals ?? [])].join(' | ');
+      expect(text(first)).toMatch(/SEA 05:40/);
+      expect(text(first) + text(second)).not.toMatch(/evening walk/i);
+      expect(second.plan[0]).toMatch(/00:45/);
+      expect(text(second)).toMatch(/straight to .*hotel|Hotel Glaciar/i);
+      expect(first.meals ?? []).toEqual([]);
+    });
+
+    it('leaves on a morning flight: no dinner, and the time to leave for the airport', () => {
+      const last = composeItinerary(prague).days.at(-1)!;
+      expect(last.date).toBe('2027-05-08');
+      expect(last.meals ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/dinner/i)]));
+      expect(last.plan.join(' | ')).toMatch(/Leave for the airport by 04:45/);
+      expect(last.plan.join(' | ')).not.toMatch(/last stroll/i);
+    });
+
+    it('shows each flight segment with its airports and local times', () => {
+      const days = composeItinerary(prague).days;
+      const all = days.flatMap((d) => d.plan).join(' | ');
+      expect(all).toContain('LH491 SEA 05:40 → FRA 22:40');
+      expect(all).toContain('LH1398 FRA 23:40 → PRG 00:45 (+1)');
+      expect(all).toContain('LH1399 PRG 07:15 → FRA 08:25');
+      expect(all).toContain('LH490 FRA 10:20 → SEA 12:05');
+    });
+
+    it('an afternoon arrival gets check-in, a first walk and dinner; an evening departure keeps the day', () => {
+      const easy = structuredClone(prague);
+      const details = easy.flights!.details as {
+        outbound: { arrival: string; segments: { departure: string; arrival: string }[] };
+        inbound: { departure: string; segments: { departure: string; arrival: string }[] };
+      };
+      details.outbound.segments = [
+        {
+          ...details.outbound.segments[0],
+          departure: '2027-05-03T08:00:00+02:00',
+          arrival: '2027-05-03T14:30:00+02:00',
+        },
+      ];
+      details.outbound.arrival = '2027-05-03T14:30:00+02:00';
+      details.inbound.segments = [
+        {
+          ...details.inbound.segments[0],
+          departure: '2027-05-08T19:30:00+02:00',
+          arrival: '2027-05-08T21:00:00+02:00',
+        },
+      ];
+      details.inbound.departure = '2027-05-08T19:30:00+02:00';
+      const days = composeItinerary(easy).days;
+      expect(days[0].title).toBe('Arrive in Prague');
+      expect(days[0].plan.join(' | ')).toMatch(/evening walk/);
+      expect(days[0].meals?.[0]).toMatch(/Dinner/);
+      expect(days.at(-1)!.plan.join(' | ')).toMatch(/Leave for the airport by 17:00/);
+    });
+  });
 });

@@ -171,6 +171,29 @@ describe('specialist policies with the real tool servers', () => {
     expect(answer.picks.length).toBeGreaterThan(0);
     expect(answer.picks.length).toBeLessThanOrEqual(3);
   });
+
+  it('restaurants: passes the traveller’s dietary wishes, as travellers write them, and picks only places that honour them', async () => {
+    const { call, answer } = await runSpecialist(restaurants, {
+      city: 'Reykjavík',
+      days: 4,
+      dietary: ['Vegan', 'gluten-free'],
+    });
+    expect(call.arguments).toEqual({ city: 'Reykjavík', dietary: ['vegan', 'gluten_free'] });
+    expect(answer.picks.length).toBeGreaterThan(0);
+    for (const pick of answer.picks)
+      expect(pick.dietary).toEqual(expect.arrayContaining(['vegan', 'gluten_free']));
+    expect(answer.summary).toMatch(/vegan/);
+  });
+
+  it('restaurants: says which wishes it could not check instead of dropping them silently', async () => {
+    const { call, answer } = await runSpecialist(restaurants, {
+      city: 'Lisbon',
+      days: 2,
+      dietary: ['halal', 'no shellfish'],
+    });
+    expect(call.arguments).toEqual({ city: 'Lisbon', dietary: ['halal'] });
+    expect(answer.summary).toMatch(/no shellfish/);
+  });
 });
 
 describe('router, planner and supervisor policies', () => {

@@ -1,0 +1,41 @@
+/**
+ * What every phase of the trip orchestration shares: the Durable context, the run frame (tracker,
+ * status, publishing), the orchestration's input, and what the run has found so far.
+ */
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { RunFrame } from '../../agents/run-frame';
+import type { DiningPicks, FlightChoice, HotelChoice, WeatherReport } from '../agents';
+import type { TripPlannerInput } from '../planner-input';
+import type { TripResult, TripStatus } from '../schemas';
+import type { FlightOffer, HotelOffer } from './offers';
+
+export type Gen<T> = Generator<Task, T, unknown>;
+
+/** What the specialists found: becomes the partial result when a budget stops the run. */
+export interface Findings {
+  flights?: FlightChoice;
+  hotels?: HotelChoice;
+  weather?: WeatherReport;
+  restaurants?: DiningPicks;
+}
+
+/** The chosen offers as their servers state them (looked up by id and checked). */
+export interface VerifiedOffers {
+  flight?: FlightOffer;
+  hotel?: HotelOffer;
+}
+
+export interface TripRun {
+  readonly context: OrchestrationContext;
+  readonly frame: RunFrame<TripStatus, TripResult>;
+  readonly input: TripPlannerInput;
+  readonly findings: Findings;
+  /** Questions asked so far (every `input` event names the round it answers). */
+  questionRound: number;
+}
+
+/** A phase either hands the run on or ends it with its final status. */
+export type PhaseOutcome<T> = { done: false; value: T } | { done: true; status: TripStatus };
+
+export const next = <T>(value: T): PhaseOutcome<T> => ({ done: false, value });
+export const ended = <T>(status: TripStatus): PhaseOutcome<T> => ({ done: true, status });

@@ -1,0 +1,175 @@
+/**
+ * Approval as a checkout: the trip, who travels and the contact the bookings go to, each item
+ * and its price, the total against the traveller's budget, how long the price is held, and what
+ * approving or rejecting does. Approve and Reject stay in reach (a sticky bar on phones); a
+ * double click sends one decision.
+ */
+import { useState } from 'preact/hooks';
+import type { RunResource } from '../../src/travel/api/run-resource';
+import { asProblem, sendApproval } from './api';
+import { dateRange, moment, money, plural } from './format';
+import { tripFacts, tripHeading } from './trip';
+
+type Quote = NonNullable<RunResource['quote']>;
+type QuoteItem = Quote['items'][number];
+
+const KIND_LABELS: Readonly<Record<string, string>> = { flight: 'Flights', hotel: 'Hotel' };
+
+/** A quote item's description as lines: the tools write "out …; back …; total" in one run. */
+function itemLines(item: QuoteItem): string[] {
+  return item.description
+    .split(/;\s+/)
+    .map((line) => line.trim())
+    .filter((line) => line && !/\d+(\.\d+)? [A-Z]{3} in total/.test(line));
+}
+
+/** When the quote says how long its price is held (newer servers do), that time. */
+function heldUntil(quote: Quote): string | undefined {
+  const q = quote as Quote & { expiresAt?: unknown; heldUntil?: unknown; validUntil?: unknown };
+  const value = q.expiresAt ?? q.heldUntil ?? q.validUntil;
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () => void }) {
+  const quote = run.quote!;
+  const facts = tripFacts(run);
+  const heading = tripHeading(run);
+  const understood = run.request.understood;
+  const names = understood?.travellerNames ?? run.request.fields.travellerNames ?? [];
+  const email = understood?.contactEmail ?? run.request.fields.contactEmail;
+  const [note, setNote] = useState('');
+  const [sent, setSent] = useState<'approve' | 'reject'>();
+  const [problem, setProblem] = useState<string>();
+  const budget = (quote as Quote & { budget?: { amount: number; currency: string } }).budget;
+  const left =
+    budget && budget.currency === quote.total.currency ? budget.amount - quote.total.amount : undefined;
+  const held = heldUntil(quote);
+
+  const decide = (approved: boolean) => {
+    if (sent) return;
+    setSent(approved ? 'approve' : 'reject');
+    setProblem(undefined);
+    sendApproval(run, approved, note.trim() || undefined)
+      .then(onDecided)
+      .catch((error: unknown) => {
+        setSent(undefined);
+        setProblem(asProblem(error).message);
+      });
+  };
+
+  return (
+    <section class="card checkout" aria-labelledby="checkout-title">
+      <h2 id="checkout-title">Review and book</h2>
+      <p class="lead">Nothing is booked until you approve. Check the details, then book in one step.</p>
+
+      <div class="checkout-grid">
+        <div class="checkout-who">
+          <h3>Your trip</h3>
+          <p>
+            <strong>{heading.title}</strong>
+            <br />
+            {dateRange(facts.startDate, facts.endDate)}
+          </p>
+          <h3>Who is travelling</h3>
+          {names.length ? (
+            <ul class="travellers">
+              {names.map((n, i) => (
+                <li key={i}>
+                  {n.firstName} {n.lastName}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{facts.travellers ? plural(facts.travellers, 'traveller') : '—'}</p>
+          )}
+          {email ? (
+            <>
+              <h3>Confirmations go to</h3>
+              <p>{email}</p>
+            </>
+          ) : null}
+        </div>
+
+        <div class="checkout-items">
+          <h3>What you are booking</h3>
+          <ul class="quote-items">
+            {quote.items.map((item) => (
+              <li key={`${item.kind}-${item.offerId}`} class="quote-item" data-kind={item.kind}>
+                <div>
+                  <p class="quote-kind">{KIND_LABELS[item.kind] ?? item.kind}</p>
+                  {itemLines(item).map((line, i) => (
+                    <p key={i} class="quote-line">
+                      {line}
+                    </p>
+                  ))}
+                </div>
+                <p class="quote-price">{money(item.price.amount, item.price.currency)}</p>
+              </li>
+            ))}
+          </ul>
+          <dl class="quote-total">
+            <div>
+              <dt>Total</dt>
+              <dd>{money(quote.total.amount, quote.total.currency)}</dd>
+            </div>
+            {budget ? (
+              <div class={left !== undefined && left < 0 ? 'over' : ''}>
+                <dt>Your budget</dt>
+                <dd>
+                  {money(budget.amount, budget.currency)}
+                  {left !== undefined
+                    ? ` · ${money(Math.abs(left), budget.currency)} ${left >= 0 ? 'under' : 'over'}`
+                    : ''}
+                </dd>
+              </div>
+            ) : null}
+          </dl>
+        </div>
+      </div>
+
+      <div class="checkout-terms">
+        <p>
+          <strong>Price held:</strong>{' '}
+          {held
+            ? `until ${moment(held)}.`
+            : 'while this page waits for you. Prices are checked again when you approve.'}
+        </p>
+        <p>
+          <strong>If you approve,</strong> we book each item once and show your confirmations here.{' '}
+          <strong>If you reject,</strong> nothing is booked or charged, and your plan stays here to change.
+        </p>
+      </div>
+
+      <div class="field">
+        <label for="approval-note">
+          Note for the booking <span class="optional">(optional)</span>
+        </label>
+        <textarea
+          id="approval-note"
+          rows={2}
+          maxLength={500}
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+        />
+      </div>
+      {problem ? (
+        <p class="field-error" role="alert">
+          {problem}
+        </p>
+      ) : null}
+      <div class="checkout-bar">
+        <p class="checkout-bar-total" aria-hidden="true">
+          {money(quote.total.amount, quote.total.currency)}
+        </p>
+        <div class="actions">
+          <button type="button" class="primary" disabled={sent !== undefined} onClick={() => decide(true)}>
+            {sent === 'approve' ? 'Booking…' : `Approve and book`}
+          </button>
+          <button type="button" class="secondary" disabled={sent !== undefined} onClick={() => decide(false)}>
+            {sent === 'reject' ? 'Rejecting…' : 'Reject'}
+          </button>
+        </div>
+      </div>
+    </section>
+  );
+}

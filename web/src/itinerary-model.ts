@@ -1,0 +1,318 @@
+/**
+ * The itinerary as a travel app shows it, derived purely from the run's result: flight legs with
+ * airports, local times and durations; the hotel stay with check-in and check-out times; each day
+ * with its timed events first; costs in the traveller's currency against their budget. The
+ * specialists' parts are `unknown` in the run resource (a model chose them, the tools priced
+ * them), so each is read field by field and whatever does not fit is left out.
+ */
+import type { RunResource } from '../../src/travel/api/run-resource';
+import { calendarDate, flightDuration, localTime, money, plural } from './format';
+
+type Result = NonNullable<RunResource['result']>;
+type Itinerary = NonNullable<Result['itinerary']>;
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export interface FlightSegment {
+  flightNumber?: string;
+  airline?: string;
+  from: string;
+  to: string;
+  /** Local to each airport, as the ISO text gives it. */
+  departure: { date: string; time: string };
+  arrival: { date: string; time: string };
+  durationMinutes?: number;
+  aircraft?: string;
+}
+
+export interface FlightLeg {
+  direction: 'outbound' | 'return';
+  from: string;
+  to: string;
+  stops: number;
+  durationMinutes?: number;
+  segments: FlightSegment[];
+}
+
+export interface FlightPlan {
+  legs: FlightLeg[];
+  cabin?: string;
+  passengers?: number;
+  totalUsd?: number;
+  description?: string;
+  fareNotes: string[];
+}
+
+function segmentOf(value: unknown): FlightSegment | undefined {
+  const s = obj(value);
+  const departure = localTime(str(s?.departure));
+  const arrival = localTime(str(s?.arrival));
+  const from = str(s?.from);
+  const to = str(s?.to);
+  if (!s || !departure || !arrival || !from || !to) return undefined;
+  const airline = obj(s.airline);
+  return {
+    flightNumber: str(s.flightNumber),
+    airline: str(airline?.name) ?? str(s.airline),
+    from,
+    to,
+    departure,
+    arrival,
+    durationMinutes: num(s.durationMinutes),
+    aircraft: str(s.aircraft),
+  };
+}
+
+function legOf(value: unknown, direction: FlightLeg['direction']): FlightLeg | undefined {
+  const leg = obj(value);
+  if (!leg) return undefined;
+  let segments = arr(leg.segments)
+    .map(segmentOf)
+    .filter((s): s is FlightSegment => s !== undefined);
+  // A leg without segment detail is one segment of its own.
+  if (segments.length === 0) {
+    const whole = segmentOf(leg);
+    segments = whole ? [whole] : [];
+  }
+  if (segments.length === 0) return undefined;
+  return {
+    direction,
+    from: str(leg.from) ?? segments[0].from,
+    to: str(leg.to) ?? segments[segments.length - 1].to,
+    stops: num(leg.stops) ?? segments.length - 1,
+    durationMinutes: num(leg.durationMinutes),
+    segments,
+  };
+}
+
+export function flightPlanOf(flights: unknown): FlightPlan | undefined {
+  const choice = obj(flights);
+  if (!choice || choice.found === false) return undefined;
+  const details = obj(choice.details) ?? {};
+  const legs = [legOf(details.outbound, 'outbound'), legOf(details.inbound, 'return')].filter(
+    (l): l is FlightLeg => l !== undefined,
+  );
+  const fare = obj(details.fare);
+  const changeFee = obj(fare?.changeFee);
+  const fareNotes = [
+    fare?.refundable === true ? 'Refundable' : fare?.refundable === false ? 'Not refundable' : undefined,
+    changeFee && num(changeFee.amount) !== undefined
+      ? `changes ${money(num(changeFee.amount)!, str(changeFee.currency) ?? 'USD')}`
+      : undefined,
+    num(fare?.checkedBags) !== undefined
+      ? `${plural(num(fare?.checkedBags)!, 'checked bag')} each`
+      : undefined,
+  ].filter((n): n is string => n !== undefined);
+  if (legs.length === 0 && !str(choice.description)) return undefined;
+  return {
+    legs,
+    cabin: str(details.cabin),
+    passengers: num(details.passengers),
+    totalUsd: num(choice.totalUsd) ?? num(obj(details.totalPrice)?.amount),
+    description: str(choice.description),
+    fareNotes,
+  };
+}
+
+export interface HotelStay {
+  name: string;
+  stars?: number;
+  rating?: number;
+  area?: string;
+  roomType?: string;
+  rooms?: number;
+  guests?: number;
+  checkIn?: string;
+  checkOut?: string;
+  checkInFrom?: string;
+  checkOutUntil?: string;
+  nights?: number;
+  totalUsd?: number;
+  nightlyUsd?: number;
+  freeCancellationUntil?: string;
+  refundable?: boolean;
+  description?: string;
+}
+
+export function hotelStayOf(hotel: unknown): HotelStay | undefined {
+  const choice = obj(hotel);
+  if (!choice || choice.found === false) return undefined;
+  const details = obj(choice.details) ?? {};
+  const property = obj(details.hotel) ?? {};
+  const cancellation = obj(details.cancellation);
+  const name = str(choice.name) ?? str(property.name);
+  if (!name) return undefined;
+  return {
+    name,
+    stars: num(property.stars),
+    rating: num(property.guestRating),
+    area: [str(property.neighbourhood), str(property.city)].filter(Boolean).join(', ') || undefined,
+    roomType: str(details.roomType),
+    rooms: num(details.rooms),
+    guests: num(details.guests),
+    checkIn: str(details.checkIn),
+    checkOut: str(details.checkOut),
+    checkInFrom: str(property.checkInFrom),
+    checkOutUntil: str(property.checkOutUntil),
+    nights: num(details.nights),
+    totalUsd: num(choice.totalUsd) ?? num(obj(details.totalPrice)?.amount),
+    nightlyUsd: num(choice.nightlyUsd) ?? num(obj(details.averageNightlyPrice)?.amount),
+    freeCancellationUntil: str(cancellation?.freeCancellationUntil),
+    refundable: typeof cancellation?.refundable === 'boolean' ? cancellation.refundable : undefined,
+    description: str(choice.description),
+  };
+}
+
+export interface DayEvent {
+  kind: 'flight' | 'arrival' | 'check-in' | 'check-out';
+  /** HH:MM local, when known. */
+  time?: string;
+  title: string;
+  detail?: string;
+}
+
+export interface DayView {
+  date: string;
+  title: string;
+  weather?: string;
+  events: DayEvent[];
+  /** The plan's own items, without those the timed events already say. */
+  activities: string[];
+  meals: string[];
+}
+
+/** Plan items that restate a flight or the hotel's check-in/out, dropped when an event shows it. */
+const RESTATED = /^(fly in|fly home|fly out|check in at|check out of|check-in|check-out)\b/i;
+
+function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
+  const events: DayEvent[] = [];
+  for (const leg of plan?.legs ?? []) {
+    for (const s of leg.segments) {
+      const label = [s.airline, s.flightNumber].filter(Boolean).join(' ');
+      const overnight = s.arrival.date !== s.departure.date;
+      if (s.departure.date === date) {
+        events.push({
+          kind: 'flight',
+          time: s.departure.time,
+          title: `Flight ${s.from} → ${s.to}${label ? ` · ${label}` : ''}`,
+          detail: [
+            `arrives ${overnight ? `${calendarDate(s.arrival.date, { year: false })} ` : ''}${s.arrival.time}`,
+            s.durationMinutes !== undefined ? flightDuration(s.durationMinutes) : undefined,
+          ]
+            .filter(Boolean)
+            .join(' · '),
+        });
+      }
+      if (overnight && s.arrival.date === date) {
+        events.push({
+          kind: 'arrival',
+          time: s.arrival.time,
+          title: `Land in ${s.to}`,
+          detail: label || undefined,
+        });
+      }
+    }
+  }
+  return events;
+}
+
+function hotelEvents(stay: HotelStay | undefined, date: string): DayEvent[] {
+  if (!stay) return [];
+  const events: DayEvent[] = [];
+  if (stay.checkIn === date)
+    events.push({
+      kind: 'check-in',
+      time: stay.checkInFrom,
+      title: `Check in at ${stay.name}`,
+      detail: stay.checkInFrom ? `from ${stay.checkInFrom}` : undefined,
+    });
+  if (stay.checkOut === date)
+    events.push({
+      kind: 'check-out',
+      time: stay.checkOutUntil,
+      title: `Check out of ${stay.name}`,
+      detail: stay.checkOutUntil ? `by ${stay.checkOutUntil}` : undefined,
+    });
+  return events;
+}
+
+export function dayViews(itinerary: Itinerary): DayView[] {
+  const flights = flightPlanOf(itinerary.flights);
+  const stay = hotelStayOf(itinerary.hotel);
+  return itinerary.days.map((day) => {
+    const events = [...flightEvents(flights, day.date), ...hotelEvents(stay, day.date)].sort((a, b) =>
+      (a.time ?? '99:99').localeCompare(b.time ?? '99:99'),
+    );
+    const restated = (item: string) =>
+      RESTATED.test(item.trim()) &&
+      events.some((e) =>
+        /^fly/i.test(item.trim()) ? e.kind === 'flight' || e.kind === 'arrival' : e.kind !== 'flight',
+      );
+    return {
+      date: day.date,
+      title: day.title,
+      weather: day.weather,
+      events,
+      activities: day.plan.filter((item) => !restated(item)),
+      meals: day.meals ?? [],
+    };
+  });
+}
+
+export interface CostLine {
+  label: string;
+  amount: number;
+}
+
+export interface CostView {
+  currency: string;
+  lines: CostLine[];
+  total: number;
+  budget?: number;
+  /** Positive: under budget by this much; negative: over. */
+  leftOver?: number;
+  /** Set when the figures were converted from USD: the USD total, for the record. */
+  usdTotal?: number;
+}
+
+/**
+ * The costs in the traveller's currency. The API prices in USD; the traveller's budget carries
+ * both its amount and its USD value, which gives the rate the run itself used.
+ */
+export function costView(
+  itinerary: Itinerary,
+  budget?: { amount: number; currency: string; usd?: number },
+): CostView {
+  const c = itinerary.costs;
+  const currency = budget && budget.currency !== c.currency && budget.usd ? budget.currency : c.currency;
+  const rate = currency === c.currency ? 1 : budget!.amount / budget!.usd!;
+  const at = (usd: number) => Math.round(usd * rate * 100) / 100;
+  const lines: CostLine[] = [
+    { label: 'Flights', amount: at(c.flights) },
+    { label: 'Hotel', amount: at(c.hotel) },
+    // Not rounded: AI spend is often a fraction of a cent, shown as such.
+    ...(c.ai > 0 ? [{ label: 'Planning (AI)', amount: c.ai * rate }] : []),
+  ];
+  const total = at(c.total);
+  const budgetAmount = budget && currency === budget.currency ? budget.amount : c.budget;
+  return {
+    currency,
+    lines,
+    total,
+    ...(budgetAmount !== undefined
+      ? { budget: budgetAmount, leftOver: Math.round((budgetAmount - total) * 100) / 100 }
+      : {}),
+    ...(rate !== 1 ? { usdTotal: c.total } : {}),
+  };
+}
+
+/** "$32 under budget", "€120 over budget". */
+export function budgetNote(view: CostView): string | undefined {
+  if (view.leftOver === undefined) return undefined;
+  const amount = money(Math.abs(view.leftOver), view.currency);
+  return view.leftOver >= 0 ? `${amount} under budget` : `${amount} over budget`;
+}
