@@ -267,7 +267,15 @@ export class DurableEngine extends EventEmitter {
         : instance.runtimeStatus === 'Suspended'
           ? 'Running'
           : instance.runtimeStatus;
-      const updated = { ...instance, runtimeStatus, lastUpdatedTime: new Date(this.clock()).toISOString() };
+      const now = new Date(this.clock());
+      // The change is history, as in Azure (ExecutionSuspended/ExecutionResumed with the reason);
+      // asking again for the state it is already in changes nothing and writes nothing.
+      if (runtimeStatus !== instance.runtimeStatus) {
+        this.store.appendHistory(instanceId, [
+          suspend ? history.executionSuspended(now, reason) : history.executionResumed(now, reason),
+        ]);
+      }
+      const updated = { ...instance, runtimeStatus, lastUpdatedTime: now.toISOString() };
       this.store.saveInstance(updated);
       return updated;
     });

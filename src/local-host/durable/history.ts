@@ -88,6 +88,9 @@ export const history = {
     }),
   executionTerminated: (at: Date, reason: string) =>
     event(EventType.ExecutionTerminated, at, { Input: reason }),
+  /** Written when a suspend takes effect, as DTFx's ExecutionSuspendedEvent (the SDK skips it). */
+  executionSuspended: (at: Date, reason: string) => event(EventType.ExecutionSuspended, at, { Reason: reason }),
+  executionResumed: (at: Date, reason: string) => event(EventType.ExecutionResumed, at, { Reason: reason }),
   taskScheduled: (at: Date, id: number, name: string, input: string | null, retry?: RetryState) =>
     event(
       EventType.TaskScheduled,

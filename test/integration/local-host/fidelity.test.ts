@@ -54,5 +54,72 @@ describe.each(SDKS)('$sdk', ({ app, durable }) => {
     });
   });
 
+  /** Polls the DurableClient's getStatus until the instance has one of `statuses`. */
+  async function clientStatus(instanceId: string, statuses: string[] = []): Promise<any> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const response = await host.fetch(`/api/client/${instanceId}`);
+      const status = (await response.json()) as { runtimeStatus: string };
+      if (statuses.length === 0 || statuses.includes(status.runtimeStatus)) return status;
+      if (Date.now() > deadline) throw new Error(`still ${status.runtimeStatus}: ${JSON.stringify(status)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const clientOperation = (instanceId: string, operation: string, reason = ''): Promise<Response> =>
+    host.fetch(`/api/client/${instanceId}/${operation}?reason=${encodeURIComponent(reason)}`, {
+      method: 'POST',
+      headers: json,
+    });
+
+  describe('suspend and resume', () => {
+    it('write ExecutionSuspended and ExecutionResumed with their reasons into the history', async () => {
+      const { id } = (await (await start('awaitSignal', 'suspended-run')).json()) as { id: string };
+      await clientStatus(id, ['Running']);
+      expect((await clientOperation(id, 'suspend', 'waiting for the auditor')).status).toBe(202);
+      await clientStatus(id, ['Suspended']);
+      // An event raised while suspended waits; the instance stays suspended.
+      await host.fetch(
+        `/runtime/webhooks/durabletask/instances/${id}/raiseEvent/go?code=${host.keys.systemKey}`,
+        {
+          method: 'POST',
+          headers: json,
+          body: '"green light"',
+        },
+      );
+      expect((await clientStatus(id)).runtimeStatus).toBe('Suspended');
+      expect((await clientOperation(id, 'resume', 'auditor done')).status).toBe(202);
+      const done = await clientStatus(id, ['Completed']);
+      expect(done.output).toEqual({ value: 'green light', input: 'suspended-run' });
+      const events = (done.history as { EventType: string; Reason?: string }[]).map((e) =>
+        e.Reason === undefined ? e.EventType : `${e.EventType}: ${e.Reason}`,
+      );
+      expect(events).toEqual([
+        'ExecutionStarted',
+        'ExecutionSuspended: waiting for the auditor',
+        'ExecutionResumed: auditor done',
+        'EventRaised',
+        'ExecutionCompleted',
+      ]);
+    });
+
+    it('a second suspend of a suspended instance writes nothing more', async () => {
+      const { id } = (await (await start('awaitSignal', 'twice')).json()) as { id: string };
+      await clientStatus(id, ['Running']);
+      await clientOperation(id, 'suspend', 'first');
+      await clientStatus(id, ['Suspended']);
+      await clientOperation(id, 'suspend', 'second');
+      const history = (await clientStatus(id)).history as { EventType: string }[];
+      expect(history.filter((e) => e.EventType === 'ExecutionSuspended')).toHaveLength(1);
+      await host.fetch(
+        `/runtime/webhooks/durabletask/instances/${id}/terminate?reason=done&code=${host.keys.systemKey}`,
+        {
+          method: 'POST',
+          headers: json,
+        },
+      );
+    });
+  });
+
   void durable;
 });
