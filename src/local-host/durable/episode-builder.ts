@@ -24,6 +24,7 @@ import {
   type TimerPurpose,
 } from './history';
 import { entityIdOf } from './entity-ids';
+import type { FailureDetailsWire } from './failure-details';
 import { indexEvent, type ReplayState } from './replay-state';
 import { decideRetry } from './retry-policy';
 import type { InstanceRecord } from './store';
@@ -111,7 +112,11 @@ export class EpisodeBuilder {
           );
           this.append(history.timerFired(this.now, timerId, this.now.toISOString()));
           last = this.reschedule(last, attempt, false);
-          const failure = { reason: e.Reason as string, details: (e.Details as string) ?? '' };
+          const failure: FailureInfo = {
+            reason: e.Reason as string,
+            details: (e.Details as string) ?? '',
+            ...(e.FailureDetails ? { structured: e.FailureDetails as FailureDetailsWire } : {}),
+          };
           this.append(
             e.EventType === EventType.TaskFailed
               ? history.taskFailed(this.now, last.EventId, failure)

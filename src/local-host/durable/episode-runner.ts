@@ -16,7 +16,8 @@ import {
   type OrchestratorState,
 } from './actions';
 import { EpisodeBuilder, type Effect } from './episode-builder';
-import { errorMessage, withoutStack } from './failure-text';
+import { orchestratorFailure } from './failure-details';
+import { errorMessage } from './failure-text';
 import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
 import {
   emitEpisodeSpans,
@@ -376,20 +377,9 @@ export class EpisodeRunner {
       if (markerAt >= 0) {
         const state = JSON.parse(message.slice(markerAt + outOfProcMarker.length)) as OrchestratorState;
         const userMessage = state.error ?? message.slice(0, markerAt);
-        return {
-          state,
-          failure: {
-            reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(userMessage)}`,
-            details: '',
-          },
-        };
+        return { state, failure: orchestratorFailure(instance.name, userMessage, state.failureDetails) };
       }
-      return {
-        failure: {
-          reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(message)}`,
-          details: '',
-        },
-      };
+      return { failure: orchestratorFailure(instance.name, message) };
     }
   }
 

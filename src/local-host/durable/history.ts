@@ -3,6 +3,7 @@
  * (PascalCase, numeric EventType). Fields the SDK never reads (TaskScheduled, TimerCreated,
  * SubOrchestrationInstanceCreated) also carry the host's own bookkeeping under `Host*` keys.
  */
+import { detailsOf, type FailureDetailsWire } from './failure-details';
 import type { RetryOptionsWire } from './retry-policy';
 
 export enum EventType {
@@ -84,12 +85,13 @@ export const history = {
     event(EventType.ExecutionCompleted, at, {
       OrchestrationStatus: status,
       Result: result,
-      ...(failure ? { FailureDetails: toFailureDetails(failure) } : {}),
+      ...(failure ? { FailureDetails: detailsOf(failure) } : {}),
     }),
   executionTerminated: (at: Date, reason: string) =>
     event(EventType.ExecutionTerminated, at, { Input: reason }),
   /** Written when a suspend takes effect, as DTFx's ExecutionSuspendedEvent (the SDK skips it). */
-  executionSuspended: (at: Date, reason: string) => event(EventType.ExecutionSuspended, at, { Reason: reason }),
+  executionSuspended: (at: Date, reason: string) =>
+    event(EventType.ExecutionSuspended, at, { Reason: reason }),
   executionResumed: (at: Date, reason: string) => event(EventType.ExecutionResumed, at, { Reason: reason }),
   taskScheduled: (at: Date, id: number, name: string, input: string | null, retry?: RetryState) =>
     event(
@@ -105,6 +107,7 @@ export const history = {
       TaskScheduledId: taskScheduledId,
       Reason: failure.reason,
       Details: failure.details,
+      FailureDetails: detailsOf(failure),
     }),
   subOrchestrationCreated: (
     at: Date,
@@ -130,6 +133,7 @@ export const history = {
       TaskScheduledId: taskScheduledId,
       Reason: failure.reason,
       Details: failure.details,
+      FailureDetails: detailsOf(failure),
     }),
   timerCreated: (at: Date, id: number, fireAt: Date, purpose: TimerPurpose) =>
     event(EventType.TimerCreated, at, { FireAt: fireAt.toISOString(), HostPurpose: purpose }, id),
@@ -166,16 +170,13 @@ export interface EntityResponseMessage {
   exceptionType?: string;
 }
 
+/**
+ * A failure as the events that report it carry it: `Reason` and `Details` (what SDKs before 3.5
+ * read) and the structured FailureDetails (failure-details.ts); `errorType` names host failures.
+ */
 export interface FailureInfo {
   reason: string;
   details: string;
   errorType?: string;
-}
-
-function toFailureDetails(failure: FailureInfo): Record<string, unknown> {
-  return {
-    ErrorType: failure.errorType ?? 'Error',
-    ErrorMessage: failure.reason,
-    StackTrace: failure.details,
-  };
+  structured?: FailureDetailsWire;
 }

@@ -49,7 +49,8 @@ describe('activities', () => {
 
   it('surfaces an activity failure in the orchestrator as the SDK error, and fails the instance when uncaught', async () => {
     const caught = await run('caughtFailure');
-    expect(caught.body.output.caught).toContain("Activity function 'fail' failed: expected failure");
+    // With failure details (durable-functions 3.5): a TaskFailedError, "<error type>: <message>".
+    expect(caught.body.output.caught).toBe('Error: expected failure');
 
     const uncaught = await run('uncaughtFailure');
     expect(uncaught.status).toBe(200);

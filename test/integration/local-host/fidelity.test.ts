@@ -121,5 +121,46 @@ describe.each(SDKS)('$sdk', ({ app, durable }) => {
     });
   });
 
+  describe('failure details', () => {
+    const run = async (name: string): Promise<any> => {
+      const response = await start(name, undefined, '?timeout=20');
+      expect(response.status).toBe(200);
+      return response.json();
+    };
+
+    if (durable === '3.5') {
+      it('a failed activity reaches the orchestrator as a TaskFailedError with its type and properties', async () => {
+        expect(await run('catchFailure')).toEqual({
+          caught: true,
+          isTaskFailedError: true,
+          message: 'PaymentDeclinedError: the card was declined',
+          errorType: 'PaymentDeclinedError',
+          properties: { code: 'card_declined' },
+          causedByPaymentDeclined: true,
+          taskName: 'declinePayment',
+        });
+      });
+
+      it("a failed sub-orchestration reaches its parent with the failed activity's details", async () => {
+        expect(await run('catchChildFailure')).toMatchObject({
+          caught: true,
+          isTaskFailedError: true,
+          errorType: 'PaymentDeclinedError',
+          properties: { code: 'card_declined' },
+        });
+      });
+    } else {
+      it('an SDK without TaskFailedError still gets the failure message (Reason), unchanged', async () => {
+        const caught = await run('catchFailure');
+        expect(caught).toMatchObject({ caught: true, isTaskFailedError: false });
+        expect(caught.message).toMatch(/^Activity function 'declinePayment' failed: the card was declined/);
+        const child = await run('catchChildFailure');
+        expect(child.message).toMatch(
+          /Orchestrator function 'declineInChild' failed: .*the card was declined/,
+        );
+      });
+    }
+  });
+
   void durable;
 });
