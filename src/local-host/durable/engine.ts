@@ -27,6 +27,7 @@ import { history, type HistoryEvent } from './history';
 import { emitOrchestrationSpan } from './host-spans';
 import { createInstance, notifyParent, releaseLocks } from './instance-lifecycle';
 import { atLeastOne, defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
+import { rewind, type RewindOutcome } from './rewind';
 import { Scheduler } from './scheduler';
 import {
   DurableStore,
@@ -44,6 +45,7 @@ export type { ActivityInvocation } from './activity-runner';
 export type { OrchestrationInvocation } from './episode-runner';
 export type { EntityBinding, EntityInvocation } from './entity-runner';
 export { defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
+export type { RewindOutcome } from './rewind';
 
 export interface DurableEngineOptions {
   store: DurableStore;
@@ -286,6 +288,36 @@ export class DurableEngine extends EventEmitter {
     this.emitStatus(result);
     this.scheduler.schedulePump();
     return 'accepted';
+  }
+
+  /**
+   * Rewinds a failed instance as Durable does: back to before the failure that ended it, the
+   * failed activities run again, failed sub-orchestrations rewound in turn (see rewind.ts).
+   */
+  rewind(instanceId: string, reason: string): RewindOutcome {
+    const outcome = this.store.transaction(() =>
+      rewind(this.store, instanceId, reason, new Date(this.clock())),
+    );
+    if (outcome.kind !== 'accepted') return outcome;
+    this.log.info('orchestration rewound', { instanceId, reason });
+    const instance = this.store.getInstance(instanceId);
+    if (instance) this.emitStatus(instance);
+    this.scheduler.schedulePump();
+    return outcome;
+  }
+
+  /**
+   * Restarts an instance as Durable's RestartAsync does: a new instance of the same orchestration
+   * with the same input, under a new id or (newInstanceId false) the same one, which must then
+   * have finished. Undefined when there is no such instance.
+   */
+  restart(instanceId: string, newInstanceId: boolean): InstanceRecord | undefined {
+    const instance = this.store.getInstance(instanceId);
+    if (!instance) return undefined;
+    return this.startInstance(instance.name, {
+      ...(newInstanceId ? {} : { instanceId }),
+      input: instance.input,
+    });
   }
 
   /** Deletes a terminal instance and its history. Returns false if it does not exist or still runs. */

@@ -213,7 +213,8 @@ export class EpisodeRunner {
     const episode = new EpisodeBuilder(instance, past, now);
     episode.append(history.orchestratorStarted(now));
     for (const message of batch) {
-      episode.append({ ...message.event, IsPlayed: false });
+      // Marked as delivered (not made by the host), so a rewind can tell what to deliver again.
+      episode.append({ ...message.event, IsPlayed: false, HostDelivered: true });
       episode.applyRetryBookkeeping(message.event);
     }
 

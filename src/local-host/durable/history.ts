@@ -38,6 +38,12 @@ export interface HistoryEvent {
   [field: string]: unknown;
 }
 
+/** Where an execution stands after an episode (kept on its OrchestratorCompleted). */
+export interface EpisodeEnd {
+  actionsProcessed: number;
+  nextSeq: number;
+}
+
 /** Retry bookkeeping carried on a scheduling event: which attempt this is, and since when. */
 export interface RetryState {
   options: RetryOptionsWire;
@@ -67,7 +73,16 @@ function event(
 
 export const history = {
   orchestratorStarted: (at: Date) => event(EventType.OrchestratorStarted, at),
-  orchestratorCompleted: (at: Date) => event(EventType.OrchestratorCompleted, at),
+  /**
+   * Ends an episode. The host notes where the execution stood after it (actions yielded, next
+   * task id), so a rewind can return the instance to this point.
+   */
+  orchestratorCompleted: (at: Date, after?: EpisodeEnd) =>
+    event(
+      EventType.OrchestratorCompleted,
+      at,
+      after ? { HostActions: after.actionsProcessed, HostNextSeq: after.nextSeq } : {},
+    ),
   executionStarted: (at: Date, name: string, input: string | null, parentInstanceId?: string) =>
     event(EventType.ExecutionStarted, at, {
       Name: name,

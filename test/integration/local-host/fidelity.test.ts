@@ -5,6 +5,8 @@
  * the same fidelity app (test/fixtures/fidelity-shared). Each behaviour is one that differed:
  * query strings, suspend/resume history, rewind and restart, failure details.
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
@@ -160,6 +162,137 @@ describe.each(SDKS)('$sdk', ({ app, durable }) => {
         );
       });
     }
+  });
+
+  describe('rewind', () => {
+    /** A switch file the flaky step reads ("fail" or anything else) and a log of every run. */
+    function flakyFiles(): { switchFile: string; logFile: string; runs: () => string[] } {
+      const dir = mkdtempSync(join(tmpdir(), 'waypoint-rewind-'));
+      const files = { switchFile: join(dir, 'switch'), logFile: join(dir, 'log') };
+      writeFileSync(files.switchFile, 'fail');
+      writeFileSync(files.logFile, '');
+      return { ...files, runs: () => readFileSync(files.logFile, 'utf8').split('\n').filter(Boolean) };
+    }
+
+    it('runs the failed activity again and keeps what had succeeded; the history says what was rewound', async () => {
+      const files = flakyFiles();
+      const { id } = (await (await start('flakyRun', { ...files, label: 'first try' })).json()) as {
+        id: string;
+      };
+      const failed = await clientStatus(id, ['Failed']);
+      expect(JSON.stringify(failed.output)).toContain('step A failed');
+
+      writeFileSync(files.switchFile, 'fixed');
+      expect((await clientOperation(id, 'rewind', 'switch fixed')).status).toBe(202);
+      const done = await clientStatus(id, ['Completed']);
+      expect(done.output).toEqual({
+        first: 9,
+        parallel: [16, 'step A: fixed'],
+        last: 'step B: fixed',
+        label: 'first try',
+      });
+      const runs = files.runs();
+      // The step before the failure did not run again; the failed one did, once; B ran only after.
+      expect(runs.filter((r) => r === 'countedSquare 3')).toHaveLength(1);
+      expect(runs.filter((r) => r === 'flakyStep A')).toHaveLength(2);
+      expect(runs.filter((r) => r === 'flakyStep B')).toHaveLength(1);
+      const history = done.history as { EventType: string; Reason?: string; Data?: string }[];
+      expect(history.some((e) => e.EventType === 'GenericEvent' && e.Reason === 'Rewound: TaskFailed')).toBe(
+        true,
+      );
+      expect(history.some((e) => e.EventType === 'GenericEvent' && e.Data === 'switch fixed')).toBe(true);
+    });
+
+    it('rewinds a failed sub-orchestration with its parent', async () => {
+      const files = flakyFiles();
+      const { id } = (await (await start('flakyParent', { ...files, label: 'nested' })).json()) as {
+        id: string;
+      };
+      await clientStatus(id, ['Failed']);
+      await clientStatus(`${id}:child`, ['Failed']);
+      writeFileSync(files.switchFile, 'fixed');
+      expect((await clientOperation(id, 'rewind', 'nested fix')).status).toBe(202);
+      const done = await clientStatus(id, ['Completed']);
+      expect(done.output).toMatchObject({ child: { last: 'step B: fixed', label: 'nested' } });
+      expect((await clientStatus(`${id}:child`)).runtimeStatus).toBe('Completed');
+      expect(files.runs().filter((r) => r === 'countedSquare 3')).toHaveLength(1);
+    });
+
+    it('runs the last attempt of an activity whose retries were used up', async () => {
+      const files = flakyFiles();
+      const { id } = (await (await start('flakyWithRetry', files)).json()) as { id: string };
+      await clientStatus(id, ['Failed']);
+      expect(files.runs()).toEqual(['flakyStep C', 'flakyStep C']);
+      writeFileSync(files.switchFile, 'third time lucky');
+      expect((await clientOperation(id, 'rewind', 'retry once more')).status).toBe(202);
+      expect((await clientStatus(id, ['Completed'])).output).toBe('step C: third time lucky');
+      expect(files.runs()).toEqual(['flakyStep C', 'flakyStep C', 'flakyStep C']);
+    });
+
+    it('queues again a durable timer that was still pending when the run failed', async () => {
+      const files = flakyFiles();
+      const { id } = (await (await start('timerAndFlaky', files)).json()) as { id: string };
+      await clientStatus(id, ['Failed']);
+      writeFileSync(files.switchFile, 'ok');
+      expect((await clientOperation(id, 'rewind', 'again')).status).toBe(202);
+      expect((await clientStatus(id, ['Completed'])).output).toBe('step D: ok');
+    });
+
+    it('refuses an instance that has not failed, and the DurableClient shows why', async () => {
+      const { id } = (await (await start('awaitSignal', 'still waiting')).json()) as { id: string };
+      await clientStatus(id, ['Running']);
+      const refused = await clientOperation(id, 'rewind', 'too early');
+      expect(refused.status).toBe(409); // the fixture's wrapper: the client threw
+      // Not "[object Object]": the text reaches the error (3.1 wraps it in its generic message).
+      expect(((await refused.json()) as { message: string }).message).toContain(
+        `Only failed instances can be rewound; '${id}' is Running.`,
+      );
+      await host.fetch(
+        `/runtime/webhooks/durabletask/instances/${id}/terminate?reason=done&code=${host.keys.systemKey}`,
+        {
+          method: 'POST',
+          headers: json,
+        },
+      );
+    });
+  });
+
+  describe('restart', () => {
+    const restart = (instanceId: string, query = ''): Promise<Response> =>
+      host.fetch(
+        `/runtime/webhooks/durabletask/instances/${instanceId}/restart?code=${host.keys.systemKey}${query}`,
+        {
+          method: 'POST',
+          headers: json,
+        },
+      );
+
+    it('starts the orchestration again with the same input, under a new id by default', async () => {
+      const first = (await (await start('fanOut', 3, '?timeout=20')).json()) as number;
+      expect(first).toBe(5);
+      const { id } = (await (await start('awaitSignal', 'again')).json()) as { id: string };
+      const response = await restart(id);
+      expect(response.status).toBe(202);
+      const restarted = (await response.json()) as { id: string; statusQueryGetUri: string };
+      expect(restarted.id).not.toBe(id);
+      expect(response.headers.get('location')).toBe(restarted.statusQueryGetUri);
+      const status = await clientStatus(restarted.id, ['Running']);
+      expect(status.input).toBe('again');
+      expect(status.name).toBe('awaitSignal');
+    });
+
+    it("with restartWithNewInstanceId=false reuses a finished instance's id and refuses a running one", async () => {
+      const { id } = (await (await start('fanOut', 5)).json()) as { id: string };
+      await clientStatus(id, ['Completed']);
+      const again = await restart(id, '&restartWithNewInstanceId=false');
+      expect(again.status).toBe(202);
+      expect(((await again.json()) as { id: string }).id).toBe(id);
+      await clientStatus(id, ['Completed']);
+      const { id: waiting } = (await (await start('awaitSignal', 'busy')).json()) as { id: string };
+      await clientStatus(waiting, ['Running']);
+      expect((await restart(waiting, '&restartWithNewInstanceId=false')).status).toBe(409);
+      expect((await restart('no-such-instance')).status).toBe(400);
+    });
   });
 
   void durable;
