@@ -26,7 +26,13 @@ import { EpisodeRunner, type OrchestrationInvocation } from './episode-runner';
 import { history, type HistoryEvent } from './history';
 import { emitOrchestrationSpan } from './host-spans';
 import { createInstance, notifyParent, releaseLocks } from './instance-lifecycle';
-import { atLeastOne, defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
+import {
+  atLeastOne,
+  defaultInstanceLimits,
+  LimitExceededError,
+  raiseHint,
+  type InstanceLimits,
+} from './limits';
 import { rewind, type RewindOutcome } from './rewind';
 import { Scheduler } from './scheduler';
 import {
@@ -177,7 +183,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countUnfinished() >= this.limits.maxActiveInstances) {
         throw new LimitExceededError(
           'too_many_instances',
-          `The host already holds maxActiveInstances (${this.limits.maxActiveInstances}) unfinished instances; retry when some have finished.`,
+          `The host already holds maxActiveInstances (${this.limits.maxActiveInstances}) unfinished instances; retry when some have finished, or ${raiseHint('maxActiveInstances')}.`,
         );
       }
       if (existing) this.store.deleteInstance(instanceId);
@@ -204,7 +210,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countInbox(instanceId) >= this.limits.maxQueuedEvents) {
         throw new LimitExceededError(
           'too_many_events',
-          `Instance '${instanceId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) events waiting; retry later.`,
+          `Instance '${instanceId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) events waiting; retry later, or ${raiseHint('maxQueuedEvents')}.`,
         );
       }
       this.store.enqueue(
@@ -362,7 +368,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countEntityOperations(entityId) >= this.limits.maxQueuedEvents) {
         throw new LimitExceededError(
           'too_many_events',
-          `Entity '${entityId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) operations waiting; retry later.`,
+          `Entity '${entityId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) operations waiting; retry later, or ${raiseHint('maxQueuedEvents')}.`,
         );
       }
       this.store.enqueueEntityOperation({

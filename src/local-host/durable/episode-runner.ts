@@ -26,7 +26,7 @@ import {
   subOrchestrationTraceParent,
 } from './host-spans';
 import { createInstance, failUnfinished, notifyParent, releaseLocks } from './instance-lifecycle';
-import type { InstanceLimits } from './limits';
+import { raiseHint, type InstanceLimits } from './limits';
 import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
 import {
   terminalStatuses,
@@ -395,13 +395,13 @@ export class EpisodeRunner {
     // +1: the OrchestratorCompleted this episode still appends.
     if (historyLength + 1 > maxHistoryEvents) {
       return limitFailure(
-        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew.`,
+        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew, or ${raiseHint('maxHistoryEvents')}.`,
       );
     }
     const pending = episode.pendingActions(top);
     if (pending > maxPendingActions) {
       return limitFailure(
-        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches.`,
+        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches, or ${raiseHint('maxPendingActions')}.`,
       );
     }
     return undefined;

@@ -5,6 +5,7 @@
  * the same fidelity app (test/fixtures/fidelity-shared). Each behaviour is one that differed:
  * query strings, suspend/resume history, rewind and restart, failure details.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -295,5 +296,89 @@ describe.each(SDKS)('$sdk', ({ app, durable }) => {
     });
   });
 
+  describe('limits from host.json', () => {
+    it(
+      'a 3,000-wide fan-out passes with localHost.maxPendingActions raised to 3000 in host.json',
+      { timeout: 240_000 },
+      async () => {
+        const response = await start('fanOut', 3000);
+        expect(response.status).toBe(202);
+        const { id } = (await response.json()) as { id: string };
+        const done = await host.waitForInstance(id, { timeoutMs: 220_000 });
+        expect(done.runtimeStatus).toBe('Completed');
+        // Σ i² for i < 3000
+        expect(JSON.parse(done.output!)).toBe((2999 * 3000 * 5999) / 6);
+      },
+    );
+  });
+
   void durable;
+});
+
+describe('limits at their defaults and from the CLI', () => {
+  const appDir = join(repoRoot, 'test/fixtures/fidelity-app');
+
+  it('the same fan-out fails at the default of 1,000 pending actions, saying how to raise it', async () => {
+    // The options override host.json's localHost section, as the CLI's flags do.
+    const host = await startHost({ appDir, limits: { maxPendingActions: 1000 } });
+    try {
+      const response = await host.fetch('/api/orchestrators/fanOut', {
+        method: 'POST',
+        headers: json,
+        body: '3000',
+      });
+      const { id } = (await response.json()) as { id: string };
+      const failed = await host.waitForInstance(id, { timeoutMs: 60_000 });
+      expect(failed.runtimeStatus).toBe('Failed');
+      expect(JSON.parse(failed.output!)).toMatch(
+        /3000 pending actions, more than the host's limit maxPendingActions \(1000\); fan out in batches, or raise it with host\.json "localHost": \{ "maxPendingActions": … \} or --max-pending-actions/,
+      );
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it(
+    '--max-pending-actions overrides host.json (the CLI, as a user runs it)',
+    { timeout: 120_000 },
+    async () => {
+      const flagged = spawn(
+        process.execPath,
+        [
+          join(repoRoot, 'dist/src/local-host/cli.js'),
+          ...['--app', appDir, '--port', '0', '--store', ':memory:', '--max-pending-actions', '2000'],
+          ...['--master-key', 'fidelity-cli-master-key-01'],
+        ],
+        { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 90_000);
+        const onData = (chunk: Buffer): void => {
+          output += chunk.toString();
+          const ready = /Host ready on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+          if (ready) {
+            clearTimeout(timer);
+            resolve(ready[1]);
+          }
+        };
+        flagged.stdout.on('data', onData);
+        flagged.stderr.on('data', onData);
+      });
+      try {
+        const response = await fetch(`${url}/api/orchestrators/fanOut?timeout=60`, {
+          method: 'POST',
+          headers: json,
+          body: '2500',
+        });
+        const status = (await response.json()) as { runtimeStatus: string; output: string };
+        expect(status.runtimeStatus).toBe('Failed');
+        expect(status.output).toMatch(
+          /2500 pending actions, more than the host's limit maxPendingActions \(2000\)/,
+        );
+      } finally {
+        flagged.kill('SIGTERM');
+      }
+    },
+  );
 });
