@@ -55,7 +55,7 @@ async function api(host: HostProcess, method: string, path: string, body?: unkno
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text)) : undefined };
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
 async function waitForStatus(id: string, statuses: string[], timeoutMs = 120_000): Promise<any> {

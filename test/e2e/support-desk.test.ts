@@ -55,15 +55,14 @@ describe('support desk on the local host', () => {
     expect(ticket).toMatchObject({
       runtimeStatus: 'Completed',
       status: 'completed',
-      route: 'billing',
-      approved: true,
-      rounds: 0,
+      request: { route: 'billing' },
+      result: { route: 'billing', approved: true, rounds: 0 },
     });
-    expect(ticket.reply).toMatchObject({ action: 'refund', refundUsd: 30, references: ['INV-1042'] });
-    expect(ticket.reply.reply).toContain('INV-1042');
-    expect(ticket.reviews).toEqual([{ approved: true, findings: [], revisions: [] }]);
+    expect(ticket.result.reply).toMatchObject({ action: 'refund', refundUsd: 30, references: ['INV-1042'] });
+    expect(ticket.result.reply.reply).toContain('INV-1042');
+    expect(ticket.result.reviews).toEqual([{ approved: true, findings: [], revisions: [] }]);
     // triage turn, route, billing turn, supervisor turn: all recorded, usage counted.
-    const agents = ticket.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
+    const agents = ticket.progress.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
     expect(agents).toEqual(['triage turn 1', 'billing turn 1', 'desk-supervisor turn 1']);
     expect(ticket.budgets.usage.steps).toBeGreaterThanOrEqual(3);
     expect(ticket.budgets.usage.tokens).toBeGreaterThan(0);
@@ -71,9 +70,12 @@ describe('support desk on the local host', () => {
 
   it('runs a revision round when the supervisor asks: a refund over the limit is escalated', async () => {
     const ticket = await resolveTicket('Please refund $450 for invoice INV-2001, I cancelled last week.');
-    expect(ticket).toMatchObject({ status: 'completed', route: 'billing', approved: true, rounds: 1 });
-    expect(ticket.reviews).toHaveLength(2);
-    expect(ticket.reviews[0]).toEqual({
+    expect(ticket).toMatchObject({
+      status: 'completed',
+      result: { route: 'billing', approved: true, rounds: 1 },
+    });
+    expect(ticket.result.reviews).toHaveLength(2);
+    expect(ticket.result.reviews[0]).toEqual({
       approved: false,
       findings: ["The reply refunds 450 USD, above the desk's limit of 100 USD."],
       revisions: [
@@ -83,11 +85,11 @@ describe('support desk on the local host', () => {
         },
       ],
     });
-    expect(ticket.reviews[1].approved).toBe(true);
-    expect(ticket.reply.action).toBe('escalate');
-    expect(ticket.reply.refundUsd).toBeUndefined();
-    expect(ticket.reply.reply).toContain('INV-2001');
-    const agents = ticket.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
+    expect(ticket.result.reviews[1].approved).toBe(true);
+    expect(ticket.result.reply.action).toBe('escalate');
+    expect(ticket.result.reply.refundUsd).toBeUndefined();
+    expect(ticket.result.reply.reply).toContain('INV-2001');
+    const agents = ticket.progress.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
     expect(agents).toEqual([
       'triage turn 1',
       'billing turn 1',
@@ -102,18 +104,21 @@ describe('support desk on the local host', () => {
 
   it('troubleshoots a technical ticket and cites the error code', async () => {
     const ticket = await resolveTicket('The app crashes with error E1042 every time I upload a file.');
-    expect(ticket).toMatchObject({ status: 'completed', route: 'technical', approved: true, rounds: 0 });
-    expect(ticket.reply).toMatchObject({ action: 'troubleshoot', references: ['E1042'] });
-    expect(ticket.reply.reply).toMatch(/^Error E1042 .*1\. /);
+    expect(ticket).toMatchObject({
+      status: 'completed',
+      result: { route: 'technical', approved: true, rounds: 0 },
+    });
+    expect(ticket.result.reply).toMatchObject({ action: 'troubleshoot', references: ['E1042'] });
+    expect(ticket.result.reply.reply).toMatch(/^Error E1042 .*1\. /);
   });
 
   it('declines an out-of-scope ticket politely, with no specialist and no review', async () => {
     const ticket = await resolveTicket('What is a good recipe for banana bread?');
-    expect(ticket).toMatchObject({ status: 'completed', route: 'out_of_scope' });
-    expect(ticket.refusal).toMatch(/billing and technical questions/);
-    expect(ticket.reply).toBeUndefined();
-    expect(ticket.reviews).toBeUndefined();
-    const agents = ticket.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
+    expect(ticket).toMatchObject({ status: 'completed', result: { route: 'out_of_scope' } });
+    expect(ticket.result.refusal).toMatch(/billing and technical questions/);
+    expect(ticket.result.reply).toBeUndefined();
+    expect(ticket.result.reviews).toBeUndefined();
+    const agents = ticket.progress.steps.filter((s: any) => s.kind === 'agent').map((s: any) => s.name);
     expect(agents).toEqual(['triage turn 1']);
   });
 

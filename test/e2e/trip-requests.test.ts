@@ -136,7 +136,8 @@ const cases: [string, Record<string, unknown>, Expectation][] = [
     {
       request: 'Plan a trip for 2, budget $3000, 1–5 April 2027',
       origin: 'Seattle',
-      destination: 'Atlantis',
+      // Not "Atlantis": towns of that name exist (Western Cape, Florida) and the gazetteer knows them.
+      destination: 'Narnia',
     },
     { status: 'needs_input', missing: ['destination'] },
   ],

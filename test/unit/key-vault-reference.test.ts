@@ -54,7 +54,7 @@ describe('unresolved Key Vault references', () => {
   });
 
   it('leave resolved values alone, including values that merely mention Key Vault', () => {
-    expect(loadConfig({ ...AZURE, MCP_SERVER_KEY: 'resolved-secret-0123456789' }).mcp.keys.flights).toBe(
+    expect(loadConfig({ ...AZURE, MCP_SERVER_KEY: 'resolved-secret-0123456789' }).mcp.keys.bookings).toBe(
       'resolved-secret-0123456789',
     );
     expect(isKeyVaultReference('my-key@Microsoft.KeyVault(x)')).toBe(false);

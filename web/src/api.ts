@@ -116,8 +116,13 @@ export function sendInput(run: RunResource, body: TripInputBody): Promise<RunRes
   return call('POST', run.links.input, asRunResource, body);
 }
 
+/** Approves (or rejects) the quote the page shows: naming it, so a changed price is never approved unseen. */
 export function sendApproval(run: RunResource, approved: boolean, note?: string): Promise<RunResource> {
-  return call('POST', run.links.approval, asRunResource, { approved, ...(note ? { note } : {}) });
+  return call('POST', run.links.approval, asRunResource, {
+    approved,
+    ...(run.quote ? { quoteId: run.quote.id } : {}),
+    ...(note ? { note } : {}),
+  });
 }
 
 export function cancelRun(

@@ -273,6 +273,18 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
           actions: ['plan-again'],
         };
       }
+      const quote = run.quote;
+      if (result?.itinerary && quote?.overBudget) {
+        const total = quote.displayTotal ?? quote.total;
+        const by = quote.overBudget.display ?? quote.overBudget.by;
+        return {
+          tone: 'warning',
+          badge: 'Over budget',
+          title: 'Your trip plan is over your budget',
+          message: `It comes to ${money(total.amount, total.currency)}, ${money(by.amount, by.currency)} more than your budget. Nothing has been booked: raise the budget, or change the dates or places.`,
+          actions: ['raise-budget', 'edit'],
+        };
+      }
       if (result?.itinerary) {
         return {
           tone: 'success',
@@ -303,18 +315,14 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
     case 'budget_exceeded': {
       const budget = breachedBudget(run);
       if (budget === 'money' || budget === undefined) {
-        const over = overBudget(run);
         return {
           tone: 'warning',
-          badge: 'Over budget',
-          title: 'This trip costs more than your budget',
-          message: `${
-            over
-              ? `What we found comes to about ${money(over.found, over.currency, { cents: false })}, against your budget of ${money(over.budget, over.currency, { cents: false })}. `
-              : ''
-          }What we found is below. Raise the budget, or change the dates or places to find something cheaper.`,
+          badge: 'Over its limit',
+          title: 'This trip costs more than planning may spend',
+          message:
+            'Each plan has a spending limit (flights, hotel and AI together), and what we found went past it. What we found is below: try again with more room, or change the request.',
           detail: detailOf(run.error),
-          actions: ['raise-budget', 'edit'],
+          actions: ['more-room', 'edit'],
         };
       }
       return {
@@ -365,7 +373,7 @@ export function withMoreRoom(run: RunResource): TripRequestBody {
   const budget = breachedBudget(run);
   const limits = run.budgets.limits as Record<string, number>;
   const body = requestBodyOf(run);
-  if (!budget || budget === 'money' || !(budget in limits)) return body;
+  if (!budget || !(budget in limits)) return body;
   return { ...body, budgets: { [budget]: Math.ceil(limits[budget] * 2) } };
 }
 
@@ -375,29 +383,16 @@ export function withMoreRoom(run: RunResource): TripRequestBody {
  */
 export function suggestedBudget(run: RunResource): { amount: number; currency: string } | undefined {
   const facts = tripFacts(run);
+  const quote = run.quote;
+  if (quote?.overBudget) {
+    // The quote's total (in the traveller's currency when it gives one), with 10% to spare.
+    const total = quote.displayTotal ?? quote.total;
+    return { amount: Math.ceil((total.amount * 1.1) / 100) * 100, currency: total.currency };
+  }
   const details = run.error?.details as { used?: unknown; limit?: unknown } | undefined;
   const used = typeof details?.used === 'number' ? details.used : run.budgets.usage.money;
   const limit = typeof details?.limit === 'number' ? details.limit : run.budgets.limits.money;
   if (!facts.budget || !(used > 0) || !(limit > 0)) return undefined;
   const amount = Math.ceil((((facts.budget.amount * used) / limit) * 1.1) / 100) * 100;
   return { amount: Math.max(amount, facts.budget.amount + 100), currency: facts.budget.currency };
-}
-
-/** A money breach in the traveller's currency: what the run found against their budget. */
-export function overBudget(
-  run: RunResource,
-): { found: number; budget: number; currency: string } | undefined {
-  const facts = tripFacts(run);
-  const details = run.error?.details as { used?: unknown; limit?: unknown } | undefined;
-  if (!facts.budget || typeof details?.used !== 'number' || typeof details.limit !== 'number')
-    return undefined;
-  if (!(details.limit > 0)) return undefined;
-  // The limit is the traveller's budget in USD (or the run's own cap when lower): scale by it.
-  return {
-    found: Math.round((facts.budget.amount * details.used) / details.limit),
-    budget: Math.round(
-      (facts.budget.amount * Math.min(details.limit, facts.budget.usd ?? details.limit)) / details.limit,
-    ),
-    currency: facts.budget.currency,
-  };
 }

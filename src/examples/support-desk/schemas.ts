@@ -3,9 +3,9 @@
  * triage agent reads from it, a specialist's reply, the orchestration's input and its result.
  */
 import { z } from 'zod';
-import { budgetLimitsSchema, budgetUsageSchema, type BudgetLimits } from '../../agents/budgets';
-import { progressStepSchema } from '../../agents/progress';
+import { budgetLimitsSchema, type BudgetLimits } from '../../agents/budgets';
 import { reviewSchema } from '../../agents/orchestration/supervise';
+import { runStatusSchema } from '../../agents/run-status';
 import { retryPoliciesSchema } from '../../agents/retry';
 
 export const SUPPORT_ORCHESTRATION = 'supportDesk';
@@ -66,21 +66,27 @@ export const supportDeskInputSchema = z.object({
 });
 export type SupportDeskInput = z.infer<typeof supportDeskInputSchema>;
 
-export const supportResultSchema = z.object({
-  status: z.enum(['running', 'completed', 'failed', 'budget_exceeded']),
+/** What the desk did with a ticket: its route, and the reply (or the refusal) with its review. */
+export const supportOutcomeSchema = z.object({
   route: z.enum(SUPPORT_ROUTES).optional(),
-  /** The reply the customer gets (the approved one, or the refusal). */
+  /** The reply the customer gets (the approved one). */
   reply: supportReplySchema.optional(),
+  /** The polite refusal, for out-of-scope tickets. */
   refusal: z.string().optional(),
   /** Whether the supervisor approved the reply, after how many revision rounds. */
   approved: z.boolean().optional(),
   rounds: z.number().int().optional(),
   reviews: z.array(reviewSchema).optional(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
-  budgets: z.object({ limits: budgetLimitsSchema, usage: budgetUsageSchema }),
-  steps: z.array(progressStepSchema),
 });
-export type SupportResult = z.infer<typeof supportResultSchema>;
+export type SupportOutcome = z.infer<typeof supportOutcomeSchema>;
+
+/** The desk's status: the generic run status (progress, budgets, error) with the desk's outcome. */
+export const supportStatusSchema = runStatusSchema({
+  request: z.object({ route: z.enum(SUPPORT_ROUTES) }),
+  quote: z.never(),
+  result: supportOutcomeSchema,
+});
+export type SupportStatus = z.infer<typeof supportStatusSchema>;
 
 /** A desk ticket is small: a few model turns, no tools. */
 export const DEFAULT_SUPPORT_LIMITS: BudgetLimits = {

@@ -106,7 +106,7 @@ function agesAfter(text: string, at: number, count: number): { ages: number[]; e
 }
 
 const SOLO =
-  /(?<![\p{L}\p{N}])(solo|alone|just me|by myself|on my own|1 traveller|1 traveler|one traveller|allein|alleine|seul|seule|viajo solo|sozinh[oa]|da sol[oa]|alleen)(?![\p{L}\p{N}])|一人旅|一人で|一个人/iu;
+  /(?<![\p{L}\p{N}])(solo|alone|just me|for one|for 1|by myself|on my own|1 traveller|1 traveler|one traveller|allein|alleine|seul|seule|viajo solo|sozinh[oa]|da sol[oa]|alleen)(?![\p{L}\p{N}])|一人旅|一人で|一个人/iu;
 const PAIR =
   /(?<![\p{L}\p{N}])(for (?:two|2)|couple|honeymoon|my (?:wife|husband|partner|girlfriend|boyfriend|fiancée?)|zu zweit|à deux|pour deux|para dos|a dois|in due|met z'n tweeën|met zijn tweeën|для двоих)(?![\p{L}\p{N}])|二人で|ふたりで|两个人/iu;
 const FAMILY_OF =

@@ -71,7 +71,8 @@ export function scopeOf(text: string, evidence: ScopeEvidence): Scope {
       topics: [],
       reason: 'names no place, date, party, budget or travel topic',
     };
-  if (topics.length === 1 && !tripFacts)
+  // "Find flights … for 2 passengers", "Hotels in Paris … for 2 guests": one topic, however many travel.
+  if (topics.length === 1 && !(evidence.hasBudget || evidence.hasDuration || TRIP_WORDS.test(text)))
     return { route: 'single_question', topics, reason: `one ${topics[0]} question` };
   return { route: 'full_trip', topics: [...ALL_TOPICS], reason: 'a trip' };
 }

@@ -284,18 +284,33 @@ describe('the trip', () => {
     expect(outcomeOf(run())).toBeUndefined();
   });
 
-  it('offers a raised budget in the traveller’s currency when money ran out, more room for other limits', () => {
-    const over = run({
+  it('offers a raised budget when the plan is over the traveller’s budget, more room when a run limit stopped it', () => {
+    const overQuote = run({
+      status: 'completed',
+      quote: {
+        id: 'q1',
+        round: 1,
+        items: [],
+        total: { amount: 6350, currency: 'USD' },
+        displayTotal: { amount: 5000, currency: 'GBP' },
+        overBudget: { by: { amount: 1270, currency: 'USD' }, display: { amount: 1000, currency: 'GBP' } },
+      },
+      result: { itinerary },
+    } as Partial<RunResource>);
+    const outcome = outcomeOf(overQuote)!;
+    expect(outcome).toMatchObject({ badge: 'Over budget', actions: ['raise-budget', 'edit'] });
+    expect(outcome.message).toContain('£5,000, £1,000 more than your budget');
+    expect(suggestedBudget(overQuote)).toEqual({ amount: 5500, currency: 'GBP' });
+    const money = run({
       status: 'budget_exceeded',
       error: {
         code: 'budget_exceeded',
-        message: 'The money budget is used up',
+        message: 'money',
         details: { budget: 'money', limit: 5080, used: 6350 },
       },
     });
-    expect(outcomeOf(over)).toMatchObject({ badge: 'Over budget', actions: ['raise-budget', 'edit'] });
-    expect(outcomeOf(over)!.message).toContain('£5,000');
-    expect(suggestedBudget(over)).toEqual({ amount: 5500, currency: 'GBP' });
+    expect(outcomeOf(money)).toMatchObject({ badge: 'Over its limit', actions: ['more-room', 'edit'] });
+    expect(withMoreRoom(money).budgets).toEqual({ money: 10160 });
     const steps = run({
       status: 'budget_exceeded',
       error: { code: 'budget_exceeded', message: 'steps', details: { budget: 'steps', limit: 80, used: 81 } },

@@ -93,6 +93,8 @@ describe('selectRuns', () => {
 
 describe('toRunSummary', () => {
   const quote = {
+    id: 'q1',
+    round: 1,
     items: [
       {
         kind: 'flight' as const,
