@@ -22,6 +22,7 @@ import {
   parseRequestTarget,
   type Refusal,
 } from './request-guards';
+import { queryAsTheHostSendsIt } from './host-query';
 
 export const webhookPath = '/runtime/webhooks/durabletask';
 
@@ -261,6 +262,7 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
       method,
       url: url.href,
       headers: definedHeaders(req.headers),
+      query: queryAsTheHostSendsIt(url),
       params,
       ...(body.length > 0 && method !== 'GET' && method !== 'HEAD' ? { body: { bytes: body } } : {}),
     });

@@ -9,7 +9,7 @@
  * episode it resumes instead.
  */
 import type { Logger } from '../../telemetry/logger';
-import { errorMessage, withoutStack } from './failure-text';
+import { activityFailure } from './failure-details';
 import { history, type HistoryEvent } from './history';
 import { inActivitySpan } from './host-spans';
 import { ReplayState } from './replay-state';
@@ -119,10 +119,11 @@ export class ActivityRunner {
         attempt: item.attempt,
         error,
       });
-      return history.taskFailed(new Date(this.options.clock()), item.taskId, {
-        reason: `Activity function '${item.name}' failed: ${withoutStack(errorMessage(error))}`,
-        details: '',
-      });
+      return history.taskFailed(
+        new Date(this.options.clock()),
+        item.taskId,
+        activityFailure(item.name, error),
+      );
     }
   }
 
