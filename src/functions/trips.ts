@@ -13,6 +13,7 @@
  * `GET /api/trips/{id}/trace` is the lead's to add, over the telemetry trace store.
  * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
  */
+import { createHash } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import {
   context as otelContext,
@@ -58,6 +59,7 @@ import {
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
 import { waitSpanId } from '../agents/orchestration/run-telemetry';
+import { ATTR_ENDUSER_PSEUDO_ID } from '../telemetry/semconv';
 import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
 import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
 
@@ -130,6 +132,8 @@ function endpoint(route: string, handler: Handler) {
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
+      // Who called, pseudonymously (Application Insights' user id): a hash, never the id itself.
+      otelTrace.getActiveSpan()?.setAttribute(ATTR_ENDUSER_PSEUDO_ID, callerHash(caller.id));
       return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
     } catch (error) {
       const capacity = capacityError(error);
@@ -458,6 +462,11 @@ async function findRun(client: DurableClient, id: string): Promise<TripRun | und
   if (run?.publishedInvalid)
     log.warn('trip run published a status that does not match its schema', { runId: id });
   return run;
+}
+
+/** A caller's pseudonymous id for traces: the first 32 hex digits of its id's SHA-256. */
+function callerHash(id: string): string {
+  return createHash('sha256').update(`waypoint-caller:${id}`).digest('hex').slice(0, 32);
 }
 
 /** The root span a new run's trace was started under (see `endpoint`). */

@@ -9,6 +9,7 @@
  *
  * Safe to call from both the Function app and the local host in one process: the first call wins.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -48,10 +49,12 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AzureMonitorAttributeCopies } from './azure-monitor-copies';
 import { createLogger, DIAGNOSTICS_LOGGER } from './logger';
 import { runIdFrom } from './run-context';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
   ATTR_WAYPOINT_RUN_ID,
@@ -235,6 +238,7 @@ function startWithAzureMonitor(
     instrumentationOptions: { http: { enabled: false } },
     spanProcessors: [
       new RunIdSpanProcessor(),
+      new AzureMonitorAttributeCopies(),
       ...(otlp.spanProcessor ? [otlp.spanProcessor] : []),
       ...(traceStore ? [new TraceStoreSpanProcessor(traceStore)] : []),
       ...(options.spanProcessors ?? []),
@@ -347,10 +351,16 @@ function otlpExport(settings: TelemetrySettings): {
   };
 }
 
-/** service.name/version and the environment, over OTEL_RESOURCE_ATTRIBUTES and the SDK's defaults. */
+/**
+ * service.name/version, the environment and the instance, over the SDK's defaults. A
+ * `service.instance.id` from OTEL_RESOURCE_ATTRIBUTES wins; otherwise each process is a new
+ * instance (a random UUID, as the conventions recommend; Application Insights' role instance).
+ */
 function serviceResource(settings: TelemetrySettings): Resource {
+  const fromEnv = detectResources({ detectors: [envDetector] });
   return defaultResource()
-    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_INSTANCE_ID]: randomUUID() }))
+    .merge(fromEnv)
     .merge(
       resourceFromAttributes({
         [ATTR_SERVICE_NAME]: settings.serviceName,

@@ -13,6 +13,11 @@ import { WaypointError } from '../../domain/errors';
 import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
 import { endChatSpan, startChatSpan } from '../../telemetry/genai';
+import {
+  genAiInputMessages,
+  genAiOutputMessages,
+  genAiSystemInstructions,
+} from '../../telemetry/genai-messages';
 import type { Logger } from '../../telemetry/logger';
 import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
@@ -99,8 +104,10 @@ export async function agentTurn(
       model: model.model,
       agentName: definition.name,
       conversationId: input.runId,
-      systemInstructions: definition.instructions,
-      inputMessages: added,
+      outputType: 'json',
+      // The GenAI message schema, the whole transcript the model is sent (built only when recorded).
+      systemInstructions: () => genAiSystemInstructions(definition.instructions),
+      inputMessages: () => genAiInputMessages(request.messages),
     },
     placement.parent,
     {
@@ -122,17 +129,25 @@ export async function agentTurn(
     const message = error instanceof Error ? error.message : String(error);
     return { kind: 'failed', error: { code, message }, ...meta };
   }
+  const costUsd = deps.price(response.model, response.usage);
+  const answered = response;
   endChatSpan(span, {
     responseModel: response.model,
     ...(response.responseId ? { responseId: response.responseId } : {}),
     finishReasons: [response.finishReason],
     usage: response.usage,
-    outputMessages: response.kind === 'final' ? response.text : response.toolCalls,
+    costUsd,
+    outputMessages: () =>
+      genAiOutputMessages({
+        text: answered.text,
+        toolCalls: answered.kind === 'tool_calls' ? answered.toolCalls : undefined,
+        finishReason: answered.finishReason,
+      }),
   });
 
   const turnMeta = {
     usage: response.usage,
-    costUsd: deps.price(response.model, response.usage),
+    costUsd,
     provider: response.provider,
     model: response.model,
     replayed: false,

@@ -13,6 +13,7 @@ import {
   ATTR_MCP_PROTOCOL_VERSION,
   ATTR_NETWORK_TRANSPORT,
   ATTR_RPC_JSONRPC_ERROR_CODE,
+  ATTR_WAYPOINT_TOOL_ERROR_CODE,
   ATTR_WAYPOINT_TOOL_SERVER,
   GEN_AI_OPERATION,
 } from '../../telemetry/semconv';
@@ -300,6 +301,7 @@ function endToolCallSpans(spans: ToolCallSpan[], outcome: McpHttpOutcome, durati
       span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
       if (failure.jsonRpcCode !== undefined)
         span.setAttribute(ATTR_RPC_JSONRPC_ERROR_CODE, failure.jsonRpcCode);
+      if (failure.toolCode !== undefined) span.setAttribute(ATTR_WAYPOINT_TOOL_ERROR_CODE, failure.toolCode);
     }
     span.end();
     waypointMetrics().toolServed({ tool, durationMs, errorType: failure?.errorType });
@@ -318,7 +320,7 @@ function parseAnswers(body: string): JsonRpcMessage[] {
 function callFailure(
   outcome: McpHttpOutcome,
   answer: JsonRpcMessage | undefined,
-): { errorType: string; message: string; jsonRpcCode?: number } | undefined {
+): { errorType: string; message: string; jsonRpcCode?: number; toolCode?: string } | undefined {
   if (outcome.kind === 'drop')
     return { errorType: outcome.reason, message: `response not sent (${outcome.reason})` };
   const error = answer?.error ?? (answer === undefined ? parseAnswers(outcome.body)[0]?.error : undefined);
@@ -337,10 +339,12 @@ function callFailure(
     };
   }
   if (answer?.result?.isError === true) {
+    // The MCP conventions: a tool result with isError is `tool_error`; the tool's own code goes beside it.
     const code = answer.result.structuredContent?.error?.code;
     return {
-      errorType: typeof code === 'string' ? code : 'tool_error',
+      errorType: 'tool_error',
       message: 'the tool reported an error',
+      ...(typeof code === 'string' ? { toolCode: code } : {}),
     };
   }
   return undefined;
