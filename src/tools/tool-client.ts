@@ -218,8 +218,8 @@ export class ToolClient {
       if (callId !== undefined) this.attempts.settled(callId);
       if ('failure' in outcome) {
         // A typed failure, not an exception: status and error.type, without a misleading stack.
-        const serverCode = (outcome.failure.details as { toolError?: { code?: unknown } } | undefined)?.toolError
-          ?.code;
+        const serverCode = (outcome.failure.details as { toolError?: { code?: unknown } } | undefined)
+          ?.toolError?.code;
         if (typeof serverCode === 'string') span.setAttribute(ATTR_WAYPOINT_TOOL_ERROR_CODE, serverCode);
         endExecuteToolSpan(span, { error: outcome.failure.message, errorType: outcome.failure.code });
         metric(outcome.failure.code);
