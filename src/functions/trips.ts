@@ -59,6 +59,8 @@ import {
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
 import { waitSpanId } from '../agents/orchestration/run-telemetry';
+import { RUN_ID_HEADER, traceresponseOf } from '../telemetry/access-log';
+import { withRunId } from '../telemetry/run-context';
 import { ATTR_ENDUSER_PSEUDO_ID } from '../telemetry/semconv';
 import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
 import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
@@ -117,11 +119,16 @@ function endpoint(route: string, handler: Handler) {
       },
       parent,
       async (span) => {
-        const response = withApiHeaders(await handle(request, context));
-        const status = response.status ?? 200;
+        const handled = withApiHeaders(await handle(request, context));
+        const status = handled.status ?? 200;
         span.setAttribute('http.response.status_code', status);
-        const runId = request.params.id ?? (response.jsonBody as { id?: unknown } | undefined)?.id;
+        const runId = request.params.id ?? (handled.jsonBody as { id?: unknown } | undefined)?.id;
         if (typeof runId === 'string' && status < 400) span.setAttribute('waypoint.run.id', runId);
+        // The request's own trace, and the run it was about (the host's access line reads both).
+        const response = withHeaders(handled, {
+          traceresponse: traceresponseOf(span.spanContext()),
+          ...(typeof runId === 'string' && status < 400 ? { [RUN_ID_HEADER]: runId } : {}),
+        });
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
         return response;
@@ -134,7 +141,12 @@ function endpoint(route: string, handler: Handler) {
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
       // Who called, pseudonymously (Application Insights' user id): a hash, never the id itself.
       otelTrace.getActiveSpan()?.setAttribute(ATTR_ENDUSER_PSEUDO_ID, callerHash(caller.id));
-      return await handler(request, traceDurableClient(df.getClient(context)), caller, context);
+      const client = traceDurableClient(df.getClient(context));
+      // A request about a run works (and logs) in the run's name.
+      const runId = request.params.id;
+      return await (runId && isRunId(runId)
+        ? withRunId(runId, () => handler(request, client, caller, context))
+        : handler(request, client, caller, context));
     } catch (error) {
       const capacity = capacityError(error);
       if (capacity) {
@@ -199,7 +211,7 @@ const startTrip: Handler = async (request, client, caller, context) => {
     ...(trace ? { trace } : {}),
   });
   try {
-    await client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input });
+    await withRunId(id, () => client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input }));
   } catch (error) {
     // The same key sent twice at once: one start wins, the other answers with the winner's run.
     const raced = key === undefined ? undefined : await findRun(client, id);
@@ -223,6 +235,13 @@ const startTrip: Handler = async (request, client, caller, context) => {
     toRunResource({ snapshot: pending, input, published: undefined, publishedInvalid: false }),
   );
 };
+
+function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
+  return {
+    ...response,
+    headers: { ...(response.headers as Record<string, string> | undefined), ...headers },
+  };
+}
 
 /** API answers are per caller and change with the run: never cached, never sniffed. */
 function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
@@ -397,7 +416,7 @@ function inRunTrace<T>(run: TripRun, event: string, n: number, send: () => Promi
     context: { traceId: root.traceId, spanId: wait, traceFlags: root.sampled ? 1 : 0, isRemote: true },
     attributes: { 'waypoint.link': `wait ${event}` },
   });
-  return sendInTraceOf(contextWithParent(root.traceId, wait, ROOT_CONTEXT, root.sampled), send);
+  return sendInTraceOf(contextWithParent(root.traceId, wait, otelContext.active(), root.sampled), send);
 }
 
 /** POST /api/trips/{id}/cancel */

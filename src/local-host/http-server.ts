@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { HttpResponseInit } from '@azure/functions';
+import { accessLogCorrelation } from '../telemetry/access-log';
 import type { Logger } from '../telemetry/logger';
 import type { LoadedApp, LoadedFunction } from './app-loader';
 import type { FunctionInvoker } from './invoker';
@@ -160,7 +161,13 @@ export function createHttpFrontDoor(options: HttpFrontDoorOptions, limits: Serve
           : sendError(res, 500, 'internal_error', 'The host failed to process the request.', unreadBody(req));
       }
     } finally {
-      log.info(`${method} ${logPath} -> ${status}`, { ms: Date.now() - started });
+      log.info(`${method} ${logPath} -> ${status}`, {
+        ms: Date.now() - started,
+        ...accessLogCorrelation({
+          requestHeader: (name) => req.headers[name],
+          responseHeader: (name) => res.getHeader(name),
+        }),
+      });
     }
   }
 

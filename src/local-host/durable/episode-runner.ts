@@ -18,9 +18,12 @@ import {
 import { EpisodeBuilder, type Effect } from './episode-builder';
 import { errorMessage, withoutStack } from './failure-text';
 import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
+import { context } from '@opentelemetry/api';
 import {
   emitEpisodeSpans,
   emitOrchestrationSpan,
+  executionContext,
+  runIdOf,
   orchestrationTraceParent,
   subOrchestrationTraceParent,
 } from './host-spans';
@@ -103,7 +106,11 @@ export class EpisodeRunner {
     acknowledge: () => void,
   ): Promise<EpisodeOutcome> {
     try {
-      await this.runEpisode(instance, batch, acknowledge);
+      // The episode's log lines (and the orchestrator's) belong to the instance's run and trace.
+      const runId = runIdOf(instance.instanceId, (id) => this.store.getInstance(id));
+      await context.with(executionContext(instance, runId), () =>
+        this.runEpisode(instance, batch, acknowledge),
+      );
     } catch (error) {
       // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
       if (!this.store.isOpen) return 'idle';

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '../../telemetry/logger';
 import { waypointMetrics } from '../../telemetry/metrics';
 import { contextFromTraceHeaders } from '../../telemetry/propagation';
@@ -57,7 +57,7 @@ interface JsonRpcMessage {
   jsonrpc?: unknown;
   id?: unknown;
   method?: unknown;
-  params?: { name?: unknown; _meta?: { traceparent?: unknown; tracestate?: unknown } };
+  params?: { name?: unknown; _meta?: { traceparent?: unknown; tracestate?: unknown; baggage?: unknown } };
   result?: { isError?: unknown; structuredContent?: { error?: { code?: unknown } } };
   error?: { code?: unknown; message?: unknown };
 }
@@ -181,7 +181,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     const spans = toolCalls.map((message) => startToolCallSpan(message, request.headers));
     const started = Date.now();
     try {
-      const outcome = await context.with(trace.setSpan(context.active(), spans[0].span), () =>
+      const outcome = await context.with(trace.setSpan(spans[0].parent, spans[0].span), () =>
         serve(request, text, parsed, parseFailed, messages, true),
       );
       endToolCallSpans(spans, outcome, Date.now() - started);
@@ -256,8 +256,16 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         ? meta.tracestate
         : undefined
       : (headers.get('tracestate') ?? undefined);
+    // W3C baggage names the caller's run (waypoint.run.id): this call's span and lines name it too.
+    const baggage = fromMeta
+      ? typeof meta.baggage === 'string'
+        ? meta.baggage
+        : undefined
+      : (headers.get('baggage') ?? undefined);
     const parent = contextFromTraceHeaders(
-      traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined,
+      traceparent
+        ? { traceparent, ...(tracestate ? { tracestate } : {}), ...(baggage ? { baggage } : {}) }
+        : undefined,
     );
     const protocolVersion = headers.get('mcp-protocol-version');
     const span = trace.getTracer('waypoint.mcp-servers').startSpan(
@@ -278,7 +286,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       },
       parent,
     );
-    return { span, tool, id: message.id };
+    return { span, tool, id: message.id, parent };
   }
 }
 
@@ -286,6 +294,8 @@ interface ToolCallSpan {
   span: Span;
   tool: string;
   id: unknown;
+  /** The caller's context (its trace and run): the tool runs in it, under the span. */
+  parent: Context;
 }
 
 /** Ends each tools/call span with what became of its call: a result, a tool error, a JSON-RPC error or a lost response. */
