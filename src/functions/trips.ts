@@ -13,6 +13,7 @@
  * `GET /api/trips/{id}/trace` is the lead's to add, over the telemetry trace store.
  * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
  */
+import { createHash } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import {
   context as otelContext,
@@ -76,6 +77,9 @@ import {
 import { loadTripSettings } from '../travel/settings';
 import { waitSpanId } from '../agents/orchestration/run-telemetry';
 import { sharedStores } from '../services';
+import { RUN_ID_HEADER, traceresponseOf } from '../telemetry/access-log';
+import { withRunId } from '../telemetry/run-context';
+import { ATTR_ENDUSER_PSEUDO_ID } from '../telemetry/semconv';
 import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
 import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
 import { preferInProcess } from './durable-client-transport';
@@ -136,11 +140,16 @@ function endpoint(route: string, handler: Handler) {
       },
       parent,
       async (span) => {
-        const response = withApiHeaders(await handle(request, context));
-        const status = response.status ?? 200;
+        const handled = withApiHeaders(await handle(request, context));
+        const status = handled.status ?? 200;
         span.setAttribute('http.response.status_code', status);
-        const runId = request.params.id ?? (response.jsonBody as { id?: unknown } | undefined)?.id;
+        const runId = request.params.id ?? (handled.jsonBody as { id?: unknown } | undefined)?.id;
         if (typeof runId === 'string' && status < 400) span.setAttribute('waypoint.run.id', runId);
+        // The request's own trace, and the run it was about (the host's access line reads both).
+        const response = withHeaders(handled, {
+          traceresponse: traceresponseOf(span.spanContext()),
+          ...(typeof runId === 'string' && status < 400 ? { [RUN_ID_HEADER]: runId } : {}),
+        });
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
         return response;
@@ -155,8 +164,14 @@ function endpoint(route: string, handler: Handler) {
       checkBrowserOrigin(request.method, request.headers.get('origin'), request.url, originPolicy);
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
       if (request.method === 'POST') requireJsonContent(request.headers);
+      // Who called, pseudonymously (Application Insights' user id): a hash, never the id itself.
+      otelTrace.getActiveSpan()?.setAttribute(ATTR_ENDUSER_PSEUDO_ID, callerHash(caller.id));
       const client = traceDurableClient(preferInProcess(df.getClient(context)));
-      return await handler(request, client, caller, context);
+      // A request about a run works (and logs) in the run's name.
+      const runId = request.params.id;
+      return await (runId && isRunId(runId)
+        ? withRunId(runId, () => handler(request, client, caller, context))
+        : handler(request, client, caller, context));
     } catch (error) {
       const capacity = capacityError(error);
       if (capacity) {
@@ -228,7 +243,7 @@ const startTrip: Handler = async (request, client, caller, context) => {
     ...(trace ? { trace } : {}),
   });
   try {
-    await client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input });
+    await withRunId(id, () => client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input }));
   } catch (error) {
     // The same key sent twice at once: one start wins, the other answers with the winner's run.
     const raced = key === undefined ? undefined : await findRun(client, id);
@@ -253,6 +268,13 @@ const startTrip: Handler = async (request, client, caller, context) => {
     toRunResource({ snapshot: pending, input, published: undefined, publishedInvalid: false }),
   );
 };
+
+function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
+  return {
+    ...response,
+    headers: { ...(response.headers as Record<string, string> | undefined), ...headers },
+  };
+}
 
 /** API answers are per caller and change with the run: never cached, never sniffed. */
 function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
@@ -468,7 +490,7 @@ function inRunTrace<T>(run: TripRun, event: string, n: number, send: () => Promi
     context: { traceId: root.traceId, spanId: wait, traceFlags: root.sampled ? 1 : 0, isRemote: true },
     attributes: { 'waypoint.link': `wait ${event}` },
   });
-  return sendInTraceOf(contextWithParent(root.traceId, wait, ROOT_CONTEXT, root.sampled), send);
+  return sendInTraceOf(contextWithParent(root.traceId, wait, otelContext.active(), root.sampled), send);
 }
 
 /** POST /api/trips/{id}/cancel */
@@ -543,6 +565,11 @@ async function instanceStatus(
     if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
     throw error;
   }
+}
+
+/** A caller's pseudonymous id for traces: the first 32 hex digits of its id's SHA-256. */
+function callerHash(id: string): string {
+  return createHash('sha256').update(`waypoint-caller:${id}`).digest('hex').slice(0, 32);
 }
 
 /** The root span a new run's trace was started under (see `endpoint`). */

@@ -11,7 +11,8 @@
 import type { Logger } from '../../telemetry/logger';
 import { activityFailure } from './failure-details';
 import { history, type HistoryEvent } from './history';
-import { inActivitySpan } from './host-spans';
+import { context } from '@opentelemetry/api';
+import { executionContext, inActivitySpan, runIdOf } from './host-spans';
 import { ReplayState } from './replay-state';
 import { terminalStatuses, type DurableStore, type WorkItem } from './store';
 
@@ -82,6 +83,11 @@ export class ActivityRunner {
    * failure event the orchestration receives.
    */
   private async invokeActivity(item: WorkItem): Promise<HistoryEvent> {
+    const runId = runIdOf(item.instanceId, (id) => this.store.getInstance(id));
+    return context.with(executionContext(item, runId), () => this.runAttempt(item));
+  }
+
+  private async runAttempt(item: WorkItem): Promise<HistoryEvent> {
     const started = this.options.clock();
     try {
       if (!this.options.isActivity(item.name)) {

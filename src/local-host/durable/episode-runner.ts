@@ -19,9 +19,12 @@ import { EpisodeBuilder, type Effect } from './episode-builder';
 import { orchestratorFailure } from './failure-details';
 import { errorMessage } from './failure-text';
 import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
+import { context } from '@opentelemetry/api';
 import {
   emitEpisodeSpans,
   emitOrchestrationSpan,
+  executionContext,
+  runIdOf,
   orchestrationTraceParent,
   subOrchestrationTraceParent,
 } from './host-spans';
@@ -104,7 +107,11 @@ export class EpisodeRunner {
     acknowledge: () => void,
   ): Promise<EpisodeOutcome> {
     try {
-      await this.runEpisode(instance, batch, acknowledge);
+      // The episode's log lines (and the orchestrator's) belong to the instance's run and trace.
+      const runId = runIdOf(instance.instanceId, (id) => this.store.getInstance(id));
+      await context.with(executionContext(instance, runId), () =>
+        this.runEpisode(instance, batch, acknowledge),
+      );
     } catch (error) {
       // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
       if (!this.store.isOpen) return 'idle';
