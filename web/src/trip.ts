@@ -85,10 +85,27 @@ export interface SpecialistCard {
 
 type Step = RunResource['progress']['steps'][number];
 
-/** Steps that belong to `agent`: its model turns ("flights turn 2") and its tools ("flights.search_flights"). */
-function stepsOf(steps: readonly Step[], agent: string): Step[] {
-  return steps.filter((s) => s.name.startsWith(`${agent} turn`) || s.name.startsWith(`${agent}.`));
+/**
+ * The agent a step belongs to: the run names an agent working as a whole "flights" (or "flights,
+ * revision 1"), its model turns "flights turn 2" (or "flights, revision 1 turn 1") and its tool
+ * calls "flights.search_flights". Undefined for the run's own steps (checks, quotes, bookings).
+ */
+export function agentOfStep(step: Pick<Step, 'kind' | 'name'>): string | undefined {
+  if (step.kind !== 'agent' && step.kind !== 'tool') return undefined;
+  const match = /^([a-z][\w-]*)(?:$|[ ,.])/i.exec(step.name);
+  if (!match) return undefined;
+  // A run-level tool step ("check flight offer") is not an agent's.
+  if (step.kind === 'tool' && !step.name.startsWith(`${match[1]}.`)) return undefined;
+  return match[1];
 }
+
+/** Steps that belong to `agent`, in the run's order. */
+function stepsOf(steps: readonly Step[], agent: string): Step[] {
+  return steps.filter((s) => agentOfStep(s) === agent);
+}
+
+/** A step of an agent asked to look again (the supervisor's revision). */
+const isRevision = (step: Step) => /^[\w-]+, revision \d+/.test(step.name);
 
 /**
  * Each specialist's card, from the progress steps. The specialists run in parallel and their
@@ -124,11 +141,32 @@ export function specialistCards(run: RunResource, nowMs: number): SpecialistCard
       const finished = !running && last.kind === 'agent' && last.detail === 'answered';
       const failed = !running && (last.status === 'failed' || (stopped && !finished));
       const state: CardState = failed ? 'failed' : finished ? 'done' : 'working';
-      const text = state === 'failed' ? 'Stopped' : state === 'done' ? done : working;
+      const text =
+        state === 'failed'
+          ? 'Stopped'
+          : state === 'done'
+            ? done
+            : isRevision(last)
+              ? `${working}, again`
+              : working;
       return { agent, label, state, text, elapsedMs: Math.max(0, end - start) };
     },
   );
 }
+
+/** "flights, hotels and weather" */
+function listed(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const SEARCH_WORDS: Readonly<Record<string, string>> = {
+  flights: 'flights',
+  hotels: 'hotels',
+  weather: 'weather',
+  restaurants: 'restaurants',
+};
 
 /** One sentence on what the run is doing now. */
 export function phaseOf(run: RunResource): string {
@@ -149,16 +187,25 @@ export function phaseOf(run: RunResource): string {
     default:
       return '';
   }
-  const name = latest?.name ?? '';
-  if (!latest || name.startsWith('router') || latest.kind === 'validate') return 'Reading your request…';
-  if (name.startsWith('planner'))
+  if (!latest || latest.kind === 'route' || latest.kind === 'validate') return 'Reading your request…';
+  // The specialists at work now (running in parallel), else the one that worked last.
+  const searching = SPECIALISTS.filter(({ agent }) => running.some((s) => agentOfStep(s) === agent));
+  if (searching.length) {
+    if (searching.length === 1 && running.length === 1) return `${searching[0].working}…`;
+    const words = listed(searching.map((s) => SEARCH_WORDS[s.agent]));
+    return running.some(isRevision) ? `Looking again at ${words}…` : `Searching ${words}…`;
+  }
+  const agent = agentOfStep(latest);
+  if (agent === 'router') return 'Reading your request…';
+  if (agent === 'planner')
     return latest.status === 'completed'
       ? 'Searching flights, hotels, weather and restaurants…'
       : 'Planning the search…';
-  if (name.startsWith('supervisor')) return 'Checking the plan against your wishes…';
-  if (name.startsWith('itinerary')) return 'Writing your day-by-day plan…';
-  if (SPECIALISTS.some((s) => name.startsWith(`${s.agent} `) || name.startsWith(`${s.agent}.`)))
-    return 'Searching flights, hotels, weather and restaurants…';
+  if (agent === 'supervisor') return 'Checking the plan against your wishes…';
+  if (agent === 'itinerary') return 'Writing your day-by-day plan…';
+  if (SPECIALISTS.some((s) => s.agent === agent)) return 'Comparing what we found…';
+  if (latest.kind === 'tool' && /\b(offer|cheaper)\b/.test(latest.name)) return 'Checking the prices…';
+  if (latest.kind === 'approve') return 'Waiting for your approval';
   return 'Planning…';
 }
 
