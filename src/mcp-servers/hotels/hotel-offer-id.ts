@@ -2,7 +2,7 @@ import { compactDate, expandCompactDate } from '../shared/dates';
 
 /** Everything a hotel offer is generated from: the offer id encodes it. */
 export interface HotelOfferKey {
-  /** The city key (its main airport's IATA code). */
+  /** The destination's key: a city's (its main airport's IATA code), or a town's (`T123`, `S4`). */
   cityKey: string;
   hotelIndex: number;
   checkIn: string;
@@ -16,7 +16,7 @@ export function encodeHotelOfferId(key: HotelOfferKey): string {
 }
 
 export function decodeHotelOfferId(offerId: string): HotelOfferKey | undefined {
-  const match = /^HT-([A-Z]{3})-(\d{1,2})-(\d{8})-(\d{8})-G(\d{1,2})$/.exec(offerId);
+  const match = /^HT-([A-Z]{3}|[TS]\d{1,10})-(\d{1,2})-(\d{8})-(\d{8})-G(\d{1,2})$/.exec(offerId);
   if (!match) return undefined;
   const [, cityKey, hotelIndex, checkIn, checkOut, guests] = match;
   const inDate = expandCompactDate(checkIn);
