@@ -59,6 +59,7 @@ export class RunFrame<Status extends FramedStatus<Result>, Result = NonNullable<
       retry: input.retry,
       writeTools: input.writeTools,
       trace: input.trace,
+      publishProgress: (inFlight) => this.publish(undefined, inFlight),
     };
     this.status = {
       status: 'running',
@@ -77,11 +78,15 @@ export class RunFrame<Status extends FramedStatus<Result>, Result = NonNullable<
     return this.context.df.currentUtcDateTime;
   }
 
-  /** Publishes the status (as the orchestration's custom status), optionally under a new name. */
-  publish(name: RunStatusName = this.status.status): void {
+  /**
+   * Publishes the status (as the orchestration's custom status), optionally under a new name,
+   * with `inFlight` steps (under way, not yet the run's own) after the run's steps.
+   */
+  publish(name: RunStatusName = this.status.status, inFlight: readonly ProgressStep[] = []): void {
     const { tracker, status } = this;
     status.status = name;
-    status.progress = { step: tracker.totalSteps, steps: tracker.steps };
+    const pending = inFlight.map((step, index) => ({ ...step, id: `s${tracker.totalSteps + index + 1}` }));
+    status.progress = { step: tracker.totalSteps, steps: [...tracker.steps, ...pending] };
     status.budgets = { limits: tracker.limits, usage: tracker.usage };
     status.decisions = tracker.decisions.slice(-DECISIONS_SHOWN);
     status.updatedAt = this.now().toISOString();

@@ -12,6 +12,7 @@ import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { startAppHost, type AppHost } from '../support/app-host';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 import { testKeys } from '../support/local-host';
+import { waitUntil } from '../support/wait-until';
 
 let app: AppHost;
 let trips: TripsClient;
@@ -173,6 +174,24 @@ describe('tripPlanner on the local host', () => {
     );
     expect(run.result?.itinerary?.weather).toBeDefined();
   });
+
+  it('shows a model turn that is still waiting as a running step, inline and in parallel specialists', async () => {
+    const router = offline('router');
+    const weather = offline('weather');
+    script({
+      router: (request) => turn.delayed(2500, router(request)),
+      weather: (request, call) => (call === 0 ? turn.delayed(2500, weather(request)) : weather(request)),
+    });
+    const id = await trips.start(trip);
+    const running = (name: RegExp) => async () => {
+      const { body } = await trips.api('GET', `/api/trips/${id}`);
+      const steps = (body?.progress?.steps ?? []) as { name: string; status: string }[];
+      return steps.some((s) => name.test(s.name) && s.status === 'running') ? steps : undefined;
+    };
+    await waitUntil('the router turn shown running', running(/^router turn 1$/), { timeoutMs: 30_000 });
+    await waitUntil('the weather specialist shown running', running(/^weather$/), { timeoutMs: 30_000 });
+    await trips.waitFor(id, ['completed']);
+  }, 120_000);
 
   it('gives an agent two repair turns by default: two bad answers, then a good one, complete', async () => {
     const weather = offline('weather');

@@ -83,10 +83,16 @@ export function* agentLoop(
   context: OrchestrationContext,
   input: AgentLoopInput,
   conversationId: string = context.df.instanceId,
+  /**
+   * Called with the loop's steps (the one waiting is `running`) just before it waits on a model
+   * turn or tool calls, so the caller can publish them: a slow or hung model shows as a running
+   * turn, not as a run with no steps.
+   */
+  onWait?: (steps: readonly ProgressStep[]) => void,
 ): Generator<Task, AgentLoopResult, unknown> {
   const startedAt = context.df.currentUtcDateTime;
   const parent = orchestrationTrace(context, input.trace);
-  const result = yield* runLoop(context, input, conversationId, agentTrace(parent, conversationId));
+  const result = yield* runLoop(context, input, conversationId, agentTrace(parent, conversationId), onWait);
   traceAgentRun(
     context,
     { runId: input.runId, conversationId, parent },
@@ -103,6 +109,7 @@ function* runLoop(
   conversationId: string,
   /** The agent's `invoke_agent` span: what its activities' spans continue. */
   trace: AgentLoopInput['trace'],
+  onWait: ((steps: readonly ProgressStep[]) => void) | undefined,
 ): Generator<Task, AgentLoopResult, unknown> {
   const tracker = new RunTracker(input.runId, input.limits, input.startedAtMs);
   const now = () => context.df.currentUtcDateTime;
@@ -153,6 +160,7 @@ function* runLoop(
       };
       let answer: AgentTurnOutput;
       turnsTaken++;
+      onWait?.(tracker.steps);
       try {
         answer = (yield context.df.callActivityWithRetry(
           ACTIVITY_NAMES.agentTurn,
@@ -225,6 +233,7 @@ function* runLoop(
         return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
       });
       let ran: CallToolOutput[];
+      if (tasks.length > 0) onWait?.(tracker.steps);
       try {
         ran = tasks.length > 0 ? ((yield context.df.Task.all(tasks)) as CallToolOutput[]) : [];
       } catch (error) {
@@ -286,7 +295,10 @@ export function* agentLoopOrchestration(
   context: OrchestrationContext,
 ): Generator<Task, AgentLoopResult, unknown> {
   const input = agentLoopInputSchema.parse(context.df.getInput());
-  return yield* agentLoop(context, input);
+  // A child's status shows its own steps while it runs (the parent shows it as one running agent).
+  return yield* agentLoop(context, input, undefined, (steps) =>
+    context.df.setCustomStatus({ agent: input.agent, steps }),
+  );
 }
 
 export type { ProgressStep };

@@ -43,6 +43,7 @@ export function* runAgent<Output>(
       ...(run.trace ? { trace: run.trace } : {}),
     },
     `${run.runId}:${agent.name}:${round}`,
+    run.publishProgress,
   );
   run.tracker.absorb(result.usage);
   run.tracker.adopt(result.steps);

@@ -62,6 +62,16 @@ export function* runSpecialists(
       agentInstanceId(run.runId, job.agent.name, job.round, job.key),
     );
   });
+  // While they run, each shows as one running step; their own steps come in when they finish.
+  run.publishProgress?.(
+    jobs.map((job) => ({
+      id: job.agent.name,
+      kind: 'agent' as const,
+      name: job.round ? `${job.agent.name}, revision ${job.round}` : job.agent.name,
+      status: 'running' as const,
+      startedAt: now.toISOString(),
+    })),
+  );
   const results = (yield context.df.Task.all(tasks)) as AgentLoopResult[];
   for (const child of results) {
     run.tracker.absorb(child.usage);

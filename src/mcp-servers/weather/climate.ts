@@ -1,6 +1,7 @@
 import { dayOfYear } from '../shared/dates';
 import type { Destination } from '../shared/places';
 import { SeededRandom } from '../shared/seeded-random';
+import { CLIMATE_NORMALS, type MonthlyNormals } from './climate-normals';
 
 /**
  * A climatological model, not a live forecast: typical temperatures and precipitation for a place
@@ -88,6 +89,81 @@ export function precipitationChance(place: Place, isoDate: string): number {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+/** Typical days for a place: from its monthly normals when we have them, else the labelled estimate. */
+export interface PlaceClimate {
+  basis: 'normals' | 'estimate';
+  /** Where the figures come from (a cited table, or how the estimate is made). */
+  source: string;
+  day(isoDate: string): DailyClimate;
+}
+
+export const ESTIMATE_SOURCE =
+  'Estimated from latitude, hemisphere, elevation and season (no climate normals on file for this place)';
+
+export function climateFor(place: Place): PlaceClimate {
+  const normals = CLIMATE_NORMALS[place.key];
+  if (normals) {
+    return {
+      basis: 'normals',
+      source: normals.source,
+      day: (date) => dailyFromNormals(place, normals, date),
+    };
+  }
+  return { basis: 'estimate', source: ESTIMATE_SOURCE, day: (date) => dailyClimate(place, date) };
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A monthly series at a date: linear between mid-months, so the year has no steps at month ends. */
+function monthlyAt(series: readonly number[], isoDate: string): number {
+  const month = Number(isoDate.slice(5, 7)) - 1;
+  const day = Number(isoDate.slice(8, 10));
+  const middle = (MONTH_DAYS[month] + 1) / 2;
+  const other = day >= middle ? (month + 1) % 12 : (month + 11) % 12;
+  const span =
+    day >= middle
+      ? MONTH_DAYS[month] - middle + (MONTH_DAYS[other] + 1) / 2
+      : middle + (MONTH_DAYS[other] - 1) / 2;
+  const weight = Math.abs(day - middle) / span;
+  return series[month] * (1 - weight) + series[other] * weight;
+}
+
+/**
+ * One typical day from the monthly normals: the mean high and low with seeded day-to-day
+ * variation, a wet day with the month's share of wet days, and on it the month's mean amount
+ * per wet day (exponentially spread).
+ */
+export function dailyFromNormals(
+  place: Pick<Place, 'key'>,
+  normals: MonthlyNormals,
+  isoDate: string,
+): DailyClimate {
+  const random = SeededRandom.from(['climate-normals', place.key, isoDate]);
+  const month = Number(isoDate.slice(5, 7)) - 1;
+  const swing = random.between(-2, 2);
+  const highC = round1(monthlyAt(normals.highC, isoDate) + swing + random.between(-0.7, 0.7));
+  const lowC = round1(
+    Math.min(highC - 1, monthlyAt(normals.lowC, isoDate) + swing * 0.7 + random.between(-0.7, 0.7)),
+  );
+  const chance = Math.min(0.95, Math.max(0, monthlyAt(normals.wetDays, isoDate) / MONTH_DAYS[month]));
+  const wet = random.chance(chance);
+  const perWetDay = normals.wetDays[month] > 0 ? normals.precipitationMm[month] / normals.wetDays[month] : 1;
+  const precipitationMm = wet ? round1(-Math.log(1 - random.next()) * perWetDay + 0.2) : 0;
+  let conditions: DailyClimate['conditions'];
+  if (wet && highC <= 1.5) conditions = 'snow';
+  else if (wet) conditions = precipitationMm > 15 ? 'heavy rain' : precipitationMm > 4 ? 'rain' : 'showers';
+  else conditions = random.chance(chance) ? 'cloudy' : random.chance(0.5) ? 'partly cloudy' : 'sunny';
+  return {
+    date: isoDate,
+    highC,
+    lowC,
+    precipitationChance: Math.round(chance * 100) / 100,
+    precipitationMm,
+    conditions,
+  };
+}
+
+/** The latitude-and-elevation estimate for one day (the fallback where no normals are on file). */
 export function dailyClimate(place: Place, isoDate: string): DailyClimate {
   const random = SeededRandom.from(['climate', place.key, isoDate]);
   const chance = precipitationChance(place, isoDate);

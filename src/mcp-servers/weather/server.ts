@@ -8,7 +8,7 @@ import { resolveCity } from '../shared/places';
 import { seasonName } from '../shared/seasons';
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
-import { climateLimitations, dailyClimate } from './climate';
+import { climateFor, climateLimitations } from './climate';
 
 const logger = createLogger('mcp:weather');
 const MAX_FORECAST_DAYS = 31;
@@ -31,7 +31,7 @@ export function createWeatherServer(): McpServer {
     {
       title: 'Weather outlook',
       description:
-        'Typical daily weather (high/low °C, chance and amount of precipitation, conditions) for a place and dates, from its climate: latitude, hemisphere, elevation and season. Not a live forecast; `limitations` says what the model cannot know about the place (coasts and oceans, altitude).',
+        'Typical daily weather (high/low °C, chance and amount of precipitation, conditions) for a place and dates: from the city\'s published monthly climate normals where we have them (`basis: "normals"`, `source` cites them), else estimated from latitude, hemisphere, elevation and season (`basis: "estimate"`, with `limitations`). Never a live forecast.',
       inputSchema: getForecastInput,
       annotations: READ_ONLY_TOOL,
     },
@@ -45,7 +45,8 @@ export function createWeatherServer(): McpServer {
             { path: 'endDate', issue: `at most ${MAX_FORECAST_DAYS} days after startDate` },
           ]);
         }
-        const days = dateRange(args.startDate, args.endDate).map((date) => dailyClimate(city, date));
+        const climate = climateFor(city);
+        const days = dateRange(args.startDate, args.endDate).map((date) => climate.day(date));
         return {
           place: {
             name: city.name,
@@ -57,9 +58,13 @@ export function createWeatherServer(): McpServer {
             elevationM: city.elevationM ?? null,
             timeZone: city.timeZone,
           },
-          basis: 'climate',
-          note: 'Climatological estimate from latitude, elevation and season; not a live forecast.',
-          limitations: climateLimitations(city),
+          basis: climate.basis,
+          source: climate.source,
+          note:
+            climate.basis === 'normals'
+              ? 'Typical weather for these dates from the monthly climate normals cited in `source`; not a live forecast.'
+              : 'Estimate from latitude, elevation and season (no climate normals on file for this place); not a live forecast.',
+          limitations: climate.basis === 'normals' ? [] : climateLimitations(city),
           season: seasonName(args.startDate, city.lat),
           summary: {
             averageHighC: average(days.map((day) => day.highC)),

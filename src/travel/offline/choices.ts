@@ -97,6 +97,7 @@ export function summarizeWeather(result: unknown): WeatherReport {
   const data = result as {
     place?: { name: string };
     note?: string;
+    source?: string;
     summary?: { averageHighC: number; averageLowC: number; wetDays: number };
     days?: ClimateDay[];
   };
@@ -113,7 +114,7 @@ export function summarizeWeather(result: unknown): WeatherReport {
       ? `${data.place?.name ?? 'There'}: highs around ${s.averageHighC}°C, lows around ${s.averageLowC}°C, ${s.wetDays} wet day(s) of ${days.length}.`
       : 'No outlook available.',
     days,
-    ...(data.note ? { note: data.note } : {}),
+    ...(data.note ? { note: data.source ? `${data.note} Source: ${data.source}.` : data.note } : {}),
   };
 }
 

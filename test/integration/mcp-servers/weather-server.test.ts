@@ -51,11 +51,36 @@ describe('weather server over Streamable HTTP', () => {
       timeZone: 'America/Argentina/Ushuaia',
     });
     expect(january.limitations).toEqual([expect.stringMatching(/Coasts and oceans are not modelled/)]);
-    expect(january.basis).toBe('climate');
+    // No normals on file for Ushuaia: the estimate, labelled as such.
+    expect(january.basis).toBe('estimate');
+    expect(january.source).toMatch(/latitude/);
     expect(january.season).toBe('summer');
     expect(july.season).toBe('winter');
     expect(january.days).toHaveLength(7);
     expect(january.summary.averageHighC).toBeGreaterThan(july.summary.averageHighC);
+  });
+
+  it('answers from the published monthly normals where it has them, citing them', async () => {
+    const reykjavik = dataOf(
+      await callTool(client, 'get_forecast', {
+        place: 'Reykjavík',
+        startDate: '2027-01-10',
+        endDate: '2027-01-16',
+      }),
+    );
+    expect(reykjavik.basis).toBe('normals');
+    expect(reykjavik.source).toMatch(/Icelandic Met Office/);
+    expect(reykjavik.limitations).toEqual([]);
+    expect(reykjavik.summary.averageHighC).toBeGreaterThan(0);
+    expect(reykjavik.summary.averageHighC).toBeLessThan(6);
+    const dubai = dataOf(
+      await callTool(client, 'get_forecast', {
+        place: 'Dubai',
+        startDate: '2027-07-10',
+        endDate: '2027-07-14',
+      }),
+    );
+    expect(dubai.summary.wetDays).toBe(0);
   });
 
   it('states the altitude it adjusted for, or that it does not know it', async () => {

@@ -61,6 +61,26 @@ const toolOk = (tool: string, data: unknown): CallToolOutput => ({
   durationMs: 5,
 });
 
+describe('agent loop progress while it waits', () => {
+  // A hung model used to leave the run "running" with no step at all until the loop ended.
+  it('publishes its waiting turn as a running step before it waits on the model', async () => {
+    const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
+    const state = await replay.run();
+    expect(state.customStatus).toMatchObject({
+      agent: 'flights',
+      steps: [{ kind: 'agent', name: 'flights turn 1', status: 'running' }],
+    });
+    replay.complete(state, { 0: toolCalls('flights.search_flights') });
+    const waiting = await replay.run();
+    expect(waiting.customStatus).toMatchObject({
+      steps: [
+        { name: 'flights turn 1', status: 'completed' },
+        { kind: 'tool', name: 'flights.search_flights', status: 'running' },
+      ],
+    });
+  });
+});
+
 describe('agent loop under the SDK', () => {
   it('turn → parallel tool calls → turn with only the results → answer', async () => {
     const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
