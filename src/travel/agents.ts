@@ -7,14 +7,9 @@ import { z } from 'zod';
 import { AgentRegistry, defineAgent } from '../agents/definitions';
 import { planSchema } from '../agents/plan';
 import { reviewSchema } from '../agents/orchestration/supervise';
-import { itinerarySchema, ROUTES, TOPICS } from './schemas';
+import { itinerarySchema, partySchema, ROUTES, TOPICS } from './schemas';
 
-/** Who travels: adults, children (an age each, or null when not given), infants. */
-export const partySchema = z.object({
-  adults: z.number().int().min(0).max(99),
-  children: z.array(z.number().int().min(0).max(17).nullable()).max(20),
-  infants: z.number().int().min(0).max(20),
-});
+export { partySchema };
 
 /**
  * The facts a request states, as written (places as the traveller wrote them). A model's facts
