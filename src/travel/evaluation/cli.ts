@@ -15,6 +15,7 @@ import { TRAVEL_OFFLINE_POLICIES } from '../offline/policies';
 import { readLabelledSet } from './labels';
 import { figuresMarkdown, missesText, tableText, withFigures, type SetReport } from './report';
 import { runEvaluation } from './run';
+import { runPlans, type PlansReport } from './plans';
 import { FIELDS } from './score';
 
 const root = resolve(__dirname, '../../../..');
@@ -30,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       min: { type: 'string' },
       concurrency: { type: 'string' },
       misses: { type: 'boolean' },
+      plans: { type: 'boolean' },
+      'plans-limit': { type: 'string' },
     },
   });
   const sets = values.set ?? ['eval/requests.jsonl', 'eval/holdout.jsonl'];
@@ -57,6 +60,22 @@ async function main(argv: string[]): Promise<number> {
     const updated = withFigures(readFileSync(page, 'utf8'), `${model.provider}/${model.model}`, block);
     writeFileSync(page, await formatted(updated, page));
   }
+  if (values.plans) {
+    const lines = readLabelledSet(resolve(root, sets[0]));
+    const plans = await runPlans(root, lines, Number(values['plans-limit'] ?? Infinity));
+    process.stdout.write(`\n${plansText(plans)}\n`);
+    if (!values['no-docs']) {
+      const page = resolve(root, values.docs ?? 'docs/evaluation.md');
+      const block = `Plan invariants, ${plans.plans.length} full-trip requests of ${sets[0]} — run ${new Date().toISOString().slice(0, 10)}:\n\n${plansMarkdown(plans)}`;
+      writeFileSync(
+        page,
+        await formatted(
+          withFigures(readFileSync(page, 'utf8'), `plans ${model.provider}/${model.model}`, block),
+          page,
+        ),
+      );
+    }
+  }
   const min = Number(values.min ?? 0.95);
   const below = reports.flatMap(({ name, report }) =>
     FIELDS.filter((field) => report.summary.fields[field].accuracy < min).map((field) => `${name}: ${field}`),
@@ -66,6 +85,28 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+function plansText(report: PlansReport): string {
+  const broken = report.plans.flatMap((plan) =>
+    Object.entries(plan.invariants)
+      .filter(([, result]) => !result.ok)
+      .map(([name, result]) => `  ${plan.id} (${plan.status}): ${name}: ${result.why ?? ''}`),
+  );
+  const rows = Object.entries(report.figures).map(([name, f]) => `${name.padEnd(24)} ${f.held}/${f.total}`);
+  return [
+    'invariant                held/runs',
+    ...rows,
+    ...(broken.length ? ['broken:', ...broken] : []),
+  ].join('\n');
+}
+
+function plansMarkdown(report: PlansReport): string {
+  return [
+    '| invariant | held |',
+    '| --- | --- |',
+    ...Object.entries(report.figures).map(([name, f]) => `| ${name} | ${f.held}/${f.total} |`),
+  ].join('\n');
 }
 
 /** The page as the repository's formatter writes it (prettier is a development tool: skipped without it). */

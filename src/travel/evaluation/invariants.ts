@@ -1,0 +1,77 @@
+/**
+ * Invariants of a whole plan, checked on the run resource a labelled request ends with (pure):
+ * the plan's dates are the request's, the seats are the party, the rooms fit it, the quote is
+ * within the traveller's budget or marked over it, and nothing is booked without an approval.
+ * A check that does not apply to a run (no quote yet, nothing booked) passes.
+ */
+import type { RunResource } from '../api/run-resource';
+import type { LabelledRequest } from './labels';
+
+export const INVARIANTS = [
+  'datesInRange',
+  'seatsEqualParty',
+  'roomsFit',
+  'budgetKeptOrMarked',
+  'bookedOnlyWhenApproved',
+] as const;
+export type Invariant = (typeof INVARIANTS)[number];
+
+/** Guests a room takes at most (infants in a cot not counted), as the labels' rule says. */
+const GUESTS_PER_ROOM = 4;
+
+const offerOf = (run: RunResource, kind: 'flight' | 'hotel') =>
+  run.quote?.items.find((item) => item.kind === kind)?.offer;
+
+/** Each invariant: true (holds), false (broken), with why when broken. */
+export function checkInvariants(
+  line: LabelledRequest,
+  run: RunResource,
+): Record<Invariant, { ok: boolean; why?: string }> {
+  const e = line.expect;
+  const seats = e.party ? e.party[0] + e.party[1] + e.party[2] : undefined;
+  const flight = offerOf(run, 'flight');
+  const hotel = offerOf(run, 'hotel');
+  const days = run.result?.itinerary?.days ?? [];
+  const fail = (why: string) => ({ ok: false, why });
+  const pass = { ok: true };
+
+  // Relative dates ("next weekend") are labelled from the set's day; a run reads them from its own.
+  const relative = line.tags.includes('vague-dates');
+  const start = relative ? run.request.understood?.startDate : e.startDate;
+  const end = relative ? run.request.understood?.endDate : e.endDate;
+  const datesInRange = (() => {
+    if (!start || !end || end < start) return pass;
+    const outside = days.find((day) => day.date < start || day.date > end);
+    if (outside) return fail(`itinerary day ${outside.date} outside ${start}…${end}`);
+    if (hotel && (hotel.checkIn !== start || hotel.checkOut !== end))
+      return fail(`hotel ${String(hotel.checkIn)}…${String(hotel.checkOut)}`);
+    return pass;
+  })();
+  const seatsEqualParty =
+    seats !== undefined && flight && flight.passengers !== seats
+      ? fail(`${String(flight.passengers)} seats for a party of ${seats}`)
+      : pass;
+  const roomsFit = (() => {
+    if (!hotel || !e.party) return pass;
+    const guests = e.party[0] + e.party[1];
+    const rooms = Number(hotel.rooms);
+    if (rooms * GUESTS_PER_ROOM < guests) return fail(`${rooms} room(s) for ${guests} guests`);
+    if (e.rooms !== undefined && rooms < e.rooms)
+      return fail(`${rooms} room(s), the request needs ${e.rooms}`);
+    return pass;
+  })();
+  const budgetKeptOrMarked = (() => {
+    const quote = run.quote;
+    if (!quote?.budget) return pass;
+    const over = quote.total.amount > quote.budget.amount + 0.005;
+    return over && !quote.overBudget
+      ? fail(`total ${quote.total.amount} over budget ${quote.budget.amount}, not marked`)
+      : pass;
+  })();
+  const bookings = run.result?.bookings ?? [];
+  const bookedOnlyWhenApproved =
+    bookings.some((b) => b.status === 'confirmed') && run.result?.approval?.approved !== true
+      ? fail('booked without an approval')
+      : pass;
+  return { datesInRange, seatsEqualParty, roomsFit, budgetKeptOrMarked, bookedOnlyWhenApproved };
+}
