@@ -188,9 +188,11 @@ export const planner = defineAgent({
   name: 'planner',
   description: 'Plans which specialists run',
   instructions:
-    'You plan the work for a trip. The user message is JSON: {topics, facts, budgetUsd}. Emit a plan ' +
-    '{goal, steps: [{id, agent, task, dependsOn}]} using only the agents flights, hotels, weather and ' +
-    'restaurants, one step per topic; each task is the JSON message that agent expects.',
+    'You plan the work for a trip. The user message is JSON: {goal, topics, briefs}; each topic is a ' +
+    'part of the trip ("flights", "hotels", or for several stops "flights:1", "hotels:2", ' +
+    '"flights:return" …) and briefs[topic] is its brief. Emit a plan {goal, steps: [{id, agent, task, ' +
+    'dependsOn}]} with one step per topic: id the topic, agent the part before ":" (flights, hotels, ' +
+    'weather or restaurants), task the brief as JSON, dependsOn [].',
   tools: [],
   output: planSchema,
   maxTurns: 2,

@@ -187,6 +187,8 @@ export type Amount = z.infer<typeof amountSchema>;
 /** What the traveller is asked to approve, item by item, as the tool servers priced it. */
 export const quoteItemSchema = z.object({
   kind: z.enum(['flight', 'hotel']),
+  /** Which part of the trip: `flights`/`hotels` for one destination, `flights:2`, `hotels:1` … for several. */
+  part: z.string().optional(),
   offerId: z.string(),
   /** Written in code from the offer's own details (never a model's words). */
   description: z.string(),
@@ -204,6 +206,7 @@ export type QuoteItem = z.infer<typeof quoteItemSchema>;
 /** A cheaper offer the tools returned, shown when the quote is over the traveller's budget. */
 export const quoteAlternativeSchema = z.object({
   kind: z.enum(['flight', 'hotel']),
+  part: z.string().optional(),
   offerId: z.string(),
   description: z.string(),
   price: amountSchema,
@@ -272,8 +275,27 @@ export const costBreakdownSchema = z.object({
 export const itinerarySchema = z.object({
   summary: z.string(),
   days: z.array(itineraryDaySchema),
+  /** The round trip (one destination), or the first flight (several). */
   flights: z.unknown().optional(),
+  /** The hotel (one destination), or the first stop's. */
   hotel: z.unknown().optional(),
+  /** A trip with several stops: each stay, with its hotel, weather and restaurants. */
+  stays: z
+    .array(
+      z.object({
+        place: z.string(),
+        checkIn: isoDateSchema,
+        checkOut: isoDateSchema,
+        hotel: z.unknown().optional(),
+        weather: z.unknown().optional(),
+        restaurants: z.unknown().optional(),
+      }),
+    )
+    .optional(),
+  /** A trip with several stops: every flight, in order. */
+  journeys: z
+    .array(z.object({ part: z.string(), from: z.string(), to: z.string(), date: isoDateSchema, flight: z.unknown() }))
+    .optional(),
   weather: z.unknown().optional(),
   restaurants: z.unknown().optional(),
   costs: costBreakdownSchema,

@@ -86,7 +86,7 @@ describe('WAYPOINT_APP_ROLE', () => {
           'tripsTrace',
         ],
         ...['webUiPage', 'webUiAsset'],
-        ...['tripPlanner', 'agentLoop', 'agentTurn', 'callTool', 'resolvePlaces'],
+        ...['tripPlanner', 'agentLoop', 'agentTurn', 'callTool', 'readTrip'],
       ]),
     );
   });
