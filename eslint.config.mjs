@@ -86,7 +86,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.mjs', 'bench/*.mjs', 'web/*.mjs', 'infra/hooks/*.mjs'] },
+        projectService: {
+          allowDefaultProject: ['*.mjs', 'bench/*.mjs', 'web/*.mjs', 'infra/hooks/*.mjs', 'test/chaos/*.mjs'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

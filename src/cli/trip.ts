@@ -118,7 +118,9 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
         );
       }
       // Refused answers (400) are shown; the loop then asks again (or gives up without a terminal).
-      if (await sendOrExplain(clack, api, run.links.input, fields)) {
+      // Names the round it answers, so a repeat can never answer the run's next question.
+      const input = `${run.links.input}?round=${run.needsInput.round}`;
+      if (await sendOrExplain(clack, api, input, fields)) {
         spin.start(budgetMeters(run));
         await waitUntilChanged(api, run, 'needs_input');
       }

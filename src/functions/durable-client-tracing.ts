@@ -3,6 +3,7 @@
  * talks to the Durable extension over axios without a `traceparent`, so the extension (and the
  * local host) cannot tie the orchestration it starts to the caller's span. An axios request
  * interceptor adds the active W3C context to every request of a client; starting an orchestration
+ * (with the run id as W3C baggage, when the context has one), and starting an orchestration
  * and raising an event get the Durable Task tracing specification's PRODUCER spans
  * (`create_orchestration:{name}`, `orchestration_event:{name}`), whose context is what they send.
  */
@@ -62,6 +63,8 @@ export function traceDurableClient<T extends DurableClient>(client: T): T {
     const headers = traceHeadersFor();
     if (headers.traceparent) config.headers.set('traceparent', headers.traceparent);
     if (headers.tracestate) config.headers.set('tracestate', headers.tracestate);
+    // The run the call is for (W3C baggage `waypoint.run.id`): the host's access line names it.
+    if (headers.baggage) config.headers.set('baggage', headers.baggage);
     return config;
   });
   const startNew = client.startNew.bind(client);

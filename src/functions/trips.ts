@@ -13,6 +13,7 @@
  * `GET /api/trips/{id}/trace` is the lead's to add, over the telemetry trace store.
  * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
  */
+import { createHash } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import {
   context as otelContext,
@@ -31,6 +32,7 @@ import type { TraceCarrier } from '../agents/contracts';
 import { resolveLimits } from '../agents/budgets';
 import { RUN_EVENTS } from '../agents/run-status';
 import { appConfig } from '../config';
+import { WaypointError } from '../domain/errors';
 import { createLogger } from '../telemetry/logger';
 import { contextFromInvocation } from '../telemetry/propagation';
 import { currentTelemetry } from '../telemetry/setup';
@@ -39,13 +41,22 @@ import { callerPolicyFrom, resolveCaller, type Caller } from '../travel/api/call
 import { ApiError, runNotFound, validationFailed } from '../travel/api/errors';
 import { approvalEventFor } from '../travel/api/approval';
 import {
+  inputEvent,
+  inputReplayKey,
+  inputRequestHash,
+  inputRoundQuerySchema,
+  roundToAnswer,
+} from '../travel/api/input-round';
+import {
   listQuerySchema,
   RECENT_WINDOW_MS,
   runtimeStatusesFor,
   selectRuns,
   toRunSummary,
 } from '../travel/api/listing';
-import { readJsonBody } from '../travel/api/request-body';
+import { checkBrowserOrigin, originPolicyFrom } from '../travel/api/origin';
+import { readJsonBody, requireJsonContent } from '../travel/api/request-body';
+import { admitRun, RecentStatuses, type RunQuota } from '../travel/api/run-quota';
 import { idempotencyKeySchema, isRunId, newRunId, requestHash, runIdFor } from '../travel/api/run-id';
 import {
   isFinal,
@@ -65,15 +76,21 @@ import {
 } from '../travel/schemas';
 import { loadTripSettings } from '../travel/settings';
 import { waitSpanId } from '../agents/orchestration/run-telemetry';
+import { sharedStores } from '../services';
+import { RUN_ID_HEADER, traceresponseOf } from '../telemetry/access-log';
+import { withRunId } from '../telemetry/run-context';
+import { ATTR_ENDUSER_PSEUDO_ID } from '../telemetry/semconv';
 import { contextWithParent, parseTraceparent } from '../telemetry/span-ids';
 import { sendInTraceOf, traceDurableClient } from './durable-client-tracing';
 import { preferInProcess } from './durable-client-transport';
+import { once } from './request-replay';
 
 // Parsed at load, so a bad setting stops the app at start-up.
 const settings = loadTripSettings(process.env, {
   pendingStaleAfterMs: appConfig().tools.pendingStaleAfterMs,
 });
 const callerPolicy = callerPolicyFrom(process.env, settings.clientKeys);
+const originPolicy = originPolicyFrom(process.env);
 const writeTools = Object.keys(DEFAULT_WRITE_TOOLS);
 const log = createLogger('trips-api');
 
@@ -123,11 +140,16 @@ function endpoint(route: string, handler: Handler) {
       },
       parent,
       async (span) => {
-        const response = withApiHeaders(await handle(request, context));
-        const status = response.status ?? 200;
+        const handled = withApiHeaders(await handle(request, context));
+        const status = handled.status ?? 200;
         span.setAttribute('http.response.status_code', status);
-        const runId = request.params.id ?? (response.jsonBody as { id?: unknown } | undefined)?.id;
+        const runId = request.params.id ?? (handled.jsonBody as { id?: unknown } | undefined)?.id;
         if (typeof runId === 'string' && status < 400) span.setAttribute('waypoint.run.id', runId);
+        // The request's own trace, and the run it was about (the host's access line reads both).
+        const response = withHeaders(handled, {
+          traceresponse: traceresponseOf(span.spanContext()),
+          ...(typeof runId === 'string' && status < 400 ? { [RUN_ID_HEADER]: runId } : {}),
+        });
         if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
         return response;
@@ -137,9 +159,19 @@ function endpoint(route: string, handler: Handler) {
 
   async function handle(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
     try {
+      // Every POST changes state: refuse another site's page first, and a body not sent as JSON
+      // (which a browser sends cross-site without asking) before the handler reads anything.
+      checkBrowserOrigin(request.method, request.headers.get('origin'), request.url, originPolicy);
       const caller = resolveCaller((name) => request.headers.get(name), callerPolicy);
+      if (request.method === 'POST') requireJsonContent(request.headers);
+      // Who called, pseudonymously (Application Insights' user id): a hash, never the id itself.
+      otelTrace.getActiveSpan()?.setAttribute(ATTR_ENDUSER_PSEUDO_ID, callerHash(caller.id));
       const client = traceDurableClient(preferInProcess(df.getClient(context)));
-      return await handler(request, client, caller, context);
+      // A request about a run works (and logs) in the run's name.
+      const runId = request.params.id;
+      return await (runId && isRunId(runId)
+        ? withRunId(runId, () => handler(request, client, caller, context))
+        : handler(request, client, caller, context));
     } catch (error) {
       const capacity = capacityError(error);
       if (capacity) {
@@ -187,7 +219,14 @@ const startTrip: Handler = async (request, client, caller, context) => {
     if (existing) return replay(request, existing, caller, hash);
   }
 
-  await checkActiveRuns(client, caller);
+  const quota = await runQuota(client);
+  if (!(await admitRun(quota, caller.id, id, settings.maxActiveRunsPerCaller))) {
+    throw new ApiError(
+      429,
+      'too_many_runs',
+      `You have ${settings.maxActiveRunsPerCaller} unfinished runs, the most one caller may have; finish or cancel one first.`,
+    );
+  }
   const trace = traceCarrier(context);
   const input: TripPlannerInput = tripPlannerInputSchema.parse({
     owner: caller.id,
@@ -204,11 +243,12 @@ const startTrip: Handler = async (request, client, caller, context) => {
     ...(trace ? { trace } : {}),
   });
   try {
-    await client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input });
+    await withRunId(id, () => client.startNew(TRIP_ORCHESTRATION, { instanceId: id, input }));
   } catch (error) {
     // The same key sent twice at once: one start wins, the other answers with the winner's run.
     const raced = key === undefined ? undefined : await findRun(client, id);
     if (raced) return replay(request, raced, caller, hash);
+    await quota.slots.release(caller.id, [id]);
     throw error;
   }
   log.info('trip run started', { runId: id, owner: caller.id, idempotent: key !== undefined });
@@ -229,6 +269,13 @@ const startTrip: Handler = async (request, client, caller, context) => {
   );
 };
 
+function withHeaders(response: HttpResponseInit, headers: Record<string, string>): HttpResponseInit {
+  return {
+    ...response,
+    headers: { ...(response.headers as Record<string, string> | undefined), ...headers },
+  };
+}
+
 /** API answers are per caller and change with the run: never cached, never sniffed. */
 function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
   return {
@@ -246,6 +293,10 @@ function withApiHeaders(response: HttpResponseInit): HttpResponseInit {
  * too_many_events, a 503 from the extension) is the client's "try later", not a server fault.
  */
 function capacityError(error: unknown): ApiError | undefined {
+  // A store that is busy for now (run slots under contention, SQLite locked, Cosmos throttling).
+  if (error instanceof WaypointError && !(error instanceof ApiError) && error.retryable) {
+    return new ApiError(503, 'unavailable', 'The server is busy; retry after a few seconds.');
+  }
   const status = (error as { response?: { status?: unknown } } | undefined)?.response?.status;
   const text = error instanceof Error ? error.message : '';
   if (status === 429 || /\b429\b/.test(text)) {
@@ -261,22 +312,28 @@ function capacityError(error: unknown): ApiError | undefined {
   return undefined;
 }
 
-/** One caller may have only so many unfinished runs: one caller cannot take the whole backend. */
-async function checkActiveRuns(client: DurableClient, caller: Caller): Promise<void> {
-  const active = await client.getStatusBy({
-    createdTimeFrom: new Date(Date.now() - RECENT_WINDOW_MS),
-    runtimeStatus: [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running],
-    showInput: true,
-  } as Parameters<DurableClient['getStatusBy']>[0]);
-  const own = active.filter(
-    (instance) => tripRunOf(instance as unknown as DurableSnapshot)?.input.owner === caller.id,
-  );
-  if (own.length >= settings.maxActiveRunsPerCaller) {
-    throw new ApiError(
-      429,
-      'too_many_runs',
-      `You have ${own.length} unfinished runs (at most ${settings.maxActiveRunsPerCaller}); finish or cancel one first.`,
-    );
+/** Status lookups of runs holding slots, shared by the starts of this process for a moment. */
+const recentStatuses = new RecentStatuses();
+
+/** The caller's run slots, and how to tell whether a run holding one has ended. */
+async function runQuota(client: DurableClient): Promise<RunQuota> {
+  const lookup = async (runId: string) => (await instanceStatus(client, runId))?.runtimeStatus;
+  return {
+    slots: (await sharedStores()).runSlots,
+    runtimeStatus: (runId) => recentStatuses.get(runId, lookup),
+    now: Date.now,
+  };
+}
+
+/** Frees the run's slot once it is seen to have ended; a failure only delays that (see run-quota.ts). */
+async function releaseSlot(owner: string, runId: string): Promise<void> {
+  try {
+    await (await sharedStores()).runSlots.release(owner, [runId]);
+  } catch (error) {
+    log.warn('run slot not released', {
+      runId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
@@ -297,7 +354,9 @@ function replay(request: HttpRequest, run: TripRun, caller: Caller, hash: string
 /** GET /api/trips/{id} */
 const getTrip: Handler = async (request, client, caller) => {
   const run = await ownRun(client, request.params.id ?? '', caller);
-  return { status: 200, jsonBody: toRunResource(run) };
+  const resource = toRunResource(run);
+  if (isFinal(resource.status)) await releaseSlot(caller.id, resource.id);
+  return { status: 200, jsonBody: resource };
 };
 
 /**
@@ -360,22 +419,45 @@ const listTrips: Handler = async (request, client, caller) => {
   };
 };
 
-/** POST /api/trips/{id}/input */
+/**
+ * POST /api/trips/{id}/input[?round=N]: the answer to question round N (default: the round the
+ * run asks now). With an Idempotency-Key, a repeat gets the first answer back and raises nothing.
+ */
 const sendInput: Handler = async (request, client, caller) => {
   const run = await ownRun(client, request.params.id ?? '', caller);
   const body = tripInputBodySchema.safeParse(await readJsonBody(request));
   if (!body.success) throw validationFailed(body.error, 'input');
+  const round = inputRoundQuerySchema.safeParse(request.query.get('round') ?? undefined);
+  if (!round.success) throw validationFailed(round.error, 'query', 'round');
+  const key = optionalIdempotencyKey(request);
   const resource = toRunResource(run);
-  if (resource.status !== 'needs_input') {
-    throw new ApiError(409, 'not_waiting_for_input', `The run is ${resource.status}, not waiting for input.`);
-  }
-  // The run waits for its n-th input in round n (the round it published).
-  await inRunTrace(run, RUN_EVENTS.input, resource.needsInput?.round ?? 1, () =>
-    client.raiseEvent(resource.id, RUN_EVENTS.input, body.data),
+  const answer = await once(
+    (await sharedStores()).idempotency,
+    key === undefined ? undefined : inputReplayKey(resource.id, caller.id, key),
+    inputRequestHash(round.data, body.data),
+    async () => {
+      const answering = roundToAnswer(resource, round.data);
+      // The run waits for its n-th input in round n (the round it published).
+      await inRunTrace(run, RUN_EVENTS.input, answering, () =>
+        client.raiseEvent(resource.id, RUN_EVENTS.input, inputEvent(answering, body.data)),
+      );
+      log.info('trip input sent', { runId: resource.id, round: answering, fields: Object.keys(body.data) });
+      return resource;
+    },
   );
-  log.info('trip input sent', { runId: resource.id, fields: Object.keys(body.data) });
-  return accepted(request, resource);
+  const response = accepted(request, answer.value);
+  if (!answer.replayed) return response;
+  return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
 };
+
+/** The request's Idempotency-Key header, validated, if it has one. */
+function optionalIdempotencyKey(request: HttpRequest): string | undefined {
+  const header = request.headers.get('idempotency-key');
+  if (header === null) return undefined;
+  const parsed = idempotencyKeySchema.safeParse(header);
+  if (!parsed.success) throw validationFailed(parsed.error, 'Idempotency-Key header', 'Idempotency-Key');
+  return parsed.data;
+}
 
 /** POST /api/trips/{id}/approval */
 const sendApproval: Handler = async (request, client, caller) => {
@@ -408,7 +490,7 @@ function inRunTrace<T>(run: TripRun, event: string, n: number, send: () => Promi
     context: { traceId: root.traceId, spanId: wait, traceFlags: root.sampled ? 1 : 0, isRemote: true },
     attributes: { 'waypoint.link': `wait ${event}` },
   });
-  return sendInTraceOf(contextWithParent(root.traceId, wait, ROOT_CONTEXT, root.sampled), send);
+  return sendInTraceOf(contextWithParent(root.traceId, wait, otelContext.active(), root.sampled), send);
 }
 
 /** POST /api/trips/{id}/cancel */
@@ -439,6 +521,7 @@ const cancelTrip: Handler = async (request, client, caller) => {
       ),
     ),
   );
+  await releaseSlot(caller.id, resource.id);
   log.info('trip run cancelled', { runId: resource.id, agentLoops: own.length });
   return accepted(request, resource);
 };
@@ -461,18 +544,32 @@ async function ownRun(client: DurableClient, id: string, caller: Caller): Promis
 /** The trip run `id`, or undefined when there is none (or it is not a trip run). */
 async function findRun(client: DurableClient, id: string): Promise<TripRun | undefined> {
   if (!isRunId(id)) return undefined;
-  let status: Awaited<ReturnType<DurableClient['getStatus']>>;
+  const status = await instanceStatus(client, id, { showInput: true });
+  if (status === undefined) return undefined;
+  const run = tripRunOf(status as unknown as DurableSnapshot);
+  if (run?.publishedInvalid)
+    log.warn('trip run published a status that does not match its schema', { runId: id });
+  return run;
+}
+
+/** The instance's status, or undefined when there is no such instance. */
+async function instanceStatus(
+  client: DurableClient,
+  id: string,
+  options: { showInput?: boolean } = {},
+): Promise<Awaited<ReturnType<DurableClient['getStatus']>> | undefined> {
   try {
-    status = await client.getStatus(id, { showInput: true });
+    return await client.getStatus(id, options);
   } catch (error) {
     // The SDK reports an unknown instance as an error that names the 404.
     if (error instanceof Error && /HTTP 404/.test(error.message)) return undefined;
     throw error;
   }
-  const run = tripRunOf(status as unknown as DurableSnapshot);
-  if (run?.publishedInvalid)
-    log.warn('trip run published a status that does not match its schema', { runId: id });
-  return run;
+}
+
+/** A caller's pseudonymous id for traces: the first 32 hex digits of its id's SHA-256. */
+function callerHash(id: string): string {
+  return createHash('sha256').update(`waypoint-caller:${id}`).digest('hex').slice(0, 32);
 }
 
 /** The root span a new run's trace was started under (see `endpoint`). */

@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { HttpResponseInit } from '@azure/functions';
+import { accessLogCorrelation } from '../telemetry/access-log';
 import type { Logger } from '../telemetry/logger';
 import type { LoadedApp, LoadedFunction } from './app-loader';
 import type { FunctionInvoker } from './invoker';
@@ -22,6 +23,7 @@ import {
   parseRequestTarget,
   type Refusal,
 } from './request-guards';
+import { queryAsTheHostSendsIt } from './host-query';
 
 export const webhookPath = '/runtime/webhooks/durabletask';
 
@@ -162,7 +164,14 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
       response = errorResponse(error, method, logPath);
       return response;
     } finally {
-      log.info(`${method} ${logPath} -> ${response?.status ?? 500}`, { ms: Date.now() - started });
+      const answered = response;
+      log.info(`${method} ${logPath} -> ${answered?.status ?? 500}`, {
+        ms: Date.now() - started,
+        ...accessLogCorrelation({
+          requestHeader: (name) => req.headers[name],
+          responseHeader: (name) => headerOf(answered?.headers, name),
+        }),
+      });
     }
   };
 
@@ -261,6 +270,7 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
       method,
       url: url.href,
       headers: definedHeaders(req.headers),
+      query: queryAsTheHostSendsIt(url),
       params,
       ...(body.length > 0 && method !== 'GET' && method !== 'HEAD' ? { body: { bytes: body } } : {}),
     });
@@ -404,4 +414,11 @@ function serializeCookie(cookie: {
   if (cookie.httpOnly) parts.push('HttpOnly');
   if (cookie.sameSite) parts.push(`SameSite=${cookie.sameSite}`);
   return parts.join('; ');
+}
+
+/** A response header by name, whatever case the app wrote it in. */
+function headerOf(headers: HostResponse['headers'] | undefined, name: string): string | string[] | undefined {
+  if (!headers) return undefined;
+  const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
+  return key === undefined ? undefined : headers[key];
 }

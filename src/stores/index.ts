@@ -4,11 +4,13 @@ import { createLogger } from '../telemetry/logger';
 import type { Clock } from './clock';
 import { CosmosBookingsStore } from './cosmos/bookings-store';
 import { CosmosIdempotencyStore } from './cosmos/idempotency-store';
+import { CosmosRunSlotStore } from './cosmos/run-slots-store';
 import type { StoreSettings } from './settings';
 import { SqliteBookingsStore } from './sqlite/bookings-store';
 import { openSqliteDatabase } from './sqlite/database';
 import { SqliteIdempotencyStore } from './sqlite/idempotency-store';
-import type { BookingsStore, IdempotencyStore } from './types';
+import { SqliteRunSlotStore } from './sqlite/run-slots-store';
+import type { BookingsStore, IdempotencyStore, RunSlotStore } from './types';
 
 export type { StoreSettings } from './settings';
 export { loadStoreSettings } from './settings';
@@ -17,11 +19,15 @@ export { SqliteIdempotencyStore } from './sqlite/idempotency-store';
 export { SqliteBookingsStore } from './sqlite/bookings-store';
 export { CosmosIdempotencyStore } from './cosmos/idempotency-store';
 export { CosmosBookingsStore } from './cosmos/bookings-store';
+export { SqliteRunSlotStore } from './sqlite/run-slots-store';
+export { CosmosRunSlotStore } from './cosmos/run-slots-store';
 
 export interface Stores {
   backend: StoreSettings['backend'];
   idempotency: IdempotencyStore;
   bookings: BookingsStore;
+  /** The per-caller slots for unfinished trip runs (in the idempotency database/container). */
+  runSlots: RunSlotStore;
   /** Closes both stores and whatever connection `createStores` opened for them. */
   close(): Promise<void>;
 }
@@ -53,11 +59,13 @@ export async function createStores(
       ...clock,
     });
     const bookings = new SqliteBookingsStore(db);
+    const runSlots = new SqliteRunSlotStore(db, options.clock === undefined ? {} : { clock: options.clock });
     log.info('using embedded SQLite stores', { path: settings.sqlitePath });
     return {
       backend: 'sqlite',
       idempotency,
       bookings,
+      runSlots,
       close: async () => {
         if (db.open) db.close();
       },
@@ -73,11 +81,13 @@ export async function createStores(
       ...clock,
     });
     const bookings = await CosmosBookingsStore.create(client, location(cosmos.bookingsContainerId));
+    const runSlots = await CosmosRunSlotStore.create(client, location(cosmos.idempotencyContainerId), clock);
     log.info('using Cosmos DB stores', { endpoint: cosmos.endpoint, database: cosmos.databaseId });
     return {
       backend: 'cosmos',
       idempotency,
       bookings,
+      runSlots,
       close: async () => {
         if (!options.cosmosClient) client.dispose();
       },

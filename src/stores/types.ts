@@ -119,3 +119,36 @@ export interface BookingsStore {
   count(): Promise<number>;
   close?(): Promise<void>;
 }
+
+/** A run holding one of its owner's limited slots for unfinished runs. */
+export interface RunSlot {
+  runId: string;
+  /** When the slot was taken (ISO 8601). */
+  acquiredAt: string;
+}
+
+export type SlotAdmission =
+  /** The run holds a slot: taken now, or already its own. */
+  | { admitted: true }
+  /** Every slot is held; `held` names their runs, oldest first. */
+  | { admitted: false; held: RunSlot[] };
+
+/**
+ * Slots that bound how many unfinished runs one owner (a trips API caller) may have. Taking a
+ * slot is one atomic check-and-write, so concurrent starts can never overshoot the limit, and it
+ * costs the same however many runs exist. Slots are released when their run is seen to have
+ * ended; a slot whose run ended unseen (the host was down, the run was terminated elsewhere)
+ * stays until the caller of `acquire` finds it so and releases it.
+ */
+export interface RunSlotStore {
+  /**
+   * Atomically takes a slot of `owner` for `runId` unless `limit` slots are held already. A run
+   * that holds a slot is admitted again (a retried start).
+   */
+  acquire(owner: string, runId: string, limit: number): Promise<SlotAdmission>;
+  /** Frees the slots of `runIds` (those that are held; the rest is ignored). */
+  release(owner: string, runIds: readonly string[]): Promise<void>;
+  /** The runs holding a slot of `owner`, oldest first. */
+  held(owner: string): Promise<RunSlot[]>;
+  close?(): Promise<void>;
+}

@@ -22,12 +22,15 @@ import { waypointMetrics } from './metrics';
 import { contextFromTraceHeaders, type TraceHeaders } from './propagation';
 import {
   ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_AGENT_DESCRIPTION,
   ATTR_GEN_AI_AGENT_ID,
   ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_AGENT_VERSION,
   ATTR_GEN_AI_CONVERSATION_ID,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_TYPE,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_MODEL,
@@ -46,8 +49,10 @@ import {
   ATTR_JSONRPC_REQUEST_ID,
   ATTR_MCP_METHOD_NAME,
   ATTR_MCP_SESSION_ID,
+  ATTR_NETWORK_TRANSPORT,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  ATTR_WAYPOINT_COST_USD,
   GEN_AI_OPERATION,
 } from './semconv';
 import { captureMessageContent } from './setup';
@@ -99,8 +104,12 @@ export function resolveParent(parent: SpanParent): Context {
   return contextFromTraceHeaders(parent);
 }
 
-/** Content attributes as JSON strings (the conventions' structured values, flattened for exporters). */
-function contentAttribute(value: unknown): string {
+/**
+ * Content attributes as JSON strings (the conventions' structured values, flattened for
+ * exporters). A function is called first: content is only built when it is recorded.
+ */
+function contentAttribute(given: unknown): string {
+  const value: unknown = typeof given === 'function' ? (given as () => unknown)() : given;
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 }
 
@@ -131,6 +140,12 @@ export interface AgentDescriptor {
   /** `gen_ai.agent.name`, e.g. `flights`. */
   name: string;
   id?: string;
+  /** `gen_ai.agent.description`: the definition's one line. */
+  description?: string;
+  /** `gen_ai.agent.version`: what identifies the agent's definition (a hash of it). */
+  version?: string;
+  /** `gen_ai.output.type` the agent's final answer is asked in (`json` for a structured answer). */
+  outputType?: 'text' | 'json';
   /** `gen_ai.provider.name` of the model the agent uses (`openai`, `azure.ai.openai`, …). */
   provider: string;
   /** `gen_ai.request.model`. */
@@ -154,6 +169,9 @@ export function startInvokeAgentSpan(
         [ATTR_GEN_AI_PROVIDER_NAME]: agent.provider,
         [ATTR_GEN_AI_AGENT_NAME]: agent.name,
         [ATTR_GEN_AI_AGENT_ID]: agent.id,
+        [ATTR_GEN_AI_AGENT_DESCRIPTION]: agent.description,
+        [ATTR_GEN_AI_AGENT_VERSION]: agent.version,
+        [ATTR_GEN_AI_OUTPUT_TYPE]: agent.outputType,
         [ATTR_GEN_AI_REQUEST_MODEL]: agent.model,
         [ATTR_GEN_AI_CONVERSATION_ID]: agent.conversationId,
         ...options.attributes,
@@ -167,6 +185,8 @@ export function startInvokeAgentSpan(
 export interface AgentOutcome {
   /** Tokens over all of the agent's model turns. */
   usage?: TokenUsage;
+  /** What the agent's model turns cost, in US dollars (`waypoint.cost.usd`). */
+  costUsd?: number;
   error?: unknown;
   errorType?: string;
   endTime?: TimeInput;
@@ -174,6 +194,7 @@ export interface AgentOutcome {
 
 export function endInvokeAgentSpan(span: Span, outcome: AgentOutcome = {}): void {
   setUsage(span, outcome.usage);
+  if (outcome.costUsd !== undefined) span.setAttribute(ATTR_WAYPOINT_COST_USD, outcome.costUsd);
   if (outcome.error !== undefined || outcome.errorType !== undefined) {
     recordSpanError(
       span,
@@ -199,9 +220,11 @@ export interface ChatRequest {
   conversationId?: string;
   maxTokens?: number;
   temperature?: number;
-  /** Recorded only with content capture on. */
+  /** `gen_ai.output.type` asked for (`json` for structured output). */
+  outputType?: 'text' | 'json';
+  /** Recorded only with content capture on (GenAI schema: genai-messages.ts); a function is called only then. */
   systemInstructions?: unknown;
-  /** Recorded only with content capture on. */
+  /** Every message sent, recorded only with content capture on (GenAI schema); a function is called only then. */
   inputMessages?: unknown;
 }
 
@@ -210,7 +233,9 @@ export interface ChatResponse {
   responseId?: string;
   finishReasons?: readonly string[];
   usage?: TokenUsage;
-  /** Recorded only with content capture on. */
+  /** What the call cost, in US dollars (`waypoint.cost.usd`, from the price table). */
+  costUsd?: number;
+  /** Recorded only with content capture on (GenAI schema); a function is called only then. */
   outputMessages?: unknown;
   endTime?: TimeInput;
 }
@@ -239,6 +264,7 @@ export function startChatSpan(request: ChatRequest, parent?: SpanParent, options
         [ATTR_GEN_AI_CONVERSATION_ID]: request.conversationId,
         [ATTR_GEN_AI_REQUEST_MAX_TOKENS]: request.maxTokens,
         [ATTR_GEN_AI_REQUEST_TEMPERATURE]: request.temperature,
+        [ATTR_GEN_AI_OUTPUT_TYPE]: request.outputType,
         ...(capture && request.systemInstructions !== undefined
           ? { [ATTR_GEN_AI_SYSTEM_INSTRUCTIONS]: contentAttribute(request.systemInstructions) }
           : {}),
@@ -276,6 +302,7 @@ export function endChatSpan(span: Span, outcome: ChatResponse | ChatFailure): vo
       }),
     );
     setUsage(span, outcome.usage);
+    if (outcome.costUsd !== undefined) span.setAttribute(ATTR_WAYPOINT_COST_USD, outcome.costUsd);
     if (captureMessageContent() && outcome.outputMessages !== undefined) {
       span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, contentAttribute(outcome.outputMessages));
     }
@@ -311,6 +338,8 @@ function setUsage(span: Span, usage: TokenUsage | undefined): void {
 export interface ToolCallDescriptor {
   /** `gen_ai.tool.name`: the tool's own name (`search_flights`), not the server-qualified one. */
   tool: string;
+  /** `gen_ai.agent.name` of the agent that called it. */
+  agentName?: string;
   /** `gen_ai.tool.call.id`: the model's tool-call id, or Waypoint's call key. */
   callId?: string;
   /** `gen_ai.tool.type`; MCP tools are `function`. */
@@ -327,6 +356,8 @@ export interface ToolCallDescriptor {
     sessionId?: string;
     serverAddress?: string;
     serverPort?: number;
+    /** `network.transport`: `tcp` for Streamable HTTP (the default), `pipe` for stdio. */
+    transport?: 'tcp' | 'pipe';
   };
 }
 
@@ -344,6 +375,7 @@ export function startExecuteToolSpan(
       attributes: defined({
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
         [ATTR_GEN_AI_TOOL_NAME]: call.tool,
+        [ATTR_GEN_AI_AGENT_NAME]: call.agentName,
         [ATTR_GEN_AI_TOOL_CALL_ID]: call.callId,
         [ATTR_GEN_AI_TOOL_TYPE]: call.type ?? 'function',
         [ATTR_MCP_METHOD_NAME]: call.mcp?.method,
@@ -351,6 +383,7 @@ export function startExecuteToolSpan(
         [ATTR_MCP_SESSION_ID]: call.mcp?.sessionId,
         [ATTR_SERVER_ADDRESS]: call.mcp?.serverAddress,
         [ATTR_SERVER_PORT]: call.mcp?.serverPort,
+        [ATTR_NETWORK_TRANSPORT]: call.mcp ? (call.mcp.transport ?? 'tcp') : undefined,
         ...(capture && call.arguments !== undefined
           ? { [ATTR_GEN_AI_TOOL_CALL_ARGUMENTS]: contentAttribute(call.arguments) }
           : {}),

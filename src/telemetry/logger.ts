@@ -3,13 +3,17 @@
  * per line when `LOG_FORMAT=json` (or `setLogFormat('json')`). Writes to stderr so stdout stays free
  * for protocols (MCP stdio) and program output.
  *
- * Each line carries the active span's `trace_id` and `span_id` and the run's `run_id` when there
- * are any, and is also emitted as an OpenTelemetry log record (a no-op unless a logger provider is
- * registered — with Application Insights it is, so lines arrive as traces tied to their operation).
+ * One correlation vocabulary on every line that belongs to a run: `trace_id` and `span_id` (the
+ * active span's, or given as fields, as the host's access lines do from the app's
+ * `traceresponse`) and `waypoint.run.id` (the context's run, or a `runId` field). Each line is
+ * also an OpenTelemetry log record in that same context, through the logs API: the SDK's
+ * LoggerProvider (setup.ts) exports it over OTLP and, with Application Insights, as a trace in the
+ * run's operation.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, TraceFlags, type Context } from '@opentelemetry/api';
 import { logs, SeverityNumber, type AnyValueMap } from '@opentelemetry/api-logs';
 import { runIdFrom } from './run-context';
+import { ATTR_WAYPOINT_RUN_ID } from './semconv';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
@@ -61,16 +65,56 @@ const severity: Record<LogLevel, SeverityNumber> = {
   error: SeverityNumber.ERROR,
 };
 
-/** trace_id, span_id and run_id of the active context, when there are any. */
-function correlation(): LogFields {
+interface Correlation {
+  fields: LogFields;
+  /** The context the log record is emitted in (it takes its trace and span ids from it). */
+  context: Context;
+}
+
+const HEX_TRACE = /^[0-9a-f]{32}$/;
+const HEX_SPAN = /^[0-9a-f]{16}$/;
+
+/**
+ * `trace_id`, `span_id` and `waypoint.run.id` for a line: given as fields (a line about a request
+ * whose span the logger cannot see), else from the active context. A `runId` or `run_id` field is
+ * the run's id under its one name.
+ */
+function correlation(given: LogFields): Correlation {
   const active = context.active();
-  const spanContext = trace.getSpanContext(active);
-  const runId = runIdFrom(active);
+  const fields: LogFields = { ...given };
+  const explicitRun = fields.runId ?? fields.run_id ?? fields[ATTR_WAYPOINT_RUN_ID];
+  delete fields.runId;
+  delete fields.run_id;
+  const runId = typeof explicitRun === 'string' ? explicitRun : runIdFrom(active);
+  let traceId =
+    typeof fields.trace_id === 'string' && HEX_TRACE.test(fields.trace_id) ? fields.trace_id : undefined;
+  let spanId =
+    typeof fields.span_id === 'string' && HEX_SPAN.test(fields.span_id) ? fields.span_id : undefined;
+  let recordContext = active;
+  if (traceId && spanId) {
+    recordContext = trace.setSpanContext(active, {
+      traceId,
+      spanId,
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+  } else {
+    const spanContext = trace.getSpanContext(active);
+    if (spanContext && trace.isSpanContextValid(spanContext)) {
+      traceId = spanContext.traceId;
+      spanId = spanContext.spanId;
+    }
+  }
+  delete fields.trace_id;
+  delete fields.span_id;
+  delete fields[ATTR_WAYPOINT_RUN_ID];
   return {
-    ...(spanContext && trace.isSpanContextValid(spanContext)
-      ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
-      : {}),
-    ...(runId === undefined ? {} : { run_id: runId }),
+    fields: {
+      ...fields,
+      ...(traceId && spanId ? { trace_id: traceId, span_id: spanId } : {}),
+      ...(runId === undefined ? {} : { [ATTR_WAYPOINT_RUN_ID]: runId }),
+    },
+    context: recordContext,
   };
 }
 
@@ -103,30 +147,27 @@ function recordAttributes(name: string, fields: LogFields): AnyValueMap {
 function write(name: string, level: LogLevel, message: string, given: LogFields | undefined): void {
   if (levelOrder[level] < levelOrder[settings.level]) return;
   const time = new Date().toISOString();
-  const ids = correlation();
-  const fields = { ...given, ...ids };
+  const { fields, context: recordContext } = correlation(given ?? {});
   // The SDK's own diagnostics stay out of the export pipeline they report on (no feedback loop).
   if (name !== DIAGNOSTICS_LOGGER) {
-    // The record takes its trace and span ids from the active context itself.
+    const { trace_id: _trace, span_id: _span, ...attributes } = fields;
     logs.getLogger('waypoint').emit({
       severityNumber: severity[level],
       severityText: level.toUpperCase(),
       body: message,
-      attributes: {
-        ...recordAttributes(name, given ?? {}),
-        ...(ids.run_id === undefined ? {} : { 'waypoint.run.id': ids.run_id as string }),
-      },
+      attributes: recordAttributes(name, attributes),
+      context: recordContext,
     });
   }
   if (settings.format === 'json') {
     const normalized: LogFields = {};
-    for (const [key, value] of Object.entries(fields ?? {})) {
+    for (const [key, value] of Object.entries(fields)) {
       normalized[key] = value instanceof Error ? { message: value.message, stack: value.stack } : value;
     }
     settings.sink(JSON.stringify({ time, level, logger: name, msg: message, ...normalized }));
     return;
   }
-  const extras = Object.entries(fields ?? {})
+  const extras = Object.entries(fields)
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => `${key}=${formatValue(value)}`)
     .join(' ');

@@ -28,10 +28,12 @@ import {
 const TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ];
-/** The GenAI and MCP conventions' advised buckets for operation durations, in seconds. */
+/** The GenAI conventions' advised buckets for `gen_ai.client.operation.duration`, in seconds. */
 const DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ];
+/** The MCP conventions' advised buckets for `mcp.{client,server}.operation.duration`, in seconds. */
+export const MCP_DURATION_BUCKETS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 30, 60, 120, 300];
 const RUN_DURATION_BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 14400, 86400];
 const STEP_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -56,7 +58,8 @@ export interface WaypointMetrics {
   runCompleted(run: { status: string; durationMs: number; steps: number }): void;
   /** `gen_ai.client.token.usage` (input and output separately) and `gen_ai.client.operation.duration`. */
   modelCall(usage: ModelUsage & { durationMs: number; errorType?: string | undefined }): void;
-  cost(amount: number, attributes: { currency: string; kind: 'model' | 'trip' | (string & {}) }): void;
+  /** Money in US dollars (the unit); `currency` stays as an attribute for the queries that group by it. */
+  cost(amount: number, attributes: { currency: 'USD'; kind: 'model' | 'trip' | (string & {}) }): void;
   /** `mcp.client.operation.duration` per tool, and `waypoint.tool.errors` when it failed. */
   toolCall(call: { tool: string; server: string; durationMs: number; errorType?: string | undefined }): void;
   /** The MCP server side of a tool call. */
@@ -116,17 +119,18 @@ function instruments(): Instruments {
       advice: { explicitBucketBoundaries: DURATION_BUCKETS },
     }),
     cost: meter.createCounter(METRIC.cost, {
-      description: 'Money spent or quoted, by kind (model tokens, trip) and currency.',
+      description: 'Money spent or quoted, by kind (model tokens, trip), in US dollars.',
+      unit: '{USD}',
     }),
     mcpClientDuration: meter.createHistogram(METRIC.mcpClientOperationDuration, {
       description: 'Duration of MCP requests as seen by the tool client.',
       unit: 's',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      advice: { explicitBucketBoundaries: MCP_DURATION_BUCKETS },
     }),
     mcpServerDuration: meter.createHistogram(METRIC.mcpServerOperationDuration, {
       description: 'Duration of MCP requests as seen by the server.',
       unit: 's',
-      advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+      advice: { explicitBucketBoundaries: MCP_DURATION_BUCKETS },
     }),
     toolErrors: meter.createCounter(METRIC.toolErrors, {
       description: 'Tool calls that failed, by tool and error.type.',

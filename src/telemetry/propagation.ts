@@ -3,21 +3,30 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
   trace,
   type Context,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { contextWithRunId, runIdFrom } from './run-context';
+import { ATTR_WAYPOINT_RUN_ID } from './semconv';
 
 /** W3C trace context fields as they travel in HTTP headers, MCP `_meta` and orchestration inputs. */
 export interface TraceHeaders {
   traceparent?: string;
   tracestate?: string;
+  /** W3C baggage: only the run id (`waypoint.run.id`), so the other side's spans and lines name the run. */
+  baggage?: string;
 }
+
+const w3cBaggage = new W3CBaggagePropagator();
 
 /**
  * A propagator of our own rather than the global one: these fields must be written even when no
  * SDK is registered (telemetry off still keeps a caller's trace connected across a hop), and only
- * trace context belongs in `_meta` — not whatever else (baggage) the global propagator carries.
+ * trace context and the run id belong in `_meta` — not whatever else (baggage) the global
+ * propagator carries.
  */
 const w3c = new W3CTraceContextPropagator();
 
@@ -30,7 +39,22 @@ export function contextFromTraceHeaders(
   base: Context = context.active(),
 ): Context {
   if (headers?.traceparent === undefined) return base;
-  return w3c.extract(base, { ...headers }, defaultTextMapGetter);
+  const extracted = w3c.extract(base, { ...headers }, defaultTextMapGetter);
+  return withBaggageRunId(extracted, headers.baggage);
+}
+
+/** `ctx` with the run id a `baggage` header names, when it names one. */
+function withBaggageRunId(ctx: Context, baggage: string | undefined): Context {
+  const runId = runIdFromBaggage(baggage);
+  return runId === undefined ? ctx : contextWithRunId(runId, ctx);
+}
+
+/** The run id (`waypoint.run.id`) a W3C `baggage` header names, if any. */
+export function runIdFromBaggage(baggage: string | undefined): string | undefined {
+  if (!baggage) return undefined;
+  const bag = propagation.getBaggage(w3cBaggage.extract(ROOT_CONTEXT, { baggage }, defaultTextMapGetter));
+  const runId = bag?.getEntry(ATTR_WAYPOINT_RUN_ID)?.value;
+  return runId && runId.length <= 200 ? runId : undefined;
 }
 
 /**
@@ -42,9 +66,15 @@ export function traceHeadersFor(ctx: Context = context.active()): TraceHeaders {
   if (!spanContext || !isSpanContextValid(spanContext)) return {};
   const carrier: Record<string, string> = {};
   w3c.inject(ctx, carrier, defaultTextMapSetter);
+  const runId = runIdFrom(ctx);
+  if (runId !== undefined) {
+    const bag = propagation.createBaggage({ [ATTR_WAYPOINT_RUN_ID]: { value: runId } });
+    w3cBaggage.inject(propagation.setBaggage(ctx, bag), carrier, defaultTextMapSetter);
+  }
   return {
     ...(carrier.traceparent ? { traceparent: carrier.traceparent } : {}),
     ...(carrier.tracestate ? { tracestate: carrier.tracestate } : {}),
+    ...(carrier.baggage ? { baggage: carrier.baggage } : {}),
   };
 }
 

@@ -20,6 +20,10 @@ export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
 export const ATTR_GEN_AI_AGENT_NAME = 'gen_ai.agent.name';
 export const ATTR_GEN_AI_AGENT_ID = 'gen_ai.agent.id';
 export const ATTR_GEN_AI_CONVERSATION_ID = 'gen_ai.conversation.id';
+export const ATTR_GEN_AI_AGENT_DESCRIPTION = 'gen_ai.agent.description';
+export const ATTR_GEN_AI_AGENT_VERSION = 'gen_ai.agent.version';
+export const ATTR_GEN_AI_OUTPUT_TYPE = 'gen_ai.output.type';
+export const ATTR_GEN_AI_WORKFLOW_NAME = 'gen_ai.workflow.name';
 export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
 export const ATTR_GEN_AI_TOOL_CALL_ID = 'gen_ai.tool.call.id';
 export const ATTR_GEN_AI_TOOL_TYPE = 'gen_ai.tool.type';
@@ -35,6 +39,7 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = 'gen_ai.tool.call.result';
 export const GEN_AI_OPERATION = {
   chat: 'chat',
   invokeAgent: 'invoke_agent',
+  invokeWorkflow: 'invoke_workflow',
   executeTool: 'execute_tool',
 } as const;
 
@@ -53,12 +58,17 @@ export const ATTR_NETWORK_TRANSPORT = 'network.transport';
 export const ATTR_SERVICE_NAME = 'service.name';
 export const ATTR_SERVICE_VERSION = 'service.version';
 export const ATTR_DEPLOYMENT_ENVIRONMENT_NAME = 'deployment.environment.name';
+export const ATTR_SERVICE_INSTANCE_ID = 'service.instance.id';
+/** The caller, pseudonymous: a hash of its id, never the id itself. */
+export const ATTR_ENDUSER_PSEUDO_ID = 'enduser.pseudo.id';
 
 // Waypoint
 /** The run (orchestration instance id) a span belongs to; the local trace store indexes it. */
 export const ATTR_WAYPOINT_RUN_ID = 'waypoint.run.id';
 export const ATTR_WAYPOINT_AGENT = 'waypoint.agent';
 export const ATTR_WAYPOINT_TOOL_SERVER = 'waypoint.tool.server';
+/** A tool error's own code (e.g. `unknown_place`); `error.type` is `tool_error`, as the MCP conventions say. */
+export const ATTR_WAYPOINT_TOOL_ERROR_CODE = 'waypoint.tool.error_code';
 export const ATTR_WAYPOINT_IDEMPOTENCY_KEY = 'waypoint.idempotency_key';
 /** True when a side-effecting call returned the stored result of an earlier call instead of calling. */
 export const ATTR_WAYPOINT_IDEMPOTENT_REPLAY = 'waypoint.idempotent_replay';
@@ -69,6 +79,8 @@ export const ATTR_WAYPOINT_RUN_STATUS = 'waypoint.run.status';
 export const ATTR_WAYPOINT_BUDGET_NAME = 'waypoint.budget.name';
 export const ATTR_WAYPOINT_COST_KIND = 'waypoint.cost.kind';
 export const ATTR_WAYPOINT_CURRENCY = 'waypoint.currency';
+/** Money a step cost (model calls: from the price table), in US dollars. */
+export const ATTR_WAYPOINT_COST_USD = 'waypoint.cost.usd';
 
 /** Span event names. */
 export const EVENT_RETRY = 'waypoint.retry';

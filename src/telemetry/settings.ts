@@ -32,8 +32,10 @@ export interface TelemetrySettings {
     | {
         tracesUrl: string | undefined;
         metricsUrl: string | undefined;
+        logsUrl: string | undefined;
         tracesProtocol: OtlpProtocol;
         metricsProtocol: OtlpProtocol;
+        logsProtocol: OtlpProtocol;
       }
     | undefined;
   /** The local trace store; undefined when off. */
@@ -84,9 +86,11 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: httpUrl.optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: protocol.default('http/protobuf'),
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol.optional(),
   OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: protocol.optional(),
+  OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: protocol.optional(),
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().positive().default(60_000),
   WAYPOINT_TRACE_STORE: z.string().trim().min(1).optional(),
   WAYPOINT_TRACE_STORE_MAX_AGE_HOURS: z.coerce.number().positive().default(DEFAULT_TRACE_STORE_MAX_AGE_HOURS),
@@ -103,7 +107,7 @@ type Env = z.infer<typeof envSchema>;
  * |---|---|---|
  * | APPLICATIONINSIGHTS_CONNECTION_STRING | — | export traces, metrics and logs to Application Insights |
  * | APPLICATIONINSIGHTS_AUTHENTICATION_STRING | — | `Authorization=AAD` (system-assigned identity) or `Authorization=AAD;ClientId=<id>` (user-assigned): Entra ID ingestion |
- * | OTEL_EXPORTER_OTLP_ENDPOINT | — | also export to an OTLP/HTTP collector (`…/v1/traces`, `…/v1/metrics`); per-signal `OTEL_EXPORTER_OTLP_{TRACES,METRICS}_ENDPOINT` are full URLs |
+ * | OTEL_EXPORTER_OTLP_ENDPOINT | — | also export to an OTLP/HTTP collector (`…/v1/traces`, `…/v1/metrics`, `…/v1/logs`); per-signal `OTEL_EXPORTER_OTLP_{TRACES,METRICS,LOGS}_ENDPOINT` are full URLs |
  * | OTEL_EXPORTER_OTLP_PROTOCOL | `http/protobuf` | or `http/json`; headers, timeout and compression come from the standard `OTEL_EXPORTER_OTLP_*` variables |
  * | WAYPOINT_TRACE_STORE | `.data/traces.sqlite` outside Azure without App Insights, else off | the local trace store: a file, `:memory:`, or `off` |
  * | WAYPOINT_TRACE_STORE_MAX_AGE_HOURS | 72 | spans older than this are pruned |
@@ -162,12 +166,15 @@ function otlpSettings(values: Env): TelemetrySettings['otlp'] {
   // The spec: the general endpoint gets the signal's path appended; a per-signal one is used as is.
   const tracesUrl = values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base && `${base}/v1/traces`);
   const metricsUrl = values.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ?? (base && `${base}/v1/metrics`);
-  if (!tracesUrl && !metricsUrl) return undefined;
+  const logsUrl = values.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ?? (base && `${base}/v1/logs`);
+  if (!tracesUrl && !metricsUrl && !logsUrl) return undefined;
   return {
     tracesUrl,
     metricsUrl,
+    logsUrl,
     tracesProtocol: values.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
     metricsProtocol: values.OTEL_EXPORTER_OTLP_METRICS_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
+    logsProtocol: values.OTEL_EXPORTER_OTLP_LOGS_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL,
   };
 }
 

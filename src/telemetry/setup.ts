@@ -9,6 +9,7 @@
  *
  * Safe to call from both the Function app and the local host in one process: the first call wins.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
@@ -25,6 +26,8 @@ import { logs } from '@opentelemetry/api-logs';
 import type { TokenCredential } from '@azure/identity';
 import type { AzureMonitorOpenTelemetryOptions } from '@azure/monitor-opentelemetry';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter as OtlpJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OtlpProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter as OtlpJsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -36,6 +39,7 @@ import {
   resourceFromAttributes,
   type Resource,
 } from '@opentelemetry/resources';
+import { BatchLogRecordProcessor, LoggerProvider, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   AlwaysOffSampler,
@@ -48,10 +52,12 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AzureMonitorAttributeCopies } from './azure-monitor-copies';
 import { createLogger, DIAGNOSTICS_LOGGER } from './logger';
 import { runIdFrom } from './run-context';
 import {
   ATTR_DEPLOYMENT_ENVIRONMENT_NAME,
+  ATTR_SERVICE_INSTANCE_ID,
   ATTR_SERVICE_NAME,
   ATTR_SERVICE_VERSION,
   ATTR_WAYPOINT_RUN_ID,
@@ -69,6 +75,8 @@ export interface TelemetryOptions {
   spanProcessors?: SpanProcessor[];
   /** Added to the meter provider (tests: an in-memory metric reader). */
   metricReaders?: MetricReader[];
+  /** Added to the logger provider (tests: an in-memory log exporter's processor). */
+  logRecordProcessors?: LogRecordProcessor[];
   /** Entra ID credential for Application Insights ingestion; defaults to the managed identity the authentication string names. */
   credential?: TokenCredential;
   /** Merged into useAzureMonitor's options (tests turn off live metrics and offline storage). */
@@ -173,7 +181,7 @@ function startWithOpenTelemetrySdk(
   const spanProcessors: SpanProcessor[] = [new RunIdSpanProcessor()];
   const otlp = otlpExport(settings);
   if (otlp.spanProcessor) spanProcessors.push(otlp.spanProcessor);
-  if (otlp.spanProcessor || otlp.metricReader) exporters.push('otlp');
+  if (otlp.spanProcessor || otlp.metricReader || otlp.logRecordProcessor) exporters.push('otlp');
   const traceStore = openTraceStore(settings);
   if (traceStore) {
     spanProcessors.push(new TraceStoreSpanProcessor(traceStore));
@@ -194,16 +202,29 @@ function startWithOpenTelemetrySdk(
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   if (meterProvider) metrics.setGlobalMeterProvider(meterProvider);
 
+  // Log lines become OpenTelemetry log records through the logs API (logger.ts); the SDK exports them.
+  const logProcessors = [
+    ...(otlp.logRecordProcessor ? [otlp.logRecordProcessor] : []),
+    ...(options.logRecordProcessors ?? []),
+  ];
+  const loggerProvider =
+    logProcessors.length > 0 ? new LoggerProvider({ resource, processors: logProcessors }) : undefined;
+  if (loggerProvider) logs.setGlobalLoggerProvider(loggerProvider);
+
   return {
     settings,
     exporters,
     traceStore,
     forceFlush: async () => {
-      await Promise.all([tracerProvider.forceFlush(), meterProvider?.forceFlush()]);
+      await Promise.all([
+        tracerProvider.forceFlush(),
+        meterProvider?.forceFlush(),
+        loggerProvider?.forceFlush(),
+      ]);
     },
     shutdown: async () => {
-      // Shutting the processors down flushes them; the trace store closes with its exporter.
-      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown()]);
+      // Shutting the processors down flushes them; the trace store closes with its processor.
+      await Promise.all([tracerProvider.shutdown(), meterProvider?.shutdown(), loggerProvider?.shutdown()]);
     },
   };
 }
@@ -219,7 +240,7 @@ function startWithAzureMonitor(
   const azure = settings.azureMonitor!;
   const exporters: ExporterName[] = ['azure-monitor'];
   const otlp = otlpExport(settings);
-  if (otlp.spanProcessor || otlp.metricReader) exporters.push('otlp');
+  if (otlp.spanProcessor || otlp.metricReader || otlp.logRecordProcessor) exporters.push('otlp');
   const traceStore = openTraceStore(settings);
   if (traceStore) exporters.push('trace-store');
   const credential = options.credential ?? (azure.entra ? managedIdentity(azure.entra.clientId) : undefined);
@@ -235,11 +256,17 @@ function startWithAzureMonitor(
     instrumentationOptions: { http: { enabled: false } },
     spanProcessors: [
       new RunIdSpanProcessor(),
+      new AzureMonitorAttributeCopies(),
       ...(otlp.spanProcessor ? [otlp.spanProcessor] : []),
       ...(traceStore ? [new TraceStoreSpanProcessor(traceStore)] : []),
       ...(options.spanProcessors ?? []),
     ],
     metricReaders: [...(otlp.metricReader ? [otlp.metricReader] : []), ...(options.metricReaders ?? [])],
+    // The distro exports log records to Application Insights itself; these go beside it.
+    logRecordProcessors: [
+      ...(otlp.logRecordProcessor ? [otlp.logRecordProcessor] : []),
+      ...(options.logRecordProcessors ?? []),
+    ],
   };
   const overrides = options.azureMonitor ?? {};
   distro.useAzureMonitor({
@@ -250,6 +277,7 @@ function startWithAzureMonitor(
       ...overrides.azureMonitorExporterOptions,
     },
     spanProcessors: [...(base.spanProcessors ?? []), ...(overrides.spanProcessors ?? [])],
+    logRecordProcessors: [...(base.logRecordProcessors ?? []), ...(overrides.logRecordProcessors ?? [])],
   });
   if (!installIdGenerator(new ContextualIdGenerator())) {
     logger.warn(
@@ -314,10 +342,11 @@ function openTraceStore(settings: TelemetrySettings): TraceStore | undefined {
   }
 }
 
-/** The OTLP/HTTP span processor and metric reader, when an endpoint is configured. */
+/** The OTLP/HTTP span processor, metric reader and log record processor, when an endpoint is configured. */
 function otlpExport(settings: TelemetrySettings): {
   spanProcessor?: SpanProcessor;
   metricReader?: MetricReader;
+  logRecordProcessor?: LogRecordProcessor;
 } {
   const otlp = settings.otlp;
   if (!otlp) return {};
@@ -333,8 +362,15 @@ function otlpExport(settings: TelemetrySettings): {
       : otlp.metricsProtocol === 'http/json'
         ? new OtlpJsonMetricExporter({ url: otlp.metricsUrl })
         : new OtlpProtoMetricExporter({ url: otlp.metricsUrl });
+  const logExporter =
+    otlp.logsUrl === undefined
+      ? undefined
+      : otlp.logsProtocol === 'http/json'
+        ? new OtlpJsonLogExporter({ url: otlp.logsUrl })
+        : new OtlpProtoLogExporter({ url: otlp.logsUrl });
   return {
     ...(spanExporter ? { spanProcessor: new BatchSpanProcessor(spanExporter) } : {}),
+    ...(logExporter ? { logRecordProcessor: new BatchLogRecordProcessor(logExporter) } : {}),
     ...(metricExporter
       ? {
           metricReader: new PeriodicExportingMetricReader({
@@ -347,10 +383,16 @@ function otlpExport(settings: TelemetrySettings): {
   };
 }
 
-/** service.name/version and the environment, over OTEL_RESOURCE_ATTRIBUTES and the SDK's defaults. */
+/**
+ * service.name/version, the environment and the instance, over the SDK's defaults. A
+ * `service.instance.id` from OTEL_RESOURCE_ATTRIBUTES wins; otherwise each process is a new
+ * instance (a random UUID, as the conventions recommend; Application Insights' role instance).
+ */
 function serviceResource(settings: TelemetrySettings): Resource {
+  const fromEnv = detectResources({ detectors: [envDetector] });
   return defaultResource()
-    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(resourceFromAttributes({ [ATTR_SERVICE_INSTANCE_ID]: randomUUID() }))
+    .merge(fromEnv)
     .merge(
       resourceFromAttributes({
         [ATTR_SERVICE_NAME]: settings.serviceName,

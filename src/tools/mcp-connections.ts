@@ -12,6 +12,8 @@ export interface CallScope {
   jsonRpcRequestId?: string | number;
   /** Set by the transport's fetch: the server's `mcp-session-id`, if it keeps sessions. */
   sessionId?: string;
+  /** Set by the transport's fetch: the MCP protocol version the request was sent with. */
+  protocolVersion?: string;
   /** Called once when an answer in this scope passes the byte limit (its body is cut off there). */
   onTooLarge?: () => void;
   /** Set by the transport's fetch when an answer passed the byte limit. */
@@ -107,6 +109,7 @@ export class McpConnections {
     const signal = init?.signal ? AbortSignal.any([init.signal, scope.signal]) : scope.signal;
     const requestId = jsonRpcRequestId(init?.body);
     if (requestId !== undefined) scope.jsonRpcRequestId = requestId;
+    scope.protocolVersion = headers.get('mcp-protocol-version') ?? scope.protocolVersion;
     const response = await fetch(input, { ...init, headers, signal });
     scope.sessionId = response.headers.get('mcp-session-id') ?? scope.sessionId;
     const retryAfter = parseRetryAfter(response.headers.get('retry-after'));

@@ -10,11 +10,13 @@ import { waypointMetrics } from '../telemetry/metrics';
 import {
   ATTR_ERROR_TYPE,
   ATTR_JSONRPC_REQUEST_ID,
+  ATTR_MCP_PROTOCOL_VERSION,
   ATTR_MCP_SESSION_ID,
   ATTR_WAYPOINT_AGENT,
   ATTR_WAYPOINT_IDEMPOTENCY_KEY,
   ATTR_WAYPOINT_IDEMPOTENT_REPLAY,
   ATTR_WAYPOINT_RETRY_ATTEMPT,
+  ATTR_WAYPOINT_TOOL_ERROR_CODE,
   ATTR_WAYPOINT_TOOL_SERVER,
   EVENT_RETRY,
 } from '../telemetry/semconv';
@@ -184,6 +186,7 @@ export class ToolClient {
     const span = startExecuteToolSpan(
       {
         tool: name.tool,
+        agentName: request.agent,
         type: 'function',
         arguments: args,
         ...(callId === undefined ? {} : { callId }),
@@ -229,6 +232,9 @@ export class ToolClient {
       if (callId !== undefined) this.attempts.settled(callId);
       if ('failure' in outcome) {
         // A typed failure, not an exception: status and error.type, without a misleading stack.
+        const serverCode = (outcome.failure.details as { toolError?: { code?: unknown } } | undefined)
+          ?.toolError?.code;
+        if (typeof serverCode === 'string') span.setAttribute(ATTR_WAYPOINT_TOOL_ERROR_CODE, serverCode);
         endExecuteToolSpan(span, { error: outcome.failure.message, errorType: outcome.failure.code });
         metric(outcome.failure.code);
         return failed(outcome.failure);
@@ -358,6 +364,7 @@ export class ToolClient {
     const readIds = () => {
       if (scope.jsonRpcRequestId !== undefined) ids.jsonRpcRequestId = scope.jsonRpcRequestId;
       if (scope.sessionId !== undefined) ids.sessionId = scope.sessionId;
+      if (scope.protocolVersion !== undefined) ids.protocolVersion = scope.protocolVersion;
     };
     const meta = {
       ...traceHeaders,
@@ -442,10 +449,12 @@ interface ServerTarget {
 interface RequestIds {
   jsonRpcRequestId?: string | number;
   sessionId?: string;
+  protocolVersion?: string;
 }
 
 function setRequestIds(span: Span, ids: RequestIds): void {
   if (ids.jsonRpcRequestId !== undefined)
     span.setAttribute(ATTR_JSONRPC_REQUEST_ID, String(ids.jsonRpcRequestId));
   if (ids.sessionId !== undefined) span.setAttribute(ATTR_MCP_SESSION_ID, ids.sessionId);
+  if (ids.protocolVersion !== undefined) span.setAttribute(ATTR_MCP_PROTOCOL_VERSION, ids.protocolVersion);
 }

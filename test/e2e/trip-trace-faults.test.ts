@@ -311,7 +311,9 @@ describe('the run trace when tools fail', () => {
     const callId = span.attributes['gen_ai.tool.call.id'];
     expect(calls.filter(({ span: s }) => s.attributes['gen_ai.tool.call.id'] === callId)).toHaveLength(1);
 
-    // The server's own span names the domain error.
+    // Both sides say tool_error, as the MCP conventions want for a tool result with isError, and
+    // name the tool's own code beside it (it was the server's code on error.type).
+    expect(span.attributes['waypoint.tool.error_code']).toBe('unknown_place');
     const server = serverSpanOf(span, 'search_hotels');
     expect(server.kind).toBe('SERVER');
     expect(server.status.code).toBe('ERROR');
@@ -319,7 +321,8 @@ describe('the run trace when tools fail', () => {
       'gen_ai.tool.name': 'search_hotels',
       'waypoint.tool.server': 'hotels',
       'jsonrpc.request.id': span.attributes['jsonrpc.request.id'],
-      'error.type': 'unknown_place',
+      'error.type': 'tool_error',
+      'waypoint.tool.error_code': 'unknown_place',
     });
     expect(server.attributes).not.toHaveProperty('rpc.jsonrpc.error_code');
 

@@ -62,6 +62,8 @@ beforeAll(async () => {
   const ready_ = await trips.start({ request: TRIP });
   const answer = await trips.start({ request: 'What is the weather in Lisbon from 3 to 6 May 2027?' });
   const overBudget = await trips.start({ request: TRIP.replace('$5,000', '$800') });
+  // The run's own spending limit (not the traveller's budget) stops this one.
+  const overLimit = await trips.start({ request: TRIP, budgets: { money: 800 } });
   const cancelled = await trips.start({ request: 'A hiking trip from Seattle to El Calafate for two' });
   await trips.waitFor(question, ['needs_input']);
   await trips.waitFor(cancelled, ['needs_input']);
@@ -69,8 +71,8 @@ beforeAll(async () => {
   for (const id of [checkout, booked, rejected]) await trips.waitFor(id, ['awaiting_approval']);
   await trips.approve(booked, true);
   await trips.approve(rejected, false);
-  for (const id of [booked, rejected, ready_, answer]) await trips.waitFor(id, ['completed']);
-  await trips.waitFor(overBudget, ['budget_exceeded']);
+  for (const id of [booked, rejected, ready_, answer, overBudget]) await trips.waitFor(id, ['completed']);
+  await trips.waitFor(overLimit, ['budget_exceeded']);
   await trips.waitFor(cancelled, ['cancelled']);
 
   // The flights model keeps failing: retried, then the run stops.
@@ -96,7 +98,8 @@ beforeAll(async () => {
     ['answer', run(answer), heading('Here is your answer')],
     ['cancelled', run(cancelled), heading('You cancelled this plan')],
     ['failed', run(failed), heading(/We could not finish the search|Something went wrong|Planning stopped/)],
-    ['over-budget', run(overBudget), heading('This trip costs more than your budget')],
+    ['over-budget', run(overBudget), heading('Your trip plan is over your budget')],
+    ['over-limit', run(overLimit), heading('This trip costs more than planning may spend')],
     ['not-found', '#/runs/trip-00000000000000000000000000000000', heading('We can’t find that trip')],
     ['runs', '#/runs', (page: Page) => page.locator('tr[data-run-id]').first().waitFor()],
   ] as const) {
@@ -185,13 +188,25 @@ describe('every state of the web UI', () => {
     expect(await technical.textContent()).toMatch(/Code/);
     await page.getByRole('button', { name: 'Try again' }).waitFor();
     await page.getByRole('link', { name: 'Change the request' }).waitFor();
+    // Under the hood, the trace leads to the first error; the retried model turns are attempts.
+    await page.locator('details.hood > summary').click();
+    await page.getByRole('button', { name: 'Show the trace' }).click();
+    await page.getByRole('button', { name: 'Jump to first error' }).click();
+    const selected = page.locator('[role="row"][aria-selected="true"]');
+    await expect.poll(() => selected.getAttribute('class')).toContain('error');
+    expect(await page.locator('aside.span-panel').textContent()).toMatch(/StatusError/);
+    await expect
+      .poll(() =>
+        page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-selected')),
+      )
+      .toBe('true');
+    await shot(page, 'failed-trace-desktop');
     await context.close();
   });
 
-  it('a budget breach shows what was found and raises the budget in one step', async () => {
+  it('a plan over the traveller’s budget raises the budget in one step; a run limit shows what was found', async () => {
     const { context, page } = await visit('over-budget');
-    await page.getByRole('heading', { name: 'What we found before stopping' }).waitFor();
-    expect(await page.locator('section.partial').textContent()).toMatch(/Flights.*Hotel/s);
+    await page.getByRole('heading', { name: 'Your itinerary' }).waitFor();
     await page.getByRole('link', { name: 'Raise the budget' }).click();
     await page.getByRole('heading', { level: 1, name: 'Change your trip' }).waitFor();
     const amount = page.getByLabel(/^Budget/);
@@ -202,6 +217,12 @@ describe('every state of the web UI', () => {
       .poll(() => page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('data-path')))
       .toBe('budget.amount');
     await context.close();
+
+    const limit = await visit('over-limit');
+    await limit.page.getByRole('heading', { name: 'What we found before stopping' }).waitFor();
+    expect(await limit.page.locator('section.partial').textContent()).toMatch(/Flights.*Hotel/s);
+    await limit.page.getByRole('button', { name: 'Try again with more room' }).waitFor();
+    await limit.context.close();
   });
 
   it('says "Reconnecting…" while the host is down and catches up when it is back', async () => {

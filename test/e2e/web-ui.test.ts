@@ -196,14 +196,22 @@ describe('web UI in Chromium', () => {
     const asked = await form
       .locator('[data-path]')
       .evaluateAll((els) => els.map((el) => el.getAttribute('data-path')));
-    expect(asked).toEqual(['startDate', 'endDate', 'contactEmail', 'travellerNames']);
+    // The dates in one round; nothing personal before there is a price.
+    expect(asked).toEqual(['startDate', 'endDate']);
     await shot(page, 'question-desktop');
     await form.getByLabel('Leaving').fill('2027-03-10');
     await form.getByLabel('Coming back').fill('2027-03-14');
-    await form.getByLabel('E-mail for the booking').fill('ada@example.org');
-    await form.getByLabel('Who is travelling').fill('Ada Lovelace\nGrace Hopper');
     await form.getByRole('button', { name: 'Continue planning' }).focus();
     await page.keyboard.press('Enter');
+
+    // With the price on the table: who travels and where the confirmations go.
+    await page.getByRole('heading', { name: 'Who is travelling?' }).waitFor({ timeout: 60_000 });
+    const contact = page.locator('form.question');
+    expect(await contact.locator('.question').textContent()).toMatch(/Your trip comes to \$[\d,.]+/);
+    await contact.getByLabel('E-mail for the booking').fill('ada@example.org');
+    await contact.getByLabel('Who is travelling').fill('Ada Lovelace\nGrace Hopper');
+    await shot(page, 'contact-desktop');
+    await contact.getByRole('button', { name: 'Continue planning' }).click();
 
     const checkout = page.locator('section.checkout');
     await checkout.waitFor({ timeout: 60_000 });
@@ -253,7 +261,8 @@ describe('web UI in Chromium', () => {
     const ics = readFileSync(await download.path(), 'utf8');
     expect(download.suggestedFilename()).toBe('Seattle-El-Calafate.ics');
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n/);
-    expect(ics).toContain('DTSTART:20270310T165500Z'); // 08:55 in Seattle
+    // Each flight segment at its UTC time (the tool data's offsets), from the day it leaves Seattle.
+    expect(ics).toMatch(/DTSTART:20270310T\d{6}Z\r\nDTEND:2027031[01]T\d{6}Z\r\nSUMMARY:Flight SEA → /);
     expect(ics).toContain('SUMMARY:Stay: ');
     await shot(page, 'booked-desktop');
 
@@ -310,6 +319,39 @@ describe('web UI in Chromium', () => {
     await expect.poll(() => page.getByLabel('Your trip', { exact: true }).inputValue()).toBe(TRIP);
     await context.close();
   }, 120_000);
+
+  it('stops polling while the tab is hidden and catches up at once when it is shown again', async () => {
+    scriptedModel(app);
+    const id = await api(app).start({
+      request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
+    });
+    await api(app).waitFor(id, ['needs_input']);
+    const { context, page } = await open();
+    const polls: number[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith(`/api/trips/${id}`)) polls.push(Date.now());
+    });
+    await page.goto(url(`#/runs/${id}`));
+    await page.locator('form.question').waitFor();
+    await expect.poll(() => polls.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
+    const setVisibility = (state: 'hidden' | 'visible') =>
+      page.evaluate((value) => {
+        const doc = (globalThis as any).document;
+        Object.defineProperty(doc, 'visibilityState', { value, configurable: true });
+        doc.dispatchEvent(new Event('visibilitychange'));
+      }, state);
+    await setVisibility('hidden');
+    const hiddenAt = Date.now();
+    await page.waitForTimeout(7000); // the page polls every 2.5 s while it waits for an answer
+    expect(polls.filter((t) => t > hiddenAt + 200)).toEqual([]);
+    const shownAt = Date.now();
+    await setVisibility('visible');
+    await expect
+      .poll(() => polls.filter((t) => t >= shownAt).length, { timeout: 5000 })
+      .toBeGreaterThanOrEqual(1);
+    await api(app).cancel(id);
+    await context.close();
+  }, 90_000);
 
   it('rejects a quote: "Rejected", nothing booked, and the ways forward', async () => {
     scriptedModel(app);

@@ -17,7 +17,7 @@ export interface HostProcessOptions {
   env: NodeJS.ProcessEnv;
   /** How long start-up may take (default 90 s: a busy 2-core machine loads the app slowly). */
   readyTimeoutMs?: number;
-  /** A fixed port (e.g. one the app's MCP_BASE_URL names); a free one by default. */
+  /** A fixed port (e.g. one the app's MCP_BASE_URL names, or one a restarted host keeps); a free one by default. */
   port?: number;
 }
 

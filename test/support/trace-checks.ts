@@ -86,6 +86,8 @@ export function expectRunTree(tree: TraceTree, expected: RunTreeExpectations): P
   // The request started the run: request → create_orchestration → orchestration.
   const [request] = named(all, 'POST /api/trips');
   expect(request.parent?.spanId).toBe(root.spanId);
+  // The caller, pseudonymously.
+  expect(request.span.attributes['enduser.pseudo.id']).toMatch(/^[0-9a-f]{32}$/);
   const [create] = named(all, 'create_orchestration:tripPlanner');
   expect(create.parent?.spanId).toBe(request.span.spanId);
   const planners = named(all, 'orchestration:tripPlanner');
@@ -138,8 +140,18 @@ export function expectRunTree(tree: TraceTree, expected: RunTreeExpectations): P
     expect(ancestors(all, span)).toContain(planner.span);
     const turns = span.children.filter((c) => c.name.startsWith('chat '));
     expect(turns.length, `${span.name} has its turns`).toBeGreaterThan(0);
-    // The agent's totals are its turns' sum.
+    // The agent's totals are its turns': tokens, turns, and cost (per call on each chat span).
     expect(tokensOf(span)).toBe(turns.reduce((sum, t) => sum + tokensOf(t), 0));
+    expect(span.attributes['waypoint.agent.turns']).toBe(turns.length);
+    const cost = turns.reduce((sum, t) => sum + Number(t.attributes['waypoint.cost.usd']), 0);
+    expect(Number(span.attributes['waypoint.cost.usd'])).toBeCloseTo(cost, 9);
+    expect(span.attributes).toMatchObject({ 'gen_ai.output.type': 'json' });
+    expect(typeof span.attributes['gen_ai.agent.description']).toBe('string');
+    expect(span.attributes['gen_ai.agent.version']).toMatch(/^[0-9a-f]{16}$/);
+  }
+  for (const { span } of named(all, 'chat ')) {
+    expect(span.attributes['gen_ai.output.type']).toBe('json');
+    expect(Number(span.attributes['waypoint.cost.usd'])).toBeGreaterThan(0);
   }
   const activitySpans = new Set(
     named(all, 'activity:')
@@ -153,6 +165,11 @@ export function expectRunTree(tree: TraceTree, expected: RunTreeExpectations): P
   }
   for (const { span, parent } of named(all, 'execute_tool ')) {
     const agent = span.attributes['waypoint.agent'];
+    expect(span.attributes).toMatchObject({
+      'gen_ai.agent.name': agent,
+      'network.transport': 'tcp',
+      'mcp.protocol.version': expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     if (agents.some((a) => a.span.attributes['gen_ai.agent.name'] === agent)) {
       expect(parent?.name, `${span.name} under its agent`).toBe(`invoke_agent ${String(agent)}`);
     }

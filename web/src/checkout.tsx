@@ -7,7 +7,9 @@
 import { useState } from 'preact/hooks';
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { asProblem, sendApproval } from './api';
-import { dateRange, moment, money, plural } from './format';
+import { calendarDate, dateRange, moment, money, plural } from './format';
+import { FlightsCard, HotelCard } from './itinerary';
+import { flightPlanOf, hotelStayOf } from './itinerary-model';
 import { tripFacts, tripHeading } from './trip';
 
 type Quote = NonNullable<RunResource['quote']>;
@@ -15,19 +17,42 @@ type QuoteItem = Quote['items'][number];
 
 const KIND_LABELS: Readonly<Record<string, string>> = { flight: 'Flights', hotel: 'Hotel' };
 
-/** A quote item's description as lines: the tools write "out …; back …; total" in one run. */
+/**
+ * A quote item's description as lines: the tools write "out …; back …; total" in one run, with
+ * ISO dates ("2027-03-10 08:55" reads "Wed 10 Mar, 08:55"); the total is shown beside it already.
+ */
 function itemLines(item: QuoteItem): string[] {
   return item.description
     .split(/;\s+/)
-    .map((line) => line.trim())
+    .map((line) =>
+      line
+        .trim()
+        .replace(/\b(\d{4}-\d{2}-\d{2})(?: (\d{2}:\d{2}))?/g, (_, day: string, time?: string) =>
+          time ? `${calendarDate(day, { year: false })}, ${time}` : calendarDate(day, { year: false }),
+        )
+        .replace(/^out\b/, 'Out:')
+        .replace(/^back\b/, 'Back:'),
+    )
     .filter((line) => line && !/\d+(\.\d+)? [A-Z]{3} in total/.test(line));
 }
 
-/** When the quote says how long its price is held (newer servers do), that time. */
-function heldUntil(quote: Quote): string | undefined {
-  const q = quote as Quote & { expiresAt?: unknown; heldUntil?: unknown; validUntil?: unknown };
-  const value = q.expiresAt ?? q.heldUntil ?? q.validUntil;
-  return typeof value === 'string' ? value : undefined;
+/** An item's price as the traveller reads it: in their currency when the quote gives it. */
+function shown(
+  amount: { amount: number; currency: string },
+  display?: { amount: number; currency: string },
+): string {
+  return display ? money(display.amount, display.currency) : money(amount.amount, amount.currency);
+}
+
+/** The item's offer as the server stated it, as the itinerary's cards show it. */
+function offerCard(item: QuoteItem) {
+  if (!item.offer) return null;
+  if (item.kind === 'flight') {
+    const plan = flightPlanOf({ found: true, details: item.offer });
+    return plan?.legs.length ? <FlightsCard plan={plan} title="Flights to book" /> : null;
+  }
+  const stay = hotelStayOf({ found: true, details: item.offer });
+  return stay ? <HotelCard stay={stay} title="Hotel to book" /> : null;
 }
 
 export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () => void }) {
@@ -40,10 +65,13 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
   const [note, setNote] = useState('');
   const [sent, setSent] = useState<'approve' | 'reject'>();
   const [problem, setProblem] = useState<string>();
-  const budget = (quote as Quote & { budget?: { amount: number; currency: string } }).budget;
+  const budget = facts.budget ?? quote.budget;
+  const total = quote.displayTotal ?? quote.total;
   const left =
-    budget && budget.currency === quote.total.currency ? budget.amount - quote.total.amount : undefined;
-  const held = heldUntil(quote);
+    budget && budget.currency === total.currency
+      ? Math.round((budget.amount - total.amount) * 100) / 100
+      : undefined;
+  const held = quote.expiresAt;
 
   const decide = (approved: boolean) => {
     if (sent) return;
@@ -61,6 +89,15 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
     <section class="card checkout" aria-labelledby="checkout-title">
       <h2 id="checkout-title">Review and book</h2>
       <p class="lead">Nothing is booked until you approve. Check the details, then book in one step.</p>
+      {quote.changes?.length ? (
+        <p class="note" role="status">
+          A price changed since the last quote:{' '}
+          {quote.changes
+            .map((c) => `${money(c.from.amount, c.from.currency)} → ${money(c.to.amount, c.to.currency)}`)
+            .join(', ')}
+          . Please check it before you approve.
+        </p>
+      ) : null}
 
       <div class="checkout-grid">
         <div class="checkout-who">
@@ -95,22 +132,26 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
           <ul class="quote-items">
             {quote.items.map((item) => (
               <li key={`${item.kind}-${item.offerId}`} class="quote-item" data-kind={item.kind}>
-                <div>
-                  <p class="quote-kind">{KIND_LABELS[item.kind] ?? item.kind}</p>
-                  {itemLines(item).map((line, i) => (
+                <div class="quote-item-head">
+                  <p class="quote-kind">
+                    {KIND_LABELS[item.kind] ?? item.kind}
+                    {item.booked ? <span class="badge tone-success">Booked</span> : null}
+                  </p>
+                  <p class="quote-price">{shown(item.price, item.display)}</p>
+                </div>
+                {offerCard(item) ??
+                  itemLines(item).map((line, i) => (
                     <p key={i} class="quote-line">
                       {line}
                     </p>
                   ))}
-                </div>
-                <p class="quote-price">{money(item.price.amount, item.price.currency)}</p>
               </li>
             ))}
           </ul>
           <dl class="quote-total">
             <div>
               <dt>Total</dt>
-              <dd>{money(quote.total.amount, quote.total.currency)}</dd>
+              <dd>{money(total.amount, total.currency)}</dd>
             </div>
             {budget ? (
               <div class={left !== undefined && left < 0 ? 'over' : ''}>
@@ -124,6 +165,26 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
               </div>
             ) : null}
           </dl>
+          {quote.displayTotal && quote.displayTotal.currency !== quote.total.currency ? (
+            <p class="hint">
+              {money(quote.total.amount, quote.total.currency)} as the providers charge it
+              {quote.ratesDate ? `, converted at the rates of ${quote.ratesDate}` : ''}.
+            </p>
+          ) : null}
+          {quote.alternatives?.length ? (
+            <div class="alternatives">
+              <h3>Cheaper options we found</h3>
+              <ul>
+                {quote.alternatives.map((a) => (
+                  <li key={a.offerId}>
+                    {a.description} — {shown(a.price, a.display)} (saves{' '}
+                    {money(a.saves.amount, a.saves.currency)})
+                  </li>
+                ))}
+              </ul>
+              <p class="hint">To take one, reject this quote and change the request.</p>
+            </div>
+          ) : null}
         </div>
       </div>
 
@@ -159,7 +220,7 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
       ) : null}
       <div class="checkout-bar">
         <p class="checkout-bar-total" aria-hidden="true">
-          {money(quote.total.amount, quote.total.currency)}
+          {money(total.amount, total.currency)}
         </p>
         <div class="actions">
           <button type="button" class="primary" disabled={sent !== undefined} onClick={() => decide(true)}>

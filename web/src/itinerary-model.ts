@@ -186,7 +186,7 @@ export interface DayView {
 }
 
 /** Plan items that restate a flight or the hotel's check-in/out, dropped when an event shows it. */
-const RESTATED = /^(fly in|fly home|fly out|check in at|check out of|check-in|check-out)\b/i;
+const RESTATED = /^(fly in|fly home|fly out|fly to|land at|check in at|check out of|check-in|check-out)\b/i;
 
 function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
   const events: DayEvent[] = [];
@@ -280,23 +280,54 @@ export interface CostView {
 }
 
 /**
- * The costs in the traveller's currency. The API prices in USD; the traveller's budget carries
- * both its amount and its USD value, which gives the rate the run itself used.
+ * The costs in the traveller's currency: the server's own conversion (`costs.display`) when it
+ * sends one; else the rate the traveller's budget carries (its amount and its USD value). The AI
+ * spend is the operator's cost, listed apart from the trip's total.
  */
 export function costView(
   itinerary: Itinerary,
   budget?: { amount: number; currency: string; usd?: number },
 ): CostView {
   const c = itinerary.costs;
+  const display = (
+    c as {
+      display?: {
+        currency: string;
+        flights: number;
+        hotel: number;
+        total: number;
+        budget?: number;
+        remaining?: number;
+      };
+    }
+  ).display;
+  if (display) {
+    return {
+      currency: display.currency,
+      lines: [
+        { label: 'Flights', amount: display.flights },
+        { label: 'Hotel', amount: display.hotel },
+      ],
+      total: display.total,
+      ...(display.budget !== undefined
+        ? {
+            budget: display.budget,
+            leftOver: display.remaining ?? Math.round((display.budget - display.total) * 100) / 100,
+          }
+        : {}),
+      usdTotal: c.total,
+    };
+  }
   const currency = budget && budget.currency !== c.currency && budget.usd ? budget.currency : c.currency;
   const rate = currency === c.currency ? 1 : budget!.amount / budget!.usd!;
   const at = (usd: number) => Math.round(usd * rate * 100) / 100;
   const lines: CostLine[] = [
     { label: 'Flights', amount: at(c.flights) },
     { label: 'Hotel', amount: at(c.hotel) },
-    // Not rounded: AI spend is often a fraction of a cent, shown as such.
-    ...(c.ai > 0 ? [{ label: 'Planning (AI)', amount: c.ai * rate }] : []),
   ];
+  // Older runs counted the AI spend in the total: listed then, so the lines add up.
+  const aiInTotal = Math.abs(c.flights + c.hotel + c.ai - c.total) < 0.005 && c.ai > 0;
+  if (aiInTotal) lines.push({ label: 'Planning (AI)', amount: c.ai * rate });
   const total = at(c.total);
   const budgetAmount = budget && currency === budget.currency ? budget.amount : c.budget;
   return {

@@ -4,6 +4,7 @@
  * in the traveller's currency against their budget, and the days with their timed events; a
  * calendar file and print. Also what a stopped run had found (`PartialFindings`).
  */
+import { useId } from 'preact/hooks';
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { calendarDate, flightDuration, money, plural } from './format';
 import { itineraryCalendar } from './ics';
@@ -153,10 +154,12 @@ function Confirmations({ bookings }: { bookings: NonNullable<Result['bookings']>
   );
 }
 
-function FlightsCard({ plan }: { plan: FlightPlan }) {
+/** The flights as a card; `title` names it (each region on a page needs its own name). */
+export function FlightsCard({ plan, title = 'Flights' }: { plan: FlightPlan; title?: string }) {
+  const id = `flights-${useId()}`;
   return (
-    <section class="card flights" aria-labelledby="flights-title">
-      <h3 id="flights-title">Flights</h3>
+    <section class="card flights" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
       {plan.legs.length ? (
         plan.legs.map((leg) => (
           <div key={leg.direction} class="leg">
@@ -207,10 +210,11 @@ function FlightsCard({ plan }: { plan: FlightPlan }) {
   );
 }
 
-function HotelCard({ stay }: { stay: HotelStay }) {
+export function HotelCard({ stay, title = 'Hotel' }: { stay: HotelStay; title?: string }) {
+  const id = `hotel-${useId()}`;
   return (
-    <section class="card hotel" aria-labelledby="hotel-title">
-      <h3 id="hotel-title">Hotel</h3>
+    <section class="card hotel" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
       <p class="hotel-name">
         {stay.name}
         {stay.stars ? <span class="stars"> · {stay.stars}★</span> : null}

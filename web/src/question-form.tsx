@@ -68,7 +68,8 @@ export function QuestionForm({ run, onSent }: { run: RunResource; onSent: () => 
   const facts = tripFacts(run);
   const hintOf = (path: string) => {
     const issue = ask.fields.find((f) => f.path.split('.')[0] === path)?.issue;
-    return issue ? plainIssue(path, issue) : undefined;
+    if (issue) return plainIssue(path, issue);
+    return path === 'endDate' ? 'When does the trip end?' : undefined;
   };
   const errorOf = (path: string) =>
     problems.find((p) => p.path === path || p.path.startsWith(`${path}.`))?.message;
@@ -142,8 +143,22 @@ export function QuestionForm({ run, onSent }: { run: RunResource; onSent: () => 
       aria-labelledby="ask-title"
       data-round={ask.round}
     >
-      <h2 id="ask-title">A few details to go on</h2>
-      <p class="question">{ask.question}</p>
+      <h2 id="ask-title">{run.quote ? 'Who is travelling?' : 'A few details to go on'}</h2>
+      {run.quote ? (
+        <p class="question">
+          Your trip comes to{' '}
+          <strong>
+            {money(
+              (run.quote.displayTotal ?? run.quote.total).amount,
+              (run.quote.displayTotal ?? run.quote.total).currency,
+            )}
+          </strong>
+          . To book it, we need the travellers’ names as on their passports and an e-mail for the
+          confirmations; you approve the booking next.
+        </p>
+      ) : (
+        <p class="question">{ask.question}</p>
+      )}
       {shown.length ? (
         <div class="understood">
           <h3>What we have so far</h3>

@@ -21,10 +21,12 @@ export function StatusBanner({ run, now }: { run: RunResource; now: number }) {
           {waiting ? null : <span class="spinner" aria-hidden="true" />}
           {phaseOf(run)}
         </h2>
-        <p class="elapsed">
-          <span class="visually-hidden">Time so far: </span>
-          <time>{clock(elapsedMs(run, now))}</time>
-        </p>
+        {waiting ? null : (
+          <p class="elapsed">
+            <span class="visually-hidden">Time so far: </span>
+            <time>{clock(elapsedMs(run, now))}</time>
+          </p>
+        )}
       </div>
       {started || run.status === 'running' ? (
         <ul class="specialists" aria-label="What each planner is doing">

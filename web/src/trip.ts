@@ -85,10 +85,27 @@ export interface SpecialistCard {
 
 type Step = RunResource['progress']['steps'][number];
 
-/** Steps that belong to `agent`: its model turns ("flights turn 2") and its tools ("flights.search_flights"). */
-function stepsOf(steps: readonly Step[], agent: string): Step[] {
-  return steps.filter((s) => s.name.startsWith(`${agent} turn`) || s.name.startsWith(`${agent}.`));
+/**
+ * The agent a step belongs to: the run names an agent working as a whole "flights" (or "flights,
+ * revision 1"), its model turns "flights turn 2" (or "flights, revision 1 turn 1") and its tool
+ * calls "flights.search_flights". Undefined for the run's own steps (checks, quotes, bookings).
+ */
+export function agentOfStep(step: Pick<Step, 'kind' | 'name'>): string | undefined {
+  if (step.kind !== 'agent' && step.kind !== 'tool') return undefined;
+  const match = /^([a-z][\w-]*)(?:$|[ ,.])/i.exec(step.name);
+  if (!match) return undefined;
+  // A run-level tool step ("check flight offer") is not an agent's.
+  if (step.kind === 'tool' && !step.name.startsWith(`${match[1]}.`)) return undefined;
+  return match[1];
 }
+
+/** Steps that belong to `agent`, in the run's order. */
+function stepsOf(steps: readonly Step[], agent: string): Step[] {
+  return steps.filter((s) => agentOfStep(s) === agent);
+}
+
+/** A step of an agent asked to look again (the supervisor's revision). */
+const isRevision = (step: Step) => /^[\w-]+, revision \d+/.test(step.name);
 
 /**
  * Each specialist's card, from the progress steps. The specialists run in parallel and their
@@ -124,11 +141,32 @@ export function specialistCards(run: RunResource, nowMs: number): SpecialistCard
       const finished = !running && last.kind === 'agent' && last.detail === 'answered';
       const failed = !running && (last.status === 'failed' || (stopped && !finished));
       const state: CardState = failed ? 'failed' : finished ? 'done' : 'working';
-      const text = state === 'failed' ? 'Stopped' : state === 'done' ? done : working;
+      const text =
+        state === 'failed'
+          ? 'Stopped'
+          : state === 'done'
+            ? done
+            : isRevision(last)
+              ? `${working}, again`
+              : working;
       return { agent, label, state, text, elapsedMs: Math.max(0, end - start) };
     },
   );
 }
+
+/** "flights, hotels and weather" */
+function listed(items: readonly string[]): string {
+  return items.length < 2
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+const SEARCH_WORDS: Readonly<Record<string, string>> = {
+  flights: 'flights',
+  hotels: 'hotels',
+  weather: 'weather',
+  restaurants: 'restaurants',
+};
 
 /** One sentence on what the run is doing now. */
 export function phaseOf(run: RunResource): string {
@@ -149,16 +187,25 @@ export function phaseOf(run: RunResource): string {
     default:
       return '';
   }
-  const name = latest?.name ?? '';
-  if (!latest || name.startsWith('router') || latest.kind === 'validate') return 'Reading your request…';
-  if (name.startsWith('planner'))
+  if (!latest || latest.kind === 'route' || latest.kind === 'validate') return 'Reading your request…';
+  // The specialists at work now (running in parallel), else the one that worked last.
+  const searching = SPECIALISTS.filter(({ agent }) => running.some((s) => agentOfStep(s) === agent));
+  if (searching.length) {
+    if (searching.length === 1 && running.length === 1) return `${searching[0].working}…`;
+    const words = listed(searching.map((s) => SEARCH_WORDS[s.agent]));
+    return running.some(isRevision) ? `Looking again at ${words}…` : `Searching ${words}…`;
+  }
+  const agent = agentOfStep(latest);
+  if (agent === 'router') return 'Reading your request…';
+  if (agent === 'planner')
     return latest.status === 'completed'
       ? 'Searching flights, hotels, weather and restaurants…'
       : 'Planning the search…';
-  if (name.startsWith('supervisor')) return 'Checking the plan against your wishes…';
-  if (name.startsWith('itinerary')) return 'Writing your day-by-day plan…';
-  if (SPECIALISTS.some((s) => name.startsWith(`${s.agent} `) || name.startsWith(`${s.agent}.`)))
-    return 'Searching flights, hotels, weather and restaurants…';
+  if (agent === 'supervisor') return 'Checking the plan against your wishes…';
+  if (agent === 'itinerary') return 'Writing your day-by-day plan…';
+  if (SPECIALISTS.some((s) => s.agent === agent)) return 'Comparing what we found…';
+  if (latest.kind === 'tool' && /\b(offer|cheaper)\b/.test(latest.name)) return 'Checking the prices…';
+  if (latest.kind === 'approve') return 'Waiting for your approval';
   return 'Planning…';
 }
 
@@ -273,6 +320,18 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
           actions: ['plan-again'],
         };
       }
+      const quote = run.quote;
+      if (result?.itinerary && quote?.overBudget) {
+        const total = quote.displayTotal ?? quote.total;
+        const by = quote.overBudget.display ?? quote.overBudget.by;
+        return {
+          tone: 'warning',
+          badge: 'Over budget',
+          title: 'Your trip plan is over your budget',
+          message: `It comes to ${money(total.amount, total.currency)}, ${money(by.amount, by.currency)} more than your budget. Nothing has been booked: raise the budget, or change the dates or places.`,
+          actions: ['raise-budget', 'edit'],
+        };
+      }
       if (result?.itinerary) {
         return {
           tone: 'success',
@@ -303,18 +362,14 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
     case 'budget_exceeded': {
       const budget = breachedBudget(run);
       if (budget === 'money' || budget === undefined) {
-        const over = overBudget(run);
         return {
           tone: 'warning',
-          badge: 'Over budget',
-          title: 'This trip costs more than your budget',
-          message: `${
-            over
-              ? `What we found comes to about ${money(over.found, over.currency, { cents: false })}, against your budget of ${money(over.budget, over.currency, { cents: false })}. `
-              : ''
-          }What we found is below. Raise the budget, or change the dates or places to find something cheaper.`,
+          badge: 'Over its limit',
+          title: 'This trip costs more than planning may spend',
+          message:
+            'Each plan has a spending limit (flights, hotel and AI together), and what we found went past it. What we found is below: try again with more room, or change the request.',
           detail: detailOf(run.error),
-          actions: ['raise-budget', 'edit'],
+          actions: ['more-room', 'edit'],
         };
       }
       return {
@@ -365,7 +420,7 @@ export function withMoreRoom(run: RunResource): TripRequestBody {
   const budget = breachedBudget(run);
   const limits = run.budgets.limits as Record<string, number>;
   const body = requestBodyOf(run);
-  if (!budget || budget === 'money' || !(budget in limits)) return body;
+  if (!budget || !(budget in limits)) return body;
   return { ...body, budgets: { [budget]: Math.ceil(limits[budget] * 2) } };
 }
 
@@ -375,29 +430,16 @@ export function withMoreRoom(run: RunResource): TripRequestBody {
  */
 export function suggestedBudget(run: RunResource): { amount: number; currency: string } | undefined {
   const facts = tripFacts(run);
+  const quote = run.quote;
+  if (quote?.overBudget) {
+    // The quote's total (in the traveller's currency when it gives one), with 10% to spare.
+    const total = quote.displayTotal ?? quote.total;
+    return { amount: Math.ceil((total.amount * 1.1) / 100) * 100, currency: total.currency };
+  }
   const details = run.error?.details as { used?: unknown; limit?: unknown } | undefined;
   const used = typeof details?.used === 'number' ? details.used : run.budgets.usage.money;
   const limit = typeof details?.limit === 'number' ? details.limit : run.budgets.limits.money;
   if (!facts.budget || !(used > 0) || !(limit > 0)) return undefined;
   const amount = Math.ceil((((facts.budget.amount * used) / limit) * 1.1) / 100) * 100;
   return { amount: Math.max(amount, facts.budget.amount + 100), currency: facts.budget.currency };
-}
-
-/** A money breach in the traveller's currency: what the run found against their budget. */
-export function overBudget(
-  run: RunResource,
-): { found: number; budget: number; currency: string } | undefined {
-  const facts = tripFacts(run);
-  const details = run.error?.details as { used?: unknown; limit?: unknown } | undefined;
-  if (!facts.budget || typeof details?.used !== 'number' || typeof details.limit !== 'number')
-    return undefined;
-  if (!(details.limit > 0)) return undefined;
-  // The limit is the traveller's budget in USD (or the run's own cap when lower): scale by it.
-  return {
-    found: Math.round((facts.budget.amount * details.used) / details.limit),
-    budget: Math.round(
-      (facts.budget.amount * Math.min(details.limit, facts.budget.usd ?? details.limit)) / details.limit,
-    ),
-    currency: facts.budget.currency,
-  };
 }

@@ -15,6 +15,11 @@ import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
 import { checkedUsage } from '../../models/usage';
 import { endChatSpan, startChatSpan } from '../../telemetry/genai';
+import {
+  genAiInputMessages,
+  genAiOutputMessages,
+  genAiSystemInstructions,
+} from '../../telemetry/genai-messages';
 import type { Logger } from '../../telemetry/logger';
 import { withRunId } from '../../telemetry/run-context';
 import { agentTurnInputSchema, type AgentTurnInput, type AgentTurnOutput, type Issue } from '../contracts';
@@ -106,8 +111,10 @@ export async function agentTurn(
       model: model.model,
       agentName: definition.name,
       conversationId: input.runId,
-      systemInstructions: definition.instructions,
-      inputMessages: added,
+      outputType: 'json',
+      // The GenAI message schema, the whole transcript the model is sent (built only when recorded).
+      systemInstructions: () => genAiSystemInstructions(definition.instructions),
+      inputMessages: () => genAiInputMessages(request.messages),
     },
     placement.parent,
     {
@@ -147,12 +154,20 @@ export async function agentTurn(
     });
     return { kind: 'failed', error: ANSWER_TOO_LARGE, ...turnMetaOf(response, deps) };
   }
+  const costUsd = deps.price(response.model, response.usage);
+  const answered = response;
   endChatSpan(span, {
     responseModel: response.model,
     ...(response.responseId ? { responseId: response.responseId } : {}),
     finishReasons: [response.finishReason],
     usage: response.usage,
-    outputMessages: response.kind === 'final' ? response.text : response.toolCalls,
+    costUsd,
+    outputMessages: () =>
+      genAiOutputMessages({
+        text: answered.text,
+        toolCalls: answered.kind === 'tool_calls' ? answered.toolCalls : undefined,
+        finishReason: answered.finishReason,
+      }),
   });
 
   const turnMeta = turnMetaOf(response, deps);

@@ -34,6 +34,9 @@ export const agentLoopInputSchema = z.object({
   agent: z.string().min(1),
   /** How progress names this run of the agent ("hotels, revision 1"); the agent's name by default. */
   label: z.string().max(100).optional(),
+  /** The agent definition's one line and version, for its `invoke_agent` span. */
+  description: z.string().max(500).optional(),
+  version: z.string().max(64).optional(),
   /** The user message that starts the conversation: the task, as text (often JSON). */
   task: z.string().min(1),
   maxTurns: z.number().int().min(1).max(50),
@@ -66,6 +69,8 @@ export const agentLoopResultSchema = z.object({
   usage: budgetUsageSchema,
   /** Token totals by direction, and the model that answered (for the invoke_agent span). */
   tokens: z.object({ input: z.number().int(), output: z.number().int() }).optional(),
+  /** What the agent's model turns cost, exactly (the budget's usage rounds each charge to a micro-dollar). */
+  costUsd: z.number().nonnegative().optional(),
   model: z.object({ provider: z.string(), model: z.string() }).optional(),
   turns: z.number().int(),
   steps: z.array(progressStepSchema),
@@ -95,7 +100,13 @@ export function* agentLoop(
   const result = yield* runLoop(context, input, conversationId, agentTrace(parent, conversationId), onWait);
   traceAgentRun(
     context,
-    { runId: input.runId, conversationId, parent },
+    {
+      runId: input.runId,
+      conversationId,
+      parent,
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.version ? { version: input.version } : {}),
+    },
     result,
     startedAt,
     result.model ?? {},
@@ -120,6 +131,7 @@ function* runLoop(
   /** Model turns asked for (a turn stopped by a budget before it was asked is not one). */
   let turnsTaken = 0;
   const tokens = { input: 0, output: 0 };
+  let costUsd = 0;
   let model: { provider: string; model: string } | undefined;
 
   const result = (
@@ -132,6 +144,7 @@ function* runLoop(
     ...(partial === undefined || status === 'completed' ? {} : { partial }),
     usage: tracker.usage,
     tokens,
+    costUsd,
     ...(model ? { model } : {}),
     turns: turnsTaken,
     steps: tracker.steps,
@@ -173,6 +186,7 @@ function* runLoop(
         return result('failed', { error: activityError('model_unavailable', error) });
       }
       tokens.input += answer.usage.inputTokens;
+      costUsd += answer.costUsd;
       tokens.output += answer.usage.outputTokens;
       model = { provider: answer.provider, model: answer.model };
       tracker.charge(

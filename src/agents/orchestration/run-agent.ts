@@ -7,6 +7,7 @@ import { remaining } from '../budgets';
 import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
 import { agentLoop, type AgentLoopResult } from './agent-loop';
 import type { RunOptions } from './run-options';
+import { agentVersion } from './run-telemetry';
 import { runLevelBreach } from './specialists';
 
 export type AgentOutcome<Output> =
@@ -30,6 +31,8 @@ export function* runAgent<Output>(
       runId: run.runId,
       agent: agent.name,
       ...(round > 0 ? { label: `${agent.name}, round ${round + 1}` } : {}),
+      description: agent.description,
+      version: agentVersion(agent),
       task,
       maxTurns: agent.maxTurns ?? DEFAULT_MAX_TURNS,
       maxRepairs: agent.maxRepairs ?? run.maxRepairs ?? DEFAULT_MAX_REPAIRS,

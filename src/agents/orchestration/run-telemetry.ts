@@ -118,6 +118,30 @@ export interface AgentRunTrace {
   conversationId: string;
   /** Where the `invoke_agent` span hangs (see orchestrationTrace). */
   parent: TraceCarrier | undefined;
+  /** `gen_ai.agent.description` and `gen_ai.agent.version` (see agentVersion). */
+  description?: string;
+  version?: string;
+}
+
+/**
+ * An agent's version for `gen_ai.agent.version`: a hash of what defines its behaviour (name,
+ * instructions, tools, turn limits), so a changed prompt shows as a new version.
+ */
+export function agentVersion(definition: {
+  name: string;
+  instructions: string;
+  tools: readonly string[];
+  maxTurns?: number | undefined;
+  maxRepairs?: number | undefined;
+}): string {
+  return deriveSpanId(
+    'agent',
+    definition.name,
+    definition.instructions,
+    definition.tools.join('\n'),
+    definition.maxTurns ?? 0,
+    definition.maxRepairs ?? 0,
+  );
 }
 
 /** `invoke_agent {agent}` for a finished agent loop (recorded when not replaying), with its token totals. */
@@ -135,6 +159,9 @@ export function traceAgentRun(
       name: result.agent,
       provider: model.provider ?? 'unknown',
       ...(model.model ? { model: model.model } : {}),
+      ...(run.description ? { description: run.description } : {}),
+      ...(run.version ? { version: run.version } : {}),
+      outputType: 'json',
       conversationId: run.runId,
     },
     parent,
@@ -153,6 +180,7 @@ export function traceAgentRun(
     ...(result.tokens
       ? { usage: { inputTokens: result.tokens.input, outputTokens: result.tokens.output } }
       : {}),
+    costUsd: result.costUsd ?? result.usage.modelCost,
     ...(result.status === 'completed' ? {} : { errorType: result.error?.code ?? result.status }),
     endTime: context.df.currentUtcDateTime,
   });

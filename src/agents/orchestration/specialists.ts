@@ -10,6 +10,7 @@ import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '..
 import { BudgetExceededError } from '../run-tracker';
 import type { AgentLoopInput, AgentLoopResult } from './agent-loop';
 import type { RunOptions } from './run-options';
+import { agentVersion } from './run-telemetry';
 
 export interface SpecialistJob {
   agent: AgentDefinition<unknown>;
@@ -47,6 +48,8 @@ export function* runSpecialists(
       runId: run.runId,
       agent: job.agent.name,
       ...(job.round ? { label: `${job.agent.name}, revision ${job.round}` } : {}),
+      description: job.agent.description,
+      version: agentVersion(job.agent),
       task: job.task,
       maxTurns: job.agent.maxTurns ?? DEFAULT_MAX_TURNS,
       maxRepairs: job.agent.maxRepairs ?? run.maxRepairs ?? DEFAULT_MAX_REPAIRS,

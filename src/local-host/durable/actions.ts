@@ -34,6 +34,8 @@ export interface OrchestratorState {
   output?: unknown;
   error?: string;
   customStatus?: unknown;
+  /** With durable-functions 3.5, set when the orchestrator threw a TaskFailedError: its details (PascalCase). */
+  failureDetails?: unknown;
 }
 
 export interface Action {

@@ -9,9 +9,10 @@
  * episode it resumes instead.
  */
 import type { Logger } from '../../telemetry/logger';
-import { errorMessage, withoutStack } from './failure-text';
+import { activityFailure } from './failure-details';
 import { history, type HistoryEvent } from './history';
-import { inActivitySpan } from './host-spans';
+import { context } from '@opentelemetry/api';
+import { executionContext, inActivitySpan, runIdOf } from './host-spans';
 import { ReplayState } from './replay-state';
 import { terminalStatuses, type DurableStore, type WorkItem } from './store';
 
@@ -82,6 +83,11 @@ export class ActivityRunner {
    * failure event the orchestration receives.
    */
   private async invokeActivity(item: WorkItem): Promise<HistoryEvent> {
+    const runId = runIdOf(item.instanceId, (id) => this.store.getInstance(id));
+    return context.with(executionContext(item, runId), () => this.runAttempt(item));
+  }
+
+  private async runAttempt(item: WorkItem): Promise<HistoryEvent> {
     const started = this.options.clock();
     try {
       if (!this.options.isActivity(item.name)) {
@@ -119,10 +125,11 @@ export class ActivityRunner {
         attempt: item.attempt,
         error,
       });
-      return history.taskFailed(new Date(this.options.clock()), item.taskId, {
-        reason: `Activity function '${item.name}' failed: ${withoutStack(errorMessage(error))}`,
-        details: '',
-      });
+      return history.taskFailed(
+        new Date(this.options.clock()),
+        item.taskId,
+        activityFailure(item.name, error),
+      );
     }
   }
 

@@ -26,7 +26,14 @@ import { EpisodeRunner, type OrchestrationInvocation } from './episode-runner';
 import { history, type HistoryEvent } from './history';
 import { emitOrchestrationSpan } from './host-spans';
 import { createInstance, notifyParent, releaseLocks } from './instance-lifecycle';
-import { atLeastOne, defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
+import {
+  atLeastOne,
+  defaultInstanceLimits,
+  LimitExceededError,
+  raiseHint,
+  type InstanceLimits,
+} from './limits';
+import { rewind, type RewindOutcome } from './rewind';
 import { Scheduler } from './scheduler';
 import {
   DurableStore,
@@ -44,6 +51,7 @@ export type { ActivityInvocation } from './activity-runner';
 export type { OrchestrationInvocation } from './episode-runner';
 export type { EntityBinding, EntityInvocation } from './entity-runner';
 export { defaultInstanceLimits, LimitExceededError, type InstanceLimits } from './limits';
+export type { RewindOutcome } from './rewind';
 
 export interface DurableEngineOptions {
   store: DurableStore;
@@ -175,7 +183,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countUnfinished() >= this.limits.maxActiveInstances) {
         throw new LimitExceededError(
           'too_many_instances',
-          `The host already holds maxActiveInstances (${this.limits.maxActiveInstances}) unfinished instances; retry when some have finished.`,
+          `The host already holds maxActiveInstances (${this.limits.maxActiveInstances}) unfinished instances; retry when some have finished, or ${raiseHint('maxActiveInstances')}.`,
         );
       }
       if (existing) this.store.deleteInstance(instanceId);
@@ -202,7 +210,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countInbox(instanceId) >= this.limits.maxQueuedEvents) {
         throw new LimitExceededError(
           'too_many_events',
-          `Instance '${instanceId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) events waiting; retry later.`,
+          `Instance '${instanceId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) events waiting; retry later, or ${raiseHint('maxQueuedEvents')}.`,
         );
       }
       this.store.enqueue(
@@ -267,7 +275,15 @@ export class DurableEngine extends EventEmitter {
         : instance.runtimeStatus === 'Suspended'
           ? 'Running'
           : instance.runtimeStatus;
-      const updated = { ...instance, runtimeStatus, lastUpdatedTime: new Date(this.clock()).toISOString() };
+      const now = new Date(this.clock());
+      // The change is history, as in Azure (ExecutionSuspended/ExecutionResumed with the reason);
+      // asking again for the state it is already in changes nothing and writes nothing.
+      if (runtimeStatus !== instance.runtimeStatus) {
+        this.store.appendHistory(instanceId, [
+          suspend ? history.executionSuspended(now, reason) : history.executionResumed(now, reason),
+        ]);
+      }
+      const updated = { ...instance, runtimeStatus, lastUpdatedTime: now.toISOString() };
       this.store.saveInstance(updated);
       return updated;
     });
@@ -278,6 +294,36 @@ export class DurableEngine extends EventEmitter {
     this.emitStatus(result);
     this.scheduler.schedulePump();
     return 'accepted';
+  }
+
+  /**
+   * Rewinds a failed instance as Durable does: back to before the failure that ended it, the
+   * failed activities run again, failed sub-orchestrations rewound in turn (see rewind.ts).
+   */
+  rewind(instanceId: string, reason: string): RewindOutcome {
+    const outcome = this.store.transaction(() =>
+      rewind(this.store, instanceId, reason, new Date(this.clock())),
+    );
+    if (outcome.kind !== 'accepted') return outcome;
+    this.log.info('orchestration rewound', { instanceId, reason });
+    const instance = this.store.getInstance(instanceId);
+    if (instance) this.emitStatus(instance);
+    this.scheduler.schedulePump();
+    return outcome;
+  }
+
+  /**
+   * Restarts an instance as Durable's RestartAsync does: a new instance of the same orchestration
+   * with the same input, under a new id or (newInstanceId false) the same one, which must then
+   * have finished. Undefined when there is no such instance.
+   */
+  restart(instanceId: string, newInstanceId: boolean): InstanceRecord | undefined {
+    const instance = this.store.getInstance(instanceId);
+    if (!instance) return undefined;
+    return this.startInstance(instance.name, {
+      ...(newInstanceId ? {} : { instanceId }),
+      input: instance.input,
+    });
   }
 
   /** Deletes a terminal instance and its history. Returns false if it does not exist or still runs. */
@@ -322,7 +368,7 @@ export class DurableEngine extends EventEmitter {
       if (this.store.countEntityOperations(entityId) >= this.limits.maxQueuedEvents) {
         throw new LimitExceededError(
           'too_many_events',
-          `Entity '${entityId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) operations waiting; retry later.`,
+          `Entity '${entityId}' already has maxQueuedEvents (${this.limits.maxQueuedEvents}) operations waiting; retry later, or ${raiseHint('maxQueuedEvents')}.`,
         );
       }
       this.store.enqueueEntityOperation({

@@ -24,6 +24,7 @@ import {
   type TimerPurpose,
 } from './history';
 import { entityIdOf } from './entity-ids';
+import type { FailureDetailsWire } from './failure-details';
 import { indexEvent, type ReplayState } from './replay-state';
 import { decideRetry } from './retry-policy';
 import type { InstanceRecord } from './store';
@@ -111,7 +112,11 @@ export class EpisodeBuilder {
           );
           this.append(history.timerFired(this.now, timerId, this.now.toISOString()));
           last = this.reschedule(last, attempt, false);
-          const failure = { reason: e.Reason as string, details: (e.Details as string) ?? '' };
+          const failure: FailureInfo = {
+            reason: e.Reason as string,
+            details: (e.Details as string) ?? '',
+            ...(e.FailureDetails ? { structured: e.FailureDetails as FailureDetailsWire } : {}),
+          };
           this.append(
             e.EventType === EventType.TaskFailed
               ? history.taskFailed(this.now, last.EventId, failure)
@@ -368,6 +373,14 @@ export class EpisodeBuilder {
 
   private signatures: string[] | undefined;
 
+  /** Where the execution stands once this episode commits. */
+  private episodeEnd(): { actionsProcessed: number; nextSeq: number } {
+    return {
+      actionsProcessed: this.signatures?.length ?? this.instance.actionsProcessed,
+      nextSeq: this.nextSeq,
+    };
+  }
+
   private updated(fields: Partial<InstanceRecord>): InstanceRecord {
     return {
       ...this.instance,
@@ -380,20 +393,20 @@ export class EpisodeBuilder {
   }
 
   keepRunning(customStatus: string | null): InstanceRecord {
-    this.append(history.orchestratorCompleted(this.now));
+    this.append(history.orchestratorCompleted(this.now, this.episodeEnd()));
     return this.updated({ runtimeStatus: 'Running', customStatus });
   }
 
   complete(output: unknown, customStatus: string | null): InstanceRecord {
     const result = JSON.stringify(output ?? null);
-    this.append(history.orchestratorCompleted(this.now));
+    this.append(history.orchestratorCompleted(this.now, this.episodeEnd()));
     this.append(history.executionCompleted(this.now, 'Completed', result));
     return this.updated({ runtimeStatus: 'Completed', output: result, customStatus });
   }
 
   fail(failure: FailureInfo, customStatus: string | null): InstanceRecord {
     this.effects.length = 0;
-    this.append(history.orchestratorCompleted(this.now));
+    this.append(history.orchestratorCompleted(this.now, this.episodeEnd()));
     this.append(history.executionCompleted(this.now, 'Failed', null, failure));
     return this.updated({ runtimeStatus: 'Failed', output: JSON.stringify(failure.reason), customStatus });
   }

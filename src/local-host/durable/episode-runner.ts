@@ -16,16 +16,20 @@ import {
   type OrchestratorState,
 } from './actions';
 import { EpisodeBuilder, type Effect } from './episode-builder';
-import { errorMessage, withoutStack } from './failure-text';
+import { orchestratorFailure } from './failure-details';
+import { errorMessage } from './failure-text';
 import { EventType, history, type FailureInfo, type HistoryEvent } from './history';
+import { context } from '@opentelemetry/api';
 import {
   emitEpisodeSpans,
   emitOrchestrationSpan,
+  executionContext,
+  runIdOf,
   orchestrationTraceParent,
   subOrchestrationTraceParent,
 } from './host-spans';
 import { createInstance, failUnfinished, notifyParent, releaseLocks } from './instance-lifecycle';
-import type { InstanceLimits } from './limits';
+import { raiseHint, type InstanceLimits } from './limits';
 import { ReplayState, sdkReads, toSdkEvent } from './replay-state';
 import {
   terminalStatuses,
@@ -103,7 +107,11 @@ export class EpisodeRunner {
     acknowledge: () => void,
   ): Promise<EpisodeOutcome> {
     try {
-      await this.runEpisode(instance, batch, acknowledge);
+      // The episode's log lines (and the orchestrator's) belong to the instance's run and trace.
+      const runId = runIdOf(instance.instanceId, (id) => this.store.getInstance(id));
+      await context.with(executionContext(instance, runId), () =>
+        this.runEpisode(instance, batch, acknowledge),
+      );
     } catch (error) {
       // The host was killed mid-episode: nothing was committed, the events are delivered again on restart.
       if (!this.store.isOpen) return 'idle';
@@ -212,7 +220,8 @@ export class EpisodeRunner {
     const episode = new EpisodeBuilder(instance, past, now);
     episode.append(history.orchestratorStarted(now));
     for (const message of batch) {
-      episode.append({ ...message.event, IsPlayed: false });
+      // Marked as delivered (not made by the host), so a rewind can tell what to deliver again.
+      episode.append({ ...message.event, IsPlayed: false, HostDelivered: true });
       episode.applyRetryBookkeeping(message.event);
     }
 
@@ -376,20 +385,9 @@ export class EpisodeRunner {
       if (markerAt >= 0) {
         const state = JSON.parse(message.slice(markerAt + outOfProcMarker.length)) as OrchestratorState;
         const userMessage = state.error ?? message.slice(0, markerAt);
-        return {
-          state,
-          failure: {
-            reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(userMessage)}`,
-            details: '',
-          },
-        };
+        return { state, failure: orchestratorFailure(instance.name, userMessage, state.failureDetails) };
       }
-      return {
-        failure: {
-          reason: `Orchestrator function '${instance.name}' failed: ${withoutStack(message)}`,
-          details: '',
-        },
-      };
+      return { failure: orchestratorFailure(instance.name, message) };
     }
   }
 
@@ -404,13 +402,13 @@ export class EpisodeRunner {
     // +1: the OrchestratorCompleted this episode still appends.
     if (historyLength + 1 > maxHistoryEvents) {
       return limitFailure(
-        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew.`,
+        `Orchestration '${instance.name}' reached the host's limit of maxHistoryEvents (${maxHistoryEvents}) history events; long-running loops should use continueAsNew, or ${raiseHint('maxHistoryEvents')}.`,
       );
     }
     const pending = episode.pendingActions(top);
     if (pending > maxPendingActions) {
       return limitFailure(
-        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches.`,
+        `Orchestration '${instance.name}' has ${pending} pending actions, more than the host's limit maxPendingActions (${maxPendingActions}); fan out in batches, or ${raiseHint('maxPendingActions')}.`,
       );
     }
     return undefined;

@@ -3,6 +3,7 @@
  * (PascalCase, numeric EventType). Fields the SDK never reads (TaskScheduled, TimerCreated,
  * SubOrchestrationInstanceCreated) also carry the host's own bookkeeping under `Host*` keys.
  */
+import { detailsOf, type FailureDetailsWire } from './failure-details';
 import type { RetryOptionsWire } from './retry-policy';
 
 export enum EventType {
@@ -37,6 +38,12 @@ export interface HistoryEvent {
   [field: string]: unknown;
 }
 
+/** Where an execution stands after an episode (kept on its OrchestratorCompleted). */
+export interface EpisodeEnd {
+  actionsProcessed: number;
+  nextSeq: number;
+}
+
 /** Retry bookkeeping carried on a scheduling event: which attempt this is, and since when. */
 export interface RetryState {
   options: RetryOptionsWire;
@@ -66,7 +73,16 @@ function event(
 
 export const history = {
   orchestratorStarted: (at: Date) => event(EventType.OrchestratorStarted, at),
-  orchestratorCompleted: (at: Date) => event(EventType.OrchestratorCompleted, at),
+  /**
+   * Ends an episode. The host notes where the execution stood after it (actions yielded, next
+   * task id), so a rewind can return the instance to this point.
+   */
+  orchestratorCompleted: (at: Date, after?: EpisodeEnd) =>
+    event(
+      EventType.OrchestratorCompleted,
+      at,
+      after ? { HostActions: after.actionsProcessed, HostNextSeq: after.nextSeq } : {},
+    ),
   executionStarted: (at: Date, name: string, input: string | null, parentInstanceId?: string) =>
     event(EventType.ExecutionStarted, at, {
       Name: name,
@@ -84,10 +100,14 @@ export const history = {
     event(EventType.ExecutionCompleted, at, {
       OrchestrationStatus: status,
       Result: result,
-      ...(failure ? { FailureDetails: toFailureDetails(failure) } : {}),
+      ...(failure ? { FailureDetails: detailsOf(failure) } : {}),
     }),
   executionTerminated: (at: Date, reason: string) =>
     event(EventType.ExecutionTerminated, at, { Input: reason }),
+  /** Written when a suspend takes effect, as DTFx's ExecutionSuspendedEvent (the SDK skips it). */
+  executionSuspended: (at: Date, reason: string) =>
+    event(EventType.ExecutionSuspended, at, { Reason: reason }),
+  executionResumed: (at: Date, reason: string) => event(EventType.ExecutionResumed, at, { Reason: reason }),
   taskScheduled: (at: Date, id: number, name: string, input: string | null, retry?: RetryState) =>
     event(
       EventType.TaskScheduled,
@@ -102,6 +122,7 @@ export const history = {
       TaskScheduledId: taskScheduledId,
       Reason: failure.reason,
       Details: failure.details,
+      FailureDetails: detailsOf(failure),
     }),
   subOrchestrationCreated: (
     at: Date,
@@ -127,6 +148,7 @@ export const history = {
       TaskScheduledId: taskScheduledId,
       Reason: failure.reason,
       Details: failure.details,
+      FailureDetails: detailsOf(failure),
     }),
   timerCreated: (at: Date, id: number, fireAt: Date, purpose: TimerPurpose) =>
     event(EventType.TimerCreated, at, { FireAt: fireAt.toISOString(), HostPurpose: purpose }, id),
@@ -163,16 +185,13 @@ export interface EntityResponseMessage {
   exceptionType?: string;
 }
 
+/**
+ * A failure as the events that report it carry it: `Reason` and `Details` (what SDKs before 3.5
+ * read) and the structured FailureDetails (failure-details.ts); `errorType` names host failures.
+ */
 export interface FailureInfo {
   reason: string;
   details: string;
   errorType?: string;
-}
-
-function toFailureDetails(failure: FailureInfo): Record<string, unknown> {
-  return {
-    ErrorType: failure.errorType ?? 'Error',
-    ErrorMessage: failure.reason,
-    StackTrace: failure.details,
-  };
+  structured?: FailureDetailsWire;
 }

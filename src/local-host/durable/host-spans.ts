@@ -28,9 +28,11 @@ import {
   SpanStatusCode,
   trace,
   type Attributes,
+  type Context,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
+import { contextWithRunId, runIdFrom } from '../../telemetry/run-context';
 import {
   contextWithParent,
   deriveSpanId,
@@ -81,8 +83,43 @@ export function subOrchestrationTraceParent(parent: ExecutionTrace, taskId: numb
   return traceparentOf(ids.traceId, clientId, ids.sampled);
 }
 
-const underSpan = (ids: Ids, spanId: string) =>
-  contextWithParent(ids.traceId, spanId, ROOT_CONTEXT, ids.sampled);
+/**
+ * A parent context for a host span: span `spanId`, and the run the host is working for (so the
+ * span carries `waypoint.run.id`), nothing else of whatever context is active.
+ */
+function underSpan(ids: Ids, spanId: string): Context {
+  const runId = runIdFrom(context.active());
+  const base = runId === undefined ? ROOT_CONTEXT : contextWithRunId(runId, ROOT_CONTEXT);
+  return contextWithParent(ids.traceId, spanId, base, ids.sampled);
+}
+
+/**
+ * The run an instance belongs to: its root orchestration's instance id (a sub-orchestration's
+ * parents are followed up through `lookup`).
+ */
+export function runIdOf(
+  instanceId: string,
+  lookup: (id: string) => { parentInstanceId: string | null } | undefined,
+): string {
+  let id = instanceId;
+  for (let depth = 0; depth < 32; depth++) {
+    const parent = lookup(id)?.parentInstanceId;
+    if (!parent) return id;
+    id = parent;
+  }
+  return id;
+}
+
+/**
+ * The context the host's work for an execution runs in — its orchestration span and its run —
+ * so the host's log lines about it carry `trace_id`, `span_id` and `waypoint.run.id`. Built from
+ * the execution alone, never from whatever context happened to be active when the work was
+ * scheduled (a request's, say).
+ */
+export function executionContext(execution: ExecutionTrace, runId: string): Context {
+  const ids = orchestrationIds(execution);
+  return contextWithParent(ids.traceId, ids.spanId, contextWithRunId(runId, ROOT_CONTEXT), ids.sampled);
+}
 
 export interface ActivityAttempt extends ExecutionTrace {
   name: string;
@@ -129,7 +166,12 @@ export async function inActivitySpan<T>(
     underSpan(ids, clientId),
     { spanId: deriveSpanId('activity', attempt.instanceId, attempt.executionId, attempt.taskId) },
   );
-  const active = trace.setSpan(ROOT_CONTEXT, server);
+  // The run id stays in the activity's context (its log lines and spans name the run).
+  const runId = runIdFrom(context.active());
+  const active = trace.setSpan(
+    runId === undefined ? ROOT_CONTEXT : contextWithRunId(runId, ROOT_CONTEXT),
+    server,
+  );
   try {
     const own = server.spanContext();
     return await context.with(active, () => run(traceparentOf(own.traceId, own.spanId, ids.sampled)));

@@ -20,6 +20,19 @@ export const defaultInstanceLimits: InstanceLimits = {
   maxActiveInstances: 5_000,
 };
 
+/** The flag for each limit (the host.json `localHost` key is the limit's own name). */
+const limitFlags: Record<keyof InstanceLimits, string> = {
+  maxHistoryEvents: '--max-history-events',
+  maxPendingActions: '--max-pending-actions',
+  maxQueuedEvents: '--max-queued-events',
+  maxActiveInstances: '--max-active-instances',
+};
+
+/** How to raise a limit, for the messages that name it. */
+export function raiseHint(limit: keyof InstanceLimits): string {
+  return `raise it with host.json "localHost": { "${limit}": … } or ${limitFlags[limit]}`;
+}
+
 /** A start or an event refused because a queue limit is reached; the caller may retry later. */
 export class LimitExceededError extends Error {
   constructor(

@@ -150,8 +150,9 @@ export class ManagementApi {
         case 'resume':
           return this.outcome(this.engine.resume(instanceId, reason(request)), instanceId);
         case 'rewind':
+          return this.rewind(instanceId, reason(request));
         case 'restart':
-          return problem(501, 'not_implemented', `The local host does not implement ${operation}.`);
+          return this.restart(request, instanceId);
       }
     }
     return problem(
@@ -188,6 +189,44 @@ export class ManagementApi {
       headers: { Location: urls.statusQueryGetUri, 'Retry-After': '10' },
       body: urls,
     };
+  }
+
+  /**
+   * POST instances/{id}/rewind: 202, or 404 / 410 / 412 / 409 with a text body, which the
+   * DurableClient shows as the error's message (it reads the body as text, not as our error shape).
+   */
+  private rewind(instanceId: string, why: string): ApiResponse {
+    const outcome = this.engine.rewind(instanceId, why);
+    if (outcome.kind === 'accepted') return { status: 202 };
+    if (outcome.kind === 'notFound')
+      return { status: 404, body: `No instance with ID '${instanceId}' found.` };
+    return { status: outcome.status, body: outcome.message };
+  }
+
+  /** POST instances/{id}/restart[?restartWithNewInstanceId=false]: the new instance's status URLs. */
+  private restart(request: ApiRequest, instanceId: string): ApiResponse {
+    const flag = request.query.get('restartWithNewInstanceId');
+    if (flag !== null && !/^(true|false)$/i.test(flag))
+      throw new ApiError(400, 'invalid_flag', '"restartWithNewInstanceId" must be true or false.');
+    let record: InstanceRecord | undefined;
+    try {
+      record = this.engine.restart(instanceId, flag === null || flag.toLowerCase() === 'true');
+    } catch (error) {
+      if (error instanceof InstanceExistsError) return problem(409, 'instance_exists', error.message);
+      if (error instanceof UnknownOrchestrationError)
+        return problem(400, 'unknown_orchestrator', error.message);
+      throw error;
+    }
+    // As the extension answers a restart of an unknown id.
+    if (!record)
+      return problem(400, 'not_found', 'InstanceId does not match a valid orchestration instance.');
+    const urls = managementUrls(
+      this.options.webhookBase(request),
+      this.options.taskHub,
+      this.options.key,
+      record.instanceId,
+    );
+    return { status: 202, headers: { Location: urls.statusQueryGetUri, 'Retry-After': '10' }, body: urls };
   }
 
   private status(request: ApiRequest, instanceId: string): ApiResponse {
@@ -494,6 +533,7 @@ function describeEvent(e: HistoryEvent, showOutput: boolean): Record<string, unk
   if (typeof e.InstanceId === 'string') described.InstanceId = e.InstanceId;
   if (typeof e.OrchestrationStatus === 'string') described.OrchestrationStatus = e.OrchestrationStatus;
   if (typeof e.Reason === 'string') described.Reason = e.Reason;
+  if (typeof e.Data === 'string') described.Data = e.Data;
   if (showOutput) {
     if (e.Result !== undefined) described.Result = parseJsonText(e.Result as string | null);
     if (e.Input !== undefined && e.EventType !== EventType.TaskScheduled) described.Input = e.Input;

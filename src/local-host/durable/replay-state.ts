@@ -97,8 +97,9 @@ export function indexEvent(
 
 /**
  * Event types the SDK (durable-functions 3.5) never reads: scheduling events (it derives task ids
- * from its own yields), OrchestratorCompleted and the execution's end. Leaving them out of what
- * it replays halves the events it walks per episode. The stored history keeps them all.
+ * from its own yields), OrchestratorCompleted, the execution's end, suspension and resumption,
+ * and events a rewind set aside (GenericEvent). Leaving them out of what it replays halves the
+ * events it walks per episode. The stored history keeps them all.
  */
 const ignoredBySdk: ReadonlySet<EventType> = new Set([
   EventType.TaskScheduled,
@@ -107,6 +108,9 @@ const ignoredBySdk: ReadonlySet<EventType> = new Set([
   EventType.OrchestratorCompleted,
   EventType.ExecutionCompleted,
   EventType.ExecutionTerminated,
+  EventType.ExecutionSuspended,
+  EventType.ExecutionResumed,
+  EventType.GenericEvent,
 ]);
 
 /** Whether the SDK reads this event when it replays a history. */

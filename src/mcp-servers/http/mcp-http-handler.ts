@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { context, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { Logger } from '../../telemetry/logger';
 import { waypointMetrics } from '../../telemetry/metrics';
 import { contextFromTraceHeaders } from '../../telemetry/propagation';
@@ -13,6 +13,7 @@ import {
   ATTR_MCP_PROTOCOL_VERSION,
   ATTR_NETWORK_TRANSPORT,
   ATTR_RPC_JSONRPC_ERROR_CODE,
+  ATTR_WAYPOINT_TOOL_ERROR_CODE,
   ATTR_WAYPOINT_TOOL_SERVER,
   GEN_AI_OPERATION,
 } from '../../telemetry/semconv';
@@ -56,7 +57,7 @@ interface JsonRpcMessage {
   jsonrpc?: unknown;
   id?: unknown;
   method?: unknown;
-  params?: { name?: unknown; _meta?: { traceparent?: unknown; tracestate?: unknown } };
+  params?: { name?: unknown; _meta?: { traceparent?: unknown; tracestate?: unknown; baggage?: unknown } };
   result?: { isError?: unknown; structuredContent?: { error?: { code?: unknown } } };
   error?: { code?: unknown; message?: unknown };
 }
@@ -180,7 +181,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
     const spans = toolCalls.map((message) => startToolCallSpan(message, request.headers));
     const started = Date.now();
     try {
-      const outcome = await context.with(trace.setSpan(context.active(), spans[0].span), () =>
+      const outcome = await context.with(trace.setSpan(spans[0].parent, spans[0].span), () =>
         serve(request, text, parsed, parseFailed, messages, true),
       );
       endToolCallSpans(spans, outcome, Date.now() - started);
@@ -255,8 +256,16 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
         ? meta.tracestate
         : undefined
       : (headers.get('tracestate') ?? undefined);
+    // W3C baggage names the caller's run (waypoint.run.id): this call's span and lines name it too.
+    const baggage = fromMeta
+      ? typeof meta.baggage === 'string'
+        ? meta.baggage
+        : undefined
+      : (headers.get('baggage') ?? undefined);
     const parent = contextFromTraceHeaders(
-      traceparent ? { traceparent, ...(tracestate ? { tracestate } : {}) } : undefined,
+      traceparent
+        ? { traceparent, ...(tracestate ? { tracestate } : {}), ...(baggage ? { baggage } : {}) }
+        : undefined,
     );
     const protocolVersion = headers.get('mcp-protocol-version');
     const span = trace.getTracer('waypoint.mcp-servers').startSpan(
@@ -277,7 +286,7 @@ export function createMcpHttpHandler(options: McpHttpHandlerOptions): McpHttpHan
       },
       parent,
     );
-    return { span, tool, id: message.id };
+    return { span, tool, id: message.id, parent };
   }
 }
 
@@ -285,6 +294,8 @@ interface ToolCallSpan {
   span: Span;
   tool: string;
   id: unknown;
+  /** The caller's context (its trace and run): the tool runs in it, under the span. */
+  parent: Context;
 }
 
 /** Ends each tools/call span with what became of its call: a result, a tool error, a JSON-RPC error or a lost response. */
@@ -300,6 +311,7 @@ function endToolCallSpans(spans: ToolCallSpan[], outcome: McpHttpOutcome, durati
       span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
       if (failure.jsonRpcCode !== undefined)
         span.setAttribute(ATTR_RPC_JSONRPC_ERROR_CODE, failure.jsonRpcCode);
+      if (failure.toolCode !== undefined) span.setAttribute(ATTR_WAYPOINT_TOOL_ERROR_CODE, failure.toolCode);
     }
     span.end();
     waypointMetrics().toolServed({ tool, durationMs, errorType: failure?.errorType });
@@ -318,7 +330,7 @@ function parseAnswers(body: string): JsonRpcMessage[] {
 function callFailure(
   outcome: McpHttpOutcome,
   answer: JsonRpcMessage | undefined,
-): { errorType: string; message: string; jsonRpcCode?: number } | undefined {
+): { errorType: string; message: string; jsonRpcCode?: number; toolCode?: string } | undefined {
   if (outcome.kind === 'drop')
     return { errorType: outcome.reason, message: `response not sent (${outcome.reason})` };
   const error = answer?.error ?? (answer === undefined ? parseAnswers(outcome.body)[0]?.error : undefined);
@@ -337,10 +349,12 @@ function callFailure(
     };
   }
   if (answer?.result?.isError === true) {
+    // The MCP conventions: a tool result with isError is `tool_error`; the tool's own code goes beside it.
     const code = answer.result.structuredContent?.error?.code;
     return {
-      errorType: typeof code === 'string' ? code : 'tool_error',
+      errorType: 'tool_error',
       message: 'the tool reported an error',
+      ...(typeof code === 'string' ? { toolCode: code } : {}),
     };
   }
   return undefined;

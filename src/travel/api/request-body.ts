@@ -1,7 +1,7 @@
 /**
- * Reading a JSON request body safely: a size limit enforced while reading (413 past it, without
- * buffering the rest), a JSON content type (415 otherwise), and JSON syntax (400). Whatever the
- * client sends, the answer is a 4xx, never a 5xx.
+ * Reading a JSON request body safely: a JSON content type (415 otherwise, checked before anything
+ * is read), a size limit enforced while reading (413 past it, without buffering the rest), and
+ * JSON syntax (400). Whatever the client sends, the answer is a 4xx, never a 5xx.
  */
 import { ApiError } from './errors';
 
@@ -14,13 +14,30 @@ export interface BodySource {
 }
 
 /**
- * The parsed JSON body, or `undefined` for an empty one when `optional`. A missing content type is
- * accepted (JSON is the only format); a different one is refused.
+ * 415 unless the request says its body is JSON. A missing content type is refused too: a browser
+ * sends a cross-site POST without one (or as a form, or text/plain) with no CORS preflight, so
+ * requiring JSON is what makes every cross-site state change ask the server first.
+ */
+export function requireJsonContent(headers: BodySource['headers']): void {
+  const type = headers.get('content-type');
+  if (type === null || !isJsonType(type)) {
+    throw new ApiError(
+      415,
+      'unsupported_media_type',
+      'Send the body as JSON (Content-Type: application/json).',
+    );
+  }
+}
+
+/**
+ * The parsed JSON body, or `undefined` for an empty one when `optional`. The request must say
+ * it is JSON (see `requireJsonContent`), even when the body may be empty.
  */
 export async function readJsonBody(
   request: BodySource,
   options: { maxBytes?: number; optional?: boolean } = {},
 ): Promise<unknown> {
+  requireJsonContent(request.headers);
   const maxBytes = options.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw tooLarge(maxBytes);
@@ -31,14 +48,6 @@ export async function readJsonBody(
     throw new ApiError(400, 'validation_failed', 'The request body is empty; send a JSON object.', [
       { path: '$', issue: 'required' },
     ]);
-  }
-  const type = request.headers.get('content-type');
-  if (type !== null && !isJsonType(type)) {
-    throw new ApiError(
-      415,
-      'unsupported_media_type',
-      `Send the body as JSON (Content-Type: application/json), not ${type.slice(0, 100)}.`,
-    );
   }
   try {
     return JSON.parse(text) as unknown;

@@ -49,7 +49,8 @@ describe('activities', () => {
 
   it('surfaces an activity failure in the orchestrator as the SDK error, and fails the instance when uncaught', async () => {
     const caught = await run('caughtFailure');
-    expect(caught.body.output.caught).toContain("Activity function 'fail' failed: expected failure");
+    // With failure details (durable-functions 3.5): a TaskFailedError, "<error type>: <message>".
+    expect(caught.body.output.caught).toBe('Error: expected failure');
 
     const uncaught = await run('uncaughtFailure');
     expect(uncaught.status).toBe(200);
@@ -458,7 +459,12 @@ describe('management API', () => {
       [api('orchestrators/noSuchOrchestrator'), { method: 'POST', headers: jsonHeaders }, 400],
       [api('instances?runtimeStatus=Sleeping'), {}, 400],
       [api('instances/x'), { method: 'PUT', headers: jsonHeaders }, 405],
-      [api('instances/x/rewind'), { method: 'POST', headers: jsonHeaders }, 501],
+      [api('instances/x/restart'), { method: 'POST', headers: jsonHeaders }, 400],
+      [
+        api('instances/x/restart?restartWithNewInstanceId=maybe'),
+        { method: 'POST', headers: jsonHeaders },
+        400,
+      ],
       ['/runtime/webhooks/durabletask/instances/x', {}, 401],
       ['/runtime/webhooks/durabletask/instances/x?code=wrong', {}, 401],
     ];
@@ -469,6 +475,10 @@ describe('management API', () => {
       expect(body.error.code).toEqual(expect.any(String));
       expect(body.error.message).toEqual(expect.any(String));
     }
+    // Rewind answers with text, which the DurableClient puts into its error's message as is.
+    const rewind = await host.fetch(api('instances/x/rewind'), { method: 'POST', headers: jsonHeaders });
+    expect(rewind.status).toBe(404);
+    expect(await rewind.json()).toBe("No instance with ID 'x' found.");
     const started = await startOrchestration(host, 'withCustomStatus');
     const badEvent = await fetch(started.sendEventPostUri.replace('{eventName}', 'continue'), {
       method: 'POST',

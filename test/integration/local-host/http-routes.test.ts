@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
-import { repoRoot, startHost, testKeys } from '../../support/local-host';
+import { repoRoot, startHost, testKeys, jsonHeaders } from '../../support/local-host';
 
 let host: LocalHost;
 
@@ -80,6 +80,7 @@ describe('HTTP triggers', () => {
       const response = await waypoint.fetch('/api/orchestrators/helloSequence', {
         method: 'POST',
         body: '{bad',
+        headers: jsonHeaders,
       });
       expect(response.status).toBe(400);
       expect((await response.json()).error.code).toBe('invalid_json');

@@ -270,7 +270,7 @@ describe('route parameters cannot reach the private RPC path', () => {
       };
       expect(after.runtimeStatus).toBe('Running');
       expect(after.customStatus).toEqual({ stage: 'awaiting-approval' });
-      await fetch(started.terminatePostUri.replace('{text}', 'test-over'), { method: 'POST' });
+      waypoint.engine.terminate(started.id, 'test-over');
     } finally {
       await waypoint.stop();
     }

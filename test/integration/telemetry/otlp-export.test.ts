@@ -85,6 +85,10 @@ describe.each([
       'service.name': 'waypoint-agents',
       'service.version': '0.1.0',
       'deployment.environment.name': 'test',
+      // Each process is an instance of the service.
+      'service.instance.id': expect.stringMatching(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      ),
     });
 
     const metricRequests = receiver.requests.filter((r) => r.path === '/v1/metrics');

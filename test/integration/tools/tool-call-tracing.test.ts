@@ -181,10 +181,22 @@ describe('tool call tracing over MCP', () => {
     const code = !result.value.ok ? result.value.error.code : '';
     const [clientSpan] = named('execute_tool get_booking');
     const [serverSpan] = named('tools/call get_booking');
+    expect(code).toBe('tool_error');
+    // The MCP conventions: a result with isError is `tool_error` on both sides, the tool's own
+    // code beside it; the client span names the calling agent.
     expect(clientSpan.status.code).toBe(SpanStatusCode.ERROR);
-    expect(clientSpan.attributes['error.type']).toBe(code);
+    expect(clientSpan.attributes).toMatchObject({
+      'error.type': 'tool_error',
+      'waypoint.tool.error_code': 'not_found',
+      'gen_ai.agent.name': 'planner',
+      'network.transport': 'tcp',
+      'mcp.protocol.version': expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
     expect(serverSpan.status.code).toBe(SpanStatusCode.ERROR);
-    expect(serverSpan.attributes['error.type']).toEqual(expect.any(String));
+    expect(serverSpan.attributes).toMatchObject({
+      'error.type': 'tool_error',
+      'waypoint.tool.error_code': 'not_found',
+    });
     expect(serverSpan.parentSpanContext?.spanId).toBe(clientSpan.spanContext().spanId);
   });
 

@@ -25,11 +25,20 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/** Module specifiers a file loads at run time (imports that are not type-only, and require calls). */
+/**
+ * Module specifiers a file must load at run time: imports that are not type-only, and require or
+ * import() calls, except a dynamic import inside a `try` (an optional tool, skipped without it).
+ */
 function runtimeImports(path: string): string[] {
   const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.ES2022, false);
   const found: string[] = [];
-  const visit = (node: ts.Node): void => {
+  const visit = (node: ts.Node, optional = false): void => {
+    if (ts.isTryStatement(node)) {
+      visit(node.tryBlock, true);
+      if (node.catchClause) visit(node.catchClause, optional);
+      if (node.finallyBlock) visit(node.finallyBlock, optional);
+      return;
+    }
     if (
       ts.isImportDeclaration(node) &&
       !node.importClause?.isTypeOnly &&
@@ -42,11 +51,11 @@ function runtimeImports(path: string): string[] {
       node.arguments[0] &&
       ts.isStringLiteral(node.arguments[0]) &&
       ((ts.isIdentifier(node.expression) && node.expression.text === 'require') ||
-        node.expression.kind === ts.SyntaxKind.ImportKeyword)
+        (node.expression.kind === ts.SyntaxKind.ImportKeyword && !optional))
     ) {
       found.push(node.arguments[0].text);
     }
-    ts.forEachChild(node, visit);
+    ts.forEachChild(node, (child) => visit(child, optional));
   };
   visit(source);
   return found;
@@ -90,11 +99,14 @@ describe('the deployment package', () => {
       const file = join(dir, 'example.ts');
       writeFileSync(
         file,
-        "import { describe } from 'vitest';\nimport type { BuildOptions } from 'esbuild';\nimport { z } from 'zod';\nconst p = require('playwright-core');\n",
+        "import { describe } from 'vitest';\nimport type { BuildOptions } from 'esbuild';\nimport { z } from 'zod';\n" +
+          "const p = require('playwright-core');\n" +
+          "async function f() { try { await import('prettier'); } catch {} await import('eslint'); }\n",
       );
       expect(nonProductionImports([file]).map((entry) => entry.split(': ')[1])).toEqual([
         'vitest',
         'playwright-core',
+        'eslint',
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,7 @@ import {
   startExecuteToolSpan,
   startInvokeAgentSpan,
 } from '../../../src/telemetry/genai';
-import { waypointMetrics } from '../../../src/telemetry/metrics';
+import { MCP_DURATION_BUCKETS, waypointMetrics } from '../../../src/telemetry/metrics';
 import { withRunId } from '../../../src/telemetry/run-context';
 import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { captureMessageContent, initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
@@ -231,5 +231,25 @@ describe('GenAI span helpers', () => {
       value: 1,
       attributes: { 'waypoint.run.status': 'budget_exceeded' },
     });
+  });
+
+  it('record MCP durations with the MCP conventions’ buckets, and cost in US dollars', async () => {
+    const { reader } = start();
+    waypointMetrics().toolCall({ tool: 'get_forecast', server: 'weather', durationMs: 40_000 });
+    waypointMetrics().toolServed({ tool: 'get_forecast', durationMs: 90 });
+    waypointMetrics().cost(0.25, { currency: 'USD', kind: 'model' });
+    const { resourceMetrics } = await reader.collect();
+    const all = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+    for (const name of ['mcp.client.operation.duration', 'mcp.server.operation.duration']) {
+      const histogram = all.find((m) => m.descriptor.name === name) as HistogramMetricData;
+      expect(histogram.dataPoints[0].value.buckets.boundaries).toEqual(MCP_DURATION_BUCKETS);
+    }
+    // 40 s falls in the (30, 60] bucket: the GenAI buckets (…, 40.96, …) would put it elsewhere.
+    const client = all.find(
+      (m) => m.descriptor.name === 'mcp.client.operation.duration',
+    ) as HistogramMetricData;
+    expect(client.dataPoints[0].value.buckets.counts[MCP_DURATION_BUCKETS.indexOf(60)]).toBe(1);
+    const cost = all.find((m) => m.descriptor.name === 'waypoint.cost');
+    expect(cost?.descriptor.unit).toBe('{USD}');
   });
 });

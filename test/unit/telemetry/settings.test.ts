@@ -48,12 +48,22 @@ describe('telemetry settings', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318/',
       OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://127.0.0.1:9090/custom',
       OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
     });
     expect(settings.otlp).toEqual({
       tracesUrl: 'http://127.0.0.1:4318/v1/traces',
       metricsUrl: 'http://127.0.0.1:9090/custom',
+      logsUrl: 'http://127.0.0.1:4318/v1/logs',
       tracesProtocol: 'http/json',
       metricsProtocol: 'http/protobuf',
+      logsProtocol: 'http/json',
+    });
+    // Logs alone is OTLP too.
+    expect(
+      loadTelemetrySettings({ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: 'http://127.0.0.1:4318/logs' }).otlp,
+    ).toMatchObject({
+      logsUrl: 'http://127.0.0.1:4318/logs',
+      tracesUrl: undefined,
     });
     expect(settings.traceStore?.path).toBe('.data/traces.sqlite');
   });

@@ -12,6 +12,7 @@ import { plainIssue } from '../../../web/src/issues';
 import { budgetNote, costView, dayViews, flightPlanOf, hotelStayOf } from '../../../web/src/itinerary-model';
 import {
   outcomeOf,
+  phaseOf,
   requestBodyOf,
   specialistCards,
   suggestedBudget,
@@ -248,6 +249,67 @@ describe('the trip', () => {
     });
   });
 
+  it('says what the run is doing from the steps it publishes while agents work', () => {
+    const t = (s: number) => `2026-12-06T10:00:${String(s).padStart(2, '0')}.000Z`;
+    const before = [
+      step('router turn 1', 'agent', 'completed', t(0), t(1), 'answered'),
+      step('router', 'route', 'completed', t(1), t(1), 'full_trip'),
+      step('check facts', 'validate', 'completed', t(1), t(1)),
+    ];
+    const at = (steps: ReturnType<typeof step>[], status: RunResource['status'] = 'running') =>
+      run({ status, progress: { step: steps.length, steps } });
+    expect(phaseOf(at(before.slice(0, 1)))).toBe('Reading your request…');
+    const planning = [...before, step('planner turn 1', 'agent', 'running', t(2))];
+    expect(phaseOf(at(planning))).toBe('Planning the search…');
+    // The specialists, dispatched together, each a running step named for the agent.
+    const planned = [...before, step('planner turn 1', 'agent', 'completed', t(2), t(3), 'answered')];
+    const dispatched = [
+      ...planned,
+      ...['flights', 'hotels', 'weather', 'restaurants'].map((a) => step(a, 'agent', 'running', t(3))),
+    ];
+    expect(phaseOf(at(dispatched))).toBe('Searching flights, hotels, weather and restaurants…');
+    const cards = specialistCards(at(dispatched), Date.parse(t(9)));
+    expect(cards.map((c) => [c.agent, c.state, c.text, c.elapsedMs])).toEqual([
+      ['flights', 'working', 'Searching flights', 6000],
+      ['hotels', 'working', 'Finding a hotel', 6000],
+      ['weather', 'working', 'Checking the weather', 6000],
+      ['restaurants', 'working', 'Picking restaurants', 6000],
+    ]);
+    // A lone agent at work, its model turn waiting (published by its loop).
+    const single = [...before, step('weather turn 1', 'agent', 'running', t(2))];
+    expect(phaseOf(at(single))).toBe('Checking the weather…');
+    // The reviewer sends one agent back: its revision runs, and its card is working again.
+    const found = [
+      ...planned,
+      step('flights turn 1', 'agent', 'completed', t(3), t(4), '1 tool call(s)'),
+      step('flights.search_flights', 'tool', 'completed', t(4), t(5)),
+      step('flights turn 2', 'agent', 'completed', t(5), t(6), 'answered'),
+      step('supervisor turn 1', 'agent', 'completed', t(6), t(7), 'answered'),
+    ];
+    expect(phaseOf(at(found.slice(0, -1)))).toBe('Comparing what we found…');
+    expect(phaseOf(at([...found.slice(0, -1), step('supervisor turn 1', 'agent', 'running', t(6))]))).toBe(
+      'Checking the plan against your wishes…',
+    );
+    const revising = [...found, step('flights, revision 1', 'agent', 'running', t(7))];
+    expect(phaseOf(at(revising))).toBe('Searching flights…');
+    const revisingTwo = [...revising, step('hotels, revision 1', 'agent', 'running', t(7))];
+    expect(phaseOf(at(revisingTwo))).toBe('Looking again at flights and hotels…');
+    const flights = specialistCards(at(revising), Date.parse(t(9)))[0];
+    expect(flights).toMatchObject({ state: 'working', text: 'Searching flights, again' });
+    const revised = [
+      ...found,
+      step('flights, revision 1 turn 1', 'agent', 'completed', t(7), t(8), 'answered'),
+    ];
+    expect(specialistCards(at(revised), Date.parse(t(9)))[0]).toMatchObject({ state: 'done' });
+    expect(phaseOf(at([...revised, step('check flight offer', 'tool', 'running', t(8))]))).toBe(
+      'Checking the prices…',
+    );
+    expect(phaseOf(at([...revised, step('itinerary turn 1', 'agent', 'running', t(8))]))).toBe(
+      'Writing your day-by-day plan…',
+    );
+    expect(phaseOf(at(revised, 'needs_input'))).toBe('Waiting for your answer');
+  });
+
   it('reads a rejected quote as Rejected, never Completed, with ways forward', () => {
     const outcome = outcomeOf(
       run({
@@ -284,18 +346,33 @@ describe('the trip', () => {
     expect(outcomeOf(run())).toBeUndefined();
   });
 
-  it('offers a raised budget in the traveller’s currency when money ran out, more room for other limits', () => {
-    const over = run({
+  it('offers a raised budget when the plan is over the traveller’s budget, more room when a run limit stopped it', () => {
+    const overQuote = run({
+      status: 'completed',
+      quote: {
+        id: 'q1',
+        round: 1,
+        items: [],
+        total: { amount: 6350, currency: 'USD' },
+        displayTotal: { amount: 5000, currency: 'GBP' },
+        overBudget: { by: { amount: 1270, currency: 'USD' }, display: { amount: 1000, currency: 'GBP' } },
+      },
+      result: { itinerary },
+    } as Partial<RunResource>);
+    const outcome = outcomeOf(overQuote)!;
+    expect(outcome).toMatchObject({ badge: 'Over budget', actions: ['raise-budget', 'edit'] });
+    expect(outcome.message).toContain('£5,000, £1,000 more than your budget');
+    expect(suggestedBudget(overQuote)).toEqual({ amount: 5500, currency: 'GBP' });
+    const money = run({
       status: 'budget_exceeded',
       error: {
         code: 'budget_exceeded',
-        message: 'The money budget is used up',
+        message: 'money',
         details: { budget: 'money', limit: 5080, used: 6350 },
       },
     });
-    expect(outcomeOf(over)).toMatchObject({ badge: 'Over budget', actions: ['raise-budget', 'edit'] });
-    expect(outcomeOf(over)!.message).toContain('£5,000');
-    expect(suggestedBudget(over)).toEqual({ amount: 5500, currency: 'GBP' });
+    expect(outcomeOf(money)).toMatchObject({ badge: 'Over its limit', actions: ['more-room', 'edit'] });
+    expect(withMoreRoom(money).budgets).toEqual({ money: 10160 });
     const steps = run({
       status: 'budget_exceeded',
       error: { code: 'budget_exceeded', message: 'steps', details: { budget: 'steps', limit: 80, used: 81 } },

@@ -6,16 +6,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isRetryable } from '../../../../src/domain/errors';
 import { SqliteBookingsStore } from '../../../../src/stores/sqlite/bookings-store';
 import { SqliteIdempotencyStore } from '../../../../src/stores/sqlite/idempotency-store';
+import { SqliteRunSlotStore } from '../../../../src/stores/sqlite/run-slots-store';
 import type { Booking } from '../../../../src/stores/types';
 import { awaitStart, type RacerData } from './thread-racers';
 
 export type SqliteRace =
   | { operation: 'claim'; path: string; key: string }
   | { operation: 'takeOver'; path: string; key: string; observedClaimId: string }
-  | { operation: 'createOnce'; path: string; booking: Booking };
+  | { operation: 'createOnce'; path: string; booking: Booking }
+  | { operation: 'acquireSlot'; path: string; owner: string; runId: string; limit: number };
 
 export interface SqliteRaceResult {
-  /** `claimed`/`existing` for claims and takeovers, `created`/`found` for bookings. */
+  /** `claimed`/`existing` for claims and takeovers, `created`/`found` for bookings, `admitted`/`refused` for slots. */
   outcome: string;
   /** The claim id or booking id the racer ended up with. */
   id: string;
@@ -24,6 +26,17 @@ export interface SqliteRaceResult {
 }
 
 async function run(race: SqliteRace): Promise<SqliteRaceResult> {
+  if (race.operation === 'acquireSlot') {
+    const slots = SqliteRunSlotStore.open(race.path);
+    try {
+      return await withRetries(async () => {
+        const admission = await slots.acquire(race.owner, race.runId, race.limit);
+        return { outcome: admission.admitted ? 'admitted' : 'refused', id: race.runId };
+      });
+    } finally {
+      await slots.close();
+    }
+  }
   if (race.operation === 'createOnce') {
     const store = SqliteBookingsStore.open(race.path);
     try {

@@ -188,3 +188,65 @@ export function metricNamesFromJson(body: Buffer): string[] {
     rm.scopeMetrics.flatMap((sm) => sm.metrics.map((m) => m.name)),
   );
 }
+
+// ---- logs -------------------------------------------------------------------------------------
+
+export interface DecodedLogRecord {
+  body: string;
+  severityText: string;
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, AttributeValue>;
+  resource: Record<string, AttributeValue>;
+}
+
+/** opentelemetry/proto/logs/v1: ResourceLogs{resource=1, scope_logs=2}, ScopeLogs{log_records=2}. */
+export function logsFromProtobuf(body: Buffer): DecodedLogRecord[] {
+  return bytes(fields(body), 1).flatMap((resourceLogs) => {
+    const rl = fields(resourceLogs);
+    const resource = keyValues(bytes(fields(bytes(rl, 1)[0] ?? Buffer.alloc(0)), 1));
+    return bytes(rl, 2).flatMap((scopeLogs) =>
+      bytes(fields(scopeLogs), 2).map((recordBytes) => {
+        const r = fields(recordBytes);
+        const bodyValue = bytes(r, 5)[0];
+        return {
+          body: bodyValue ? String(anyValue(bodyValue)) : '',
+          severityText: text(r, 3),
+          traceId: bytes(r, 9)[0]?.toString('hex') ?? '',
+          spanId: bytes(r, 10)[0]?.toString('hex') ?? '',
+          attributes: keyValues(bytes(r, 6)),
+          resource,
+        };
+      }),
+    );
+  });
+}
+
+export function logsFromJson(body: Buffer): DecodedLogRecord[] {
+  const request = JSON.parse(body.toString('utf8')) as {
+    resourceLogs: {
+      resource?: { attributes?: JsonKeyValue[] };
+      scopeLogs: {
+        logRecords: {
+          body?: { stringValue?: string };
+          severityText?: string;
+          traceId?: string;
+          spanId?: string;
+          attributes?: JsonKeyValue[];
+        }[];
+      }[];
+    }[];
+  };
+  return request.resourceLogs.flatMap((rl) =>
+    rl.scopeLogs.flatMap((sl) =>
+      sl.logRecords.map((record) => ({
+        body: record.body?.stringValue ?? '',
+        severityText: record.severityText ?? '',
+        traceId: record.traceId ?? '',
+        spanId: record.spanId ?? '',
+        attributes: jsonAttributes(record.attributes),
+        resource: jsonAttributes(rl.resource?.attributes),
+      })),
+    ),
+  );
+}

@@ -24,9 +24,22 @@ describe('readJsonBody', () => {
     expect(
       await readJsonBody(request('{"a":1}', { 'content-type': 'application/merge-patch+json' })),
     ).toEqual({ a: 1 });
-    // No content type at all: JSON is the only format, so it is read as JSON.
+  });
+
+  it('answers 415 to a body without a content type (a cross-site request needs no preflight then)', async () => {
     const untyped = request('{"a":1}');
-    expect(await readJsonBody({ headers: new Headers(), body: untyped.body })).toEqual({ a: 1 });
+    const refused = await refusal(readJsonBody({ headers: new Headers(), body: untyped.body }));
+    expect(refused.body()).toEqual({
+      error: {
+        code: 'unsupported_media_type',
+        message: 'Send the body as JSON (Content-Type: application/json).',
+      },
+    });
+    expect(refused.status).toBe(415);
+    const plain = await refusal(readJsonBody(request('{"a":1}', { 'content-type': 'text/plain' })));
+    expect(plain.status).toBe(415);
+    // An empty optional body needs the content type too: the check comes before anything is read.
+    expect((await refusal(readJsonBody(request(null, {}), { optional: true }))).status).toBe(415);
   });
 
   it('answers 400 for bad JSON and bad UTF-8, 415 for another format', async () => {
@@ -55,7 +68,12 @@ describe('readJsonBody', () => {
         controller.enqueue(new Uint8Array(1024).fill(0x20));
       },
     });
-    const error = await refusal(readJsonBody({ headers: new Headers(), body: endless }, { maxBytes: 4096 }));
+    const error = await refusal(
+      readJsonBody(
+        { headers: new Headers({ 'content-type': 'application/json' }), body: endless },
+        { maxBytes: 4096 },
+      ),
+    );
     expect(error.status).toBe(413);
     expect(pulled).toBeLessThan(10);
   });
