@@ -51,6 +51,8 @@ export function shapeOf(facts: TripFacts): { shape: TripShape } | { issues: Issu
   const { origin, startDate, endDate } = facts;
   if (!origin || legs.length === 0 || !startDate || !endDate) return undefined;
   const total = daysBetween(startDate, endDate);
+  // Dates in the wrong order are the dates' question, not the stops'.
+  if (total <= 0) return undefined;
   const nights = splitNights(legs.map((leg) => leg.nights), total);
   if ('issue' in nights) return { issues: [{ path: 'legs', issue: nights.issue }] };
   const stays: StayPart[] = [];
