@@ -225,7 +225,8 @@ export const itinerary = defineAgent({
     '"LH1398 FRA 23:40 → PRG 00:45 (+1)"; a day before landing is a travel day; after a landing ' +
     'past midnight go straight to the hotel (no evening plans); after 21:00 only check in; on the ' +
     'last day say when to leave for the airport (2.5 h before departure) and plan no meal or ' +
-    'activity after that. Dinner picks name the dietary needs the place caters for.',
+    'activity after that; when facts.next names the next stop, the last day travels on there ' +
+    '("Fly to Florence: …"), not home. Dinner picks name the dietary needs the place caters for.',
   tools: [],
   output: itinerarySchema,
   maxTurns: 2,

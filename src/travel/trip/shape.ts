@@ -53,7 +53,10 @@ export function shapeOf(facts: TripFacts): { shape: TripShape } | { issues: Issu
   const total = daysBetween(startDate, endDate);
   // Dates in the wrong order are the dates' question, not the stops'.
   if (total <= 0) return undefined;
-  const nights = splitNights(legs.map((leg) => leg.nights), total);
+  const nights = splitNights(
+    legs.map((leg) => leg.nights),
+    total,
+  );
   if ('issue' in nights) return { issues: [{ path: 'legs', issue: nights.issue }] };
   const stays: StayPart[] = [];
   let checkIn = startDate;
@@ -62,21 +65,36 @@ export function shapeOf(facts: TripFacts): { shape: TripShape } | { issues: Issu
     stays.push({ index: k + 1, place: leg.place, checkIn, checkOut, nights: nights.split[k] });
     checkIn = checkOut;
   });
-  const inferences = nights.even
-    ? [{ field: 'legs', note: `nights not given for every stop, split evenly: ${nights.split.join(' + ')}` }]
-    : [];
+  const inferences =
+    nights.even && legs.length > 1
+      ? [
+          {
+            field: 'legs',
+            note: `nights not given for every stop, split evenly: ${nights.split.join(' + ')}`,
+          },
+        ]
+      : [];
   return { shape: { flights: flightsOf(origin, stays, endDate), stays, inferences } };
 }
 
 function flightsOf(origin: ResolvedPlace, stays: readonly StayPart[], endDate: string): FlightPart[] {
   if (stays.length === 1) {
-    return [{ key: 'flights', from: origin, to: stays[0].place, departDate: stays[0].checkIn, returnDate: endDate }];
+    return [
+      { key: 'flights', from: origin, to: stays[0].place, departDate: stays[0].checkIn, returnDate: endDate },
+    ];
   }
-  const hops: FlightPart[] = [{ key: 'flights:1', from: origin, to: stays[0].place, departDate: stays[0].checkIn }];
+  const hops: FlightPart[] = [
+    { key: 'flights:1', from: origin, to: stays[0].place, departDate: stays[0].checkIn },
+  ];
   for (let k = 1; k < stays.length; k++) {
     // Two stops served by the same airport are a journey over land, not a flight.
     if (stays[k - 1].place.airport === stays[k].place.airport) continue;
-    hops.push({ key: `flights:${k + 1}`, from: stays[k - 1].place, to: stays[k].place, departDate: stays[k].checkIn });
+    hops.push({
+      key: `flights:${k + 1}`,
+      from: stays[k - 1].place,
+      to: stays[k].place,
+      departDate: stays[k].checkIn,
+    });
   }
   hops.push({ key: 'flights:return', from: stays.at(-1)!.place, to: origin, departDate: endDate });
   return hops;
@@ -99,7 +117,9 @@ function splitNights(
   }
   const left = total - known;
   if (left < open) {
-    return { issue: `${given.length} stops in ${total} nights leave no night for some of them: which dates did you mean?` };
+    return {
+      issue: `${given.length} stops in ${total} nights leave no night for some of them: which dates did you mean?`,
+    };
   }
   let spare = left % open;
   const split = given.map((n) => n ?? Math.floor(left / open) + (spare-- > 0 ? 1 : 0));

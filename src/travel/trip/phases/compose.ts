@@ -11,7 +11,16 @@ import type { Itinerary, Quote, TripFacts } from '../../schemas';
 import { describeFlight, describeHotel, type FlightOffer, type HotelOffer } from '../offers';
 import { costsOf, summaryOf } from '../pricing';
 import { partKey, shapeOf, type StayPart, type TripShape } from '../shape';
-import { diningAt, ended, next, weatherAt, type Gen, type PhaseOutcome, type TripRun, type VerifiedOffers } from '../trip-run';
+import {
+  diningAt,
+  ended,
+  next,
+  weatherAt,
+  type Gen,
+  type PhaseOutcome,
+  type TripRun,
+  type VerifiedOffers,
+} from '../trip-run';
 
 type Day = Itinerary['days'][number];
 
@@ -24,7 +33,11 @@ export function* compose(
   const { frame, findings } = trip;
   const shaped = shapeOf(facts);
   if (!shaped || !('shape' in shaped)) {
-    return ended(frame.finish('failed', { error: { code: 'compose_failed', message: 'The trip has no dates to plan.' } }));
+    return ended(
+      frame.finish('failed', {
+        error: { code: 'compose_failed', message: 'The trip has no dates to plan.' },
+      }),
+    );
   }
   const { shape } = shaped;
   const written: Itinerary[] = [];
@@ -103,6 +116,8 @@ function* composeStay(
         interests: facts.interests ?? [],
         budgetUsd: facts.budget?.usd,
         ...(facts.dietary?.length ? { dietary: facts.dietary } : {}),
+        ...(stay.index < n ? { next: shape.stays[stay.index].place.name } : {}),
+        ...groundOf(stay, arriving ? offers.flights[arriving.key] : undefined),
       },
       flights: flightsInOut(
         arriving ? offers.flights[arriving.key] : undefined,
@@ -122,7 +137,10 @@ function* composeStay(
  * The flights in and out of a stay, as the writer reads a round trip: the way in as `outbound`,
  * the way out as `inbound` (a round trip's own slices when one offer is both).
  */
-function flightsInOut(arriving: FlightOffer | undefined, leaving: FlightOffer | undefined): FlightChoice | undefined {
+function flightsInOut(
+  arriving: FlightOffer | undefined,
+  leaving: FlightOffer | undefined,
+): FlightChoice | undefined {
   if (!arriving && !leaving) return undefined;
   if (arriving && arriving === leaving) return flightChoiceOf(arriving);
   const outbound = arriving?.outbound;
@@ -135,6 +153,19 @@ function flightsInOut(arriving: FlightOffer | undefined, leaving: FlightOffer | 
       .join(' · '),
     details: { ...(outbound ? { outbound } : {}), ...(inbound ? { inbound } : {}) },
   };
+}
+
+/** A stay without an airport in town: the airport its flight lands at and the distance over land. */
+function groundOf(
+  stay: StayPart,
+  arriving: FlightOffer | undefined,
+): { ground?: { airport: string; km: number } } {
+  if (!stay.place.ground) return {};
+  const landsAt = arriving?.outbound.to ?? stay.place.airport;
+  const served = stay.place.airports?.find((a) => a.iata === landsAt);
+  return served && !served.inTown
+    ? { ground: { airport: served.iata, km: Math.round(served.distanceKm) } }
+    : {};
 }
 
 function hotelOf(offers: VerifiedOffers, shape: TripShape, stay: StayPart): { hotel?: HotelChoice } {
@@ -152,9 +183,10 @@ function joinDays(stays: readonly Day[][]): Day[] {
         days.push(day);
         continue;
       }
+      // The stay that ends names the day ("On to Florence"); the next one's arrival follows.
       days[days.length - 1] = {
         ...day,
-        title: `${last.title} · ${day.title}`,
+        title: last.title,
         plan: [...last.plan, ...day.plan],
         ...(last.meals || day.meals ? { meals: [...(last.meals ?? []), ...(day.meals ?? [])] } : {}),
       };
