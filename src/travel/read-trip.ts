@@ -12,7 +12,14 @@ import type { Issue } from '../agents/contracts';
 import { toUsd } from '../domain/currency';
 import { resolvePlace } from '../geo/resolve-place';
 import { routerAnswerSchema } from './agents';
-import { isoDateSchema, tripFieldsSchema, type Party, type ResolvedPlace, type TripFacts, type TripFields } from './schemas';
+import {
+  isoDateSchema,
+  tripFieldsSchema,
+  type Party,
+  type ResolvedPlace,
+  type TripFacts,
+  type TripFields,
+} from './schemas';
 import { addDays, placeFact, reconcileRouterAnswer, roomsFor, travellersOf } from './understanding';
 import type { FactSource, PlaceFact, Understanding } from './understanding';
 
@@ -41,7 +48,9 @@ export function readTrip(raw: unknown): ReadTripOutput {
   const input = readTripInputSchema.parse(raw);
   const understood = reconcileRouterAnswer(input.answer, input.request, input.today);
   const facts = factsOf(understood);
-  const countries = placesOf(facts).map((p) => p.countryCode).filter((c): c is string => c !== undefined);
+  const countries = placesOf(facts)
+    .map((p) => p.countryCode)
+    .filter((c): c is string => c !== undefined);
   const unknown: Issue[] = [];
   for (const [given, from] of [
     [input.fields, 'field'],
@@ -54,7 +63,11 @@ export function readTrip(raw: unknown): ReadTripOutput {
   const settled = new Set([...Object.keys(input.fields), ...Object.keys(input.answers)]);
   const questions = understood.questions
     .filter((q) => !settled.has(q.path) && !(q.path === 'endDate' && settled.has('startDate')))
-    .map((q) => ({ path: q.path, issue: q.issue, ...(q.proposal === undefined ? {} : { proposal: q.proposal }) }));
+    .map((q) => ({
+      path: q.path,
+      issue: q.issue,
+      ...(q.proposal === undefined ? {} : { proposal: q.proposal }),
+    }));
   return { facts, unknown, questions };
 }
 
@@ -64,7 +77,10 @@ function factsOf(u: Understanding): TripFacts {
   const facts: TripFacts = { sources: { ...u.sources }, inferences: [...u.inferences] };
   if (f.origin) facts.origin = placeOf(f.origin);
   if (f.legs?.length)
-    facts.legs = f.legs.map((leg) => ({ place: placeOf(leg.place), ...(leg.nights ? { nights: leg.nights } : {}) }));
+    facts.legs = f.legs.map((leg) => ({
+      place: placeOf(leg.place),
+      ...(leg.nights ? { nights: leg.nights } : {}),
+    }));
   if (f.startDate) facts.startDate = f.startDate;
   if (f.endDate) facts.endDate = f.endDate;
   if (f.nights !== undefined) facts.nights = f.nights;
@@ -89,7 +105,12 @@ export function placeOf(place: PlaceFact): ResolvedPlace {
     ...(place.region ? { region: place.region } : {}),
     kind: place.kind,
     ...(main ? { airport: main.iata } : {}),
-    airports: place.airports.map(({ iata, name, distanceKm, inTown }) => ({ iata, name, distanceKm, inTown })),
+    airports: place.airports.map(({ iata, name, distanceKm, inTown }) => ({
+      iata,
+      name,
+      distanceKm,
+      inTown,
+    })),
     ...(place.ground ? { ground: place.ground } : {}),
   };
 }

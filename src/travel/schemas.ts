@@ -174,7 +174,10 @@ export const tripFactsSchema = z.object({
   /** Per fact ("origin", "legs.1", "startDate", "party" …): where it came from. */
   sources: z.record(z.string(), factSourceSchema).optional(),
   /** Readings that change the request (an assumed year, a gateway airport): stated to the traveller. */
-  inferences: z.array(z.object({ field: z.string(), note: z.string() })).max(30).optional(),
+  inferences: z
+    .array(z.object({ field: z.string(), note: z.string() }))
+    .max(30)
+    .optional(),
   book: z.boolean().optional(),
   contactEmail: z.string().optional(),
   travellerNames: z.array(travellerNameSchema).optional(),
@@ -294,7 +297,15 @@ export const itinerarySchema = z.object({
     .optional(),
   /** A trip with several stops: every flight, in order. */
   journeys: z
-    .array(z.object({ part: z.string(), from: z.string(), to: z.string(), date: isoDateSchema, flight: z.unknown() }))
+    .array(
+      z.object({
+        part: z.string(),
+        from: z.string(),
+        to: z.string(),
+        date: isoDateSchema,
+        flight: z.unknown(),
+      }),
+    )
     .optional(),
   weather: z.unknown().optional(),
   restaurants: z.unknown().optional(),

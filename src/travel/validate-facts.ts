@@ -51,7 +51,12 @@ export const MAX_PARTY = 9;
  * (an unknown place named, dates in the wrong order with the swap proposed): they come first and
  * stand for their path, so the traveller is asked once per fact, with the most precise question.
  */
-export function checkFacts(facts: TripFacts, needs: Needs, today: string, raised: readonly Issue[] = []): Issue[] {
+export function checkFacts(
+  facts: TripFacts,
+  needs: Needs,
+  today: string,
+  raised: readonly Issue[] = [],
+): Issue[] {
   const issues: Issue[] = [];
   for (const field of ['origin', 'destination'] as const) {
     if (needs[field] && !facts[field] && !raised.some((r) => r.path === field)) {

@@ -19,7 +19,9 @@ export function encodeHotelOfferId(key: HotelOfferKey): string {
 }
 
 export function decodeHotelOfferId(offerId: string): HotelOfferKey | undefined {
-  const match = /^HT-([A-Z]{3}|[TS]\d{1,10})-(\d{1,2})-(\d{8})-(\d{8})-G(\d{1,2})(?:R(\d{1,2}))?$/.exec(offerId);
+  const match = /^HT-([A-Z]{3}|[TS]\d{1,10})-(\d{1,2})-(\d{8})-(\d{8})-G(\d{1,2})(?:R(\d{1,2}))?$/.exec(
+    offerId,
+  );
   if (!match) return undefined;
   const [, cityKey, hotelIndex, checkIn, checkOut, guests, rooms] = match;
   const inDate = expandCompactDate(checkIn);

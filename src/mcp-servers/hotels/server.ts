@@ -82,9 +82,15 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
           );
         }
         if (args.rooms !== undefined && !roomsFit(args.guests, args.rooms)) {
-          throw new ValidationError(`${args.guests} guests do not fit ${args.rooms} room(s): at most four a room.`, [
-            { path: 'rooms', issue: `between ${Math.ceil(args.guests / 4)} and ${args.guests} for ${args.guests} guests` },
-          ]);
+          throw new ValidationError(
+            `${args.guests} guests do not fit ${args.rooms} room(s): at most four a room.`,
+            [
+              {
+                path: 'rooms',
+                issue: `between ${Math.ceil(args.guests / 4)} and ${args.guests} for ${args.guests} guests`,
+              },
+            ],
+          );
         }
         const wanted = args.tags ?? [];
         const offers = generateHotelOffers(city, {
@@ -92,7 +98,9 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
           checkOut: args.checkOut,
           guests: args.guests,
           // The default stays out of the offer id, so ids of ordinary stays do not change.
-          ...(args.rooms !== undefined && args.rooms !== defaultRooms(args.guests) ? { rooms: args.rooms } : {}),
+          ...(args.rooms !== undefined && args.rooms !== defaultRooms(args.guests)
+            ? { rooms: args.rooms }
+            : {}),
         })
           .map((offer) => atMarketPrice(offer))
           .filter((offer) => wanted.every((tag) => offer.hotel.tags.includes(tag)))

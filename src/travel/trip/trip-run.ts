@@ -17,7 +17,8 @@ export type Gen<T> = Generator<Task, T, unknown>;
  */
 export type Findings = Record<string, unknown>;
 
-export const flightChoiceAt = (findings: Findings, part: string) => findings[part] as FlightChoice | undefined;
+export const flightChoiceAt = (findings: Findings, part: string) =>
+  findings[part] as FlightChoice | undefined;
 export const hotelChoiceAt = (findings: Findings, part: string) => findings[part] as HotelChoice | undefined;
 export const weatherAt = (findings: Findings, part: string) => findings[part] as WeatherReport | undefined;
 export const diningAt = (findings: Findings, part: string) => findings[part] as DiningPicks | undefined;

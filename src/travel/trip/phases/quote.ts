@@ -110,19 +110,24 @@ function* lookUpChosen(trip: TripRun, needs: TripNeeds, tag: string): Gen<Lookup
     const { part, kind } = asked[i];
     if (!output.ok) {
       if (output.error.code === 'unavailable') unavailable = `The ${kind}s server is not answering.`;
-      issues.push({ path: `${part}.offerId`, issue: `the offer could not be looked up: ${output.error.message}` });
+      issues.push({
+        path: `${part}.offerId`,
+        issue: `the offer could not be looked up: ${output.error.message}`,
+      });
       return;
     }
     const raw = (output.data as { offer?: unknown })?.offer;
     if (kind === 'flight') {
       const parsed = flightOfferSchema.safeParse(raw);
-      if (!parsed.success) return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
+      if (!parsed.success)
+        return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
       const found = checkFlightOffer(parsed.data, needs.flights[part], part);
       if (found.length === 0) offers.flights[part] = parsed.data;
       issues.push(...found);
     } else {
       const parsed = hotelOfferSchema.safeParse(raw);
-      if (!parsed.success) return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
+      if (!parsed.success)
+        return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
       const found = checkHotelOffer(parsed.data, needs.hotels[part], part);
       if (found.length === 0) offers.hotels[part] = parsed.data;
       issues.push(...found);
@@ -219,8 +224,18 @@ function* cheaperOptions(
     if (!output.ok) return;
     const fitting =
       chosen.kind === 'flight'
-        ? offersIn(output.data, flightOfferSchema, (o) => checkFlightOffer(o, needs.flights[part], part), describeFlight)
-        : offersIn(output.data, hotelOfferSchema, (o) => checkHotelOffer(o, needs.hotels[part], part), describeHotel);
+        ? offersIn(
+            output.data,
+            flightOfferSchema,
+            (o) => checkFlightOffer(o, needs.flights[part], part),
+            describeFlight,
+          )
+        : offersIn(
+            output.data,
+            hotelOfferSchema,
+            (o) => checkHotelOffer(o, needs.hotels[part], part),
+            describeHotel,
+          );
     fitting
       .filter((o) => o.price < chosen.price.amount)
       .sort((a, b) => a.price - b.price)

@@ -110,7 +110,11 @@ function* settleFacts(trip: TripRun, answer: RouterAnswer, book: boolean): Gen<T
     const reply = yield* askTraveller(trip, issues);
     if (reply.kind === 'timeout') {
       frame.finish('failed', {
-        error: { code: 'input_timeout', message: 'No answer came before the question expired.', details: issues },
+        error: {
+          code: 'input_timeout',
+          message: 'No answer came before the question expired.',
+          details: issues,
+        },
       });
       return undefined;
     }

@@ -93,7 +93,9 @@ describe('what an offer must be to be quoted', () => {
       'hotels.checkOut',
       'hotels.guests',
     ]);
-    expect(paths(checkHotelOffer(hotel(), { ...need.hotels.hotels, city: 'Ushuaia' }))).toEqual(['hotels.city']);
+    expect(paths(checkHotelOffer(hotel(), { ...need.hotels.hotels, city: 'Ushuaia' }))).toEqual([
+      'hotels.city',
+    ]);
     expect(paths(checkHotelOffer(hotel(), { ...need.hotels.hotels, rooms: 2 }))).toEqual(['hotels.rooms']);
   });
 
