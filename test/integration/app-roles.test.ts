@@ -129,5 +129,6 @@ describe('WAYPOINT_APP_ROLE', () => {
     expect(() => functionsOf('mcp', { MCP_SERVER_KEY: reference })).toThrow(
       /Invalid setting MCP_SERVER_KEY: an unresolved Key Vault reference/,
     );
-  });
+    // Three cold app loads in child processes: slow on a busy machine.
+  }, 120_000);
 });
