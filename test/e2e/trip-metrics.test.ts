@@ -106,5 +106,5 @@ describe('run metrics over OTLP', () => {
     expect(tokenSum).toBeGreaterThanOrEqual(done.budgets.usage.tokens);
     expect(total(metrics.get('waypoint.cost'))).toBeGreaterThan(0);
     expect(total(metrics.get('mcp.client.operation.duration'))).toBeGreaterThanOrEqual(8);
-  });
+  }, 120_000);
 });
