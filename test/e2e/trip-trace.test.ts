@@ -152,7 +152,7 @@ describe('the run trace', () => {
       'decision approval': 1,
       'decision run.finished': 1,
     });
-  });
+  }, 120_000);
 
   it('answers 404 for a run that does not exist', async () => {
     const { status, body } = await trips.api('GET', '/api/trips/trip-00000000000000000000000000000000/trace');
