@@ -79,6 +79,9 @@ describe('Durable Task Scheduler', () => {
     expect(propertyText(declaration('main', 'scheduler').body, 'params.capacity')).toBe(
       'durableTaskSchedulerCapacity',
     );
+    // The Dedicated SKU sells at most three capacity units.
+    expect(decorator('main', 'durableTaskSchedulerCapacity', 'maxValue')).toBe('@maxValue(3)');
+    expect(decorator('app/durable-task-scheduler', 'capacity', 'maxValue')).toBe('@maxValue(3)');
   });
 
   it('purges finished histories after a bounded number of days (personal data is not kept forever)', () => {
