@@ -99,6 +99,39 @@ describe('Durable Task Scheduler', () => {
   });
 });
 
+describe('host storage connection', () => {
+  const storageKeys = (azureStorage: boolean): string[] =>
+    [
+      ...settingKeysOfVariable(trees['app/function-app'], 'storageConnection', {
+        "durableBackend == 'azureStorage'": azureStorage,
+      }),
+    ].sort();
+
+  it('names no queue or table endpoint on the scheduler backend, where the app has no queue or table role', () => {
+    // A table URI without a role sends the host's diagnostic events into 403s.
+    expect(storageKeys(false)).toEqual([
+      'AzureWebJobsStorage__blobServiceUri',
+      'AzureWebJobsStorage__clientId',
+      'AzureWebJobsStorage__credential',
+    ]);
+  });
+
+  it('adds both with the Azure Storage backend, whose roles the same option grants', () => {
+    expect(storageKeys(true)).toEqual(
+      expect.arrayContaining([
+        'AzureWebJobsStorage__queueServiceUri',
+        'AzureWebJobsStorage__tableServiceUri',
+      ]),
+    );
+    expect(propertyText(declaration('main', 'agentsRoles').body, 'params.storageQueuesAndTables')).toBe(
+      '!useScheduler',
+    );
+    expect(propertyText(declaration('main', 'agentsApp').body, 'params.durableBackend')).toBe(
+      'durableBackend',
+    );
+  });
+});
+
 describe('vnetEnabled', () => {
   it('is off by default and builds the network only when on', () => {
     expect(parameterDefault(trees.main, 'vnetEnabled')).toBe('false');
