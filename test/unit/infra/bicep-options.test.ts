@@ -208,6 +208,8 @@ describe('authEnabled (Easy Auth with Entra ID)', () => {
     expect(propertyText(auth!.body, 'properties.globalValidation.unauthenticatedClientAction')).toBe(
       "'RedirectToLoginPage'",
     );
+    // The app uses the principal only: no user tokens are stored anywhere.
+    expect(propertyText(auth!.body, 'properties.login.tokenStore.enabled')).toBe('false');
   });
 
   it('holds no client secret: the app identity is the credential (federated identity credential)', () => {
