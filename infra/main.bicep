@@ -90,8 +90,8 @@ param durableHistoryRetentionDays int = 30
 @description('Private network: the apps reach storage, Cosmos DB, Key Vault and Azure OpenAI only through private endpoints; those services refuse public traffic.')
 param vnetEnabled bool = false
 
-@description('Sign users in with Entra ID on the agents app (App Service authentication); creates an app registration (Microsoft Graph Bicep extension).')
-param authEnabled bool = false
+@description('Sign users in with Entra ID on the agents app (App Service authentication), so the web UI works after azd up; creates an app registration (Microsoft Graph Bicep extension). False where you cannot register applications: then only service clients with keys reach the trips API.')
+param authEnabled bool = true
 
 @allowed([
   512

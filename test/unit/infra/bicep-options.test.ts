@@ -3,6 +3,8 @@
  * Entra ID, allowed regions and memory sizes, scheduler capacity and history retention. Nothing
  * compiles Bicep here; these check that each option is wired where it must take effect.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   declarationsOf,
@@ -11,6 +13,7 @@ import {
   parametersOf,
   parseBicepFile,
   propertyText,
+  REPO_ROOT,
   settingKeysOfVariable,
   type BicepDeclaration,
 } from './bicep';
@@ -190,8 +193,12 @@ describe('vnetEnabled', () => {
 });
 
 describe('authEnabled (Easy Auth with Entra ID)', () => {
-  it('is off by default; when on, the agents app gets a registration of its own', () => {
-    expect(parameterDefault(trees.main, 'authEnabled')).toBe('false');
+  it('is on by default (the web UI needs a signed-in user), and the agents app gets a registration of its own', () => {
+    // Off, the deployed trips API answers the web UI 401: it takes only signed-in users and keys.
+    expect(parameterDefault(trees.main, 'authEnabled')).toBe('true');
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'infra/main.parameters.json'), 'utf8'))).toMatchObject({
+      parameters: { authEnabled: { value: '${AUTH_ENABLED=true}' } },
+    });
     expect(declaration('main', 'entraApp').condition).toBe('authEnabled');
     expect(propertyText(declaration('main', 'agentsApp').body, 'params.authClientId')).toBe(
       "authEnabled ? entraApp!.outputs.clientId : ''",
