@@ -418,7 +418,12 @@ describe('the itinerary', () => {
     expect(days[0].events[0].detail).toBe('arrives Thu 11 Mar 05:20 · 15 h 25 min');
     expect(days[0].activities).toEqual(['An easy evening walk']);
     expect(days[1].events.map((e) => e.title)).toEqual(['Land in FTE']);
-    expect(days[2].events.map((e) => e.time)).toEqual(['09:30', '11:00']);
+    // Check-out is a deadline, not an appointment: before a flight that leaves earlier, it comes
+    // first and says so, rather than listed at 11:00 after a 09:30 departure.
+    expect(days[2].events.map((e) => [e.time, e.title, e.detail])).toEqual([
+      [undefined, 'Check out of Corvus Suites', 'before your 09:30 flight'],
+      ['09:30', 'Flight FTE → SEA · American Airlines AA697', 'arrives 20:55 · 15 h 25 min'],
+    ]);
     expect(days[2].activities).toEqual([]);
   });
 
