@@ -95,7 +95,15 @@ beforeAll(async () => {
     ['booked', run(booked), heading('Your trip is booked')],
     ['ready', run(ready_), heading('Your trip plan is ready')],
     ['rejected', run(rejected), heading('You rejected this quote')],
-    ['answer', run(answer), heading('Here is your answer')],
+    [
+      'answer',
+      run(answer),
+      // The answer, and the forecast it was read from, day by day.
+      async (page: Page) => {
+        await heading('Here is your answer')(page);
+        await page.locator('table.forecast tbody tr').first().waitFor({ timeout: 30_000 });
+      },
+    ],
     ['cancelled', run(cancelled), heading('You cancelled this plan')],
     ['failed', run(failed), heading(/We could not finish the search|Something went wrong|Planning stopped/)],
     ['over-budget', run(overBudget), heading('Your trip plan is over your budget')],

@@ -66,7 +66,7 @@ function QuoteItems({ items }: { items: { item: QuoteItem; label: string }[] }) 
             </p>
             <p class="quote-price">{shown(item.price, item.display)}</p>
           </div>
-          {offerCard(item, label) ??
+          {offerCard(item, `To book: ${label}`) ??
             itemLines(item).map((line, i) => (
               <p key={i} class="quote-line">
                 {line}

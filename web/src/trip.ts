@@ -379,7 +379,7 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
         tone: 'success',
         badge: 'Answered',
         title: 'Here is your answer',
-        message: '',
+        message: result?.answer ?? '',
         actions: ['edit', 'plan-again'],
       };
     }

@@ -228,6 +228,9 @@ export function multiCityRun(
       budget: { amount: BUDGET_USD, currency: 'USD' },
       expiresAt: '2026-12-06T10:31:10.000Z',
     },
+    // The itinerary is written before approval (the checkout page shows it below); booked adds
+    // the confirmations.
+    ...(!booked ? { result: { itinerary } } : {}),
     ...(booked
       ? {
           result: {

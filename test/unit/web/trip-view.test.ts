@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../../src/travel/api/run-resource';
+import { forecastOf, picksOf } from '../../../web/src/answer-model';
 import { clock, dateRange, money } from '../../../web/src/format';
 import { escapeText, foldLine, itineraryCalendar, utcStamp } from '../../../web/src/ics';
 import { plainIssue } from '../../../web/src/issues';
@@ -328,6 +329,34 @@ describe('the trip', () => {
       } as Partial<RunResource>),
     );
     expect(expired?.badge).toBe('Expired');
+  });
+
+  it('answers a single question in the outcome itself, with the forecast or the picks it was read from', () => {
+    const weather = {
+      summary: 'Lisbon: highs around 21°C.',
+      days: [
+        { date: '2027-05-03', highC: 21.4, lowC: 12.6, conditions: 'sunny', precipitationMm: 0 },
+        { date: 'soon', highC: 20 },
+      ],
+      note: 'Climate normals, not a forecast.',
+    };
+    const answered = outcomeOf(
+      run({ status: 'completed', result: { answer: 'Lisbon: highs around 21°C.', data: weather } }),
+    );
+    expect(answered).toMatchObject({ badge: 'Answered', message: 'Lisbon: highs around 21°C.' });
+    expect(forecastOf(weather)).toEqual({
+      days: [{ date: '2027-05-03', highC: 21.4, lowC: 12.6, conditions: 'sunny', precipitationMm: 0 }],
+      note: 'Climate normals, not a forecast.',
+    });
+    expect(forecastOf({ summary: 'none', days: [] })).toBeUndefined();
+    expect(
+      picksOf({
+        picks: [
+          { name: 'Taberna', cuisine: 'Portuguese', priceLevel: 2, rating: 4.6, neighbourhood: 'Alfama' },
+          { cuisine: 'nameless' },
+        ],
+      }),
+    ).toEqual([{ name: 'Taberna', details: 'Portuguese · $$ · 4.6/5 · Alfama' }]);
   });
 
   it('says a failure in plain words and keeps the technical detail apart', () => {
