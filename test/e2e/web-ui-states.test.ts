@@ -215,6 +215,9 @@ describe('every state of the web UI', () => {
   it('a plan over the traveller’s budget raises the budget in one step; a run limit shows what was found', async () => {
     const { context, page } = await visit('over-budget');
     await page.getByRole('heading', { name: 'Your itinerary' }).waitFor();
+    // The cheaper offers the tools returned are shown here too, not only at a checkout.
+    const cheaper = page.getByRole('region', { name: 'Cheaper options' });
+    expect(await cheaper.textContent()).toMatch(/Cheaper options we found.*saves \$[\d,.]+/s);
     await page.getByRole('link', { name: 'Raise the budget' }).click();
     await page.getByRole('heading', { level: 1, name: 'Change your trip' }).waitFor();
     const amount = page.getByLabel(/^Budget/);

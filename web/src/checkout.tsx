@@ -198,21 +198,7 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
               {quote.ratesDate ? `, converted at the rates of ${quote.ratesDate}` : ''}.
             </p>
           ) : null}
-          {quote.alternatives?.length ? (
-            <div class="alternatives">
-              <h3>Cheaper options we found</h3>
-              <ul>
-                {quote.alternatives.map((a) => (
-                  <li key={a.offerId}>
-                    {alternativeFor(run, a)}
-                    {a.description} — {shown(a.price, a.display)} (saves{' '}
-                    {money(a.saves.amount, a.saves.currency)})
-                  </li>
-                ))}
-              </ul>
-              <p class="hint">To take one, reject this quote and change the request.</p>
-            </div>
-          ) : null}
+          <CheaperOptions run={run} hint="To take one, reject this quote and change the request." />
         </div>
       </div>
 
@@ -260,5 +246,29 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
         </div>
       </div>
     </section>
+  );
+}
+
+/**
+ * The cheaper offers the tools returned for a quote over the traveller's budget, each with what it
+ * saves (and, on a trip with several stops, which flight or hotel it would replace).
+ */
+export function CheaperOptions({ run, hint, level = 3 }: { run: RunResource; hint: string; level?: 2 | 3 }) {
+  const alternatives = run.quote?.alternatives ?? [];
+  if (!alternatives.length) return null;
+  const Heading = level === 2 ? 'h2' : 'h3';
+  return (
+    <div class="alternatives">
+      <Heading>Cheaper options we found</Heading>
+      <ul>
+        {alternatives.map((a) => (
+          <li key={a.offerId}>
+            {alternativeFor(run, a)}
+            {a.description} — {shown(a.price, a.display)} (saves {money(a.saves.amount, a.saves.currency)})
+          </li>
+        ))}
+      </ul>
+      <p class="hint">{hint}</p>
+    </div>
   );
 }

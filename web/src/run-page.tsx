@@ -8,7 +8,7 @@
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { cancelRun, getRun } from './api';
 import { AnswerDetails } from './answer';
-import { Checkout } from './checkout';
+import { CheaperOptions, Checkout } from './checkout';
 import { isFinal, STATUS_LABELS } from './format';
 import { useNow, usePoll } from './hooks';
 import { ItineraryView, PartialFindings } from './itinerary';
@@ -77,6 +77,15 @@ function Trip({ run, refresh }: { run: RunResource; refresh: () => void }) {
       {/* While the traveller is asked, the question or the checkout says so: no banner above it. */}
       {active && !waitingForPerson(run) ? <StatusBanner run={run} now={now} /> : null}
       {outcome ? <Outcome run={run} outcome={outcome} /> : null}
+      {outcome?.badge === 'Over budget' && run.quote?.alternatives?.length ? (
+        <section class="card" aria-label="Cheaper options">
+          <CheaperOptions
+            run={run}
+            level={2}
+            hint="To take one, change the request: say the hotel or flight you prefer, or a lower budget."
+          />
+        </section>
+      ) : null}
       {run.status === 'needs_input' && run.needsInput ? (
         <QuestionForm key={`ask-${run.needsInput.round}`} run={run} onSent={refresh} />
       ) : null}
