@@ -148,6 +148,18 @@ describe('a trip with several stops in Chromium', () => {
       'FLR-LHR',
     ]);
     await shot(page, 'multi-city-booked-desktop');
+
+    // Printed, it is the trip: no navigation, buttons or engine room; every day still there.
+    await page.emulateMedia({ media: 'print' });
+    const hidden = await page.evaluate(() =>
+      ['header.top', '.itinerary .tools', 'details.hood', '.outcome .actions'].map((selector) => {
+        const el = (globalThis as any).document.querySelector(selector);
+        return [selector, el ? (globalThis as any).getComputedStyle(el).display : 'absent'];
+      }),
+    );
+    expect(hidden.filter(([, display]) => display !== 'none' && display !== 'absent')).toEqual([]);
+    expect(await page.locator('ol.days > li').count()).toBe(9);
+    await shot(page, 'multi-city-booked-print');
     await context.close();
   }, 90_000);
 
