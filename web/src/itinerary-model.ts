@@ -177,6 +177,8 @@ export interface DayEvent {
   time?: string;
   title: string;
   detail?: string;
+  /** A flight's (or a landing's) local arrival, for placing the check-in after it. */
+  lands?: { date: string; time: string };
 }
 
 export interface DayView {
@@ -211,6 +213,7 @@ function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
           ]
             .filter(Boolean)
             .join(' · '),
+          lands: s.arrival,
         });
       }
       if (overnight && s.arrival.date === date) {
@@ -219,6 +222,7 @@ function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
           time: s.arrival.time,
           title: `Land in ${s.to}`,
           detail: label || undefined,
+          lands: s.arrival,
         });
       }
     }
@@ -247,19 +251,39 @@ function hotelEvents(stay: HotelStay | undefined, date: string): DayEvent[] {
 }
 
 /**
- * A day's events in the order they happen. A check-out time is a deadline: when a flight leaves
- * earlier that day, the check-out comes first and says so, not at 11:00 after a 09:30 departure.
+ * A day's events in the order they happen. Hotel times are bounds, not appointments: when a flight
+ * leaves before the check-out deadline, the check-out comes first and says so; when the day's
+ * flights land after the room is ready (or only the next day), the check-in follows the landing
+ * and says when that is — never a 14:00 check-in listed while the traveller is in the air.
  */
-function inDayOrder(events: DayEvent[]): DayEvent[] {
+function inDayOrder(events: DayEvent[], date: string): DayEvent[] {
   const departures = events
     .filter((e) => e.kind === 'flight' && e.time)
     .map((e) => e.time!)
     .sort();
+  const landing = events
+    .flatMap((e) => (e.lands ? [e.lands] : []))
+    .sort((a, b) => `${a.date}T${a.time}`.localeCompare(`${b.date}T${b.time}`))
+    .pop();
   const keyed = events.map((event) => {
     const first = departures[0];
     if (event.kind === 'check-out' && first && (!event.time || first < event.time)) {
       const { time: _deadline, ...rest } = event;
       return { key: `${first}a`, event: { ...rest, detail: `before your ${first} flight` } };
+    }
+    if (
+      event.kind === 'check-in' &&
+      landing &&
+      (landing.date > date || !event.time || landing.time > event.time)
+    ) {
+      const { time: from, ...rest } = event;
+      const ready = from ? `from ${from}` : undefined;
+      if (landing.date > date) {
+        const when = `${calendarDate(landing.date, { year: false })}, ${landing.time}`;
+        return { key: '99:99c', event: { ...rest, detail: `room ${ready ?? 'ready'}; you land ${when}` } };
+      }
+      const after = `after you land at ${landing.time}`;
+      return { key: `${landing.time}c`, event: { ...rest, detail: ready ? `${ready} · ${after}` : after } };
     }
     return { key: `${event.time ?? '99:99'}b`, event };
   });
@@ -278,10 +302,13 @@ export function dayViews(itinerary: Itinerary): DayView[] {
     (h): h is HotelStay => h !== undefined,
   );
   return itinerary.days.map((day) => {
-    const events = inDayOrder([
-      ...plans.flatMap((plan) => flightEvents(plan, day.date)),
-      ...hotels.flatMap((stay) => hotelEvents(stay, day.date)),
-    ]);
+    const events = inDayOrder(
+      [
+        ...plans.flatMap((plan) => flightEvents(plan, day.date)),
+        ...hotels.flatMap((stay) => hotelEvents(stay, day.date)),
+      ],
+      day.date,
+    );
     const restated = (item: string) =>
       RESTATED.test(item.trim()) &&
       events.some((e) =>

@@ -5,6 +5,7 @@
  * flight and stay. The offers come from the tool servers' own generators (see the fixture).
  */
 import { describe, expect, it } from 'vitest';
+import { generateFlightOffers } from '../../../src/mcp-servers/flights/flight-offers';
 import { itineraryCalendar } from '../../../web/src/ics';
 import { dayViews, journeysOf, journeysPlan, stopsOf } from '../../../web/src/itinerary-model';
 import { tripHeading } from '../../../web/src/trip';
@@ -156,6 +157,34 @@ describe('a trip with several stops', () => {
     expect(days[0].events.some((e) => e.kind === 'flight' && /LHR → FCO/.test(e.title))).toBe(true);
     expect(days[8].events.some((e) => e.kind === 'flight' && /FLR → LHR/.test(e.title))).toBe(true);
     expect(days[8].events.find((e) => e.kind === 'check-out')!.title).toBe(`Check out of ${florence}`);
+  });
+
+  it('checks in after the flight lands when it lands after the room is ready', () => {
+    // The last flight of the day from Rome to Florence, as the tools offer it.
+    const late = [
+      ...generateFlightOffers({
+        origin: 'FCO',
+        destination: 'FLR',
+        departDate: '2027-03-14',
+        cabin: 'economy',
+        passengers: 2,
+      }),
+    ].sort((a, b) => b.outbound.departure.localeCompare(a.outbound.departure))[0];
+    const lands = late.outbound.arrival.slice(11, 16);
+    expect(lands > '16:00').toBe(true);
+    const journeys = itinerary.journeys.map((j) =>
+      j.part === 'flights:2' ? { ...j, flight: { ...j.flight, offerId: late.offerId, details: late } } : j,
+    );
+    const moving = dayViews({ ...itinerary, journeys } as unknown as Itinerary)[4];
+    expect(moving.events.map((e) => [e.kind, e.time, e.detail])).toEqual([
+      ['check-out', '11:00', 'by 11:00'],
+      [
+        'flight',
+        late.outbound.departure.slice(11, 16),
+        expect.stringMatching(new RegExp(`^arrives ${lands}`)),
+      ],
+      ['check-in', undefined, `from 16:00 · after you land at ${lands}`],
+    ]);
   });
 
   it('exports every flight and every stay to the calendar', () => {

@@ -440,11 +440,12 @@ describe('the itinerary', () => {
 
   it('puts timed events first on each day and drops plan lines they restate', () => {
     const days = dayViews(itinerary);
-    expect(days[0].events.map((e) => [e.time, e.title])).toEqual([
-      ['08:55', 'Flight SEA → FTE · American Airlines AA1466'],
-      ['14:00', 'Check in at Corvus Suites'],
+    // The room is theirs from 14:00 on the 10th, but they land on the 11th: check-in follows the
+    // flight and says when they land, rather than 14:00 while they are in the air.
+    expect(days[0].events.map((e) => [e.time, e.title, e.detail])).toEqual([
+      ['08:55', 'Flight SEA → FTE · American Airlines AA1466', 'arrives Thu 11 Mar 05:20 · 15 h 25 min'],
+      [undefined, 'Check in at Corvus Suites', 'room from 14:00; you land Thu 11 Mar, 05:20'],
     ]);
-    expect(days[0].events[0].detail).toBe('arrives Thu 11 Mar 05:20 · 15 h 25 min');
     expect(days[0].activities).toEqual(['An easy evening walk']);
     expect(days[1].events.map((e) => e.title)).toEqual(['Land in FTE']);
     // Check-out is a deadline, not an appointment: before a flight that leaves earlier, it comes
