@@ -1,19 +1,34 @@
 /**
- * A trip with several stops in real Chromium, served by the app on the local host: the heading
- * names the stops, the checkout lists what is booked stop by stop (the flight in, the hotel, the
- * flight home last) and approves its quote by id, the booked itinerary has a flight per journey,
- * a hotel per stop and days that say where they are, and the calendar file has every flight. The
- * run resource is the fixture made from the tool servers' own offers (test/unit/web), answered
- * in place of GET /api/trips/{id}; everything else — the page, its assets, the CSP — is the app's.
- * axe-core finds no violation, light and dark, desktop and phone; screenshots are kept.
+ * A trip with several stops in real Chromium, served by the app on the local host. First planned
+ * for real — the planner and the travel agents' offline policies on a scripted model, the real
+ * tool servers, each item booked once on approval. Then, from the fixture made from the tool
+ * servers' own offers (test/unit/web), answered in place of GET /api/trips/{id} so every detail
+ * is known: the heading names the stops, the checkout lists what is booked stop by stop (the
+ * flight in, the hotel, the flight home last) and approves its quote by id, the booked itinerary
+ * has a flight per journey, a hotel per stop and days that say where they are, the calendar file
+ * has every flight, and the printed page is the trip. axe-core finds no violation, light and
+ * dark, desktop and phone; screenshots are kept.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { SqliteBookingsStore } from '../../src/stores';
+import { openSqliteDatabase } from '../../src/stores/sqlite/database';
 import { multiCityRun, offers } from '../unit/web/multi-city-fixture';
-import { axe, DESKTOP, launchChromium, newFindings, openPage, PHONE, shot } from './web-ui-support';
+import {
+  api,
+  axe,
+  DESKTOP,
+  launchChromium,
+  newFindings,
+  openPage,
+  PHONE,
+  scriptedModel,
+  shot,
+  TRAVELLERS,
+} from './web-ui-support';
 
 let app: AppHost;
 let browser: Browser;
@@ -34,6 +49,7 @@ afterEach(() => {
   expect(findings.offHost, 'requests that left the host').toEqual([]);
   expect(findings.csp, 'Content-Security-Policy violations').toEqual([]);
   expect(findings.errors, 'console errors and uncaught exceptions').toEqual([]);
+  app.useModel(undefined);
 });
 
 /** Answers the run's URLs from the fixture: the run as it is now, and its approval. */
@@ -53,6 +69,15 @@ async function serveRun(page: Page, initial: RunResource['status']) {
     return route.fulfill({ status: 404, contentType: 'application/json', body: '{}' });
   });
   return state;
+}
+
+async function bookingCount(): Promise<number> {
+  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
+  try {
+    return await store.count();
+  } finally {
+    await store.close();
+  }
 }
 
 const open = (viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light') =>
@@ -162,6 +187,52 @@ describe('a trip with several stops in Chromium', () => {
     await shot(page, 'multi-city-booked-print');
     await context.close();
   }, 90_000);
+
+  it('plans a real trip with two stops through the planner, checks it out stop by stop and books each item once', async () => {
+    scriptedModel(app);
+    const before = await bookingCount();
+    const id = await api(app).start({
+      request:
+        'From London to Rome for 4 nights then Florence for 4 nights, 10-18 March 2027, for two, budget $6,000',
+      book: true,
+      contactEmail: 'ada@example.org',
+      travellerNames: TRAVELLERS,
+    });
+    const { context, page } = await open();
+    await page.goto(`${app.host.url}/#/runs/${id}`);
+    await page.getByRole('heading', { level: 1, name: 'Rome → Florence' }).waitFor({ timeout: 60_000 });
+    const checkout = page.locator('section.checkout');
+    await checkout.waitFor({ timeout: 60_000 });
+    expect(
+      await checkout.locator('.stop-group > h4').evaluateAll((els) => els.map((el) => el.textContent)),
+    ).toEqual(['Rome · 10–14 Mar 2027', 'Florence · 14–18 Mar 2027', 'Back to London · Thu 18 Mar']);
+    expect(
+      await checkout.locator('.quote-item .quote-kind').evaluateAll((els) => els.map((el) => el.textContent)),
+    ).toEqual(['Flight to Rome', 'Hotel in Rome', 'Flight to Florence', 'Hotel in Florence', 'Flight home']);
+    expect(await axe(page), 'axe on the checkout').toEqual([]);
+    await shot(page, 'multi-city-real-checkout-desktop');
+    await page.getByRole('button', { name: 'Approve and book' }).dblclick();
+    await page.getByRole('heading', { name: 'Your trip is booked' }).waitFor({ timeout: 60_000 });
+    expect(await bookingCount()).toBe(before + 5);
+    expect(
+      await page.locator('ul.bookings .booking-item').evaluateAll((els) => els.map((el) => el.textContent)),
+    ).toEqual(['Flight to Rome', 'Flight to Florence', 'Flight home', 'Hotel in Rome', 'Hotel in Florence']);
+    expect(
+      await page
+        .locator('section.itinerary .flights .leg-head')
+        .evaluateAll((els) => els.map((el) => el.textContent)),
+    ).toEqual([
+      'London → Rome · Wed 10 Mar',
+      'Rome → Florence · Sun 14 Mar',
+      'Florence → London · Thu 18 Mar',
+    ]);
+    expect(
+      await page.locator('ol.days > li .day-place').evaluateAll((els) => els.map((el) => el.textContent)),
+    ).toEqual([...Array(4).fill('Rome'), 'Rome → Florence', ...Array(4).fill('Florence')]);
+    expect(await axe(page), 'axe on the booked trip').toEqual([]);
+    await shot(page, 'multi-city-real-booked-desktop');
+    await context.close();
+  }, 180_000);
 
   it('has no axe-core violation and fits a phone, light and dark', async () => {
     const problems: string[] = [];
