@@ -147,8 +147,9 @@ describe.runIf(IN_NAMESPACE)('Application Insights export, inside the namespace'
         servers: { flights: flights.url },
         allowList: { flights: ['flights.*'] },
         idempotency,
-        callTimeoutMs: 5_000,
-        pendingStaleAfterMs: 10_000,
+        // Sized for a busy 2-core machine: a call there can take seconds.
+        callTimeoutMs: 15_000,
+        pendingStaleAfterMs: 30_000,
       });
 
       // A run as the trips API and the agent runtime will trace it: the request is the root.
