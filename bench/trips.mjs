@@ -175,7 +175,7 @@ export async function tripsAtOnce({
   count,
   concurrency = 32,
   pollMs = 1_000,
-  pollsPerSecond = 200,
+  pollsPerSecond = 100,
   profileDir,
 }) {
   const host = await startAppHost({ profileDir });
