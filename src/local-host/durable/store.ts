@@ -521,7 +521,7 @@ export class DurableStore {
       return;
     }
     // A finished instance leaves the caches: it is read rarely from now on (a client's last poll,
-    // a trace, a rewind), from SQLite, and a host that ran thousands of plans gets its memory back.
+    // a trace, a rewind), from SQLite, and finished runs do not pile up in memory.
     this.instanceCache.delete(record.instanceId);
     this.dropHistory(record.instanceId);
   }
