@@ -12,7 +12,12 @@ export const traceCarrierSchema = z.object({
 });
 export type TraceCarrier = z.infer<typeof traceCarrierSchema>;
 
-export const issueSchema = z.object({ path: z.string(), issue: z.string() });
+export const issueSchema = z.object({
+  path: z.string(),
+  issue: z.string(),
+  /** What the asker proposes (dates for "in spring", the swapped dates): a client may prefill it. */
+  proposal: z.unknown().optional(),
+});
 export type Issue = z.infer<typeof issueSchema>;
 
 export const toolResultMessageSchema = z.object({

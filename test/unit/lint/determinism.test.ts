@@ -89,7 +89,7 @@ describe('determinism rule', () => {
   it('leaves activities and I/O modules alone', async () => {
     for (const path of [
       'src/agents/activities/agent-turn.ts',
-      'src/travel/resolve-places.ts',
+      'src/travel/read-trip.ts',
       'src/examples/support-desk/index.ts',
     ]) {
       expect(
