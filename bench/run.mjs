@@ -3,14 +3,19 @@
 // folder), so memory figures are the scenario's own. Prints a table, writes the figures as JSON
 // (.data/bench.json, or $BENCH_OUT) and says which targets (docs/performance.md) were missed.
 //
-//   node bench/run.mjs                 every scenario
+//   node bench/run.mjs                 every scenario but p6 (an hour on a busy 2-core machine)
 //   node bench/run.mjs fanOut3000 ...  only these (names in `scenarios` below)
+//   node bench/run.mjs --scenario p6 --size 1000     one scenario at a size of its own
+//   node bench/run.mjs --scenario p6 --concurrency 64 --profile .data/p6-prof   (see docs/reliability.md)
 //   BENCH_PARKED=2000 node bench/run.mjs parked   a smaller parked run
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { tripsAtOnce } from './trips.mjs';
+import { durableOverhead } from './overhead.mjs';
 
 const require = createRequire(import.meta.url);
 const root = resolve(import.meta.dirname, '..');
@@ -24,16 +29,41 @@ const limits = {
   maxQueuedEvents: 1_000,
 };
 
+/** --size N: the size of the scenario run alone (instances, runs or trips); each has its default. */
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    child: { type: 'string' },
+    scenario: { type: 'string', multiple: true },
+    size: { type: 'string' },
+    concurrency: { type: 'string' },
+    profile: { type: 'string' },
+  },
+});
+const sized = (fallback) => Number(flags.size ?? fallback);
+
 const scenarios = {
   sequential100: () => oneRun('sequential', 100),
   sequential1000: () => oneRun('sequential', 1000),
   fanOut100: () => oneRun('fanOutFanIn', 100),
   fanOut1000: () => oneRun('fanOutFanIn', 1000),
   fanOut3000: () => oneRun('fanOutFanIn', 3000),
-  parked: () => parked(Number(process.env.BENCH_PARKED ?? 10_000)),
-  helloSequence: () => helloSequence(Number(process.env.BENCH_INSTANCES ?? 200)),
+  parked: () => parked(sized(process.env.BENCH_PARKED ?? 10_000)),
+  helloSequence: () => helloSequence(sized(process.env.BENCH_INSTANCES ?? 200)),
   tokenizer: () => tokenizer(),
+  // P4: durable overhead per agent step (the same offline plans through the host and called directly).
+  p4: () =>
+    durableOverhead({ plans: sized(10), ...(flags.profile ? { profileDir: resolve(flags.profile) } : {}) }),
+  // P6: trip plans started at once on one host, followed to the end by bounded clients.
+  p6: () =>
+    tripsAtOnce({
+      count: sized(10_000),
+      concurrency: Number(flags.concurrency ?? 32),
+      ...(flags.profile ? { profileDir: resolve(flags.profile) } : {}),
+    }),
 };
+/** Left out of a run without names: too long to run by default. */
+const onlyByName = new Set(['p6']);
 
 /** @type {{label: string, pick: (r: any) => number | undefined, op: '>=' | '<=' | '<', goal: number}[]} */
 const targets = [
@@ -69,6 +99,22 @@ const targets = [
     op: '>=',
     goal: 1000,
   },
+  {
+    label: 'P4: durable overhead per agent step, ms',
+    pick: (r) => r.p4?.overheadMsPerStep,
+    op: '<=',
+    goal: 2,
+  },
+  { label: 'P6: trips drained per second', pick: (r) => r.p6?.tripsPerSecond, op: '>=', goal: 33 },
+  { label: 'P6: runs lost', pick: (r) => r.p6?.lost, op: '<=', goal: 0 },
+  {
+    label: 'P6: runs not terminal',
+    pick: (r) => r.p6 && r.p6.trips - r.p6.terminal - r.p6.lost,
+    op: '<=',
+    goal: 0,
+  },
+  { label: 'P6: duplicate bookings', pick: (r) => r.p6?.duplicateBookings, op: '<=', goal: 0 },
+  { label: 'P6: peak RSS MiB', pick: (r) => r.p6?.rssMiB.peak, op: '<', goal: 2048 },
   {
     label: 'token counting: 20,000 letters without a space, ms',
     pick: (r) => r.tokenizer?.adversarial.letters20k.ms,
@@ -297,23 +343,34 @@ function round(value, digits) {
 // ---- parent: run the scenarios, print, write ----------------------------------------------------
 
 function runChild(name) {
-  const child = spawnSync(process.execPath, ['--expose-gc', import.meta.filename, '--child', name], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 2 ** 20,
-    timeout: 900_000,
-  });
+  const passOn = ['size', 'concurrency', 'profile'].flatMap((f) => (flags[f] ? [`--${f}`, flags[f]] : []));
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', import.meta.filename, '--child', name, ...passOn],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 2 ** 20,
+      // P6 at 10,000 on a busy machine takes most of an hour.
+      timeout: name === 'p6' ? 3 * 3_600_000 : 900_000,
+      // The scenario's own progress lines (P6 prints them) go straight to the terminal.
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   if (child.status !== 0) throw new Error(`scenario ${name} failed:\n${child.stderr || child.stdout}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1));
 }
 
 async function main() {
-  if (process.argv[2] === '--child') {
-    const result = await scenarios[process.argv[3]]();
+  if (flags.child) {
+    const result = await scenarios[flags.child]();
     process.stdout.write(JSON.stringify(result) + '\n');
     return;
   }
-  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(scenarios);
+  const asked = [...(flags.scenario ?? []), ...positionals];
+  const names = asked.length ? asked : Object.keys(scenarios).filter((n) => !onlyByName.has(n));
   for (const name of names) if (!scenarios[name]) throw new Error(`unknown scenario ${name}`);
+  if (flags.size && names.length !== 1)
+    throw new Error('--size applies to one scenario: name it with --scenario');
 
   const results = {
     when: new Date().toISOString(),
@@ -337,7 +394,7 @@ async function main() {
   };
 
   const rows = [];
-  for (const name of names.filter((n) => !['parked', 'helloSequence', 'tokenizer'].includes(n))) {
+  for (const name of names.filter((n) => !['parked', 'helloSequence', 'tokenizer', 'p4', 'p6'].includes(n))) {
     const r = results[name];
     rows.push([
       name,
@@ -374,6 +431,24 @@ async function main() {
       `20k letters ${t.adversarial.letters20k.ms} ms, 200k ${t.adversarial.letters200k.ms} ms`,
       `20k CJK ${t.adversarial.cjk20k.ms} ms`,
       `prose ${t.ordinary.coldMegaCharsPerSecond} M chars/s cold`,
+    ]);
+  }
+  if (results.p4) {
+    const o = results.p4;
+    rows.push([
+      `P4 ${o.plans} plans, ${o.stepsPerPlan} steps each`,
+      `durable ${o.durableMsPerPlan} ms/plan`,
+      `direct ${o.directMsPerPlan} ms/plan`,
+      `overhead ${o.overheadMsPerStep} ms/step`,
+    ]);
+  }
+  if (results.p6) {
+    const p = results.p6;
+    rows.push([
+      `P6 ${p.trips} trips (${p.clientConcurrency} connections)`,
+      `drain ${p.drainSeconds} s, ${p.tripsPerSecond} trips/s`,
+      `p50/p95/p99 ${p.latencySeconds.p50}/${p.latencySeconds.p95}/${p.latencySeconds.p99} s`,
+      `RSS idle ${p.rssMiB.idle}, peak ${p.rssMiB.peak}, 30 s after ${p.rssMiB.after30sIdle} MiB; lost ${p.lost}, duplicates ${p.duplicateBookings}`,
     ]);
   }
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length)));

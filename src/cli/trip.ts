@@ -31,6 +31,7 @@ import {
   type TripCliOptions,
 } from './trip-format';
 import { readAnswer } from './trip-answers';
+import { decide, errorCode, type Attempt } from './transient';
 
 // ESM-only; this project is CommonJS, and import() loads it.
 const loadClack = () => import('@clack/prompts');
@@ -38,6 +39,9 @@ type Clack = Awaited<ReturnType<typeof loadClack>>;
 
 const DEFAULT_URL = 'http://127.0.0.1:7071';
 const POLL_MS = 400;
+/** How long a transient failure is ridden out: long enough for a host to restart on a busy machine. */
+const RECONNECT_FOR_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 const repoRoot = resolve(__dirname, '../../..');
 
 /** A failure to report in one line (exit code 1). */
@@ -84,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
 
 /** Starts the run, follows it to the end, answering what it asks. */
 async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Promise<RunResource> {
+  api.tell = (line) => clack.log.warn(line);
   // A key per invocation: if the POST is retried after a lost answer, the run starts once.
   let run = await api.send('POST', '/api/trips', options.body, { 'Idempotency-Key': randomUUID() });
   clack.log.info(`Run ${run.id}`);
@@ -91,6 +96,7 @@ async function runTrip(clack: Clack, api: TripsApi, options: TripCliOptions): Pr
   const shown = new Map<string, string>();
   let answered = 0;
   const spin = progressDisplay(clack, Boolean(process.stdout.isTTY));
+  api.tell = (line) => spin.warn(line);
   spin.start(budgetMeters(run));
 
   for (;;) {
@@ -144,6 +150,8 @@ interface ProgressDisplay {
   update(message: string): void;
   /** A line that stays (a finished step). */
   print(line: string): void;
+  /** A warning that stays (the connection was lost, or is back). */
+  warn(line: string): void;
   stop(message: string): void;
 }
 
@@ -154,6 +162,7 @@ function progressDisplay(clack: Clack, live: boolean): ProgressDisplay {
       start: () => undefined,
       update: () => undefined,
       print: (line) => clack.log.step(line),
+      warn: (line) => clack.log.warn(line),
       stop: (message) => clack.log.info(message),
     };
   }
@@ -173,6 +182,11 @@ function progressDisplay(clack: Clack, live: boolean): ProgressDisplay {
     print(line) {
       if (running) spin.clear();
       clack.log.step(line);
+      if (running) spin.start(last);
+    },
+    warn(line) {
+      if (running) spin.clear();
+      clack.log.warn(line);
       if (running) spin.start(last);
     },
     stop(message) {
@@ -278,6 +292,9 @@ class ApiAnswerError extends CliError {
 
 /** The trips API over HTTP; every answer is checked against the run resource schema. */
 class TripsApi {
+  /** Where notices about the connection go (the progress display, once it runs). */
+  tell: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
   constructor(private readonly baseUrl: string) {}
 
   async send(
@@ -286,17 +303,7 @@ class TripsApi {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<RunResource> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, this.baseUrl), {
-        method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (error) {
-      throw new CliError(`Cannot reach ${this.baseUrl}: ${terminalLine((error as Error).message)}`);
-    }
+    const response = await this.fetchPatiently(method, path, body, headers);
     const text = await response.text();
     let json: unknown;
     try {
@@ -322,6 +329,72 @@ class TripsApi {
     // Everything printed about the run comes from here: no escape sequence gets through.
     return printableRun(resource.data);
   }
+
+  /**
+   * Sends once, then again while the failure is transient (see ./transient) and the app has not
+   * been out of reach for longer than RECONNECT_FOR_MS, telling the traveller once that it is
+   * reconnecting and once that it is back. Anything else is the answer.
+   */
+  private async fetchPatiently(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<Response> {
+    // A read, or a start that names its run: sending either again cannot do anything twice.
+    const repeatable = method === 'GET' || headers['Idempotency-Key'] !== undefined;
+    const since = Date.now();
+    let lostFor: string | undefined;
+    for (let attempt = 0; ; attempt++) {
+      let outcome: Attempt;
+      let response: Response | undefined;
+      try {
+        response = await fetch(new URL(path, this.baseUrl), {
+          method,
+          headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        outcome = {
+          kind: 'answer',
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+        };
+      } catch (error) {
+        outcome = { kind: 'error', error };
+      }
+      const decision = decide(outcome, repeatable, attempt, Date.now());
+      const outOfTime = decision.retry && Date.now() + decision.waitMs - since > RECONNECT_FOR_MS;
+      if (!decision.retry || outOfTime) {
+        if (response) {
+          if (lostFor && !outOfTime)
+            this.tell(`Reconnected to ${this.baseUrl} after ${seconds(Date.now() - since)}.`);
+          return response;
+        }
+        const message = terminalLine(describeError(outcome));
+        throw new CliError(
+          `Cannot reach ${this.baseUrl}: ${message}${outOfTime ? ` (still failing after ${seconds(Date.now() - since)})` : ''}`,
+        );
+      }
+      await response?.body?.cancel();
+      if (lostFor === undefined) {
+        lostFor = decision.reason;
+        this.tell(`${method} ${path}: ${decision.reason}; reconnecting…`);
+      }
+      await sleep(decision.waitMs);
+    }
+  }
+}
+
+function describeError(outcome: Attempt): string {
+  if (outcome.kind === 'answer') return `HTTP ${outcome.status}`;
+  const error = outcome.error as Error;
+  const code = errorCode(error);
+  return code && !error.message.includes(code) ? `${error.message} (${code})` : error.message;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** True when an app answers at `baseUrl` within a second. */

@@ -13,7 +13,7 @@ import type { Logger } from '../telemetry/logger';
 import type { LoadedApp, LoadedFunction } from './app-loader';
 import type { FunctionInvoker } from './invoker';
 import { compareSpecificity, compileRoute, type CompiledRoute } from './routes';
-import type { ApiResponse, ManagementApi } from './durable/management-api';
+import { JsonText, type ApiResponse, type ManagementApi } from './durable/management-api';
 import {
   checkHost,
   checkJsonBody,
@@ -368,7 +368,8 @@ function apiResponse(response: ApiResponse): HostResponse {
   const headers: Record<string, string> = { ...(response.headers ?? {}) };
   if (response.body === undefined) return { status: response.status, headers };
   headers['Content-Type'] = 'application/json; charset=utf-8';
-  return { status: response.status, headers, body: Buffer.from(JSON.stringify(response.body)) };
+  const text = response.body instanceof JsonText ? response.body.text : JSON.stringify(response.body);
+  return { status: response.status, headers, body: Buffer.from(text) };
 }
 
 function definedHeaders(headers: Record<string, string | undefined>): Record<string, string> {

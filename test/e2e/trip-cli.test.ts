@@ -2,13 +2,15 @@
  * `npm run trip` end to end: the compiled CLI as a child process, against the app on a local host
  * (the offline model and the real MCP servers over loopback), non-interactive (--answers, --yes).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';
 import { runResourceSchema } from '../../src/travel/api/run-resource';
+import { killHard, spawnHostProcess } from '../support/host-process';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
+import { waitUntil } from '../support/wait-until';
 
 const cli = join(repoRoot, 'dist/src/cli/trip.js');
 const dataDir = tempDir('waypoint-trip-cli-');
@@ -39,20 +41,25 @@ afterAll(async () => {
   await host.stop();
 });
 
-function trip(
-  args: string[],
-  timeoutMs = 120_000,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: repoRoot,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+interface TripProcess {
+  child: ChildProcess;
+  /** stdout so far. */
+  output: () => string;
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** The CLI as a child process; `done` rejects (and the child is killed) after `timeoutMs`. */
+function spawnTrip(args: string[], timeoutMs = 180_000): TripProcess {
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`trip CLI still running after ${timeoutMs} ms:\n${stdout}\n${stderr}`));
@@ -62,6 +69,11 @@ function trip(
       resolve({ code, stdout, stderr });
     });
   });
+  return { child, output: () => stdout, done };
+}
+
+function trip(args: string[], timeoutMs = 120_000) {
+  return spawnTrip(args, timeoutMs).done;
 }
 
 const runIdOf = (output: string) => /Run (trip-[0-9a-f]{32}): \w+/.exec(output)?.[1];
@@ -85,6 +97,57 @@ describe('npm run trip', () => {
       const { code, stderr } = await trip(args);
       expect(code).toBe(2);
       expect(stderr).toMatch(/Usage: npm run trip/);
+    }
+  });
+
+  it('says it is reconnecting while its host is stopped, and finishes the run on the restarted host', async () => {
+    // The app on the local host CLI in its own process, so it can be stopped and started again on
+    // the same port and the same store while the trip CLI polls it.
+    const port = await freePort();
+    const hostEnv: NodeJS.ProcessEnv = {
+      ...env,
+      STORE_SQLITE_PATH: join(dataDir, 'restart.sqlite'),
+      WAYPOINT_TRACE_STORE: join(dataDir, 'restart-traces.sqlite'),
+      MCP_BASE_URL: `http://127.0.0.1:${port}/api/mcp`,
+      LOG_FORMAT: 'text',
+      // info: the host announces "Host ready" at that level.
+      LOG_LEVEL: 'info',
+    };
+    const start = () =>
+      spawnHostProcess({
+        storePath: join(dataDir, 'restart-durable.sqlite'),
+        masterKey: 'trip-cli-master-key-0001',
+        env: hostEnv,
+        port,
+      });
+    let app = await start();
+    const cli = spawnTrip([...fullTrip, '--url', app.url, '--yes']);
+    try {
+      await waitUntil('the run id', () => /Run trip-[0-9a-f]{32}/.test(cli.output()), {
+        timeoutMs: 60_000,
+        describe: cli.output,
+      });
+      // A graceful stop: new requests get 503 + Retry-After, then the port refuses connections.
+      app.child.kill('SIGTERM');
+      await app.exited;
+      await waitUntil('the CLI to say it is reconnecting', () => /reconnecting…/.test(cli.output()), {
+        timeoutMs: 60_000,
+        describe: cli.output,
+      });
+      app = await start();
+      const { code, stdout } = await cli.done;
+      expect(code, stdout).toBe(0);
+      expect(stdout).toMatch(/(connection refused|HTTP 503, unavailable); reconnecting…/);
+      expect(stdout).toMatch(/Reconnected to http:\/\/127\.0\.0\.1:\d+ after \d+\.\d s/);
+      expect(stdout).toMatch(/booked flight: confirmed/);
+      const id = /Run (trip-[0-9a-f]{32})/.exec(stdout)![1];
+      const run = runResourceSchema.parse(await (await fetch(`${app.url}/api/trips/${id}`)).json());
+      expect(run.status).toBe('completed');
+      expect(run.result?.bookings?.length).toBeGreaterThan(0);
+      expect(run.result?.bookings?.every((b) => b.status === 'confirmed')).toBe(true);
+    } finally {
+      cli.child.kill('SIGKILL');
+      await killHard(app);
     }
   });
 

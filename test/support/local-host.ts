@@ -55,7 +55,7 @@ export async function startOrchestration(
 /** Polls a status URL until the instance is terminal; returns the final status body. */
 export async function pollUntilDone(
   statusUrl: string,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<{ status: number; body: any }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -31,7 +31,17 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   headers?: Record<string, string>;
+  /** A value to send as JSON, or JSON text already made (JsonText). */
   body?: unknown;
+}
+
+/**
+ * A body that is JSON text already. Status bodies are made of the JSON texts the store keeps
+ * (input, custom status, output): spliced in as they are, not parsed and serialised again on
+ * every status read (clients poll them).
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 export interface ManagementUrls {
@@ -281,8 +291,13 @@ export class ManagementApi {
     return {
       status: 200,
       headers: page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {},
-      body: page.instances.map((instance) =>
-        this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false }),
+      body: new JsonText(
+        `[${page.instances
+          .map(
+            (instance) =>
+              this.statusBody(instance, { showInput, showHistory: false, showHistoryOutput: false }).text,
+          )
+          .join(',')}]`,
       ),
     };
   }
@@ -398,26 +413,27 @@ export class ManagementApi {
   private statusBody(
     instance: InstanceRecord,
     options: { showInput: boolean; showHistory: boolean; showHistoryOutput: boolean },
-  ): Record<string, unknown> {
-    const body: Record<string, unknown> = {
+  ): JsonText {
+    const fields = JSON.stringify({
       name: instance.name,
       instanceId: instance.instanceId,
       runtimeStatus: instance.runtimeStatus,
-      input: options.showInput ? parseJsonText(instance.input) : null,
-      customStatus: parseJsonText(instance.customStatus),
-      output: parseJsonText(instance.output),
       createdTime: instance.createdTime,
       lastUpdatedTime: instance.lastUpdatedTime,
-    };
+    });
+    // The stored texts are JSON the engine wrote (JSON.stringify): valid as they are.
+    const input = options.showInput ? (instance.input ?? 'null') : 'null';
+    let text =
+      `${fields.slice(0, -1)},"input":${input},"customStatus":${instance.customStatus ?? 'null'}` +
+      `,"output":${instance.output ?? 'null'}`;
     if (options.showHistory) {
-      const events = this.engine
-        .history(instance.instanceId)
-        .flatMap((e) => describeEvent(e, options.showHistoryOutput));
+      const events = JSON.stringify(
+        this.engine.history(instance.instanceId).flatMap((e) => describeEvent(e, options.showHistoryOutput)),
+      );
       // The documented field is historyEvents; the JS client's status object reads `history`.
-      body.historyEvents = events;
-      body.history = events;
+      text += `,"historyEvents":${events},"history":${events}`;
     }
-    return body;
+    return new JsonText(`${text}}`);
   }
 }
 

@@ -501,7 +501,7 @@ export class DurableStore {
     }
     const row = this.statements.getInstance.get(instanceId);
     const record = row ? toRecord(row) : undefined;
-    if (record) this.cacheInstance(instanceId, record);
+    if (record && !terminalStatuses.has(record.runtimeStatus)) this.cacheInstance(instanceId, record);
     return record;
   }
 
@@ -516,7 +516,14 @@ export class DurableStore {
     this.unfinishedCount +=
       Number(!terminalStatuses.has(record.runtimeStatus)) -
       Number(before !== undefined && !terminalStatuses.has(before.runtimeStatus));
-    this.cacheInstance(record.instanceId, record);
+    if (!terminalStatuses.has(record.runtimeStatus)) {
+      this.cacheInstance(record.instanceId, record);
+      return;
+    }
+    // A finished instance leaves the caches: it is read rarely from now on (a client's last poll,
+    // a trace, a rewind), from SQLite, and finished runs do not pile up in memory.
+    this.instanceCache.delete(record.instanceId);
+    this.dropHistory(record.instanceId);
   }
 
   /** The instance's history. The array is shared with the cache: read it, never change it. */
@@ -530,6 +537,9 @@ export class DurableStore {
     const events = this.statements.history
       .all(instanceId)
       .map((row) => JSON.parse(row.event) as HistoryEvent);
+    // Only live instances' histories are kept (see saveInstance).
+    const instance = this.getInstance(instanceId);
+    if (instance && terminalStatuses.has(instance.runtimeStatus)) return events;
     this.historyCache.set(instanceId, events);
     this.historyCacheEvents += events.length;
     this.evictHistories();
@@ -552,6 +562,15 @@ export class DurableStore {
     this.statements.deleteHistory.run(instanceId);
     this.touch(instanceId);
     this.dropHistory(instanceId);
+  }
+
+  /** What the in-memory copies hold right now (tests, the bench). */
+  cacheUse(): { instances: number; histories: number; historyEvents: number } {
+    return {
+      instances: this.instanceCache.size,
+      histories: this.historyCache.size,
+      historyEvents: this.historyCacheEvents,
+    };
   }
 
   private touch(instanceId: string): void {

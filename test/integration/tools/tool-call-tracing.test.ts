@@ -54,8 +54,9 @@ beforeAll(async () => {
     },
     allowList: { planner: ['flights.*', 'flaky.*', 'down.*', 'bookings.*'] },
     idempotency,
-    callTimeoutMs: 5_000,
-    pendingStaleAfterMs: 10_000,
+    // Sized for a busy 2-core machine: a call there can take seconds.
+    callTimeoutMs: 15_000,
+    pendingStaleAfterMs: 30_000,
   });
 });
 

@@ -40,8 +40,9 @@ function newClient(overrides: Partial<ToolClientOptions> = {}): {
       booker: ['bookings.*'],
     },
     idempotency,
-    callTimeoutMs: 2_000,
-    pendingStaleAfterMs: 5_000,
+    // Sized for a busy 2-core machine: a call there can take seconds.
+    callTimeoutMs: 15_000,
+    pendingStaleAfterMs: 30_000,
     serverKeys: { flights: SERVER_KEY, bookings: SERVER_KEY },
     ...overrides,
   });
@@ -272,7 +273,7 @@ describe('ToolClient against the real MCP servers', () => {
         MCP_FLIGHTS_KEY: SERVER_KEY,
         MCP_BOOKINGS_URL: bookingsProxy.url,
         MCP_BOOKINGS_KEY: SERVER_KEY,
-        MCP_CALL_TIMEOUT_MS: '2000',
+        MCP_CALL_TIMEOUT_MS: '15000',
       }),
       { idempotency, allowList: { booker: ['bookings.book_flight'] } },
     );
