@@ -13,6 +13,16 @@ export const traceCarrierSchema = z.object({
 export type TraceCarrier = z.infer<typeof traceCarrierSchema>;
 
 export const issueSchema = z.object({ path: z.string(), issue: z.string() });
+
+/**
+ * The one failure shape of every result, run and activity output (the codes are catalogued in
+ * src/domain/error-codes.ts). Parsed with any string code: a history may hold older codes.
+ */
+export const failureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
 export type Issue = z.infer<typeof issueSchema>;
 
 export const toolResultMessageSchema = z.object({
@@ -70,7 +80,7 @@ export const agentTurnOutputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('failed'),
-    error: z.object({ code: z.string(), message: z.string() }),
+    error: failureSchema,
     ...turnMeta,
   }),
 ]);
@@ -102,7 +112,7 @@ export const callToolOutputSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(false),
     tool: z.string(),
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    error: failureSchema,
     durationMs: z.number(),
   }),
 ]);

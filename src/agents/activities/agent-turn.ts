@@ -10,6 +10,7 @@ import type { InvocationContext } from '@azure/functions';
 import { context as otelContext, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json';
+import { runFailure } from '../../domain/error-codes';
 import { WaypointError } from '../../domain/errors';
 import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
@@ -63,7 +64,7 @@ export async function agentTurn(
   if (!parsed.success) {
     return {
       kind: 'failed',
-      error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
+      error: runFailure('invalid_input', z.prettifyError(parsed.error)),
       ...meta,
     };
   }
@@ -72,7 +73,7 @@ export async function agentTurn(
   if (!definition) {
     return {
       kind: 'failed',
-      error: { code: 'unknown_agent', message: `No agent named "${input.agent}".` },
+      error: runFailure('unknown_agent', `No agent named "${input.agent}".`),
       ...meta,
     };
   }
@@ -199,10 +200,10 @@ function turnMetaOf(response: ModelResponse, deps: Pick<AgentTurnDependencies, '
   };
 }
 
-const ANSWER_TOO_LARGE = {
-  code: 'model_answer_too_large',
-  message: 'The AI model sent back far more than an answer can be, so it was not used.',
-};
+const ANSWER_TOO_LARGE = runFailure(
+  'model_answer_too_large',
+  'The AI model sent back far more than an answer can be, so it was not used.',
+);
 
 /** The answer's size when it is over `maxBytes` (text plus tool calls' arguments, UTF-8). */
 function answerTooLarge(

@@ -11,9 +11,11 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
 import { toolCallKey } from '../../domain/idempotency-keys';
+import { runFailure, type Failure, type RunErrorCode } from '../../domain/error-codes';
 import { budgetLimitsSchema, budgetUsageSchema, type BudgetBreach, type BudgetUsage } from '../budgets';
 import {
   ACTIVITY_NAMES,
+  failureSchema,
   traceCarrierSchema,
   type AgentTurnInput,
   type AgentTurnOutput,
@@ -64,7 +66,7 @@ export const agentLoopResultSchema = z.object({
   output: z.unknown().optional(),
   /** The last answer that failed validation, if any: part of a partial result. */
   partial: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  error: failureSchema.optional(),
   breach: z.object({ budget: z.string(), limit: z.number(), used: z.number() }).optional(),
   usage: budgetUsageSchema,
   /** Token totals by direction, and the model that answered (for the invoke_agent span). */
@@ -153,7 +155,7 @@ function* runLoop(
     tracker.usage = usage;
     return result('budget_exceeded', {
       breach,
-      error: { code: 'budget_exceeded', message: `The ${breach.budget} budget is used up.` },
+      error: runFailure('budget_exceeded', `The ${breach.budget} budget is used up.`),
     });
   };
 
@@ -212,11 +214,11 @@ function* runLoop(
         if (repairs >= input.maxRepairs) {
           tracker.end(step, 'failed', now(), 'invalid output');
           return result('failed', {
-            error: {
-              code: 'invalid_output',
-              message: `${input.agent}'s answer failed its schema after ${repairs} repair turn(s).`,
-              details: issues,
-            },
+            error: runFailure(
+              'invalid_output',
+              `${input.agent}'s answer failed its schema after ${repairs} repair turn(s).`,
+              issues,
+            ),
           });
         }
         repairs++;
@@ -258,10 +260,7 @@ function* runLoop(
       const outputs: CallToolOutput[] = answer.toolCalls.map((call) => ({
         ok: false,
         tool: call.name,
-        error: {
-          code: 'invalid_arguments',
-          message: 'The arguments were not valid JSON; send a JSON object.',
-        },
+        error: runFailure('invalid_arguments', 'The arguments were not valid JSON; send a JSON object.'),
         durationMs: 0,
       }));
       runnable.forEach(({ index }, position) => (outputs[index] = ran[position]!));
@@ -277,10 +276,7 @@ function* runLoop(
       next = { toolResults: outputs.map((output, index) => toolMessage(answer.toolCalls[index], output)) };
     }
     return result('failed', {
-      error: {
-        code: 'max_turns',
-        message: `${input.agent} gave no final answer in ${input.maxTurns} turns.`,
-      },
+      error: runFailure('max_turns', `${input.agent} gave no final answer in ${input.maxTurns} turns.`),
     });
   } catch (error) {
     if (error instanceof BudgetExceededError) return exceeded(error.breach, error.usage);
@@ -299,9 +295,9 @@ function toolMessage(call: { id: string; name: string }, output: CallToolOutput)
 }
 
 /** An activity that failed after all its retries, as a typed error (no stack in the status). */
-function activityError(code: string, error: unknown): { code: string; message: string } {
+function activityError(code: RunErrorCode, error: unknown): Failure {
   const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error);
-  return { code, message: `Gave up after retries: ${message}` };
+  return runFailure(code, `Gave up after retries: ${message}`);
 }
 
 /** The registered sub-orchestration: one agent loop, its input validated. */

@@ -16,6 +16,7 @@ import { TranscriptJournal } from '../../agents/activities/transcript-journal';
 import { registerAgentRuntime } from '../../agents/register';
 import { DEFAULT_RETRY_POLICIES } from '../../agents/retry';
 import { appConfig } from '../../config';
+import { runFailure } from '../../domain/error-codes';
 import { createModelProvider, modelPricer, type ModelProvider } from '../../models';
 import { createStores, type Stores } from '../../stores';
 import { createLogger } from '../../telemetry/logger';
@@ -135,7 +136,7 @@ app.http('supportTicketStatus', {
     const body =
       typeof state === 'object' && state !== null
         ? (state as Record<string, unknown>)
-        : { error: { code: 'run_failed', message: String(state).split('\n')[0].slice(0, 300) } };
+        : { error: runFailure('run_failed', String(state).split('\n')[0].slice(0, 300)) };
     return { status: 200, jsonBody: { id: id.data, runtimeStatus: status.runtimeStatus, ...body } };
   },
 });
