@@ -28,24 +28,17 @@ import { checkCallWindows, DEFAULT_MAX_RESULT_BYTES } from './settings';
 import { toolRequestHash } from './request-hash';
 import { parentContext, traceHeadersFor, type TraceHeaders } from './trace-context';
 import { parseToolName } from './tool-names';
+import { WRITE_TOOLS, type WriteToolSpec } from '../mcp-servers/write-tools';
 import { toolFailure, type ToolCallResult, type ToolFailure, type ToolOutput } from './tool-result';
 
-/** How a side-effecting tool takes part in idempotency. */
-export interface WriteToolSpec {
-  /** The argument the server reads the idempotency key from; the client sets it to the call key. */
-  keyArgument?: string;
-}
+export type { WriteToolSpec };
 
 /**
- * The tools with side effects. Their calls need an idempotency key and are recorded in the
- * idempotency store; every other tool is a read and is simply called.
+ * The tools with side effects (the one list, in src/mcp-servers/write-tools.ts). Their calls need
+ * an idempotency key and are recorded in the idempotency store; every other tool is a read and is
+ * simply called.
  */
-export const DEFAULT_WRITE_TOOLS: Readonly<Record<string, WriteToolSpec>> = {
-  'bookings.book_flight': { keyArgument: 'idempotencyKey' },
-  'bookings.book_hotel': { keyArgument: 'idempotencyKey' },
-  // Naturally idempotent on the server; recorded so a replay returns the first answer.
-  'bookings.cancel_booking': {},
-};
+export const DEFAULT_WRITE_TOOLS: Readonly<Record<string, WriteToolSpec>> = WRITE_TOOLS;
 
 export interface ToolClientOptions {
   /** MCP endpoint URL per server name, e.g. `{ flights: 'http://127.0.0.1:7071/api/mcp/flights' }`. */
