@@ -1,5 +1,5 @@
 /**
- * The trips HTTP API (DESIGN §4): thin triggers over the durable client. Validation, caller
+ * The trips HTTP API: thin triggers over the durable client. Validation, caller
  * identity, run ids and the run resource live in `travel/api/*` as pure code; this file reads
  * the request, asks Durable Functions, and answers.
  *

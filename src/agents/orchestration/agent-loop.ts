@@ -1,5 +1,5 @@
 /**
- * The durable agent loop (DESIGN §5): one model turn is one `agentTurn` activity, each tool call
+ * The durable agent loop: one model turn is one `agentTurn` activity, each tool call
  * one `callTool` activity, and the orchestrator drives the loop. A crash therefore never repeats
  * a finished model or tool call (their results are in the history), budgets are checked before
  * every step, and the history holds only what is new each turn: the transcript itself stays with

@@ -141,8 +141,10 @@ describe('every code the source produces is catalogued', () => {
     expect(missing).toEqual([]);
   });
 
-  it('model errors become run errors (an agent turn fails with the model error’s code)', () => {
-    const codes = produced([/new WaypointError\(\s*'(?<code>\w+)'/g], ['src/models']).map((f) => f.code);
+  it('model and journal errors become run errors (an agent turn fails with their code)', () => {
+    const codes = produced([/new WaypointError\(\s*'(?<code>\w+)'/g], ['src/models', 'src/agents']).map(
+      (f) => f.code,
+    );
     expect(codes.length).toBeGreaterThan(0);
     expect(codes.filter((code) => !Object.hasOwn(RUN_ERROR_CODES, code))).toEqual([]);
   });
