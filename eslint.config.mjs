@@ -45,6 +45,33 @@ const exampleLayering = [
   },
 ];
 
+/**
+ * The local host is a host, not part of the app: the app never imports it (it runs the same under
+ * Azure Functions), and it loads the app only through its entry point (package.json `main`, by
+ * app-loader.ts). It may use the shared infrastructure beneath both: telemetry and domain values.
+ * Tools that start a host in-process (the trip CLI, the evaluation runner) import its public
+ * class, src/local-host/host.ts, only.
+ */
+const localHostFromApp = [
+  {
+    regex: String.raw`^\.{1,2}/(?:\.\./)*local-host(?:/|$)`,
+    message: 'App code does not import the local host: it must run the same under Azure Functions.',
+  },
+];
+const localHostFromTools = [
+  {
+    regex: String.raw`^\.{1,2}/(?:\.\./)*local-host/(?!host$)`,
+    message: 'Start a host through its public class only: src/local-host/host.ts.',
+  },
+];
+const appFromLocalHost = [
+  {
+    regex: String.raw`^\.{1,2}/(?:\.\./)*(?:agents|travel|examples|functions|models|tools|mcp-servers|stores|geo|cli|services|config|hosting|index|app-role)(?:/|$)`,
+    message:
+      'The local host loads the app through its entry point only (app-loader.ts); import shared telemetry or domain modules, nothing else of the app.',
+  },
+];
+
 /** Clock, randomness and environment reads that break replay. */
 const determinismRules = {
   'no-restricted-properties': [
@@ -175,6 +202,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [...nondeterministicImports, ...exampleLayering] }],
       ...determinismRules,
     },
+  },
+  {
+    // The boundary around the local host (a rule of its own, so it adds to the layering rules).
+    files: ['src/**/*.ts'],
+    ignores: ['src/local-host/**', 'src/cli/**', 'src/travel/evaluation/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: localHostFromApp }] },
+  },
+  {
+    files: ['src/cli/**/*.ts', 'src/travel/evaluation/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: localHostFromTools }] },
+  },
+  {
+    files: ['src/local-host/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: appFromLocalHost }] },
   },
   {
     files: ['test/**/*.ts', 'bench/**', '*.mjs', 'vitest.config.mts'],

@@ -173,3 +173,42 @@ describe('layering rule: the agent runtime imports no application code', () => {
     expect(await rules('src/travel/trip/orchestration.ts', code)).toEqual([]);
   });
 });
+
+describe('boundary rule around the local host', () => {
+  const boundary = async (path: string, source: string) => {
+    const [result] = await eslint.lintText(`import * as x from '${source}';\nexport { x };`, {
+      filePath: join(repoRoot, path),
+    });
+    return result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports');
+  };
+
+  it.each([
+    ['src/functions/trips.ts', '../local-host/host'],
+    ['src/agents/register.ts', '../local-host/durable/engine'],
+    ['src/travel/trip/orchestration.ts', '../../local-host/in-process-fetch'],
+  ])('app code %s may not import %s', async (path, source) => {
+    expect(await boundary(path, source)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/does not import the local host/) }),
+    ]);
+  });
+
+  it.each([
+    ['src/local-host/host.ts', '../functions/trips'],
+    ['src/local-host/durable/engine.ts', '../../agents/orchestration/agent-loop'],
+    ['src/local-host/front-door.ts', '../travel/api/errors'],
+    ['src/local-host/app-loader.ts', '../index'],
+  ])('the local host %s may not import %s', async (path, source) => {
+    expect(await boundary(path, source)).toHaveLength(1);
+  });
+
+  it('tools that start a host use its public class only', async () => {
+    expect(await boundary('src/cli/trip.ts', '../local-host/host')).toEqual([]);
+    expect(await boundary('src/cli/trip.ts', '../local-host/durable/engine')).toHaveLength(1);
+  });
+
+  it('the local host may use the shared telemetry and domain modules, and its own', async () => {
+    for (const source of ['../telemetry/logger', '../domain/without-stack', './durable/engine', './host']) {
+      expect(await boundary('src/local-host/front-door.ts', source)).toEqual([]);
+    }
+  });
+});
