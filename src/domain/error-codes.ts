@@ -30,19 +30,25 @@ const api = (status: number, meaning: string, retryable = false): ErrorCodeInfo 
 });
 
 /**
- * The trips API's refusals and failures, and the local host's front door before it (which answers
- * as the Functions host does). The Durable management API the local host also serves has its own.
+ * The refusals and failures of the trips API, the Durable samples' API and the support desk's, and
+ * of the local host's front door before them (which answers as the Functions host does). The
+ * Durable management API the local host also serves has its own.
  */
 export const API_ERROR_CODES = {
   bad_request: api(400, 'the request target is malformed (local host front door)'),
   validation_failed: api(400, 'a body, query or `Idempotency-Key` fails its schema'),
   invalid_json: api(400, 'the body is not JSON (or not UTF-8)'),
+  invalid_input: api(400, 'a Durable sample’s input or event fails its schema'),
+  invalid_request: api(400, 'a support desk ticket fails its schema'),
+  invalid_id: api(400, 'the id in the path is not a ticket id (support desk)'),
   unauthenticated: api(401, 'no acceptable caller'),
   unauthorized: api(401, 'a function or management route without its key (local host, as Azure Functions)'),
   forbidden_origin: api(403, 'a POST from a page of another site (its `Origin`)'),
   forbidden_host: api(403, 'a `Host` header the local host does not serve (DNS rebinding)'),
   not_found: api(404, 'no such run, or another caller’s run: the same answer'),
   trace_not_found: api(404, 'no spans are stored for the run (yet, or any more)'),
+  unknown_orchestrator: api(404, 'no startable Durable sample by that name'),
+  unknown_event: api(404, 'the Durable sample takes no event by that name'),
   trace_unavailable: api(404, 'this host keeps no trace store (`WAYPOINT_TRACE_STORE`)'),
   method_not_allowed: api(405, 'the route exists, the method does not (`Allow` lists the methods)'),
   not_waiting_for_input: api(409, 'the run is not asking for input'),
@@ -51,6 +57,7 @@ export const API_ERROR_CODES = {
   not_awaiting_approval: api(409, 'the run is not awaiting approval'),
   quote_changed: api(409, 'the approval names a quote that is not the current one'),
   already_final: api(409, 'the run has already ended'),
+  event_not_delivered: api(409, 'the Durable sample instance did not take the event'),
   request_in_progress: api(409, 'the same idempotent request is still being started', true),
   payload_too_large: api(413, 'the body is over 64 KiB'),
   unsupported_media_type: api(415, 'a POST without `Content-Type: application/json`'),
@@ -59,6 +66,7 @@ export const API_ERROR_CODES = {
   too_busy: api(429, 'the orchestration backend is at capacity (`Retry-After`)', true),
   internal_error: api(500, 'a server fault (logged with the details)', true),
   unavailable: api(503, 'a store or the orchestration backend is busy (`Retry-After`)', true),
+  start_failed: api(503, 'a Durable sample could not be started', true),
   too_many_connections: api(503, 'the local host is at its connection cap (`Retry-After`)', true),
   shutting_down: api(503, 'the local host is stopping (`Retry-After`)', true),
 } as const satisfies Record<string, ErrorCodeInfo>;

@@ -16,7 +16,7 @@ import { TranscriptJournal } from '../../agents/activities/transcript-journal';
 import { registerAgentRuntime } from '../../agents/register';
 import { DEFAULT_RETRY_POLICIES } from '../../agents/retry';
 import { appConfig } from '../../config';
-import { runFailure } from '../../domain/error-codes';
+import { runFailure, type ApiErrorCode } from '../../domain/error-codes';
 import { createModelProvider, modelPricer, type ModelProvider } from '../../models';
 import { createStores, type Stores } from '../../stores';
 import { createLogger } from '../../telemetry/logger';
@@ -76,7 +76,7 @@ df.app.orchestration(SUPPORT_ORCHESTRATION, supportDesk);
 const withClient = { extraInputs: [df.input.durableClient()] };
 const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
 
-function problem(status: number, code: string, message: string, details?: unknown): HttpResponseInit {
+function problem(status: number, code: ApiErrorCode, message: string, details?: unknown): HttpResponseInit {
   return { status, jsonBody: { error: { code, message, ...(details === undefined ? {} : { details }) } } };
 }
 

@@ -115,9 +115,9 @@ describe('every code the source produces is catalogued', () => {
     const answers = produced(
       [
         /new (?:ApiError|HttpError)\(\s*(?<status>\d{3}),\s*'(?<code>\w+)'/g,
-        /(?:jsonError|refusal)\((?<status>\d{3}), '(?<code>\w+)'/g,
+        /(?:jsonError|refusal|problem)\(\s*(?<status>\d{3}),\s*'(?<code>\w+)'/g,
       ],
-      ['src/functions', 'src/travel', 'src/local-host'],
+      ['src/functions', 'src/travel', 'src/local-host', 'src/examples'],
       managementApi,
     );
     expect(answers.length).toBeGreaterThan(20);
