@@ -12,7 +12,13 @@ export const traceCarrierSchema = z.object({
 });
 export type TraceCarrier = z.infer<typeof traceCarrierSchema>;
 
-export const issueSchema = z.object({ path: z.string(), issue: z.string() });
+export const issueSchema = z.object({
+  path: z.string(),
+  issue: z.string(),
+  /** What the asker proposes (dates for "in spring", the swapped dates): a client may prefill it. */
+  proposal: z.unknown().optional(),
+});
+export type Issue = z.infer<typeof issueSchema>;
 
 /**
  * The one failure shape of every result, run and activity output (the codes are catalogued in
@@ -23,7 +29,6 @@ export const failureSchema = z.object({
   message: z.string(),
   details: z.unknown().optional(),
 });
-export type Issue = z.infer<typeof issueSchema>;
 
 export const toolResultMessageSchema = z.object({
   toolCallId: z.string(),

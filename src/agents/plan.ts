@@ -12,7 +12,7 @@ export const planStepSchema = z.object({
     .string()
     .min(1)
     .max(40)
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only'),
+    .regex(/^[A-Za-z0-9_:-]+$/, 'letters, digits, _, : and - only'),
   agent: z.string().min(1).max(60),
   /** What the step's agent is asked to do (its task message). */
   task: z.string().min(1).max(4000),

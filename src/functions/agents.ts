@@ -1,7 +1,7 @@
 /**
  * Registers the agent system: the generic runtime (agentTurn, callTool, agentLoop) wired to this
  * process's model, tool client and stores, and the travel application on top of it (the
- * tripPlanner orchestration and its resolvePlaces activity).
+ * tripPlanner orchestration and its readTrip activity).
  */
 import * as df from 'durable-functions';
 import { ToolCatalog } from '../agents/activities/tool-catalog';
@@ -12,7 +12,7 @@ import { modelPricer } from '../models';
 import { modelProvider, sharedStores, sharedToolClient } from '../services';
 import { createLogger } from '../telemetry/logger';
 import { TRAVEL_AGENTS } from '../travel/agents';
-import { RESOLVE_PLACES, resolvePlaces } from '../travel/resolve-places';
+import { READ_TRIP, readTrip } from '../travel/read-trip';
 import { tripPlanner } from '../travel/trip/orchestration';
 import { TRIP_ORCHESTRATION } from '../travel/schemas';
 
@@ -36,4 +36,4 @@ registerAgentRuntime({
 });
 
 df.app.orchestration(TRIP_ORCHESTRATION, tripPlanner);
-df.app.activity(RESOLVE_PLACES, { handler: (input: unknown) => resolvePlaces(input) });
+df.app.activity(READ_TRIP, { handler: (input: unknown) => readTrip(input) });

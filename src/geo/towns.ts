@@ -29,6 +29,7 @@ export interface ServingAirport {
 
 interface TownIndex {
   byName: Map<string, Town[]>;
+  byId: Map<number, Town>;
 }
 
 let index: TownIndex | undefined;
@@ -60,7 +61,9 @@ function regionOf(row: Pick<TownRow, 'country' | 'admin'>): string | undefined {
 
 function build(): TownIndex {
   const byName = new Map<string, Town[]>();
+  const byId = new Map<number, Town>();
   const add = (name: string, town: Town) => {
+    byId.set(town.id, town);
     const folded = foldName(name);
     const list = byName.get(folded);
     if (list === undefined) byName.set(folded, [town]);
@@ -91,13 +94,19 @@ function build(): TownIndex {
     for (const name of [place.name, ...place.otherNames]) add(name, town);
   });
   for (const list of byName.values()) list.sort((a, b) => b.population - a.population);
-  return { byName };
+  return { byName, byId };
 }
 
 /** Towns of that name, most populous first (empty when none). */
 export function townsNamed(name: string): readonly Town[] {
   index ??= build();
   return index.byName.get(foldName(name)) ?? [];
+}
+
+/** The town with this id (a GeoNames id, or a negative id for our own small destinations). */
+export function townById(id: number): Town | undefined {
+  index ??= build();
+  return index.byId.get(id);
 }
 
 const EARTH_KM = 6371;

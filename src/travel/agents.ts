@@ -7,14 +7,9 @@ import { z } from 'zod';
 import { AgentRegistry, defineAgent } from '../agents/definitions';
 import { planSchema } from '../agents/plan';
 import { reviewSchema } from '../agents/orchestration/supervise';
-import { itinerarySchema, ROUTES, TOPICS } from './schemas';
+import { itinerarySchema, partySchema, ROUTES, TOPICS } from './schemas';
 
-/** Who travels: adults, children (an age each, or null when not given), infants. */
-export const partySchema = z.object({
-  adults: z.number().int().min(0).max(99),
-  children: z.array(z.number().int().min(0).max(17).nullable()).max(20),
-  infants: z.number().int().min(0).max(20),
-});
+export { partySchema };
 
 /**
  * The facts a request states, as written (places as the traveller wrote them). A model's facts
@@ -193,9 +188,11 @@ export const planner = defineAgent({
   name: 'planner',
   description: 'Plans which specialists run',
   instructions:
-    'You plan the work for a trip. The user message is JSON: {topics, facts, budgetUsd}. Emit a plan ' +
-    '{goal, steps: [{id, agent, task, dependsOn}]} using only the agents flights, hotels, weather and ' +
-    'restaurants, one step per topic; each task is the JSON message that agent expects.',
+    'You plan the work for a trip. The user message is JSON: {goal, topics, briefs}; each topic is a ' +
+    'part of the trip ("flights", "hotels", or for several stops "flights:1", "hotels:2", ' +
+    '"flights:return" …) and briefs[topic] is its brief. Emit a plan {goal, steps: [{id, agent, task, ' +
+    'dependsOn}]} with one step per topic: id the topic, agent the part before ":" (flights, hotels, ' +
+    'weather or restaurants), task the brief as JSON, dependsOn [].',
   tools: [],
   output: planSchema,
   maxTurns: 2,
@@ -228,7 +225,8 @@ export const itinerary = defineAgent({
     '"LH1398 FRA 23:40 → PRG 00:45 (+1)"; a day before landing is a travel day; after a landing ' +
     'past midnight go straight to the hotel (no evening plans); after 21:00 only check in; on the ' +
     'last day say when to leave for the airport (2.5 h before departure) and plan no meal or ' +
-    'activity after that. Dinner picks name the dietary needs the place caters for.',
+    'activity after that; when facts.next names the next stop, the last day travels on there ' +
+    '("Fly to Florence: …"), not home. Dinner picks name the dietary needs the place caters for.',
   tools: [],
   output: itinerarySchema,
   maxTurns: 2,

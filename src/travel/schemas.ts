@@ -34,6 +34,16 @@ export const travellerNameSchema = z.object({
   lastName: z.string().trim().min(1).max(60),
 });
 
+/** Who travels: adults, children (an age each, or null when not given), infants. */
+export const partySchema = z.object({
+  adults: z.number().int().min(0).max(99),
+  children: z.array(z.number().int().min(0).max(17).nullable()).max(20),
+  infants: z.number().int().min(0).max(20),
+});
+export type Party = z.infer<typeof partySchema>;
+
+export const CABINS = ['economy', 'premium_economy', 'business', 'first'] as const;
+
 /** The facts a traveller may state as fields (on the request, or as answers to a question). */
 export const tripFieldsSchema = z.object({
   origin: placeText.optional(),
@@ -41,6 +51,10 @@ export const tripFieldsSchema = z.object({
   startDate: isoDateSchema.optional(),
   endDate: isoDateSchema.optional(),
   travellers: z.number().int().min(1).max(9).optional(),
+  /** Who travels, when it is more than a count (children's ages, infants). */
+  party: partySchema.optional(),
+  rooms: z.number().int().min(1).max(9).optional(),
+  cabin: z.enum(CABINS).optional(),
   budget: moneySchema.optional(),
   /** Needed only to book. */
   contactEmail: z.email().max(200).optional(),
@@ -90,12 +104,49 @@ export type TripRoute = (typeof ROUTES)[number];
 export const TOPICS = ['flights', 'hotels', 'weather', 'restaurants'] as const;
 export type Topic = (typeof TOPICS)[number];
 
+/** An airport that serves a place: in town, or a gateway this far over land. */
+export const servingAirportSchema = z.object({
+  iata: z.string(),
+  name: z.string(),
+  distanceKm: z.number(),
+  inTown: z.boolean(),
+});
+
 export const resolvedPlaceSchema = z.object({
+  /** As the traveller wrote it. */
   query: z.string(),
   name: z.string(),
+  /** English country name. */
   country: z.string(),
-  /** The airport the tools search from/to (IATA). */
+  countryCode: z.string().optional(),
+  /** ISO 3166-2 where known ("US-ME"). */
+  region: z.string().optional(),
+  kind: z.enum(['city', 'airport', 'region', 'country', 'town']).optional(),
+  /** The airport the tools search from/to (IATA): the place's own, or its nearest gateway. */
   airport: z.string().optional(),
+  /** Every airport that serves the place, nearest or most used first. */
+  airports: z.array(servingAirportSchema).optional(),
+  /** How to get there from the airport when none is in town. */
+  ground: z.string().optional(),
+});
+export type ResolvedPlace = z.infer<typeof resolvedPlaceSchema>;
+
+/** One stay of the trip: where, for how many nights, and (once known) its dates. */
+export const legSchema = z.object({
+  place: resolvedPlaceSchema,
+  nights: z.number().int().min(1).max(60).optional(),
+  checkIn: isoDateSchema.optional(),
+  checkOut: isoDateSchema.optional(),
+});
+export type Leg = z.infer<typeof legSchema>;
+
+/** Where a fact came from: a span of the request's text, a field, an answer, or a model's reading. */
+export const factSourceSchema = z.object({
+  from: z.enum(['text', 'field', 'answer', 'model']),
+  span: z.tuple([z.number().int(), z.number().int()]).optional(),
+  text: z.string().optional(),
+  inferred: z.boolean().optional(),
+  note: z.string().optional(),
 });
 
 /** What the run understood: facts merged from the text, the fields and the answers. */
@@ -103,16 +154,30 @@ export const tripFactsSchema = z.object({
   route: z.enum(ROUTES).optional(),
   topics: z.array(z.enum(TOPICS)).optional(),
   origin: resolvedPlaceSchema.optional(),
+  /** The first (or only) destination: `legs[0].place`. */
   destination: resolvedPlaceSchema.optional(),
+  /** Every destination in order, with its nights and dates (one leg for a single destination). */
+  legs: z.array(legSchema).max(10).optional(),
   startDate: isoDateSchema.optional(),
   endDate: isoDateSchema.optional(),
-  travellers: z.number().int().min(1).max(9).optional(),
-  /** Rooms the party needs (default: two guests a room). */
-  rooms: z.number().int().min(1).max(9).optional(),
+  nights: z.number().int().min(0).max(60).optional(),
+  party: partySchema.optional(),
+  /** Seats: adults, children and infants. */
+  travellers: z.number().int().min(1).max(99).optional(),
+  /** Rooms the party needs (from the party: two adults a room, at most four guests). */
+  rooms: z.number().int().min(1).max(50).optional(),
   /** Cabin the flights are searched and checked in (default economy). */
-  cabin: z.enum(['economy', 'premium_economy', 'business', 'first']).optional(),
+  cabin: z.enum(CABINS).optional(),
   budget: moneySchema.extend({ usd: z.number().nonnegative() }).optional(),
   interests: z.array(z.string().max(40)).max(10).optional(),
+  dietary: z.array(z.string().max(40)).max(10).optional(),
+  /** Per fact ("origin", "legs.1", "startDate", "party" …): where it came from. */
+  sources: z.record(z.string(), factSourceSchema).optional(),
+  /** Readings that change the request (an assumed year, a gateway airport): stated to the traveller. */
+  inferences: z
+    .array(z.object({ field: z.string(), note: z.string() }))
+    .max(30)
+    .optional(),
   book: z.boolean().optional(),
   contactEmail: z.string().optional(),
   travellerNames: z.array(travellerNameSchema).optional(),
@@ -125,6 +190,8 @@ export type Amount = z.infer<typeof amountSchema>;
 /** What the traveller is asked to approve, item by item, as the tool servers priced it. */
 export const quoteItemSchema = z.object({
   kind: z.enum(['flight', 'hotel']),
+  /** Which part of the trip: `flights`/`hotels` for one destination, `flights:2`, `hotels:1` … for several. */
+  part: z.string().optional(),
   offerId: z.string(),
   /** Written in code from the offer's own details (never a model's words). */
   description: z.string(),
@@ -142,6 +209,7 @@ export type QuoteItem = z.infer<typeof quoteItemSchema>;
 /** A cheaper offer the tools returned, shown when the quote is over the traveller's budget. */
 export const quoteAlternativeSchema = z.object({
   kind: z.enum(['flight', 'hotel']),
+  part: z.string().optional(),
   offerId: z.string(),
   description: z.string(),
   price: amountSchema,
@@ -210,8 +278,35 @@ export const costBreakdownSchema = z.object({
 export const itinerarySchema = z.object({
   summary: z.string(),
   days: z.array(itineraryDaySchema),
+  /** The round trip (one destination), or the first flight (several). */
   flights: z.unknown().optional(),
+  /** The hotel (one destination), or the first stop's. */
   hotel: z.unknown().optional(),
+  /** A trip with several stops: each stay, with its hotel, weather and restaurants. */
+  stays: z
+    .array(
+      z.object({
+        place: z.string(),
+        checkIn: isoDateSchema,
+        checkOut: isoDateSchema,
+        hotel: z.unknown().optional(),
+        weather: z.unknown().optional(),
+        restaurants: z.unknown().optional(),
+      }),
+    )
+    .optional(),
+  /** A trip with several stops: every flight, in order. */
+  journeys: z
+    .array(
+      z.object({
+        part: z.string(),
+        from: z.string(),
+        to: z.string(),
+        date: isoDateSchema,
+        flight: z.unknown(),
+      }),
+    )
+    .optional(),
   weather: z.unknown().optional(),
   restaurants: z.unknown().optional(),
   costs: costBreakdownSchema,

@@ -43,21 +43,23 @@ export function needsFor(route: TripRoute, topics: readonly Topic[], book: boole
   };
 }
 
-/** Problems with `facts` as of `today` (YYYY-MM-DD); unresolved places are passed separately. */
+/** Most passengers one flight booking takes: larger groups book through the airline's group desk. */
+export const MAX_PARTY = 9;
+
+/**
+ * Problems with `facts` as of `today` (YYYY-MM-DD). `raised` are issues the reading found itself
+ * (an unknown place named, dates in the wrong order with the swap proposed): they come first and
+ * stand for their path, so the traveller is asked once per fact, with the most precise question.
+ */
 export function checkFacts(
   facts: TripFacts,
   needs: Needs,
   today: string,
-  unknownPlaces: { origin?: string; destination?: string } = {},
+  raised: readonly Issue[] = [],
 ): Issue[] {
   const issues: Issue[] = [];
   for (const field of ['origin', 'destination'] as const) {
-    if (unknownPlaces[field] !== undefined) {
-      issues.push({
-        path: field,
-        issue: `"${unknownPlaces[field]}" is not a place we know; give a city or airport code`,
-      });
-    } else if (needs[field] && !facts[field]) {
+    if (needs[field] && !facts[field] && !raised.some((r) => r.path === field)) {
       issues.push({
         path: field,
         issue: field === 'origin' ? 'where are you travelling from?' : 'where do you want to go?',
@@ -87,6 +89,11 @@ export function checkFacts(
   }
   if (needs.travellers && facts.travellers === undefined)
     issues.push({ path: 'travellers', issue: 'how many people are travelling?' });
+  if (facts.travellers !== undefined && facts.travellers > MAX_PARTY)
+    issues.push({
+      path: 'travellers',
+      issue: `a flight booking takes at most ${MAX_PARTY} passengers (larger groups book through the airline's group desk): how many of you should this plan cover?`,
+    });
   if (needs.budget && facts.budget === undefined)
     issues.push({ path: 'budget', issue: 'what is your budget (amount and currency)?' });
   if (needs.contact) {
@@ -105,7 +112,8 @@ export function checkFacts(
       });
     }
   }
-  return issues;
+  const raisedPaths = new Set(raised.map((r) => r.path));
+  return [...raised, ...issues.filter((issue) => !raisedPaths.has(issue.path))];
 }
 
 const LABELS: Record<string, string> = {

@@ -19,7 +19,7 @@ let trips: TripsClient;
 
 beforeAll(async () => {
   app = await startAppHost({
-    TRIP_INPUT_TIMEOUT_MS: '1500',
+    TRIP_INPUT_TIMEOUT_MS: '8000',
     TRIP_APPROVAL_TIMEOUT_MS: '60000',
     // Faster retries so injected transient faults do not slow the suite.
     TRIP_RETRY_MODEL: '{"firstRetryIntervalMs":100,"maxRetryIntervalMs":200}',

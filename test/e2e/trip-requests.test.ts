@@ -205,3 +205,56 @@ describe('varied requests reach the right status', () => {
     }
   });
 });
+
+/** A completed trip as the traveller reads it: the plan's text, day by day. */
+const planText = (resource: RunResource) =>
+  resource.result!.itinerary!.days.map((d) => `${d.date} ${d.title}: ${d.plan.join(' | ')}`).join('\n');
+
+describe('trips as travellers write them', () => {
+  it('two cities in a row: a stay in each, the flights between them, every part quoted', async () => {
+    const resource = await run({
+      request:
+        'From London: Rome then Florence, 4 nights each, leaving 10 March 2027, 2 adults, budget €4,000',
+    });
+    expect(resource.status, JSON.stringify(resource.error ?? resource.needsInput ?? {})).toBe('completed');
+    const itinerary = resource.result!.itinerary!;
+    expect(itinerary.stays?.map((s) => [s.place, s.checkIn, s.checkOut])).toEqual([
+      ['Rome', '2027-03-10', '2027-03-14'],
+      ['Florence', '2027-03-14', '2027-03-18'],
+    ]);
+    expect(itinerary.journeys?.map((j) => [j.part, j.date])).toEqual([
+      ['flights:1', '2027-03-10'],
+      ['flights:2', '2027-03-14'],
+      ['flights:return', '2027-03-18'],
+    ]);
+    expect(resource.quote?.items.map((i) => i.part).sort()).toEqual(
+      ['flights:1', 'flights:2', 'flights:return', 'hotels:1', 'hotels:2'].sort(),
+    );
+    expect(itinerary.summary).toMatch(/Rome \(4 nights\) and Florence \(4 nights\)/);
+    expect(itinerary.summary).toMatch(/EUR/);
+    const text = planText(resource);
+    expect(text).toMatch(/2027-03-14 On to Florence: .*Fly to Florence/);
+    expect(text).not.toMatch(/2027-03-14[^\n]*Fly home/);
+    // The quote's total is the sum of the servers' prices, one per part.
+    const sum = resource.quote!.items.reduce((total, i) => total + i.price.amount, 0);
+    expect(resource.quote!.total.amount).toBeCloseTo(sum, 2);
+  });
+
+  it('a family to a town without an airport, in German: rooms for five, the way over land', async () => {
+    const resource = await run({
+      request:
+        'Familienurlaub von München nach Zermatt, 2 Erwachsene und 3 Kinder (4, 7, 12), 12. bis 19. Juli 2027, Budget 6000 Euro',
+    });
+    expect(resource.status, JSON.stringify(resource.error ?? resource.needsInput ?? {})).toBe('completed');
+    const facts = resource.request.understood!;
+    expect(facts.travellers).toBe(5);
+    expect(facts.party).toMatchObject({ adults: 2, children: [4, 7, 12] });
+    const hotel = resource.quote!.items.find((i) => i.kind === 'hotel')!;
+    expect(hotel.offer).toMatchObject({ guests: 5 });
+    expect((hotel.offer as { rooms: number }).rooms).toBeGreaterThanOrEqual(2);
+    const flight = resource.quote!.items.find((i) => i.kind === 'flight')!;
+    expect(flight.offer).toMatchObject({ passengers: 5 });
+    expect(resource.result!.itinerary!.summary).toMatch(/Zermatt for 2 adults and 3 children/);
+    expect(planText(resource)).toMatch(/By train or road from [A-Z]{3} \(\d+ km, about/);
+  });
+});

@@ -27,21 +27,28 @@ export interface HotelOffer {
 }
 
 export const MAX_GUESTS_PER_ROOM = 2;
-export const MAX_GUESTS = 8;
+export const MAX_GUESTS = 20;
+/** A room takes at most this many guests (a family room). */
+export const MAX_GUESTS_IN_ONE_ROOM = 4;
 export const MAX_NIGHTS = 30;
 
 const STAR_BASE_RATE: Record<Hotel['stars'], number> = { 2: 70, 3: 115, 4: 185, 5: 330 };
 
-function roomType(guests: number, stars: number): string {
+/** Rooms for `guests` unless the search asked for a number: two guests a room. */
+export function defaultRooms(guests: number): number {
+  return Math.ceil(guests / MAX_GUESTS_PER_ROOM);
+}
+
+function roomType(guests: number, rooms: number, stars: number): string {
   const quality = stars >= 4 ? 'Superior' : 'Standard';
   if (guests === 1) return `${quality} single room`;
-  if (guests === 2) return `${quality} double room`;
-  return `${Math.ceil(guests / MAX_GUESTS_PER_ROOM)} × ${quality} double room`;
+  if (rooms === 1) return guests === 2 ? `${quality} double room` : `${quality} family room`;
+  return `${rooms} × ${quality} ${guests > rooms * 2 ? 'family' : 'double'} room`;
 }
 
 function offerFor(city: Destination, hotel: Hotel, key: HotelOfferKey): HotelOffer {
   const random = SeededRandom.from(['hotel-rates', hotel.hotelId, key.checkIn, key.checkOut]);
-  const rooms = Math.ceil(key.guests / MAX_GUESTS_PER_ROOM);
+  const rooms = key.rooms ?? defaultRooms(key.guests);
   const nights = dateRange(key.checkIn, addDays(key.checkOut, -1));
   const nightlyRates = nights.map((date) => {
     const perRoom =
@@ -64,7 +71,7 @@ function offerFor(city: Destination, hotel: Hotel, key: HotelOfferKey): HotelOff
     nights: nights.length,
     guests: key.guests,
     rooms,
-    roomType: roomType(key.guests, hotel.stars),
+    roomType: roomType(key.guests, rooms, hotel.stars),
     nightlyRates,
     averageNightlyPrice: usd(total / nights.length),
     totalPrice: usd(roundCents(total)),
@@ -84,6 +91,11 @@ export function generateHotelOffers(
   );
 }
 
+/** Whether `guests` fit `rooms` (at most four a room, nobody's room empty). */
+export function roomsFit(guests: number, rooms: number): boolean {
+  return rooms >= Math.ceil(guests / MAX_GUESTS_IN_ONE_ROOM) && rooms <= guests;
+}
+
 /** Re-derives a hotel offer from its id alone, or throws UnknownOfferError. */
 export function hotelOfferById(offerId: string): HotelOffer {
   const key = decodeHotelOfferId(offerId);
@@ -98,6 +110,8 @@ export function hotelOfferById(offerId: string): HotelOffer {
   if (!hotel) throw new UnknownOfferError(offerId, `${city.name} has no hotel #${key.hotelIndex}`);
   if (key.guests < 1 || key.guests > MAX_GUESTS)
     throw new UnknownOfferError(offerId, `rooms are offered for 1 to ${MAX_GUESTS} guests`);
+  if (key.rooms !== undefined && !roomsFit(key.guests, key.rooms))
+    throw new UnknownOfferError(offerId, `${key.guests} guests do not fit ${key.rooms} rooms`);
   const nights = daysBetween(key.checkIn, key.checkOut);
   if (nights < 1 || nights > MAX_NIGHTS)
     throw new UnknownOfferError(offerId, `a stay of ${nights} nights is not offered`);

@@ -9,7 +9,15 @@ import { resolveCity } from '../shared/places';
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { HOTEL_TAGS } from './hotel-catalog';
-import { atMarketPrice, generateHotelOffers, hotelOfferById, MAX_GUESTS, MAX_NIGHTS } from './hotel-offers';
+import {
+  atMarketPrice,
+  defaultRooms,
+  generateHotelOffers,
+  hotelOfferById,
+  MAX_GUESTS,
+  MAX_NIGHTS,
+  roomsFit,
+} from './hotel-offers';
 
 const logger = createLogger('mcp:hotels');
 
@@ -24,7 +32,14 @@ export const searchHotelsInput = {
     ),
   checkIn: isoDateSchema.describe('Arrival date, YYYY-MM-DD.'),
   checkOut: isoDateSchema.describe('Departure date, YYYY-MM-DD (after checkIn).'),
-  guests: z.number().int().min(1).max(MAX_GUESTS).default(2).describe('Guests; two per room.'),
+  guests: z.number().int().min(1).max(MAX_GUESTS).default(2).describe(`Guests (1–${MAX_GUESTS}).`),
+  rooms: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_GUESTS)
+    .optional()
+    .describe('Rooms for the guests (default two guests a room; at most four a room).'),
   maxNightlyPrice: z
     .number()
     .positive()
@@ -66,11 +81,26 @@ export function createHotelsServer(options: { clock?: Clock } = {}): McpServer {
             [{ path: 'checkOut', issue: `must be 1 to ${MAX_NIGHTS} nights after checkIn` }],
           );
         }
+        if (args.rooms !== undefined && !roomsFit(args.guests, args.rooms)) {
+          throw new ValidationError(
+            `${args.guests} guests do not fit ${args.rooms} room(s): at most four a room.`,
+            [
+              {
+                path: 'rooms',
+                issue: `between ${Math.ceil(args.guests / 4)} and ${args.guests} for ${args.guests} guests`,
+              },
+            ],
+          );
+        }
         const wanted = args.tags ?? [];
         const offers = generateHotelOffers(city, {
           checkIn: args.checkIn,
           checkOut: args.checkOut,
           guests: args.guests,
+          // The default stays out of the offer id, so ids of ordinary stays do not change.
+          ...(args.rooms !== undefined && args.rooms !== defaultRooms(args.guests)
+            ? { rooms: args.rooms }
+            : {}),
         })
           .map((offer) => atMarketPrice(offer))
           .filter((offer) => wanted.every((tag) => offer.hotel.tags.includes(tag)))

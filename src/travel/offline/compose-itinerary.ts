@@ -28,6 +28,10 @@ export interface ComposeInput {
     travellers: number;
     interests?: string[];
     budgetUsd?: number;
+    /** The next stop, when this stay is not the trip's last: its last day travels on, not home. */
+    next?: string;
+    /** A place without an airport: the airport the flights use and its distance over land. */
+    ground?: { airport: string; km: number };
   };
   flights?: FlightChoice;
   hotel?: HotelChoice;
@@ -58,6 +62,22 @@ const ACTIVITIES: Record<string, { dry: string; wet: string }> = {
 
 /** Leave for the airport this long before a departure. */
 const AIRPORT_LEAD_MINUTES = 150;
+
+/**
+ * Minutes over land for a straight-line distance: roads and rails wind (×1.6) at about 60 km/h,
+ * plus half an hour to change from plane to train or car; rounded up to a quarter hour.
+ */
+export function transferMinutes(km: number): number {
+  const minutes = ((km * 1.6) / 60) * 60 + 30;
+  return Math.ceil(minutes / 15) * 15;
+}
+
+function transferLine(ground: { airport: string; km: number }, minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  const time = hours === 0 ? `${rest} min` : rest === 0 ? `${hours} h` : `${hours} h ${rest}`;
+  return `By train or road from ${ground.airport} (${ground.km} km, about ${time})`;
+}
 
 type Day = Itinerary['days'][number];
 type Activity = { dry: string; wet: string };
@@ -186,6 +206,22 @@ function arrivalDay(
     const { activity } = nextActivity();
     return wet ? `${activity.wet} (the weather looks wet)` : activity.dry;
   };
+  const ground = input.facts.ground;
+  if (ground) {
+    // The day is planned from the time the traveller reaches the place, not the airport.
+    const transfer = transferMinutes(ground.km);
+    const arrives = landed + transfer;
+    const over = `${transferLine(ground, transfer)} to ${destination}: there about ${clock(arrives)}`;
+    if (arrives >= 21 * 60 || arrives < 5 * 60)
+      return { title, plan: [land, over, checkIn, 'Rest: the day starts tomorrow'] };
+    if (arrives >= 18 * 60)
+      return { title, plan: [land, over, checkIn, 'Dinner close to the hotel'], meals: dinner };
+    return {
+      title,
+      plan: [land, over, checkIn, 'An easy first evening walk to get your bearings'],
+      meals: dinner,
+    };
+  }
   if (landed < 5 * 60) {
     const straight = hotel
       ? `Straight to ${hotel} and to bed (tell the hotel you arrive after midnight)`
@@ -218,21 +254,28 @@ function departureDay(
   dinner: string[],
 ): Omit<Day, 'date'> {
   const checkOut = hotel ? `Check out of ${hotel}` : 'Check out';
+  const onward = input.facts.next;
+  const title = onward ? `On to ${onward}` : 'Departure';
   if (!journey) {
     const plan = ['A slow breakfast and a last stroll', checkOut];
-    if (input.flights?.found) plan.push('Fly home');
-    return { title: 'Departure', plan };
+    if (onward) plan.push(`Travel on to ${onward}`);
+    else if (input.flights?.found) plan.push('Fly home');
+    return { title, plan };
   }
   const departs = localMinutes(journey.departure);
   const sameDay = localDate(journey.departure) <= input.facts.endDate;
   // Minutes after the last day's midnight when the traveller leaves (past 24:00 for a night flight).
-  const leave = (sameDay ? departs : departs + 1440) - AIRPORT_LEAD_MINUTES;
-  const go = `Leave for the airport by ${clock(leave)}`;
-  const fly = `Fly home: ${journeyLine(journey)}`;
-  if (leave < 9 * 60) return { title: 'Departure', plan: [`${checkOut} early`, go, fly] };
+  const ground = input.facts.ground;
+  const transfer = ground ? transferMinutes(ground.km) : 0;
+  const leave = (sameDay ? departs : departs + 1440) - AIRPORT_LEAD_MINUTES - transfer;
+  const go = ground
+    ? `Leave for the airport by ${clock(leave)}: ${transferLine(ground, transfer)}`
+    : `Leave for the airport by ${clock(leave)}`;
+  const fly = `${onward ? `Fly to ${onward}` : 'Fly home'}: ${journeyLine(journey)}`;
+  if (leave < 9 * 60) return { title, plan: [`${checkOut} early`, go, fly] };
   if (leave < 14 * 60)
     return {
-      title: 'Departure',
+      title,
       plan: [
         hotel ? `Breakfast, then check out of ${hotel}` : 'Breakfast, then check out',
         'A last short walk nearby',
@@ -243,7 +286,7 @@ function departureDay(
   const { activity } = nextActivity();
   const outing = wet ? `${activity.wet} (the weather looks wet)` : activity.dry;
   const plan = [`${checkOut} (leave your bags at the hotel)`, `A last day out: ${outing}`, go, fly];
-  return { title: 'Departure', plan, meals: leave >= 20 * 60 + 30 ? dinner : [] };
+  return { title, plan, meals: leave >= 20 * 60 + 30 ? dinner : [] };
 }
 
 function caters(pick: { dietary?: string[] | undefined }): string {

@@ -55,6 +55,7 @@ interface FlightsTask {
   departDate: string;
   returnDate?: string;
   passengers: number;
+  cabin?: string;
   maxTotalUsd?: number;
   feedback?: string;
 }
@@ -73,7 +74,7 @@ const flights = (request: ModelRequest): OfflineDecision => {
             departDate: task.departDate,
             ...(task.returnDate ? { returnDate: task.returnDate } : {}),
             passengers: task.passengers,
-            cabin: 'economy',
+            cabin: task.cabin ?? 'economy',
           },
         },
       ],
@@ -89,6 +90,7 @@ interface HotelsTask {
   checkIn: string;
   checkOut: string;
   guests: number;
+  rooms?: number;
   maxTotalUsd?: number;
   interests?: string[];
   feedback?: string;
@@ -102,7 +104,13 @@ const hotels = (request: ModelRequest): OfflineDecision => {
       toolCalls: [
         {
           name: 'hotels.search_hotels',
-          arguments: { city: task.city, checkIn: task.checkIn, checkOut: task.checkOut, guests: task.guests },
+          arguments: {
+            city: task.city,
+            checkIn: task.checkIn,
+            checkOut: task.checkOut,
+            guests: task.guests,
+            ...(task.rooms ? { rooms: task.rooms } : {}),
+          },
         },
       ],
     };
@@ -164,7 +172,13 @@ const planner = (request: ModelRequest): OfflineDecision => {
     goal: task.goal ?? 'Plan the trip',
     steps: task.topics
       .filter((topic) => task.briefs[topic] !== undefined)
-      .map((topic) => ({ id: topic, agent: topic, task: JSON.stringify(task.briefs[topic]), dependsOn: [] })),
+      // One step per part of the trip ("flights", "hotels:2" …): its id the part, its agent the topic.
+      .map((topic) => ({
+        id: topic,
+        agent: topic.split(':')[0],
+        task: JSON.stringify(task.briefs[topic]),
+        dependsOn: [],
+      })),
   };
   return { output: plan };
 };

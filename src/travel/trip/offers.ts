@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Issue } from '../../agents/contracts';
 import type { TripFacts } from '../schemas';
+import { partKey, shapeOf } from './shape';
 
 const amountSchema = z.object({ amount: z.number().positive(), currency: z.string() });
 
@@ -96,36 +97,44 @@ export function airportsOf(place: TripFacts['origin']): string[] {
   return [...new Set([...(place.airport ? [place.airport] : []), ...codes])];
 }
 
-/** The flight and hotel a trip with these facts needs (undefined: the facts cannot say yet). */
-export function needsOf(facts: TripFacts): { flight?: FlightNeed; hotel?: HotelNeed } {
+/** The flights and stays a trip with these facts needs, by part key (empty before it has a shape). */
+export interface TripNeeds {
+  flights: Record<string, FlightNeed>;
+  hotels: Record<string, HotelNeed>;
+}
+
+export function needsOf(facts: TripFacts): TripNeeds {
+  const needs: TripNeeds = { flights: {}, hotels: {} };
+  const shaped = shapeOf(facts);
+  if (!shaped || !('shape' in shaped)) return needs;
   const travellers = facts.travellers ?? 1;
-  const out: { flight?: FlightNeed; hotel?: HotelNeed } = {};
-  if (facts.origin && facts.destination && facts.startDate) {
-    out.flight = {
-      from: airportsOf(facts.origin),
-      to: airportsOf(facts.destination),
-      departDate: facts.startDate,
-      ...(facts.endDate ? { returnDate: facts.endDate } : {}),
+  for (const flight of shaped.shape.flights) {
+    needs.flights[flight.key] = {
+      from: airportsOf(flight.from),
+      to: airportsOf(flight.to),
+      departDate: flight.departDate,
+      ...(flight.returnDate ? { returnDate: flight.returnDate } : {}),
       passengers: travellers,
       cabin: facts.cabin ?? 'economy',
     };
   }
-  if (facts.destination && facts.startDate && facts.endDate) {
-    out.hotel = {
-      city: facts.destination.name,
-      checkIn: facts.startDate,
-      checkOut: facts.endDate,
+  const stays = shaped.shape.stays;
+  for (const stay of stays) {
+    needs.hotels[partKey('hotels', stay.index, stays.length)] = {
+      city: stay.place.name,
+      checkIn: stay.checkIn,
+      checkOut: stay.checkOut,
       guests: travellers,
       rooms: facts.rooms ?? Math.ceil(travellers / GUESTS_PER_ROOM),
     };
   }
-  return out;
+  return needs;
 }
 
 /** Where `offer` differs from what the trip needs; empty when it can be quoted. */
-export function checkFlightOffer(offer: FlightOffer, need: FlightNeed): Issue[] {
+export function checkFlightOffer(offer: FlightOffer, need: FlightNeed, part = 'flights'): Issue[] {
   const issues: Issue[] = [];
-  const at = (path: string, issue: string) => issues.push({ path: `flights.${path}`, issue });
+  const at = (path: string, issue: string) => issues.push({ path: `${part}.${path}`, issue });
   const { outbound, inbound } = offer;
   if (!need.from.includes(outbound.from))
     at('origin', `leaves from ${outbound.from}, not from ${need.from.join('/')}`);
@@ -150,9 +159,9 @@ export function checkFlightOffer(offer: FlightOffer, need: FlightNeed): Issue[] 
   return issues;
 }
 
-export function checkHotelOffer(offer: HotelOffer, need: HotelNeed): Issue[] {
+export function checkHotelOffer(offer: HotelOffer, need: HotelNeed, part = 'hotels'): Issue[] {
   const issues: Issue[] = [];
-  const at = (path: string, issue: string) => issues.push({ path: `hotels.${path}`, issue });
+  const at = (path: string, issue: string) => issues.push({ path: `${part}.${path}`, issue });
   if (plain(offer.hotel.city) !== plain(need.city))
     at('city', `is in ${offer.hotel.city}, not in ${need.city}`);
   if (offer.checkIn !== need.checkIn) at('checkIn', `checks in on ${offer.checkIn}, not on ${need.checkIn}`);

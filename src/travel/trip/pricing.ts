@@ -7,6 +7,7 @@ import { fromUsd, RATES_DATE, roundCents } from '../../domain/currency';
 import type { Amount, Quote, QuoteItem, TripFacts } from '../schemas';
 import { costBreakdownSchema } from '../schemas';
 import type { z } from 'zod';
+import { shapeOf } from './shape';
 
 type CostBreakdown = z.infer<typeof costBreakdownSchema>;
 
@@ -105,10 +106,8 @@ export function summaryOf(quote: Quote, facts: TripFacts, days: number): string 
     currency === 'USD'
       ? money(usd, 'USD')
       : `${money(fromUsd(usd, currency), currency)} (${money(usd, 'USD')})`;
-  const where = facts.destination?.name ?? 'your destination';
-  const who = facts.travellers ?? 1;
   let line =
-    `${days} day${days === 1 ? '' : 's'} in ${where} for ${who}` +
+    `${days} day${days === 1 ? '' : 's'} ${whereOf(facts)} for ${whoOf(facts)}` +
     (facts.origin ? `, from ${facts.origin.name}` : '') +
     `: ${show(quote.total.amount)} for flights and hotel`;
   if (quote.budget) {
@@ -122,6 +121,33 @@ export function summaryOf(quote: Quote, facts: TripFacts, days: number): string 
         : `, ${show(-diff)} over the ${budgetText} budget`;
   }
   return `${line}.` + (quote.ratesDate ? ` Converted at the rates of ${quote.ratesDate}.` : '');
+}
+
+/** "in Rome", or for several stops "in Rome (4 nights) and Florence (4 nights)". */
+function whereOf(facts: TripFacts): string {
+  const shaped = shapeOf(facts);
+  if (shaped && 'shape' in shaped && shaped.shape.stays.length > 1) {
+    const stops = shaped.shape.stays.map(
+      (s) => `${s.place.name} (${s.nights} night${s.nights === 1 ? '' : 's'})`,
+    );
+    return `in ${stops.slice(0, -1).join(', ')} and ${stops.at(-1)}`;
+  }
+  return `in ${facts.destination?.name ?? facts.legs?.[0]?.place.name ?? 'your destination'}`;
+}
+
+/** "2", or with children "2 adults and 2 children". */
+function whoOf(facts: TripFacts): string {
+  const party = facts.party;
+  const young = party ? party.children.length + party.infants : 0;
+  if (!party || young === 0) return String(facts.travellers ?? 1);
+  const adults = `${party.adults} adult${party.adults === 1 ? '' : 's'}`;
+  const children =
+    party.children.length > 0
+      ? [`${party.children.length} ${party.children.length === 1 ? 'child' : 'children'}`]
+      : [];
+  const infants = party.infants > 0 ? [`${party.infants} infant${party.infants === 1 ? '' : 's'}`] : [];
+  const rest = [...children, ...infants];
+  return `${adults} and ${rest.join(' and ')}`;
 }
 
 /** "3,412.50 USD" (no locale data: the same text on every host and replay). */

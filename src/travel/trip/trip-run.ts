@@ -11,18 +11,22 @@ import type { FlightOffer, HotelOffer } from './offers';
 
 export type Gen<T> = Generator<Task, T, unknown>;
 
-/** What the specialists found: becomes the partial result when a budget stops the run. */
-export interface Findings {
-  flights?: FlightChoice;
-  hotels?: HotelChoice;
-  weather?: WeatherReport;
-  restaurants?: DiningPicks;
-}
+/**
+ * What the specialists found, by part key (`flights`, `hotels:2` …): a flight or hotel choice, a
+ * weather report or dining picks. Becomes the partial result when a budget stops the run.
+ */
+export type Findings = Record<string, unknown>;
 
-/** The chosen offers as their servers state them (looked up by id and checked). */
+export const flightChoiceAt = (findings: Findings, part: string) =>
+  findings[part] as FlightChoice | undefined;
+export const hotelChoiceAt = (findings: Findings, part: string) => findings[part] as HotelChoice | undefined;
+export const weatherAt = (findings: Findings, part: string) => findings[part] as WeatherReport | undefined;
+export const diningAt = (findings: Findings, part: string) => findings[part] as DiningPicks | undefined;
+
+/** The chosen offers as their servers state them (looked up by id and checked), by part key. */
 export interface VerifiedOffers {
-  flight?: FlightOffer;
-  hotel?: HotelOffer;
+  flights: Record<string, FlightOffer>;
+  hotels: Record<string, HotelOffer>;
 }
 
 export interface TripRun {

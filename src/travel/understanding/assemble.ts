@@ -34,12 +34,22 @@ const INTERESTS = [
   'music',
   'family',
 ];
+/** Whole words in any script (JavaScript's \b ends at the first accented letter). */
+const word = (body: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${body})(?![\\p{L}\\p{N}])`, 'iu');
 const DIETARY: [RegExp, string][] = [
-  [/\b(vegetarian|vegetarisch|végétarien|vegetariano|vegetariana|vegetarier)\b/i, 'vegetarian'],
-  [/\b(vegan|végan|vegano|veganistisch)\b/i, 'vegan'],
-  [/\b(gluten[- ]free|glutenfrei|sans gluten|sin gluten|sem glúten|senza glutine)\b/i, 'gluten-free'],
-  [/\b(halal)\b/i, 'halal'],
-  [/\b(kosher|koscher|casher)\b/i, 'kosher'],
+  [
+    word(
+      'vegetarians?|vegetarisch(?:e[nr]?)?|végétarien(?:ne)?s?|vegetarian[oa]s?|vegetariër|vegetarier|菜食|素食',
+    ),
+    'vegetarian',
+  ],
+  [word('vegans?|végan(?:e)?s?|vegan[oa]s?|veganistisch|vegane[nr]?'), 'vegan'],
+  [
+    word('gluten[- ]free|glutenfrei|sans gluten|sin gluten|sem glúten|senza glutine|coeliac|celiac|zöliakie'),
+    'gluten-free',
+  ],
+  [word('halal'), 'halal'],
+  [word('kosher|koscher|casher|cacher'), 'kosher'],
 ];
 const BOOK_IT =
   /\b(book (it|them|this|that|everything|the (trip|flights?|hotel))|and book|please book|book for (me|us)|und buche|buchen sie|et réserve|y reserva|e reserve|e prenota)\b/i;

@@ -85,10 +85,10 @@ describe('hotels server over Streamable HTTP', () => {
     );
     expect(details.offer).toEqual(aalborg.offers[0]);
 
-    const unknown = await callTool(client, 'search_hotels', { city: 'Atlantis', checkIn, checkOut });
+    const unknown = await callTool(client, 'search_hotels', { city: 'Narnia', checkIn, checkOut });
     expect(unknown.isError).toBe(true);
     expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_place', retryable: false } });
-    expect(textOf(unknown)).toMatch(/city: no airport or city matches "Atlantis"/);
+    expect(textOf(unknown)).toMatch(/city: no airport or city matches "Narnia"/);
   });
 
   it('rejects bad arguments with field paths and reports tool errors', async () => {

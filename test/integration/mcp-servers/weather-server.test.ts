@@ -125,7 +125,7 @@ describe('weather server over Streamable HTTP', () => {
     });
     expect(textOf(tooLong)).toMatch(/at most 31 days/);
     const nowhere = await callTool(client, 'get_forecast', {
-      place: 'Atlantis',
+      place: 'Narnia',
       startDate: '2027-01-01',
       endDate: '2027-01-02',
     });

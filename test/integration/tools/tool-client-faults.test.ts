@@ -23,8 +23,10 @@ import { startRecordingProxy } from './support/recording-proxy';
 import { futureDate } from './support/tool-servers';
 
 const ADA = { travellers: [{ firstName: 'Ada', lastName: 'Lovelace' }], contactEmail: 'ada@example.com' };
-/** The offer's price, as a booking must state it (`expectedTotal`). */
-const pricedAt = (id: string) => ({ expectedTotal: flightOfferById(id).totalPrice });
+/** The offer's price, as a booking must state it (`expectedTotal`); any price for an id that is no offer. */
+const pricedAt = (id: string) => ({
+  expectedTotal: id.startsWith('FL-NOT') ? { amount: 100, currency: 'USD' } : flightOfferById(id).totalPrice,
+});
 const CALL_TIMEOUT_MS = 300;
 /** The smallest stale window a 300 ms call allows: the timeout plus the 2 s minimum margin. */
 const PENDING_STALE_MS = 2_300;

@@ -12,7 +12,7 @@ import type { Plan } from '../../../src/agents/plan';
 import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
 import type { RouterAnswer } from '../../../src/travel/agents';
 import type { TripPlannerInput } from '../../../src/travel/planner-input';
-import type { ResolvePlacesOutput } from '../../../src/travel/resolve-places';
+import type { ReadTripOutput } from '../../../src/travel/read-trip';
 import { tripPlanner } from '../../../src/travel/trip/orchestration';
 import { ACTION, SdkReplay } from './support/sdk-replay';
 
@@ -65,12 +65,20 @@ function cityAt(name: string, country: string, airport: string) {
     kind: 'city' as const,
     airport,
     airports,
-    inferred: false,
   };
 }
-const places: ResolvePlacesOutput = {
-  origin: { known: true, place: cityAt('Seattle', 'US', 'SEA') },
-  destination: { known: true, place: cityAt('El Calafate', 'AR', 'FTE') },
+const read: ReadTripOutput = {
+  facts: {
+    origin: cityAt('Seattle', 'US', 'SEA'),
+    legs: [{ place: cityAt('El Calafate', 'AR', 'FTE') }],
+    destination: cityAt('El Calafate', 'AR', 'FTE'),
+    startDate: '2027-03-10',
+    endDate: '2027-03-14',
+    travellers: 2,
+    budget: { amount: 5000, currency: 'USD', usd: 5000 },
+  },
+  unknown: [],
+  questions: [],
 };
 
 /** Drives the run to the planner's turn, answers it with `plan`, returns the children it starts. */
@@ -80,8 +88,8 @@ async function childrenAfterPlan(plan: (briefs: Record<string, unknown>) => Plan
   expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['agentTurn']);
   replay.complete(state, { 0: finalTurn(routed) });
   state = await replay.run();
-  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['resolvePlaces']);
-  replay.complete(state, { 1: places });
+  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['readTrip']);
+  replay.complete(state, { 1: read });
   state = await replay.run();
   const [plannerTurn] = replay.newActions(state);
   expect(plannerTurn.functionName).toBe('agentTurn');

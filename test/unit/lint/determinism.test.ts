@@ -112,6 +112,7 @@ describe('determinism rule', () => {
     for (const path of [
       'src/agents/activities/agent-turn.ts',
       'src/agents/activities/call-tool.ts',
+      'src/travel/api/run-resource.ts',
       'src/examples/support-desk/index.ts',
     ]) {
       expect(

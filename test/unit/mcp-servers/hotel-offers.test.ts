@@ -10,6 +10,15 @@ const zurich = resolveCity('Zurich')!;
 const stay = { checkIn: '2027-05-10', checkOut: '2027-05-14', guests: 3 };
 
 describe('hotel offers', () => {
+  it('offers stays in a town without an airport, and finds them again by id', () => {
+    const zermatt = resolveCity('Zermatt')!;
+    const offers = generateHotelOffers(zermatt, stay);
+    expect(offers.length).toBeGreaterThan(0);
+    expect(offers[0].hotel.city).toBe('Zermatt');
+    expect(decodeHotelOfferId(offers[0].offerId)?.cityKey).toBe(zermatt.key);
+    expect(hotelOfferById(offers[0].offerId)).toEqual(offers[0]);
+  });
+
   it('gives a city the same hotels whatever the dates, and the same rates for the same stay', () => {
     expect(hotelsIn(lisbon)).toEqual(hotelsIn(lisbon));
     expect(hotelsIn(lisbon).map((hotel) => hotel.name)).not.toEqual(

@@ -37,8 +37,25 @@ describe("the tool servers' places (over src/geo)", () => {
     expect(destinationByKey('TXL')).toBeUndefined();
   });
 
+  it('serves towns without an airport from their nearest airports, under a stable town key', () => {
+    for (const [query, airport, country] of [
+      ['Zermatt', 'MXP', 'CH'],
+      ['Hallstatt', 'SZG', 'AT'],
+      ['Kyoto', 'ITM', 'JP'],
+      ['Portland, Maine', 'PWM', 'US'],
+    ] as const) {
+      const town = resolveCity(query);
+      expect(town, query).toMatchObject({ kind: 'town', country, mainAirport: { iata: airport } });
+      expect(town!.key).toMatch(/^[TS]\d+$/);
+      expect(destinationByKey(town!.key)).toMatchObject({ key: town!.key, name: town!.name });
+    }
+    // A region or a country: where its main airport is.
+    expect(resolveCity('Alpes-Maritimes')).toMatchObject({ name: 'Nice', key: 'NCE' });
+    expect(destinationByKey('T0')).toBeUndefined();
+  });
+
   it('rejects unknown places', () => {
-    expect(resolveCity('Atlantis')).toBeUndefined();
+    expect(resolveCity('Narnia')).toBeUndefined();
     expect(resolveAirport('QQQ')).toBeUndefined();
   });
 

@@ -19,8 +19,8 @@ const full: TripFacts = {
   travellers: 2,
   budget: { amount: 5000, currency: 'USD', usd: 5000 },
 };
-const paths = (facts: TripFacts, needs = needsFor('full_trip', [], false), unknown = {}) =>
-  checkFacts(facts, needs, TODAY, unknown).map((i) => i.path);
+const paths = (facts: TripFacts, needs = needsFor('full_trip', [], false)) =>
+  checkFacts(facts, needs, TODAY).map((i) => i.path);
 
 describe('needsFor', () => {
   it('needs everything for a full trip, and contact details only to book', () => {
@@ -107,13 +107,20 @@ describe('checkFacts', () => {
     ]);
   });
 
-  it('names an unknown place instead of asking for it again', () => {
-    const issues = checkFacts({ ...full, destination: undefined }, needsFor('full_trip', [], false), TODAY, {
-      destination: 'Narnia',
-    });
-    expect(issues).toEqual([
-      { path: 'destination', issue: '"Narnia" is not a place we know; give a city or airport code' },
+  it('asks what the reading raised (an unknown place, by name) once, in place of its own question', () => {
+    const narnia = {
+      path: 'destination',
+      issue: '"Narnia" is not a place we know; give a city, town or airport code',
+    };
+    const issues = checkFacts({ ...full, destination: undefined }, needsFor('full_trip', [], false), TODAY, [
+      narnia,
     ]);
+    expect(issues).toEqual([narnia]);
+  });
+
+  it('asks a group over nine (one flight booking) how many the plan should cover', () => {
+    expect(paths({ ...full, travellers: 12 })).toEqual(['travellers']);
+    expect(paths({ ...full, travellers: 9 })).toEqual([]);
   });
 
   it('refuses a destination that is the origin', () => {

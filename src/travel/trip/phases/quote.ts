@@ -19,13 +19,13 @@ import {
   flightOfferSchema,
   hotelOfferSchema,
   needsOf,
-  type FlightNeed,
-  type HotelNeed,
+  type TripNeeds,
 } from '../offers';
 import { buildQuote, displayAmount } from '../pricing';
 import { plannerCalls, QUOTE_AGENT, type PlannerCall } from '../tool-calls';
 import { ended, next, type Gen, type PhaseOutcome, type TripRun, type VerifiedOffers } from '../trip-run';
-import type { Briefs } from './research';
+import type { Briefs } from '../briefs';
+import { topicOf } from '../shape';
 
 export interface Quoted {
   quote: Quote;
@@ -84,52 +84,53 @@ export function* quoteTrip(trip: TripRun, facts: TripFacts, briefs: Briefs): Gen
   return next({ quote, offers: looked.offers });
 }
 
-/** The chosen offers, looked up by id on their servers and checked against what the trip needs. */
-function* lookUpChosen(
-  trip: TripRun,
-  needs: { flight?: FlightNeed; hotel?: HotelNeed },
-  tag: string,
-): Gen<Lookup> {
+/** The chosen offers, looked up by id on their servers and checked against what each part needs. */
+function* lookUpChosen(trip: TripRun, needs: TripNeeds, tag: string): Gen<Lookup> {
   const { findings } = trip;
   const issues: Issue[] = [];
-  const calls: PlannerCall[] = [];
-  const flightId = findings.flights?.offerId;
-  const hotelId = findings.hotels?.offerId;
-  if (!flightId) issues.push({ path: 'flights.offerId', issue: 'no flight offer was chosen' });
-  else calls.push(detailsCall('flight', flightId, `${tag}/flight`));
-  if (!hotelId) issues.push({ path: 'hotels.offerId', issue: 'no hotel offer was chosen' });
-  else calls.push(detailsCall('hotel', hotelId, `${tag}/hotel`));
-  const outputs = yield* plannerCalls(trip.context, trip.frame.run, calls, 'parallel');
-  const offers: VerifiedOffers = {};
+  const parts = [
+    ...Object.keys(needs.flights).map((part) => ({ part, kind: 'flight' as const })),
+    ...Object.keys(needs.hotels).map((part) => ({ part, kind: 'hotel' as const })),
+  ];
+  const asked: { part: string; kind: 'flight' | 'hotel'; call: PlannerCall }[] = [];
+  for (const { part, kind } of parts) {
+    const offerId = (findings[part] as { offerId?: string } | undefined)?.offerId;
+    if (!offerId) issues.push({ path: `${part}.offerId`, issue: `no ${kind} offer was chosen` });
+    else asked.push({ part, kind, call: detailsCall(kind, offerId, `${tag}/${part}`) });
+  }
+  const outputs = yield* plannerCalls(
+    trip.context,
+    trip.frame.run,
+    asked.map((a) => a.call),
+    'parallel',
+  );
+  const offers: VerifiedOffers = { flights: {}, hotels: {} };
   let unavailable: string | undefined;
   outputs.forEach((output, i) => {
-    const kind = calls[i].tool.startsWith('flights.') ? 'flights' : 'hotels';
+    const { part, kind } = asked[i];
     if (!output.ok) {
-      if (output.error.code === 'unavailable') unavailable = `The ${kind} server is not answering.`;
+      if (output.error.code === 'unavailable') unavailable = `The ${kind}s server is not answering.`;
       issues.push({
-        path: `${kind}.offerId`,
+        path: `${part}.offerId`,
         issue: `the offer could not be looked up: ${output.error.message}`,
       });
       return;
     }
-    if (kind === 'flights') {
-      const parsed = flightOfferSchema.safeParse((output.data as { offer?: unknown })?.offer);
+    const raw = (output.data as { offer?: unknown })?.offer;
+    if (kind === 'flight') {
+      const parsed = flightOfferSchema.safeParse(raw);
       if (!parsed.success)
-        issues.push({ path: 'flights.offerId', issue: 'the server sent no readable offer' });
-      else if (needs.flight) {
-        const found = checkFlightOffer(parsed.data, needs.flight);
-        if (found.length === 0) offers.flight = parsed.data;
-        issues.push(...found);
-      }
+        return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
+      const found = checkFlightOffer(parsed.data, needs.flights[part], part);
+      if (found.length === 0) offers.flights[part] = parsed.data;
+      issues.push(...found);
     } else {
-      const parsed = hotelOfferSchema.safeParse((output.data as { offer?: unknown })?.offer);
+      const parsed = hotelOfferSchema.safeParse(raw);
       if (!parsed.success)
-        issues.push({ path: 'hotels.offerId', issue: 'the server sent no readable offer' });
-      else if (needs.hotel) {
-        const found = checkHotelOffer(parsed.data, needs.hotel);
-        if (found.length === 0) offers.hotel = parsed.data;
-        issues.push(...found);
-      }
+        return void issues.push({ path: `${part}.offerId`, issue: 'the server sent no readable offer' });
+      const found = checkHotelOffer(parsed.data, needs.hotels[part], part);
+      if (found.length === 0) offers.hotels[part] = parsed.data;
+      issues.push(...found);
     }
   });
   return { offers, issues, ...(unavailable ? { unavailable } : {}) };
@@ -145,99 +146,105 @@ export function detailsCall(kind: 'flight' | 'hotel', offerId: string, stepId: s
   };
 }
 
+/** The part of an issue's path ("hotels:2.checkIn" → "hotels:2"). */
+const partOfIssue = (issue: Issue) => issue.path.slice(0, issue.path.indexOf('.'));
+
 /** The specialists whose offers were refused choose again, told exactly what did not fit. */
 function* chooseAgain(trip: TripRun, briefs: Briefs, issues: readonly Issue[]): Gen<void> {
   const { context, frame, findings } = trip;
-  const agents = (['flights', 'hotels'] as const).filter((a) =>
-    issues.some((i) => i.path.startsWith(`${a}.`)),
-  );
-  const jobs = agents.map((agent) => ({
-    agent: SPECIALISTS[agent],
+  const parts = [...new Set(issues.map(partOfIssue))].filter((part) => briefs[part] !== undefined);
+  const jobs = parts.map((part) => ({
+    agent: SPECIALISTS[topicOf(part)],
     task: JSON.stringify({
-      ...briefs[agent],
+      ...briefs[part],
       feedback:
         'The offer you chose cannot be quoted: ' +
         issues
-          .filter((i) => i.path.startsWith(`${agent}.`))
-          .map((i) => `${i.path.slice(agent.length + 1)} ${i.issue}`)
+          .filter((i) => partOfIssue(i) === part)
+          .map((i) => `${i.path.slice(part.length + 1)} ${i.issue}`)
           .join('; ') +
         '. Choose an offer from the search results that matches the request exactly.',
     }),
     round: 1,
-    key: 'quote',
+    key: `quote-${part.replace(':', '-')}`,
   }));
   const results = yield* runSpecialists(context, frame.run, jobs);
-  for (const r of results)
-    if (r.status === 'completed') (findings as Record<string, unknown>)[r.agent] = r.output;
+  results.forEach((r, i) => {
+    if (r.status === 'completed') findings[parts[i]] = r.output;
+  });
   frame.publish();
 }
 
-/** Quote items from the verified offers: descriptions and prices from the servers' data. */
+/** Quote items from the verified offers, by part: descriptions and prices from the servers' data. */
 export function itemsOf(offers: VerifiedOffers): Omit<QuoteItem, 'display'>[] {
-  const items: Omit<QuoteItem, 'display'>[] = [];
-  if (offers.flight) {
-    items.push({
-      kind: 'flight',
-      offerId: offers.flight.offerId,
-      description: describeFlight(offers.flight),
-      price: { amount: offers.flight.totalPrice.amount, currency: 'USD' },
-      offer: offers.flight,
-    });
-  }
-  if (offers.hotel) {
-    items.push({
-      kind: 'hotel',
-      offerId: offers.hotel.offerId,
-      description: describeHotel(offers.hotel),
-      price: { amount: offers.hotel.totalPrice.amount, currency: 'USD' },
-      offer: offers.hotel,
-    });
-  }
-  return items;
+  const flights = Object.entries(offers.flights).map(([part, offer]) => ({
+    kind: 'flight' as const,
+    part,
+    offerId: offer.offerId,
+    description: describeFlight(offer),
+    price: { amount: offer.totalPrice.amount, currency: 'USD' },
+    offer,
+  }));
+  const hotels = Object.entries(offers.hotels).map(([part, offer]) => ({
+    kind: 'hotel' as const,
+    part,
+    offerId: offer.offerId,
+    description: describeHotel(offer),
+    price: { amount: offer.totalPrice.amount, currency: 'USD' },
+    offer,
+  }));
+  return [...flights, ...hotels];
 }
 
-/** Up to two cheaper offers per item that fit the trip, from the tools' own search results. */
+/** Up to two cheaper offers per part that fit the trip, from the tools' own search results. */
 function* cheaperOptions(
   trip: TripRun,
   facts: TripFacts,
-  needs: { flight?: FlightNeed; hotel?: HotelNeed },
+  needs: TripNeeds,
   briefs: Briefs,
   items: readonly Omit<QuoteItem, 'display'>[],
 ): Gen<NonNullable<Quote['alternatives']>> {
-  const f = briefs.flights;
-  const h = briefs.hotels;
-  const calls: PlannerCall[] = [
-    {
-      agent: QUOTE_AGENT,
-      tool: 'flights.search_flights',
-      arguments: pick(f, ['origin', 'destination', 'departDate', 'returnDate', 'passengers', 'cabin']),
-      stepId: 'quote/cheaper/flights',
-      label: 'look for cheaper flights',
-    },
-    {
-      agent: QUOTE_AGENT,
-      tool: 'hotels.search_hotels',
-      arguments: pick(h, ['city', 'checkIn', 'checkOut', 'guests']),
-      stepId: 'quote/cheaper/hotels',
-      label: 'look for cheaper hotels',
-    },
-  ];
-  const [flights, hotels] = yield* plannerCalls(trip.context, trip.frame.run, calls, 'parallel');
+  const calls: PlannerCall[] = items.map((item) => ({
+    agent: QUOTE_AGENT,
+    tool: item.kind === 'flight' ? 'flights.search_flights' : 'hotels.search_hotels',
+    arguments: pick(
+      briefs[item.part ?? ''] ?? {},
+      item.kind === 'flight'
+        ? ['origin', 'destination', 'departDate', 'returnDate', 'passengers', 'cabin']
+        : ['city', 'checkIn', 'checkOut', 'guests', 'rooms'],
+    ),
+    stepId: `quote/cheaper/${item.part ?? item.kind}`,
+    label: `look for cheaper ${item.kind}s`,
+  }));
+  const outputs = yield* plannerCalls(trip.context, trip.frame.run, calls, 'parallel');
   const alternatives: NonNullable<Quote['alternatives']> = [];
-  const add = (
-    kind: 'flight' | 'hotel',
-    offers: { offerId: string; price: number; description: string }[],
-  ) => {
-    const chosen = items.find((i) => i.kind === kind);
-    if (!chosen) return;
-    offers
+  items.forEach((chosen, i) => {
+    const output = outputs[i];
+    const part = chosen.part ?? '';
+    if (!output.ok) return;
+    const fitting =
+      chosen.kind === 'flight'
+        ? offersIn(
+            output.data,
+            flightOfferSchema,
+            (o) => checkFlightOffer(o, needs.flights[part], part),
+            describeFlight,
+          )
+        : offersIn(
+            output.data,
+            hotelOfferSchema,
+            (o) => checkHotelOffer(o, needs.hotels[part], part),
+            describeHotel,
+          );
+    fitting
       .filter((o) => o.price < chosen.price.amount)
       .sort((a, b) => a.price - b.price)
       .slice(0, 2)
       .forEach((o) => {
         const display = displayAmount(o.price, facts);
         alternatives.push({
-          kind,
+          kind: chosen.kind,
+          part,
           offerId: o.offerId,
           description: o.description,
           price: { amount: o.price, currency: 'USD' },
@@ -245,21 +252,7 @@ function* cheaperOptions(
           saves: { amount: roundCents(chosen.price.amount - o.price), currency: 'USD' },
         });
       });
-  };
-  if (flights.ok && needs.flight) {
-    const need = needs.flight;
-    add(
-      'flight',
-      offersIn(flights.data, flightOfferSchema, (o) => checkFlightOffer(o, need), describeFlight),
-    );
-  }
-  if (hotels.ok && needs.hotel) {
-    const need = needs.hotel;
-    add(
-      'hotel',
-      offersIn(hotels.data, hotelOfferSchema, (o) => checkHotelOffer(o, need), describeHotel),
-    );
-  }
+  });
   return alternatives;
 }
 

@@ -1,16 +1,22 @@
 /**
  * Review: the supervisor checks the flights and hotel against the traveller's constraints and
- * sends bounded revision rounds to the specialist that can fix what it found.
+ * sends bounded revision rounds to the specialist that can fix what it found. A trip with several
+ * stops is not reviewed this way (the supervisor reads one flight and one hotel); its quote still
+ * says whether it is over the traveller's budget, by how much, with cheaper options.
  */
 import { supervise } from '../../../agents/orchestration/supervise';
 import { SPECIALISTS, supervisor } from '../../agents';
 import type { TripFacts } from '../../schemas';
 import { daysBetween } from '../../validate-facts';
+import type { Briefs } from '../briefs';
 import type { Findings, Gen, TripRun } from '../trip-run';
-import type { Briefs } from './research';
 
 export function* review(trip: TripRun, facts: TripFacts, briefs: Briefs): Gen<void> {
   const { context, frame, input, findings } = trip;
+  if ((facts.legs?.length ?? 1) > 1) {
+    frame.tracker.decide('review.skipped', frame.now(), { reason: 'several stops' });
+    return;
+  }
   const reviewed = yield* supervise(context, frame.run, findings, {
     reviewer: supervisor,
     maxRounds: input.maxRevisionRounds,
@@ -31,8 +37,7 @@ export function* review(trip: TripRun, facts: TripFacts, briefs: Briefs): Gen<vo
         : undefined,
     merge: (current, revised) => {
       const merged: Findings = { ...current };
-      for (const r of revised)
-        if (r.status === 'completed') (merged as Record<string, unknown>)[r.agent] = r.output;
+      for (const r of revised) if (r.status === 'completed') merged[r.agent] = r.output;
       return merged;
     },
   });

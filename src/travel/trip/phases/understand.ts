@@ -5,12 +5,12 @@
  */
 import { retryOptions } from '../../../agents/orchestration/retry-options';
 import { route } from '../../../agents/orchestration/route';
-import { toUsd } from '../../../domain/currency';
 import { router, type RouterAnswer } from '../../agents';
-import { RESOLVE_PLACES, type ResolvePlacesOutput } from '../../resolve-places';
+import { READ_TRIP, type ReadTripInput, type ReadTripOutput } from '../../read-trip';
 import type { TripFacts, TripFields } from '../../schemas';
 import { checkFacts, needsFor } from '../../validate-facts';
-import { explicitFields, factsAsFields } from '../fields';
+import { explicitFields } from '../fields';
+import { shapeOf, type TripShape } from '../shape';
 import { ended, next, type Gen, type PhaseOutcome, type TripRun } from '../trip-run';
 import { askTraveller } from './ask';
 
@@ -65,22 +65,29 @@ export function* understand(trip: TripRun): Gen<PhaseOutcome<Understood>> {
 }
 
 /**
- * Merges, resolves and checks the facts until nothing the route needs is missing, asking the
- * traveller in between. Undefined when the run ended (no answer, or still missing after the
- * allowed rounds): the frame holds the final status.
+ * Reads, resolves and checks the facts until nothing the route needs is missing or in doubt,
+ * asking the traveller in between (everything at once, what is known kept). Undefined when the
+ * run ended (no answer, or still missing after the allowed rounds): the frame holds the status.
  */
 function* settleFacts(trip: TripRun, answer: RouterAnswer, book: boolean): Gen<TripFacts | undefined> {
   const { frame, input } = trip;
   const today = input.createdAt.slice(0, 10);
-  let fields: TripFields = { ...factsAsFields(answer), ...explicitFields(input.body) };
+  let answers: TripFields = {};
   const topics = answer.topics.length > 0 ? answer.topics : ['weather' as const];
   // Contact details are asked for after the price is shown (see checkout), not before.
   const needs = { ...needsFor(answer.route, topics, book), contact: false };
   for (let round = 1; ; round++) {
-    const { facts, unknown } = yield* resolveFacts(trip, fields, answer, book);
+    const read = yield* readFacts(trip, answer, answers);
+    const facts: TripFacts = { ...read.facts, route: answer.route, topics: answer.topics, book };
+    const shaped = answer.route === 'full_trip' ? shapeOf(facts) : undefined;
+    if (shaped && 'shape' in shaped) withStays(facts, shaped.shape);
     frame.status.request = facts;
     const step = frame.tracker.begin('validate', 'check facts', frame.now());
-    const issues = checkFacts(facts, needs, today, unknown);
+    const issues = checkFacts(facts, needs, today, [
+      ...read.unknown,
+      ...read.questions,
+      ...(shaped && 'issues' in shaped ? shaped.issues : []),
+    ]);
     if (issues.length === 0) {
       frame.tracker.end(step, 'completed', frame.now());
       return facts;
@@ -111,39 +118,31 @@ function* settleFacts(trip: TripRun, answer: RouterAnswer, book: boolean): Gen<T
       });
       return undefined;
     }
-    fields = { ...fields, ...reply.fields };
+    answers = { ...answers, ...reply.fields };
   }
 }
 
-/** The fields merged into facts, the places resolved (an activity: the gazetteer is data). */
-function* resolveFacts(
-  trip: TripRun,
-  fields: TripFields,
-  answer: RouterAnswer,
-  book: boolean,
-): Gen<{ facts: TripFacts; unknown: { origin?: string; destination?: string } }> {
+/** The request read with its fields and the answers so far (an activity: the gazetteer is data). */
+function* readFacts(trip: TripRun, answer: RouterAnswer, answers: TripFields): Gen<ReadTripOutput> {
   const { context, frame, input } = trip;
-  const resolved = (yield context.df.callActivityWithRetry(
-    RESOLVE_PLACES,
-    retryOptions(input.retry.toolRead),
-    {
-      ...(fields.origin ? { origin: fields.origin } : {}),
-      ...(fields.destination ? { destination: fields.destination } : {}),
-    },
-  )) as ResolvePlacesOutput;
+  const read = (yield context.df.callActivityWithRetry(READ_TRIP, retryOptions(input.retry.toolRead), {
+    request: input.body.request,
+    today: input.createdAt.slice(0, 10),
+    answer,
+    fields: explicitFields(input.body),
+    answers,
+  } satisfies ReadTripInput)) as ReadTripOutput;
   frame.tracker.charge({}, frame.now());
-  const facts: TripFacts = { route: answer.route, topics: answer.topics, book };
-  const unknown: { origin?: string; destination?: string } = {};
-  for (const field of ['origin', 'destination'] as const) {
-    const r = resolved[field];
-    if (r?.known) facts[field] = r.place;
-    else if (r) unknown[field] = r.query;
-  }
-  for (const key of ['startDate', 'endDate', 'travellers', 'contactEmail', 'travellerNames'] as const) {
-    if (fields[key] !== undefined) (facts as Record<string, unknown>)[key] = fields[key];
-  }
-  if (fields.budget)
-    facts.budget = { ...fields.budget, usd: toUsd(fields.budget.amount, fields.budget.currency) };
-  if (answer.facts.interests) facts.interests = answer.facts.interests;
-  return { facts, unknown };
+  return read;
+}
+
+/** Each leg's dates from the trip's shape, and the shape's own readings stated. */
+function withStays(facts: TripFacts, shape: TripShape): void {
+  facts.legs = shape.stays.map((stay) => ({
+    place: stay.place,
+    nights: stay.nights,
+    checkIn: stay.checkIn,
+    checkOut: stay.checkOut,
+  }));
+  if (shape.inferences.length) facts.inferences = [...(facts.inferences ?? []), ...shape.inferences];
 }

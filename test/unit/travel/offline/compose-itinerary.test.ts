@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { composeItinerary, type ComposeInput } from '../../../../src/travel/offline/compose-itinerary';
+import {
+  composeItinerary,
+  transferMinutes,
+  type ComposeInput,
+} from '../../../../src/travel/offline/compose-itinerary';
 import { itinerarySchema } from '../../../../src/travel/schemas';
 
 const base: ComposeInput = {
@@ -220,6 +224,30 @@ describe('composeItinerary', () => {
       expect(days[0].plan.join(' | ')).toMatch(/evening walk/);
       expect(days[0].meals?.[0]).toMatch(/Dinner/);
       expect(days.at(-1)!.plan.join(' | ')).toMatch(/Leave for the airport by 17:00/);
+    });
+
+    it('a stay that is not the last travels on to the next stop, not home', () => {
+      const rome = structuredClone(prague);
+      rome.facts.next = 'Florence';
+      const last = composeItinerary(rome).days.at(-1)!;
+      expect(last.title).toBe('On to Florence');
+      expect(last.plan.join(' | ')).toMatch(/Fly to Florence: LH1399/);
+      expect(last.plan.join(' | ')).not.toMatch(/Fly home/);
+    });
+
+    it('a town without an airport: the way over land after landing and before leaving, timed', () => {
+      const zermatt = structuredClone(prague);
+      zermatt.facts.destination = 'Zermatt';
+      zermatt.facts.ground = { airport: 'PRG', km: 90 };
+      expect(transferMinutes(90)).toBe(180);
+      const days = composeItinerary(zermatt).days;
+      const arrival = days[1].plan.join(' | ');
+      // Lands 00:45, three hours over land: there about 03:45, straight to rest.
+      expect(arrival).toMatch(/By train or road from PRG \(90 km, about 3 h\) to Zermatt: there about 03:45/);
+      // The 07:15 flight: leave 2.5 h before it and 3 h earlier still.
+      expect(days.at(-1)!.plan.join(' | ')).toMatch(
+        /Leave for the airport by 01:45: By train or road from PRG/,
+      );
     });
   });
 });

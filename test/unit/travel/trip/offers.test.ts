@@ -45,7 +45,7 @@ const hotel = (over: Partial<{ checkIn: string; checkOut: string; guests: number
 
 describe('what an offer must be to be quoted', () => {
   it('derives the need from the facts: airports, dates, party, cabin, rooms', () => {
-    expect(need.flight).toEqual({
+    expect(need.flights.flights).toEqual({
       from: ['SEA'],
       to: ['FTE'],
       departDate: '2027-03-10',
@@ -53,48 +53,50 @@ describe('what an offer must be to be quoted', () => {
       passengers: 2,
       cabin: 'economy',
     });
-    expect(need.hotel).toEqual({
+    expect(need.hotels.hotels).toEqual({
       city: 'El Calafate',
       checkIn: '2027-03-10',
       checkOut: '2027-03-14',
       guests: 2,
       rooms: 1,
     });
-    expect(needsOf({ ...facts, travellers: 5 }).hotel?.rooms).toBe(3);
-    expect(needsOf({ ...facts, rooms: 4 }).hotel?.rooms).toBe(4);
-    expect(needsOf({ ...facts, cabin: 'business' }).flight?.cabin).toBe('business');
+    expect(needsOf({ ...facts, travellers: 5 }).hotels.hotels?.rooms).toBe(3);
+    expect(needsOf({ ...facts, rooms: 4 }).hotels.hotels?.rooms).toBe(4);
+    expect(needsOf({ ...facts, cabin: 'business' }).flights.flights?.cabin).toBe('business');
   });
 
   it('accepts the offer the search returned for this trip', () => {
-    expect(checkFlightOffer(flight(), need.flight!)).toEqual([]);
-    expect(checkHotelOffer(hotel(), need.hotel!)).toEqual([]);
+    expect(checkFlightOffer(flight(), need.flights.flights)).toEqual([]);
+    expect(checkHotelOffer(hotel(), need.hotels.hotels)).toEqual([]);
   });
 
   it('refuses first class for eight, another route, other dates or one way', () => {
     const paths = (issues: { path: string }[]) => issues.map((i) => i.path).sort();
-    expect(paths(checkFlightOffer(flight({ cabin: 'first', passengers: 8 }), need.flight!))).toEqual([
+    expect(paths(checkFlightOffer(flight({ cabin: 'first', passengers: 8 }), need.flights.flights))).toEqual([
       'flights.cabin',
       'flights.passengers',
     ]);
-    expect(paths(checkFlightOffer(flight({ origin: 'PDX' }), need.flight!))).toEqual([
+    expect(paths(checkFlightOffer(flight({ origin: 'PDX' }), need.flights.flights))).toEqual([
       'flights.origin',
       'flights.returnRoute',
     ]);
-    expect(paths(checkFlightOffer(flight({ departDate: '2027-03-11' }), need.flight!))).toEqual([
+    expect(paths(checkFlightOffer(flight({ departDate: '2027-03-11' }), need.flights.flights))).toEqual([
       'flights.departDate',
     ]);
     const oneWay = flightOfferSchema.parse(flightOfferById(flight().offerId.replace('-20270314-', '-OW-')));
-    expect(paths(checkFlightOffer(oneWay, need.flight!))).toEqual(['flights.returnDate']);
+    expect(paths(checkFlightOffer(oneWay, need.flights.flights))).toEqual(['flights.returnDate']);
   });
 
   it('refuses thirty nights, eight guests, another city or too few rooms', () => {
     const paths = (issues: { path: string }[]) => issues.map((i) => i.path).sort();
-    expect(paths(checkHotelOffer(hotel({ checkOut: '2027-04-09', guests: 8 }), need.hotel!))).toEqual([
+    expect(paths(checkHotelOffer(hotel({ checkOut: '2027-04-09', guests: 8 }), need.hotels.hotels))).toEqual([
       'hotels.checkOut',
       'hotels.guests',
     ]);
-    expect(paths(checkHotelOffer(hotel(), { ...need.hotel!, city: 'Ushuaia' }))).toEqual(['hotels.city']);
-    expect(paths(checkHotelOffer(hotel(), { ...need.hotel!, rooms: 2 }))).toEqual(['hotels.rooms']);
+    expect(paths(checkHotelOffer(hotel(), { ...need.hotels.hotels, city: 'Ushuaia' }))).toEqual([
+      'hotels.city',
+    ]);
+    expect(paths(checkHotelOffer(hotel(), { ...need.hotels.hotels, rooms: 2 }))).toEqual(['hotels.rooms']);
   });
 
   it('describes offers from their own data, with no price', () => {

@@ -56,6 +56,22 @@ describe('the quote, computed in code', () => {
     );
   });
 
+  it('names every stop with its nights, and a family by who travels', () => {
+    const rome = { query: 'Rome', name: 'Rome', country: 'Italy', airport: 'FCO' };
+    const florence = { query: 'Florence', name: 'Florence', country: 'Italy', airport: 'FLR' };
+    const f: TripFacts = {
+      ...facts,
+      destination: rome,
+      legs: [{ place: rome, nights: 2 }, { place: florence }],
+      party: { adults: 2, children: [4, 9], infants: 1 },
+      travellers: 5,
+    };
+    const quote = buildQuote({ id: 'q1', round: 1, items }, f);
+    expect(summaryOf(quote, f, 7)).toBe(
+      '7 days in Rome (2 nights) and Florence (4 nights) for 2 adults and 2 children and 1 infant, from London: 2,112.65 USD for flights and hotel.',
+    );
+  });
+
   it('formats money without locale data', () => {
     expect(money(1234567.5, 'USD')).toBe('1,234,567.50 USD');
     expect(money(-12, 'EUR')).toBe('-12 EUR');
