@@ -61,12 +61,7 @@ registerAgentRuntime({
       createToolClient(config.tools, { idempotency, allowList: SUPPORT_AGENTS.allowList() }),
     )),
   journal: async () => new TranscriptJournal((await deskStores()).idempotency),
-  catalog: () =>
-    (catalog ??= new ToolCatalog({
-      servers: config.tools.servers,
-      serverKeys: config.tools.serverKeys,
-      timeoutMs: config.tools.callTimeoutMs,
-    })),
+  catalog: () => (catalog ??= ToolCatalog.fromSettings(config.tools)),
   price: modelPricer(config.models),
   logger: log,
 });
