@@ -78,19 +78,20 @@ param durableBackend string = 'durableTaskScheduler'
 param durableTaskSchedulerSku string = 'Consumption'
 
 @minValue(1)
-@description('Capacity units when durableTaskSchedulerSku is Dedicated.')
+@maxValue(3)
+@description('Capacity units when durableTaskSchedulerSku is Dedicated (up to 3; high availability needs 3).')
 param durableTaskSchedulerCapacity int = 1
 
 @minValue(1)
 @maxValue(90)
-@description('Days the scheduler keeps a finished run\'s history (it holds travellers\' names and e-mail addresses).')
+@description('Days the scheduler keeps a finished run\'s history (it holds travellers\' names and e-mail addresses); at most 30 on the Consumption SKU, 90 on Dedicated.')
 param durableHistoryRetentionDays int = 30
 
 @description('Private network: the apps reach storage, Cosmos DB, Key Vault and Azure OpenAI only through private endpoints; those services refuse public traffic.')
 param vnetEnabled bool = false
 
-@description('Sign users in with Entra ID on the agents app (App Service authentication); creates an app registration (Microsoft Graph Bicep extension).')
-param authEnabled bool = false
+@description('Sign users in with Entra ID on the agents app (App Service authentication), so the web UI works after azd up; creates an app registration (Microsoft Graph Bicep extension). False where you cannot register applications: then only service clients with keys reach the trips API.')
+param authEnabled bool = true
 
 @allowed([
   512

@@ -14,7 +14,8 @@ param tags object = {}
 param skuName string = 'Consumption'
 
 @minValue(1)
-@description('Capacity units of the Dedicated SKU (ignored by Consumption, which has no capacity).')
+@maxValue(3)
+@description('Capacity units of the Dedicated SKU, up to 3 (ignored by Consumption, which has no capacity).')
 param capacity int = 1
 
 @description('Task hubs to create (apps never share a task hub).')

@@ -231,8 +231,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         }
       }
       login: {
+        // The app reads only the signed-in principal (x-ms-client-principal) and never calls on
+        // with the user's tokens, so none are kept: App Service's guidance is to turn the token
+        // store off when the app does not use tokens, and Flex Consumption has no shared file
+        // system for the default store.
         tokenStore: {
-          enabled: true
+          enabled: false
         }
         cookieExpiration: {
           convention: 'FixedTime'

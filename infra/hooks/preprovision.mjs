@@ -52,6 +52,22 @@ if (configured !== wanted) {
   );
 }
 
+// The scheduler keeps a finished run's history at most 30 days on the Consumption SKU and 90 on
+// Dedicated (the SKU pages): a longer retention policy would fail halfway through the deployment.
+if (backend === 'durableTaskScheduler') {
+  const sku = process.env.DURABLE_TASK_SCHEDULER_SKU || 'Consumption';
+  const raw = process.env.DURABLE_HISTORY_RETENTION_DAYS || '30';
+  const days = Number(raw);
+  const most = sku === 'Dedicated' ? 90 : 30;
+  if (!/^\d+$/.test(raw) || days < 1)
+    fail(`DURABLE_HISTORY_RETENTION_DAYS must be a whole number of days from 1, not "${raw}".`);
+  if (days > most)
+    fail(
+      `DURABLE_HISTORY_RETENTION_DAYS=${days}: the ${sku} scheduler keeps finished runs at most ${most} days. ` +
+        (sku === 'Dedicated' ? 'Lower it.' : 'Lower it, or DURABLE_TASK_SCHEDULER_SKU=Dedicated (up to 90).'),
+    );
+}
+
 /** @param {{ ok: true, note?: string } | { ok: false, message: string }} outcome */
 function report(outcome) {
   if (!outcome.ok) fail(outcome.message);

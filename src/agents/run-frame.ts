@@ -25,6 +25,8 @@ export interface RunFrameInput {
   retry: RetryPolicies;
   writeTools: readonly string[];
   trace?: TraceCarrier | undefined;
+  /** Repair turns an agent gets when its answer fails its schema (an agent's own setting wins). */
+  maxRepairs?: number | undefined;
 }
 
 /** The generic status every run publishes; the application adds request, quote and result. */
@@ -60,6 +62,7 @@ export class RunFrame<Status extends FramedStatus<Result>, Result = NonNullable<
       retry: input.retry,
       writeTools: input.writeTools,
       trace: input.trace,
+      ...(input.maxRepairs === undefined ? {} : { maxRepairs: input.maxRepairs }),
       publishProgress: (inFlight) => this.publish(undefined, inFlight),
     };
     this.status = {

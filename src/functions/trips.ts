@@ -240,6 +240,7 @@ const startTrip: Handler = async (request, client, caller, context) => {
     approvalTimeoutMs: settings.approvalTimeoutMs,
     maxInputRounds: settings.maxInputRounds,
     maxRevisionRounds: settings.maxRevisionRounds,
+    maxRepairs: settings.maxRepairs,
     ...(trace ? { trace } : {}),
   });
   try {

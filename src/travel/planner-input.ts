@@ -27,6 +27,8 @@ export const tripPlannerInputSchema = z.object({
   maxInputRounds: z.number().int().min(1).max(10),
   /** Supervisor revision rounds. */
   maxRevisionRounds: z.number().int().min(0).max(5),
+  /** Repair turns after an answer fails its schema. */
+  maxRepairs: z.number().int().min(0).max(5).optional(),
   trace: traceCarrierSchema.optional(),
 });
 export type TripPlannerInput = z.infer<typeof tripPlannerInputSchema>;

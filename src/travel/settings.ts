@@ -15,6 +15,7 @@
  * | TRIP_APPROVAL_TIMEOUT_MS | 3600000 (1 h) |
  * | TRIP_MAX_INPUT_ROUNDS | 3 (1–10) |
  * | TRIP_MAX_REVISION_ROUNDS | 2 (0–5) |
+ * | TRIP_MAX_REPAIRS | 2 (0–5): repair turns after a model's answer fails its schema |
  * | TRIPS_MAX_ACTIVE_RUNS_PER_CALLER | 20: unfinished runs one caller may have; more starts answer 429 |
  * | TRIP_RETRY_MODEL, TRIP_RETRY_TOOL_READ, TRIP_RETRY_TOOL_WRITE | DEFAULT_RETRY_POLICIES; a JSON object overrides some fields, e.g. `{"maxAttempts":6}` |
  * | TRIPS_CLIENT_KEYS | — : service clients, `name=<sha256 hex of the key>` separated by commas (see api/caller.ts) |
@@ -39,6 +40,7 @@ export interface TripSettings {
   approvalTimeoutMs: number;
   maxInputRounds: number;
   maxRevisionRounds: number;
+  maxRepairs: number;
   retry: RetryPolicies;
   /** Service clients of the trips API: client name → SHA-256 (hex) of its key. */
   clientKeys: ReadonlyMap<string, string>;
@@ -69,6 +71,7 @@ const envSchema = z.object({
   TRIP_APPROVAL_TIMEOUT_MS: int(1_000, MAX_DURATION_MS, HOUR),
   TRIP_MAX_INPUT_ROUNDS: int(1, 10, 3),
   TRIP_MAX_REVISION_ROUNDS: int(0, 5, 2),
+  TRIP_MAX_REPAIRS: int(0, 5, 2),
   TRIPS_MAX_ACTIVE_RUNS_PER_CALLER: int(1, 10_000, 20),
   TRIP_RETRY_MODEL: z.string().optional(),
   TRIP_RETRY_TOOL_READ: z.string().optional(),
@@ -147,6 +150,7 @@ export function loadTripSettings(
     approvalTimeoutMs: values.TRIP_APPROVAL_TIMEOUT_MS,
     maxInputRounds: values.TRIP_MAX_INPUT_ROUNDS,
     maxRevisionRounds: values.TRIP_MAX_REVISION_ROUNDS,
+    maxRepairs: values.TRIP_MAX_REPAIRS,
     maxActiveRunsPerCaller: values.TRIPS_MAX_ACTIVE_RUNS_PER_CALLER,
     retry,
     clientKeys: clientKeys(values.TRIPS_CLIENT_KEYS),

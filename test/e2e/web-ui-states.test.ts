@@ -95,7 +95,15 @@ beforeAll(async () => {
     ['booked', run(booked), heading('Your trip is booked')],
     ['ready', run(ready_), heading('Your trip plan is ready')],
     ['rejected', run(rejected), heading('You rejected this quote')],
-    ['answer', run(answer), heading('Here is your answer')],
+    [
+      'answer',
+      run(answer),
+      // The answer, and the forecast it was read from, day by day.
+      async (page: Page) => {
+        await heading('Here is your answer')(page);
+        await page.locator('table.forecast tbody tr').first().waitFor({ timeout: 30_000 });
+      },
+    ],
     ['cancelled', run(cancelled), heading('You cancelled this plan')],
     ['failed', run(failed), heading(/We could not finish the search|Something went wrong|Planning stopped/)],
     ['over-budget', run(overBudget), heading('Your trip plan is over your budget')],
@@ -207,6 +215,9 @@ describe('every state of the web UI', () => {
   it('a plan over the traveller’s budget raises the budget in one step; a run limit shows what was found', async () => {
     const { context, page } = await visit('over-budget');
     await page.getByRole('heading', { name: 'Your itinerary' }).waitFor();
+    // The cheaper offers the tools returned are shown here too, not only at a checkout.
+    const cheaper = page.getByRole('region', { name: 'Cheaper options' });
+    expect(await cheaper.textContent()).toMatch(/Cheaper options we found.*saves \$[\d,.]+/s);
     await page.getByRole('link', { name: 'Raise the budget' }).click();
     await page.getByRole('heading', { level: 1, name: 'Change your trip' }).waitFor();
     const amount = page.getByLabel(/^Budget/);

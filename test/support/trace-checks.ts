@@ -172,6 +172,12 @@ export function expectRunTree(tree: TraceTree, expected: RunTreeExpectations): P
     });
     if (agents.some((a) => a.span.attributes['gen_ai.agent.name'] === agent)) {
       expect(parent?.name, `${span.name} under its agent`).toBe(`invoke_agent ${String(agent)}`);
+    } else {
+      // The orchestrator's own calls (checking offers, booking) sit in its orchestration, like
+      // its decisions.
+      expect(parent?.spanId, `${span.name} (${String(agent)}) under the run's orchestration`).toBe(
+        planner.span.spanId,
+      );
     }
     expect(span.links.map((l) => activitySpans.has(l.spanId))).toEqual([true]);
     const servers = span.children.filter((c) => c.name.startsWith('tools/call '));

@@ -11,11 +11,10 @@ import { calendarDate, dateRange, moment, money, plural } from './format';
 import { FlightsCard, HotelCard } from './itinerary';
 import { flightPlanOf, hotelStayOf } from './itinerary-model';
 import { tripFacts, tripHeading } from './trip';
+import { itemsByStop, partRef } from './trip-parts';
 
 type Quote = NonNullable<RunResource['quote']>;
 type QuoteItem = Quote['items'][number];
-
-const KIND_LABELS: Readonly<Record<string, string>> = { flight: 'Flights', hotel: 'Hotel' };
 
 /**
  * A quote item's description as lines: the tools write "out …; back …; total" in one run, with
@@ -45,14 +44,47 @@ function shown(
 }
 
 /** The item's offer as the server stated it, as the itinerary's cards show it. */
-function offerCard(item: QuoteItem) {
+function offerCard(item: QuoteItem, label: string) {
   if (!item.offer) return null;
   if (item.kind === 'flight') {
     const plan = flightPlanOf({ found: true, details: item.offer });
-    return plan?.legs.length ? <FlightsCard plan={plan} title="Flights to book" /> : null;
+    return plan?.legs.length ? <FlightsCard plan={plan} title={label} /> : null;
   }
   const stay = hotelStayOf({ found: true, details: item.offer });
-  return stay ? <HotelCard stay={stay} title="Hotel to book" /> : null;
+  return stay ? <HotelCard stay={stay} title={label} /> : null;
+}
+
+function QuoteItems({ items }: { items: { item: QuoteItem; label: string }[] }) {
+  return (
+    <ul class="quote-items">
+      {items.map(({ item, label }) => (
+        <li key={`${item.kind}-${item.offerId}`} class="quote-item" data-kind={item.kind}>
+          <div class="quote-item-head">
+            <p class="quote-kind">
+              {label}
+              {item.booked ? <span class="badge tone-success">Booked</span> : null}
+            </p>
+            <p class="quote-price">{shown(item.price, item.display)}</p>
+          </div>
+          {offerCard(item, `To book: ${label}`) ??
+            itemLines(item).map((line, i) => (
+              <p key={i} class="quote-line">
+                {line}
+              </p>
+            ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** "Flight to Rome: " before a cheaper option, on a trip with several stops. */
+function alternativeFor(run: RunResource, alternative: { kind: 'flight' | 'hotel'; part?: string }) {
+  const ref = partRef(alternative.part, alternative.kind);
+  if (ref.stop === undefined) return null;
+  const group = itemsByStop(run, run.quote?.items ?? []).find((g) => g.key === String(ref.stop));
+  const label = group?.items.find(({ item }) => item.kind === alternative.kind)?.label;
+  return label ? <strong>{label}: </strong> : null;
 }
 
 export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () => void }) {
@@ -105,6 +137,7 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
           <p>
             <strong>{heading.title}</strong>
             <br />
+            {facts.stops.length > 1 && facts.origin ? `From ${facts.origin}, ` : ''}
             {dateRange(facts.startDate, facts.endDate)}
           </p>
           <h3>Who is travelling</h3>
@@ -129,25 +162,19 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
 
         <div class="checkout-items">
           <h3>What you are booking</h3>
-          <ul class="quote-items">
-            {quote.items.map((item) => (
-              <li key={`${item.kind}-${item.offerId}`} class="quote-item" data-kind={item.kind}>
-                <div class="quote-item-head">
-                  <p class="quote-kind">
-                    {KIND_LABELS[item.kind] ?? item.kind}
-                    {item.booked ? <span class="badge tone-success">Booked</span> : null}
-                  </p>
-                  <p class="quote-price">{shown(item.price, item.display)}</p>
-                </div>
-                {offerCard(item) ??
-                  itemLines(item).map((line, i) => (
-                    <p key={i} class="quote-line">
-                      {line}
-                    </p>
-                  ))}
-              </li>
-            ))}
-          </ul>
+          {itemsByStop(run, quote.items).map((group) =>
+            group.title ? (
+              <section key={group.key} class="stop-group" aria-labelledby={`stop-${group.key}`}>
+                <h4 id={`stop-${group.key}`}>
+                  {group.title}
+                  {group.when ? <span class="stop-when"> · {group.when}</span> : null}
+                </h4>
+                <QuoteItems items={group.items} />
+              </section>
+            ) : (
+              <QuoteItems key={group.key} items={group.items} />
+            ),
+          )}
           <dl class="quote-total">
             <div>
               <dt>Total</dt>
@@ -171,20 +198,7 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
               {quote.ratesDate ? `, converted at the rates of ${quote.ratesDate}` : ''}.
             </p>
           ) : null}
-          {quote.alternatives?.length ? (
-            <div class="alternatives">
-              <h3>Cheaper options we found</h3>
-              <ul>
-                {quote.alternatives.map((a) => (
-                  <li key={a.offerId}>
-                    {a.description} — {shown(a.price, a.display)} (saves{' '}
-                    {money(a.saves.amount, a.saves.currency)})
-                  </li>
-                ))}
-              </ul>
-              <p class="hint">To take one, reject this quote and change the request.</p>
-            </div>
-          ) : null}
+          <CheaperOptions run={run} hint="To take one, reject this quote and change the request." />
         </div>
       </div>
 
@@ -232,5 +246,29 @@ export function Checkout({ run, onDecided }: { run: RunResource; onDecided: () =
         </div>
       </div>
     </section>
+  );
+}
+
+/**
+ * The cheaper offers the tools returned for a quote over the traveller's budget, each with what it
+ * saves (and, on a trip with several stops, which flight or hotel it would replace).
+ */
+export function CheaperOptions({ run, hint, level = 3 }: { run: RunResource; hint: string; level?: 2 | 3 }) {
+  const alternatives = run.quote?.alternatives ?? [];
+  if (!alternatives.length) return null;
+  const Heading = level === 2 ? 'h2' : 'h3';
+  return (
+    <div class="alternatives">
+      <Heading>Cheaper options we found</Heading>
+      <ul>
+        {alternatives.map((a) => (
+          <li key={a.offerId}>
+            {alternativeFor(run, a)}
+            {a.description} — {shown(a.price, a.display)} (saves {money(a.saves.amount, a.saves.currency)})
+          </li>
+        ))}
+      </ul>
+      <p class="hint">{hint}</p>
+    </div>
   );
 }

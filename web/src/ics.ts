@@ -5,7 +5,7 @@
  * derived from the run, so importing the file twice updates rather than duplicates.
  */
 import type { RunResource } from '../../src/travel/api/run-resource';
-import { dayViews, flightPlanOf, hotelStayOf } from './itinerary-model';
+import { dayViews, flightPlanOf, hotelStayOf, journeysOf, stopsOf, type FlightPlan } from './itinerary-model';
 
 type Itinerary = NonNullable<NonNullable<RunResource['result']>['itinerary']>;
 
@@ -52,6 +52,41 @@ function nextDay(day: string): string {
   return date.toISOString().slice(0, 10);
 }
 
+/**
+ * A flight's segments as timed events; `raw` is the flight as the itinerary carries it, whose ISO
+ * times keep their offsets (the plan keeps local wall-clock times only). The UIDs of a trip with
+ * one destination stay as they were, so a re-import updates the events it made before.
+ */
+function flightCalendarEvents(
+  runId: string,
+  key: string,
+  plan: FlightPlan | undefined,
+  raw: unknown,
+): Event[] {
+  const details = (raw as { details?: Record<string, { segments?: unknown[] }> } | undefined)?.details;
+  const prefix = key === 'flights' ? runId : `${runId}-${key.replace(':', '-')}`;
+  return (plan?.legs ?? []).flatMap((leg) => {
+    const rawSegments = details?.[leg.direction === 'outbound' ? 'outbound' : 'inbound']?.segments ?? [];
+    return leg.segments.flatMap((s, index): Event[] => {
+      const source = rawSegments[index] as { departure?: string; arrival?: string } | undefined;
+      const start = utcStamp(source?.departure ?? '');
+      const end = utcStamp(source?.arrival ?? '');
+      if (!start || !end) return [];
+      return [
+        {
+          uid: `${prefix}-${leg.direction}-${index}@waypoint`,
+          summary: `Flight ${s.from} → ${s.to}${s.flightNumber ? ` (${s.flightNumber})` : ''}`,
+          description: [s.airline, s.aircraft].filter(Boolean).join(' · ') || undefined,
+          location: s.from,
+          start,
+          end,
+          allDay: false,
+        },
+      ];
+    });
+  });
+}
+
 interface Event {
   uid: string;
   summary: string;
@@ -79,36 +114,24 @@ function eventLines(e: Event, stamp: string): string[] {
 }
 
 /**
- * The calendar file for `itinerary` of run `runId`, stamped `now` (an ISO time). `rawFlights`
- * carries the offsets the flight events need (the itinerary's own `flights`).
+ * The calendar file for `itinerary` of run `runId`, stamped `now` (an ISO time).
  */
 export function itineraryCalendar(runId: string, itinerary: Itinerary, title: string, now: string): string {
-  const events: Event[] = [];
-  const flights = flightPlanOf(itinerary.flights);
-  const raw = (itinerary.flights as { details?: Record<string, { segments?: unknown[] }> } | undefined)
-    ?.details;
-  for (const leg of flights?.legs ?? []) {
-    const rawSegments = raw?.[leg.direction === 'outbound' ? 'outbound' : 'inbound']?.segments ?? [];
-    leg.segments.forEach((s, index) => {
-      const source = rawSegments[index] as { departure?: string; arrival?: string } | undefined;
-      const start = utcStamp(source?.departure ?? '');
-      const end = utcStamp(source?.arrival ?? '');
-      if (!start || !end) return;
-      events.push({
-        uid: `${runId}-${leg.direction}-${index}@waypoint`,
-        summary: `Flight ${s.from} → ${s.to}${s.flightNumber ? ` (${s.flightNumber})` : ''}`,
-        description: [s.airline, s.aircraft].filter(Boolean).join(' · ') || undefined,
-        location: s.from,
-        start,
-        end,
-        allDay: false,
-      });
-    });
-  }
-  const stay = hotelStayOf(itinerary.hotel);
-  if (stay?.checkIn && stay.checkOut) {
+  // Several stops: a flight per journey and a hotel per stop; one destination: the round trip.
+  const journeys = journeysOf(itinerary);
+  const rawJourneys = (itinerary as { journeys?: { flight?: unknown }[] }).journeys ?? [];
+  const flights = journeys.length
+    ? journeys.map((j, k) => ({ key: j.part, plan: j.plan, raw: rawJourneys[k]?.flight }))
+    : [{ key: 'flights', plan: flightPlanOf(itinerary.flights), raw: itinerary.flights }];
+  const events: Event[] = flights.flatMap((f) => flightCalendarEvents(runId, f.key, f.plan, f.raw));
+  const stops = stopsOf(itinerary);
+  const stays = stops.length
+    ? stops.map((s) => ({ uid: `${runId}-hotel-${s.index}@waypoint`, stay: s.hotel }))
+    : [{ uid: `${runId}-hotel@waypoint`, stay: hotelStayOf(itinerary.hotel) }];
+  for (const { uid, stay } of stays) {
+    if (!stay?.checkIn || !stay.checkOut) continue;
     events.push({
-      uid: `${runId}-hotel@waypoint`,
+      uid,
       summary: `Stay: ${stay.name}`,
       description: [
         stay.checkInFrom ? `Check in from ${stay.checkInFrom}` : undefined,

@@ -31,6 +31,8 @@ export interface FlightSegment {
 
 export interface FlightLeg {
   direction: 'outbound' | 'return';
+  /** On a trip with several stops, which journey this is ("London → Rome"). */
+  title?: string;
   from: string;
   to: string;
   stops: number;
@@ -103,9 +105,11 @@ export function flightPlanOf(flights: unknown): FlightPlan | undefined {
     changeFee && num(changeFee.amount) !== undefined
       ? `changes ${money(num(changeFee.amount)!, str(changeFee.currency) ?? 'USD')}`
       : undefined,
-    num(fare?.checkedBags) !== undefined
-      ? `${plural(num(fare?.checkedBags)!, 'checked bag')} each`
-      : undefined,
+    num(fare?.checkedBags) === 0
+      ? 'no checked bag'
+      : num(fare?.checkedBags) !== undefined
+        ? `${plural(num(fare?.checkedBags)!, 'checked bag')} each`
+        : undefined,
   ].filter((n): n is string => n !== undefined);
   if (legs.length === 0 && !str(choice.description)) return undefined;
   return {
@@ -173,11 +177,15 @@ export interface DayEvent {
   time?: string;
   title: string;
   detail?: string;
+  /** A flight's (or a landing's) local arrival, for placing the check-in after it. */
+  lands?: { date: string; time: string };
 }
 
 export interface DayView {
   date: string;
   title: string;
+  /** Where the day is spent on a trip with several stops ("Rome", "Rome → Florence"). */
+  place?: string;
   weather?: string;
   events: DayEvent[];
   /** The plan's own items, without those the timed events already say. */
@@ -186,7 +194,7 @@ export interface DayView {
 }
 
 /** Plan items that restate a flight or the hotel's check-in/out, dropped when an event shows it. */
-const RESTATED = /^(fly in|fly home|fly out|fly to|land at|check in at|check out of|check-in|check-out)\b/i;
+const RESTATED = /^(fly in|fly home|fly out|fly to|land at|check[ -]?in|check[ -]?out)\b/i;
 
 function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
   const events: DayEvent[] = [];
@@ -205,6 +213,7 @@ function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
           ]
             .filter(Boolean)
             .join(' · '),
+          lands: s.arrival,
         });
       }
       if (overnight && s.arrival.date === date) {
@@ -213,6 +222,7 @@ function flightEvents(plan: FlightPlan | undefined, date: string): DayEvent[] {
           time: s.arrival.time,
           title: `Land in ${s.to}`,
           detail: label || undefined,
+          lands: s.arrival,
         });
       }
     }
@@ -240,21 +250,75 @@ function hotelEvents(stay: HotelStay | undefined, date: string): DayEvent[] {
   return events;
 }
 
+/**
+ * A day's events in the order they happen. Hotel times are bounds, not appointments: when a flight
+ * leaves before the check-out deadline, the check-out comes first and says so; when the day's
+ * flights land after the room is ready (or only the next day), the check-in follows the landing
+ * and says when that is — never a 14:00 check-in listed while the traveller is in the air.
+ */
+function inDayOrder(events: DayEvent[], date: string): DayEvent[] {
+  const departures = events
+    .filter((e) => e.kind === 'flight' && e.time)
+    .map((e) => e.time!)
+    .sort();
+  const landing = events
+    .flatMap((e) => (e.lands ? [e.lands] : []))
+    .sort((a, b) => `${a.date}T${a.time}`.localeCompare(`${b.date}T${b.time}`))
+    .pop();
+  const keyed = events.map((event) => {
+    const first = departures[0];
+    if (event.kind === 'check-out' && first && (!event.time || first < event.time)) {
+      const { time: _deadline, ...rest } = event;
+      return { key: `${first}a`, event: { ...rest, detail: `before your ${first} flight` } };
+    }
+    if (
+      event.kind === 'check-in' &&
+      landing &&
+      (landing.date > date || !event.time || landing.time > event.time)
+    ) {
+      const { time: from, ...rest } = event;
+      const ready = from ? `from ${from}` : undefined;
+      if (landing.date > date) {
+        const when = `${calendarDate(landing.date, { year: false })}, ${landing.time}`;
+        return { key: '99:99c', event: { ...rest, detail: `room ${ready ?? 'ready'}; you land ${when}` } };
+      }
+      const after = `after you land at ${landing.time}`;
+      return { key: `${landing.time}c`, event: { ...rest, detail: ready ? `${ready} · ${after}` : after } };
+    }
+    return { key: `${event.time ?? '99:99'}b`, event };
+  });
+  return keyed.sort((a, b) => a.key.localeCompare(b.key)).map((k) => k.event);
+}
+
 export function dayViews(itinerary: Itinerary): DayView[] {
-  const flights = flightPlanOf(itinerary.flights);
-  const stay = hotelStayOf(itinerary.hotel);
+  // A trip with several stops has a flight per journey and a hotel per stop; one destination,
+  // a round trip and a hotel.
+  const journeys = journeysOf(itinerary);
+  const stops = stopsOf(itinerary);
+  const plans = (journeys.length ? journeys.map((j) => j.plan) : [flightPlanOf(itinerary.flights)]).filter(
+    (p): p is FlightPlan => p !== undefined,
+  );
+  const hotels = (stops.length ? stops.map((s) => s.hotel) : [hotelStayOf(itinerary.hotel)]).filter(
+    (h): h is HotelStay => h !== undefined,
+  );
   return itinerary.days.map((day) => {
-    const events = [...flightEvents(flights, day.date), ...hotelEvents(stay, day.date)].sort((a, b) =>
-      (a.time ?? '99:99').localeCompare(b.time ?? '99:99'),
+    const events = inDayOrder(
+      [
+        ...plans.flatMap((plan) => flightEvents(plan, day.date)),
+        ...hotels.flatMap((stay) => hotelEvents(stay, day.date)),
+      ],
+      day.date,
     );
     const restated = (item: string) =>
       RESTATED.test(item.trim()) &&
       events.some((e) =>
         /^fly/i.test(item.trim()) ? e.kind === 'flight' || e.kind === 'arrival' : e.kind !== 'flight',
       );
+    const place = placeOfDay(stops, day.date);
     return {
       date: day.date,
       title: day.title,
+      ...(place ? { place } : {}),
       weather: day.weather,
       events,
       activities: day.plan.filter((item) => !restated(item)),
@@ -346,4 +410,101 @@ export function budgetNote(view: CostView): string | undefined {
   if (view.leftOver === undefined) return undefined;
   const amount = money(Math.abs(view.leftOver), view.currency);
   return view.leftOver >= 0 ? `${amount} under budget` : `${amount} over budget`;
+}
+
+/** One flight of a trip with several stops, in travel order. */
+export interface Journey {
+  /** The quote's part key: "flights:1", "flights:2", "flights:return". */
+  part: string;
+  from: string;
+  to: string;
+  date: string;
+  plan?: FlightPlan;
+}
+
+/** One stop of a trip with several stops: where, when, and the hotel there. */
+export interface Stop {
+  /** 1-based, in travel order. */
+  index: number;
+  place: string;
+  checkIn: string;
+  checkOut: string;
+  hotel?: HotelStay;
+  /** The weather outlook there, in a sentence. */
+  weather?: string;
+  /** The restaurants picked there. */
+  restaurants: string[];
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The flights between the stops, in order; empty for a trip with one destination. */
+export function journeysOf(itinerary: Itinerary): Journey[] {
+  const journeys = arr((itinerary as { journeys?: unknown }).journeys);
+  return journeys.flatMap((value): Journey[] => {
+    const j = obj(value);
+    const part = str(j?.part);
+    const from = str(j?.from);
+    const to = str(j?.to);
+    const date = str(j?.date);
+    if (!part || !from || !to || !date || !ISO_DATE.test(date)) return [];
+    const plan = flightPlanOf(j?.flight);
+    return [{ part, from, to, date, ...(plan ? { plan } : {}) }];
+  });
+}
+
+/** The stops of a trip with several, in order; empty for a trip with one destination. */
+export function stopsOf(itinerary: Itinerary): Stop[] {
+  const stays = arr((itinerary as { stays?: unknown }).stays);
+  return stays.flatMap((value, k): Stop[] => {
+    const s = obj(value);
+    const place = str(s?.place);
+    const checkIn = str(s?.checkIn);
+    const checkOut = str(s?.checkOut);
+    if (!place || !checkIn || !checkOut || !ISO_DATE.test(checkIn) || !ISO_DATE.test(checkOut)) return [];
+    const hotel = hotelStayOf(s?.hotel);
+    const weather = str(obj(s?.weather)?.summary);
+    const restaurants = arr(obj(s?.restaurants)?.picks)
+      .map((p) => str(obj(p)?.name))
+      .filter((n): n is string => n !== undefined);
+    return [
+      {
+        index: k + 1,
+        place,
+        checkIn,
+        checkOut,
+        ...(hotel
+          ? { hotel: { ...hotel, checkIn: hotel.checkIn ?? checkIn, checkOut: hotel.checkOut ?? checkOut } }
+          : {}),
+        ...(weather ? { weather } : {}),
+        restaurants,
+      },
+    ];
+  });
+}
+
+/**
+ * Where the traveller is on `date`: the stop they sleep at, and on a day they move on, where from
+ * ("Rome → Florence"). Undefined for a trip with one destination.
+ */
+export function placeOfDay(stops: readonly Stop[], date: string): string | undefined {
+  if (stops.length < 2) return undefined;
+  const leaving = stops.find((s) => s.checkOut === date);
+  const staying = stops.find((s) => s.checkIn <= date && date < s.checkOut);
+  if (leaving && staying) return `${leaving.place} → ${staying.place}`;
+  return (staying ?? leaving)?.place;
+}
+
+/** Every journey's flight as one plan (each a leg titled by its journey), for the flights card. */
+export function journeysPlan(journeys: readonly Journey[]): FlightPlan | undefined {
+  const planned = journeys.filter((j): j is Journey & { plan: FlightPlan } => j.plan !== undefined);
+  if (planned.length === 0) return undefined;
+  const first = planned[0].plan;
+  return {
+    legs: planned.flatMap((j) => j.plan.legs.map((leg) => ({ ...leg, title: `${j.from} → ${j.to}` }))),
+    cabin: first.cabin,
+    passengers: first.passengers,
+    totalUsd: planned.reduce((sum, j) => sum + (j.plan.totalUsd ?? 0), 0),
+    fareNotes: first.fareNotes,
+  };
 }

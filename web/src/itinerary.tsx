@@ -14,19 +14,28 @@ import {
   dayViews,
   flightPlanOf,
   hotelStayOf,
+  journeysOf,
+  journeysPlan,
+  stopsOf,
   type FlightPlan,
   type HotelStay,
 } from './itinerary-model';
 import { tripFacts, tripHeading } from './trip';
+import { bookingLabel, partRef } from './trip-parts';
 
 type Result = NonNullable<RunResource['result']>;
 type Itinerary = NonNullable<Result['itinerary']>;
 
 export function ItineraryView({ run, itinerary }: { run: RunResource; itinerary: Itinerary }) {
   const facts = tripFacts(run);
-  const flights = flightPlanOf(itinerary.flights);
-  const stay = hotelStayOf(itinerary.hotel);
+  // Several stops: every journey's flight in one card, a hotel card per stop.
+  const stops = stopsOf(itinerary);
+  const journeys = journeysOf(itinerary);
+  const flights = journeys.length ? journeysPlan(journeys) : flightPlanOf(itinerary.flights);
+  const stay = stops.length ? undefined : hotelStayOf(itinerary.hotel);
   const costs = costView(itinerary, facts.budget);
+  if (stops.length > 1)
+    costs.lines = costs.lines.map((line) => (line.label === 'Hotel' ? { ...line, label: 'Hotels' } : line));
   const note = budgetNote(costs);
   const bookings = run.result?.bookings ?? [];
   const title = tripHeading(run).title;
@@ -54,11 +63,21 @@ export function ItineraryView({ run, itinerary }: { run: RunResource; itinerary:
           </button>
         </div>
       </div>
-      {bookings.length ? <Confirmations bookings={bookings} /> : null}
+      {bookings.length ? <Confirmations run={run} bookings={bookings} /> : null}
       <p class="summary">{itinerary.summary}</p>
       <div class="overview">
         {flights ? <FlightsCard plan={flights} /> : null}
         {stay ? <HotelCard stay={stay} /> : null}
+        {stops.map((stop) =>
+          stop.hotel ? (
+            <HotelCard
+              key={stop.index}
+              stay={stop.hotel}
+              title={`Hotel in ${stop.place}`}
+              note={stop.weather ? `Weather: ${stop.weather}` : undefined}
+            />
+          ) : null,
+        )}
         <section class="card costs" aria-labelledby="costs-title">
           <h3 id="costs-title">Cost</h3>
           <table class="cost-table">
@@ -99,6 +118,7 @@ export function ItineraryView({ run, itinerary }: { run: RunResource; itinerary:
             <h4>
               <span class="day-number">Day {index + 1}</span>
               <time dateTime={day.date}>{calendarDate(day.date, { year: false })}</time>
+              {day.place ? <span class="day-place">{day.place}</span> : null}
               <span class="day-title">{day.title}</span>
             </h4>
             {day.weather ? <p class="weather">{day.weather}</p> : null}
@@ -130,16 +150,14 @@ export function ItineraryView({ run, itinerary }: { run: RunResource; itinerary:
   );
 }
 
-function Confirmations({ bookings }: { bookings: NonNullable<Result['bookings']> }) {
+function Confirmations({ run, bookings }: { run: RunResource; bookings: NonNullable<Result['bookings']> }) {
   return (
     <section class="card confirmations" aria-labelledby="confirmations-title">
       <h3 id="confirmations-title">Booking confirmations</h3>
       <ul class="bookings">
         {bookings.map((b) => (
           <li key={`${b.item}-${b.offerId}`} class={`booking ${b.status}`} data-booking={b.bookingId ?? ''}>
-            <span class="booking-item">
-              {b.item === 'flight' ? 'Flights' : b.item === 'hotel' ? 'Hotel' : b.item}
-            </span>
+            <span class="booking-item">{bookingLabel(run, b)}</span>
             {b.status === 'confirmed' ? (
               <span>
                 Confirmed · reference <code class="reference">{b.bookingId}</code>
@@ -161,11 +179,16 @@ export function FlightsCard({ plan, title = 'Flights' }: { plan: FlightPlan; tit
     <section class="card flights" aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
       {plan.legs.length ? (
-        plan.legs.map((leg) => (
-          <div key={leg.direction} class="leg">
+        plan.legs.map((leg, index) => (
+          <div key={index} class="leg">
             <p class="leg-head">
-              {leg.direction === 'outbound' ? 'Outbound' : 'Return'} ·{' '}
-              {calendarDate(leg.segments[0].departure.date, { year: false })}
+              {leg.title ??
+                (plan.legs.length > 1
+                  ? leg.direction === 'outbound'
+                    ? 'Outbound'
+                    : 'Return'
+                  : 'One way')}{' '}
+              · {calendarDate(leg.segments[0].departure.date, { year: false })}
             </p>
             {leg.segments.map((s, i) => (
               <div key={i} class="segment">
@@ -210,7 +233,16 @@ export function FlightsCard({ plan, title = 'Flights' }: { plan: FlightPlan; tit
   );
 }
 
-export function HotelCard({ stay, title = 'Hotel' }: { stay: HotelStay; title?: string }) {
+export function HotelCard({
+  stay,
+  title = 'Hotel',
+  note,
+}: {
+  stay: HotelStay;
+  title?: string;
+  /** A line under the stay (the weather there, on a trip with several stops). */
+  note?: string;
+}) {
   const id = `hotel-${useId()}`;
   return (
     <section class="card hotel" aria-labelledby={id}>
@@ -265,23 +297,47 @@ export function HotelCard({ stay, title = 'Hotel' }: { stay: HotelStay; title?: 
       ) : stay.refundable === false ? (
         <p class="hint">Not refundable</p>
       ) : null}
+      {note ? <p class="stay-note">{note}</p> : null}
     </section>
   );
 }
 
-/** What a run found before it stopped (a budget, a failure): the flights and hotel, when there. */
+/**
+ * What a run found before it stopped (a budget, a failure): the flights and hotels, filed by part
+ * (`flights`, `hotels`, or `flights:2`, `hotels:1` … on a trip with several stops), and the weather.
+ */
 export function PartialFindings({ data }: { data: unknown }) {
   const findings = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
-  const flights = flightPlanOf(findings.flights);
-  const stay = hotelStayOf(findings.hotels);
+  const parts = Object.keys(findings).sort(byPart);
+  const flights = parts
+    .filter((part) => /^flights\b/.test(part))
+    .flatMap((part) => {
+      const plan = flightPlanOf(findings[part]);
+      return plan ? [{ part, plan }] : [];
+    });
+  const stays = parts
+    .filter((part) => /^hotels\b/.test(part))
+    .flatMap((part) => {
+      const stay = hotelStayOf(findings[part]);
+      return stay ? [{ part, stay }] : [];
+    });
   const weather = (findings.weather as { summary?: unknown } | undefined)?.summary;
-  if (!flights && !stay && typeof weather !== 'string') return null;
+  if (!flights.length && !stays.length && typeof weather !== 'string') return null;
+  const several = flights.length > 1 || stays.length > 1;
+  const prices = [
+    ...flights.map(({ part, plan }) => [partLabel(part, 'flight', several), plan.totalUsd] as const),
+    ...stays.map(({ part, stay }) => [partLabel(part, 'hotel', several), stay.totalUsd] as const),
+  ].filter((p): p is readonly [string, number] => p[1] !== undefined);
   return (
     <section class="partial" aria-labelledby="partial-title">
       <h2 id="partial-title">What we found before stopping</h2>
       <div class="overview">
-        {flights ? <FlightsCard plan={flights} /> : null}
-        {stay ? <HotelCard stay={stay} /> : null}
+        {flights.map(({ part, plan }) => (
+          <FlightsCard key={part} plan={plan} title={partLabel(part, 'flight', several)} />
+        ))}
+        {stays.map(({ part, stay }) => (
+          <HotelCard key={part} stay={stay} title={partLabel(part, 'hotel', several)} />
+        ))}
         {typeof weather === 'string' ? (
           <section class="card" aria-labelledby="partial-weather">
             <h3 id="partial-weather">Weather</h3>
@@ -289,18 +345,28 @@ export function PartialFindings({ data }: { data: unknown }) {
           </section>
         ) : null}
       </div>
-      {flights?.totalUsd !== undefined || stay?.totalUsd !== undefined ? (
+      {prices.length ? (
         <p class="hint">
-          Prices found:{' '}
-          {[
-            flights?.totalUsd !== undefined ? `flights ${money(flights.totalUsd)}` : undefined,
-            stay?.totalUsd !== undefined ? `hotel ${money(stay.totalUsd)}` : undefined,
-          ]
-            .filter(Boolean)
-            .join(', ')}
-          .
+          Prices found: {prices.map(([label, usd]) => `${label.toLowerCase()} ${money(usd)}`).join(', ')}.
         </p>
       ) : null}
     </section>
   );
+}
+
+/** Parts in travel order: "flights:1", "flights:2", "flights:return"; "hotels:1" … */
+function byPart(a: string, b: string): number {
+  const rank = (part: string) => {
+    const ref = partRef(part, 'flight');
+    return ref.stop === 'return' ? 1_000 : (ref.stop ?? 0);
+  };
+  return a.split(':')[0].localeCompare(b.split(':')[0]) || rank(a) - rank(b);
+}
+
+/** "Flights", "Hotel"; on a trip with several stops "Flight 2", "Flight home", "Hotel 1". */
+function partLabel(part: string, kind: 'flight' | 'hotel', several: boolean): string {
+  const ref = partRef(part, kind);
+  if (!several || ref.stop === undefined) return kind === 'flight' ? 'Flights' : 'Hotel';
+  if (ref.stop === 'return') return 'Flight home';
+  return kind === 'flight' ? `Flight ${ref.stop}` : `Hotel ${ref.stop}`;
 }

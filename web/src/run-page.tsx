@@ -7,7 +7,8 @@
  */
 import type { RunResource } from '../../src/travel/api/run-resource';
 import { cancelRun, getRun } from './api';
-import { Checkout } from './checkout';
+import { AnswerDetails } from './answer';
+import { CheaperOptions, Checkout } from './checkout';
 import { isFinal, STATUS_LABELS } from './format';
 import { useNow, usePoll } from './hooks';
 import { ItineraryView, PartialFindings } from './itinerary';
@@ -73,8 +74,18 @@ function Trip({ run, refresh }: { run: RunResource; refresh: () => void }) {
         </p>
       </header>
 
-      {active ? <StatusBanner run={run} now={now} /> : null}
+      {/* While the traveller is asked, the question or the checkout says so: no banner above it. */}
+      {active && !waitingForPerson(run) ? <StatusBanner run={run} now={now} /> : null}
       {outcome ? <Outcome run={run} outcome={outcome} /> : null}
+      {outcome?.badge === 'Over budget' && run.quote?.alternatives?.length ? (
+        <section class="card" aria-label="Cheaper options">
+          <CheaperOptions
+            run={run}
+            level={2}
+            hint="To take one, change the request: say the hotel or flight you prefer, or a lower budget."
+          />
+        </section>
+      ) : null}
       {run.status === 'needs_input' && run.needsInput ? (
         <QuestionForm key={`ask-${run.needsInput.round}`} run={run} onSent={refresh} />
       ) : null}
@@ -83,10 +94,8 @@ function Trip({ run, refresh }: { run: RunResource; refresh: () => void }) {
       {result?.itinerary ? (
         <ItineraryView run={run} itinerary={result.itinerary} />
       ) : result?.answer ? (
-        <section class="card answer" aria-labelledby="answer-title">
-          <h2 id="answer-title">Answer</h2>
-          <p>{result.answer}</p>
-        </section>
+        // The answer itself is the outcome's message; here what it was read from.
+        <AnswerDetails topic={run.request.understood?.topics?.[0]} data={result.data} />
       ) : result?.data ? (
         <PartialFindings data={result.data} />
       ) : null}

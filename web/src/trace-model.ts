@@ -217,12 +217,16 @@ export function pathToFirstError(model: TraceModel): string[] | undefined {
   return search(model.roots, []);
 }
 
-/** The nodes open at first: the top levels, so agents show without a click. */
+/**
+ * The nodes open at first: the top `levels`, and below them any chain of only children (request →
+ * create → orchestration) down to the node where the work fans out, so the agents show without a
+ * click however deep the run's own span sits.
+ */
 export function initiallyExpanded(model: TraceModel, levels = 2): Set<string> {
   const open = new Set<string>();
   const walk = (nodes: readonly DisplayNode[], depth: number) => {
-    if (depth >= levels) return;
     for (const node of nodes) {
+      if (depth >= levels && nodes.length > 1) continue;
       if (node.type === 'span') open.add(node.id);
       walk(node.children, depth + 1);
     }

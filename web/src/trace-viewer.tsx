@@ -231,7 +231,7 @@ function SpanRow({
         ) : (
           <span class="twisty" aria-hidden="true" />
         )}
-        <span class="span-name">{labelOf(row.node)}</span>
+        <span class="span-name">{breakable(labelOf(row.node))}</span>
         {row.isError ? <span class="tag error-tag">error</span> : null}
         {row.service ? <span class="service">{row.service}</span> : null}
         {usage.input !== undefined ? (
@@ -391,4 +391,12 @@ function Json({ title, text }: { title: string; text: string }) {
       <pre class="json">{pretty}</pre>
     </>
   );
+}
+
+/**
+ * A span name with line-break opportunities after its separators ("activity:|callTool",
+ * "get_|flight_|details"), so a narrow column wraps it between words, not inside them.
+ */
+function breakable(name: string) {
+  return name.split(/(?<=[:_/.])/).flatMap((piece, i) => (i === 0 ? [piece] : [<wbr key={i} />, piece]));
 }

@@ -14,6 +14,8 @@ type Understood = NonNullable<RunResource['request']['understood']>;
 export interface TripFacts {
   origin?: string;
   destination?: string;
+  /** Every stop in order, on a trip with several (each with its dates once they are known). */
+  stops: { place: string; checkIn?: string; checkOut?: string }[];
   startDate?: string;
   endDate?: string;
   travellers?: number;
@@ -29,12 +31,30 @@ export function tripFacts(run: RunResource): TripFacts {
   return {
     origin: place(understood.origin, fields.origin),
     destination: place(understood.destination, fields.destination),
+    stops: stopsUnderstood(understood),
     startDate: understood.startDate ?? fields.startDate,
     endDate: understood.endDate ?? fields.endDate,
     travellers: understood.travellers ?? fields.travellers,
     ...(budget ? { budget } : {}),
     book: understood.book ?? run.request.book ?? false,
   };
+}
+
+/** The stops the run understood (`legs`), by name, when there are several. */
+function stopsUnderstood(understood: Partial<Understood>): TripFacts['stops'] {
+  const legs = (understood as { legs?: unknown }).legs;
+  if (!Array.isArray(legs) || legs.length < 2) return [];
+  return legs.flatMap((leg: { place?: { name?: unknown }; checkIn?: unknown; checkOut?: unknown }) => {
+    const name = leg?.place?.name;
+    if (typeof name !== 'string' || !name) return [];
+    return [
+      {
+        place: name,
+        ...(typeof leg.checkIn === 'string' ? { checkIn: leg.checkIn } : {}),
+        ...(typeof leg.checkOut === 'string' ? { checkOut: leg.checkOut } : {}),
+      },
+    ];
+  });
 }
 
 export interface TripHeading {
@@ -48,6 +68,7 @@ export interface TripHeading {
 
 export function tripHeading(run: RunResource): TripHeading {
   const facts = tripFacts(run);
+  if (facts.stops.length > 1) return stopsHeading(facts);
   const route =
     facts.origin && facts.destination
       ? `${facts.origin} → ${facts.destination}`
@@ -61,6 +82,19 @@ export function tripHeading(run: RunResource): TripHeading {
     .filter(Boolean)
     .join(' · ');
   return { title, subtitle, documentTitle: route ?? 'Your trip' };
+}
+
+/** "Rome → Florence", "From London · 10–18 Mar 2027 · 2 travellers". */
+function stopsHeading(facts: TripFacts): TripHeading {
+  const title = facts.stops.map((s) => s.place).join(' → ');
+  const subtitle = [
+    facts.origin ? `From ${facts.origin}` : undefined,
+    dateRange(facts.startDate, facts.endDate),
+    facts.travellers ? plural(facts.travellers, 'traveller') : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  return { title, subtitle, documentTitle: title };
 }
 
 /** The specialists a full trip runs in parallel, as the traveller knows them. */
@@ -345,7 +379,7 @@ export function outcomeOf(run: RunResource): Outcome | undefined {
         tone: 'success',
         badge: 'Answered',
         title: 'Here is your answer',
-        message: '',
+        message: result?.answer ?? '',
         actions: ['edit', 'plan-again'],
       };
     }

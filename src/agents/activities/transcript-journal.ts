@@ -102,7 +102,12 @@ export class TranscriptJournal {
   ): Promise<TurnRecord> {
     this.assertFits(value);
     const key = agentTurnKey(conversationId, turn);
-    const claim = await this.store.claim(key, requestHash);
+    let claim = await this.store.claim(key, requestHash);
+    // A claim still pending was left by an attempt that died between claiming and completing
+    // (a killed host): left so, the next turn would find this one missing. Take it over.
+    if (claim.outcome === 'existing' && claim.record.status !== 'done') {
+      claim = await this.store.takeOver(key, requestHash, claim.record.claimId);
+    }
     if (claim.outcome === 'existing') {
       return claim.record.status === 'done' ? (claim.record.result as TurnRecord) : value;
     }

@@ -45,6 +45,20 @@ export function orchestrationTrace(
   return { traceparent: handed!, ...(state ? { tracestate: state.slice(0, 512) } : {}) };
 }
 
+/**
+ * The `trace` of a `callTool` input the orchestrator makes itself, not an agent (looking offers
+ * up, booking): its tool calls hang under the orchestration span, like its decisions, and link
+ * to the activity attempt that ran them. Without a trace, nothing (the activity's span is then
+ * the parent).
+ */
+export function ownCallTrace(
+  context: OrchestrationContext,
+  carrier: TraceCarrier | undefined,
+): { trace?: TraceCarrier } {
+  const trace = carrier ? orchestrationTrace(context, carrier) : undefined;
+  return trace ? { trace } : {};
+}
+
 /** The carrier of span `spanId` in the trace of `within` (undefined without a trace). */
 function childCarrier(within: TraceCarrier | undefined, spanId: string): TraceCarrier | undefined {
   const parent = parseTraceparent(within?.traceparent);

@@ -19,8 +19,9 @@ export type Invariant = (typeof INVARIANTS)[number];
 /** Guests a room takes at most (infants in a cot not counted), as the labels' rule says. */
 const GUESTS_PER_ROOM = 4;
 
-const offerOf = (run: RunResource, kind: 'flight' | 'hotel') =>
-  run.quote?.items.find((item) => item.kind === kind)?.offer;
+/** Every quoted offer of a kind (a trip with several stops has a hotel per stop, a flight per hop). */
+const offersOf = (run: RunResource, kind: 'flight' | 'hotel') =>
+  (run.quote?.items ?? []).filter((item) => item.kind === kind && item.offer).map((item) => item.offer!);
 
 /** Each invariant: true (holds), false (broken), with why when broken. */
 export function checkInvariants(
@@ -29,8 +30,8 @@ export function checkInvariants(
 ): Record<Invariant, { ok: boolean; why?: string }> {
   const e = line.expect;
   const seats = e.party ? e.party[0] + e.party[1] + e.party[2] : undefined;
-  const flight = offerOf(run, 'flight');
-  const hotel = offerOf(run, 'hotel');
+  const flights = offersOf(run, 'flight');
+  const hotels = offersOf(run, 'hotel').sort((a, b) => String(a.checkIn).localeCompare(String(b.checkIn)));
   const days = run.result?.itinerary?.days ?? [];
   const fail = (why: string) => ({ ok: false, why });
   const pass = { ok: true };
@@ -43,21 +44,31 @@ export function checkInvariants(
     if (!start || !end || end < start) return pass;
     const outside = days.find((day) => day.date < start || day.date > end);
     if (outside) return fail(`itinerary day ${outside.date} outside ${start}…${end}`);
-    if (hotel && (hotel.checkIn !== start || hotel.checkOut !== end))
-      return fail(`hotel ${String(hotel.checkIn)}…${String(hotel.checkOut)}`);
+    if (hotels.length === 0) return pass;
+    // The stays, end to end: the first from the start, each next from the last one's check-out, the last to the end.
+    const nights = hotels.map((h) => `${String(h.checkIn)}…${String(h.checkOut)}`).join(', ');
+    const chained = hotels.every((h, k) =>
+      k === 0 ? h.checkIn === start : h.checkIn === hotels[k - 1].checkOut,
+    );
+    if (!chained || hotels.at(-1)!.checkOut !== end) return fail(`hotels ${nights}`);
+    const stops = e.destinations?.length;
+    if (stops !== undefined && hotels.length !== stops)
+      return fail(`${hotels.length} hotel(s) for ${stops} stop(s)`);
     return pass;
   })();
-  const seatsEqualParty =
-    seats !== undefined && flight && flight.passengers !== seats
-      ? fail(`${String(flight.passengers)} seats for a party of ${seats}`)
-      : pass;
+  const wrongSeats = flights.find((flight) => seats !== undefined && flight.passengers !== seats);
+  const seatsEqualParty = wrongSeats
+    ? fail(`${String(wrongSeats.passengers)} seats for a party of ${String(seats)}`)
+    : pass;
   const roomsFit = (() => {
-    if (!hotel || !e.party) return pass;
+    if (!e.party) return pass;
     const guests = e.party[0] + e.party[1];
-    const rooms = Number(hotel.rooms);
-    if (rooms * GUESTS_PER_ROOM < guests) return fail(`${rooms} room(s) for ${guests} guests`);
-    if (e.rooms !== undefined && rooms < e.rooms)
-      return fail(`${rooms} room(s), the request needs ${e.rooms}`);
+    for (const hotel of hotels) {
+      const rooms = Number(hotel.rooms);
+      if (rooms * GUESTS_PER_ROOM < guests) return fail(`${rooms} room(s) for ${guests} guests`);
+      if (e.rooms !== undefined && rooms < e.rooms)
+        return fail(`${rooms} room(s), the request needs ${e.rooms}`);
+    }
     return pass;
   })();
   const budgetKeptOrMarked = (() => {

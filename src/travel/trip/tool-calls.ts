@@ -8,6 +8,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { ACTIVITY_NAMES, type CallToolInput, type CallToolOutput } from '../../agents/contracts';
 import { retryOptions } from '../../agents/orchestration/retry-options';
 import type { RunOptions } from '../../agents/orchestration/run-options';
+import { ownCallTrace } from '../../agents/orchestration/run-telemetry';
 import { toolCallKey } from '../../domain/idempotency-keys';
 
 type Gen<T> = Generator<Task, T, unknown>;
@@ -53,7 +54,7 @@ function activityFor(context: OrchestrationContext, run: RunOptions, call: Plann
     tool: call.tool,
     arguments: call.arguments,
     idempotencyKey: toolCallKey(run.runId, call.stepId),
-    ...(run.trace ? { trace: run.trace } : {}),
+    ...ownCallTrace(context, run.trace),
   };
   return context.df.callActivityWithRetry(
     ACTIVITY_NAMES.callTool,

@@ -155,13 +155,14 @@ export function understand(text: string, today: string): Understanding {
   if (party) {
     facts.party = party.party;
     facts.travellers = travellersOf(party.party);
-    const first = party.spans[0];
+    // The party may be told in several places, in any order: the span covers them all, in text order.
+    const spans = [...party.spans].sort((a, b) => a.start - b.start);
     sources.party = {
       from: 'text',
-      ...(first
+      ...(spans.length > 0
         ? {
-            span: [first.start, party.spans.at(-1)!.end] as [number, number],
-            text: party.spans.map((s) => s.text).join(' … '),
+            span: [spans[0].start, Math.max(...spans.map((s) => s.end))] as [number, number],
+            text: spans.map((s) => s.text).join(' … '),
           }
         : {}),
       ...(party.inferred ? { inferred: true, note: party.note } : {}),

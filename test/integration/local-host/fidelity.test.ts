@@ -311,8 +311,6 @@ describe.each(SDKS)('$sdk', ({ app, durable }) => {
       },
     );
   });
-
-  void durable;
 });
 
 describe('limits at their defaults and from the CLI', () => {

@@ -59,8 +59,9 @@ describe(compiler ? `Bicep compiler (${compiler.describe})` : `Bicep compiler: $
 
 /** The option combinations a what-if runs, each a set of main.bicep parameters. */
 const OPTIONS: Record<string, Record<string, string>> = {
-  default: {},
-  'private network and sign-in': { vnetEnabled: 'true', authEnabled: 'true' },
+  'default (sign-in on)': {},
+  'private network': { vnetEnabled: 'true' },
+  'no sign-in (keys only)': { authEnabled: 'false' },
   'Dedicated scheduler, smallest instances': {
     durableTaskSchedulerSku: 'Dedicated',
     durableTaskSchedulerCapacity: '1',

@@ -3,6 +3,8 @@
  * Entra ID, allowed regions and memory sizes, scheduler capacity and history retention. Nothing
  * compiles Bicep here; these check that each option is wired where it must take effect.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   declarationsOf,
@@ -11,6 +13,7 @@ import {
   parametersOf,
   parseBicepFile,
   propertyText,
+  REPO_ROOT,
   settingKeysOfVariable,
   type BicepDeclaration,
 } from './bicep';
@@ -79,6 +82,9 @@ describe('Durable Task Scheduler', () => {
     expect(propertyText(declaration('main', 'scheduler').body, 'params.capacity')).toBe(
       'durableTaskSchedulerCapacity',
     );
+    // The Dedicated SKU sells at most three capacity units.
+    expect(decorator('main', 'durableTaskSchedulerCapacity', 'maxValue')).toBe('@maxValue(3)');
+    expect(decorator('app/durable-task-scheduler', 'capacity', 'maxValue')).toBe('@maxValue(3)');
   });
 
   it('purges finished histories after a bounded number of days (personal data is not kept forever)', () => {
@@ -92,6 +98,39 @@ describe('Durable Task Scheduler', () => {
     expect(parameterDefault(trees.main, 'durableHistoryRetentionDays')).toBe('30');
     expect(propertyText(declaration('main', 'scheduler').body, 'params.historyRetentionDays')).toBe(
       'durableHistoryRetentionDays',
+    );
+  });
+});
+
+describe('host storage connection', () => {
+  const storageKeys = (azureStorage: boolean): string[] =>
+    [
+      ...settingKeysOfVariable(trees['app/function-app'], 'storageConnection', {
+        "durableBackend == 'azureStorage'": azureStorage,
+      }),
+    ].sort();
+
+  it('names no queue or table endpoint on the scheduler backend, where the app has no queue or table role', () => {
+    // A table URI without a role sends the host's diagnostic events into 403s.
+    expect(storageKeys(false)).toEqual([
+      'AzureWebJobsStorage__blobServiceUri',
+      'AzureWebJobsStorage__clientId',
+      'AzureWebJobsStorage__credential',
+    ]);
+  });
+
+  it('adds both with the Azure Storage backend, whose roles the same option grants', () => {
+    expect(storageKeys(true)).toEqual(
+      expect.arrayContaining([
+        'AzureWebJobsStorage__queueServiceUri',
+        'AzureWebJobsStorage__tableServiceUri',
+      ]),
+    );
+    expect(propertyText(declaration('main', 'agentsRoles').body, 'params.storageQueuesAndTables')).toBe(
+      '!useScheduler',
+    );
+    expect(propertyText(declaration('main', 'agentsApp').body, 'params.durableBackend')).toBe(
+      'durableBackend',
     );
   });
 });
@@ -154,8 +193,12 @@ describe('vnetEnabled', () => {
 });
 
 describe('authEnabled (Easy Auth with Entra ID)', () => {
-  it('is off by default; when on, the agents app gets a registration of its own', () => {
-    expect(parameterDefault(trees.main, 'authEnabled')).toBe('false');
+  it('is on by default (the web UI needs a signed-in user), and the agents app gets a registration of its own', () => {
+    // Off, the deployed trips API answers the web UI 401: it takes only signed-in users and keys.
+    expect(parameterDefault(trees.main, 'authEnabled')).toBe('true');
+    expect(JSON.parse(readFileSync(join(REPO_ROOT, 'infra/main.parameters.json'), 'utf8'))).toMatchObject({
+      parameters: { authEnabled: { value: '${AUTH_ENABLED=true}' } },
+    });
     expect(declaration('main', 'entraApp').condition).toBe('authEnabled');
     expect(propertyText(declaration('main', 'agentsApp').body, 'params.authClientId')).toBe(
       "authEnabled ? entraApp!.outputs.clientId : ''",
@@ -172,6 +215,8 @@ describe('authEnabled (Easy Auth with Entra ID)', () => {
     expect(propertyText(auth!.body, 'properties.globalValidation.unauthenticatedClientAction')).toBe(
       "'RedirectToLoginPage'",
     );
+    // The app uses the principal only: no user tokens are stored anywhere.
+    expect(propertyText(auth!.body, 'properties.login.tokenStore.enabled')).toBe('false');
   });
 
   it('holds no client secret: the app identity is the credential (federated identity credential)', () => {

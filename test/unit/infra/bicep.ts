@@ -107,10 +107,15 @@ function variableValues(tree: Tree): Map<string, Node> {
 
 /**
  * The top-level keys of a settings variable: its object literal, the objects `union(…)` merges
- * (following other variables of the same file), and both branches of a `cond ? {…} : {…}`.
+ * (following other variables of the same file), and both branches of a `cond ? {…} : {…}` — or,
+ * when `conditions` gives that condition's text a value, only the branch it selects.
  * Throws on anything else, so a refactor the reader does not understand fails loudly.
  */
-export function settingKeysOfVariable(tree: Tree, variable: string): Set<string> {
+export function settingKeysOfVariable(
+  tree: Tree,
+  variable: string,
+  conditions: Record<string, boolean> = {},
+): Set<string> {
   const values = variableValues(tree);
   const keys = new Set<string>();
   const collect = (node: Node, seen: Set<string>): void => {
@@ -134,12 +139,18 @@ export function settingKeysOfVariable(tree: Tree, variable: string): Set<string>
         for (const argument of args ? namedChildren(args) : []) collect(argument, seen);
         return;
       }
-      case 'ternary_expression':
-        for (const field of ['consequence', 'alternative']) {
+      case 'ternary_expression': {
+        const condition = node.childForFieldName('condition')?.text ?? '';
+        const fields =
+          condition in conditions
+            ? [conditions[condition] ? 'consequence' : 'alternative']
+            : ['consequence', 'alternative'];
+        for (const field of fields) {
           const branch = node.childForFieldName(field);
           if (branch) collect(branch, seen);
         }
         return;
+      }
       case 'parenthesized_expression':
         for (const inner of namedChildren(node)) collect(inner, seen);
         return;

@@ -15,7 +15,48 @@ const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'ut
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 };
+
+/**
+ * Installed packages that run a script when installed, as npm counts them: a preinstall, install
+ * or postinstall script, or a binding.gyp (npm then runs `node-gyp rebuild` itself).
+ */
+function packagesWithInstallScripts(nodeModules: string): Set<string> {
+  const found = new Set<string>();
+  const visitPackage = (dir: string): void => {
+    let manifest: { name?: string; scripts?: Record<string, string> };
+    try {
+      manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as typeof manifest;
+    } catch {
+      return;
+    }
+    const scripts = manifest.scripts ?? {};
+    const hasGyp = readdirSync(dir).includes('binding.gyp');
+    if (manifest.name && (scripts.preinstall || scripts.install || scripts.postinstall || hasGyp)) {
+      found.add(manifest.name);
+    }
+    visitFolder(join(dir, 'node_modules'));
+  };
+  const visitFolder = (folder: string): void => {
+    let entries: string[];
+    try {
+      entries = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.startsWith('.')) continue;
+      if (entry.startsWith('@')) {
+        for (const scoped of readdirSync(join(folder, entry))) visitPackage(join(folder, entry, scoped));
+      } else {
+        visitPackage(join(folder, entry));
+      }
+    }
+  };
+  visitFolder(nodeModules);
+  return found;
+}
 
 function sourceFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -91,6 +132,18 @@ describe('the deployment package', () => {
     const files = sourceFiles(join(REPO_ROOT, 'src'));
     expect(files.flatMap(runtimeImports)).toEqual(expect.arrayContaining(['durable-functions', 'zod']));
     expect(nonProductionImports(files)).toEqual([]);
+  });
+
+  it('every installed package with an install script is reviewed in allowScripts (npm 11 warns otherwise)', () => {
+    // Approved: better-sqlite3 builds its native module, esbuild checks its platform binary.
+    // Denied: tree-sitter-bicep (the checks load its wasm grammar; the native binding loads from
+    // its prebuilds without the script) and protobufjs (its script only prints version advice).
+    const reviewed = Object.keys(packageJson.allowScripts ?? {});
+    const installing = packagesWithInstallScripts(join(REPO_ROOT, 'node_modules'));
+    expect(installing).toContain('better-sqlite3');
+    const unreviewed = [...installing].filter((name) => !reviewed.includes(name));
+    expect(unreviewed).toEqual([]);
+    expect(packageJson.allowScripts).toMatchObject({ 'better-sqlite3': true, 'tree-sitter-bicep': false });
   });
 
   it('the scan flags a devDependency imported at run time, not a type-only import', () => {

@@ -79,6 +79,20 @@ describe('preprovision hook', () => {
     expect(result.stderr).toMatch(/must be durableTaskScheduler or azureStorage/);
   });
 
+  it('refuses a history retention the scheduler SKU cannot keep (30 days on Consumption, 90 on Dedicated)', () => {
+    const consumption = runHook({ MCP_SERVER_KEY: KEY, DURABLE_HISTORY_RETENTION_DAYS: '60' });
+    expect(consumption.status).toBe(1);
+    expect(consumption.stderr).toMatch(
+      /DURABLE_HISTORY_RETENTION_DAYS=60: the Consumption scheduler keeps finished runs at most 30 days/,
+    );
+    const dedicated = { MCP_SERVER_KEY: KEY, DURABLE_TASK_SCHEDULER_SKU: 'Dedicated' };
+    expect(runHook({ ...dedicated, DURABLE_HISTORY_RETENTION_DAYS: '60' }).status).toBe(0);
+    expect(runHook({ ...dedicated, DURABLE_HISTORY_RETENTION_DAYS: '91' }).stderr).toMatch(/at most 90 days/);
+    expect(runHook({ MCP_SERVER_KEY: KEY, DURABLE_HISTORY_RETENTION_DAYS: 'a month' }).stderr).toMatch(
+      /DURABLE_HISTORY_RETENTION_DAYS must be a whole number of days from 1/,
+    );
+  });
+
   describe('region and model quota (with the Azure CLI)', () => {
     const az = (scheduler: string, quota: string) => ({
       FAKE_AZ_SCHEDULER_LOCATIONS: scheduler,

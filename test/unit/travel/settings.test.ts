@@ -37,11 +37,15 @@ describe('loadTripSettings', () => {
       TRIP_BUDGET_MONEY_USD: '100',
       TRIP_INPUT_TIMEOUT_MS: '5000',
       TRIP_MAX_REVISION_ROUNDS: '0',
+      TRIP_MAX_REPAIRS: '4',
     });
     expect(settings.budgetDefaults.steps).toBe(10);
     expect(settings.budgetMaxima.money).toBe(500);
     expect(settings.inputTimeoutMs).toBe(5000);
     expect(settings.maxRevisionRounds).toBe(0);
+    expect(settings.maxRepairs).toBe(4);
+    expect(loadTripSettings({}).maxRepairs).toBe(2);
+    expect(() => loadTripSettings({ TRIP_MAX_REPAIRS: '6' })).toThrow(/TRIP_MAX_REPAIRS/);
   });
 
   it('overrides some fields of a retry policy with JSON, keeping the rest', () => {

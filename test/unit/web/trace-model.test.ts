@@ -153,6 +153,33 @@ describe('the trace viewer model', () => {
     expect(visibleRows(model, new Set())).toHaveLength(1);
   });
 
+  it('opens a chain of only children down to where the work fans out, so the agents show', () => {
+    // As a run records it: workflow → request → create → orchestration → agents (each with a turn).
+    const model = buildTraceModel(
+      buildTraceTree('e'.repeat(32), [
+        span('1', null, 0, 1000, { name: 'invoke_workflow tripPlanner' }),
+        span('2', '1', 0, 40, { name: 'POST /api/trips', kind: 'SERVER' }),
+        span('3', '2', 10, 30, { name: 'create_orchestration:tripPlanner' }),
+        span('4', '3', 20, 1000, { name: 'orchestration:tripPlanner' }),
+        span('5', '4', 30, 300, { name: 'invoke_agent router' }),
+        span('6', '5', 40, 290, { name: 'chat gpt-4.1' }),
+        span('7', '4', 300, 900, { name: 'invoke_agent flights' }),
+        span('8', '7', 310, 890, { name: 'chat gpt-4.1' }),
+        span('9', '1', 900, 950, { name: 'execute_tool get_flight_details', attributes: tool('q') }),
+      ]),
+    );
+    const rows = visibleRows(model, initiallyExpanded(model));
+    expect(rows.map((r) => labelOf(r.node))).toEqual([
+      'invoke_workflow tripPlanner',
+      'POST /api/trips',
+      'create_orchestration:tripPlanner',
+      'orchestration:tripPlanner',
+      'invoke_agent router',
+      'invoke_agent flights',
+      'execute_tool get_flight_details',
+    ]);
+  });
+
   it('does not group model turns of one agent that all succeeded as attempts', () => {
     const activity = (turn: number) => ({
       'durabletask.type': 'activity',

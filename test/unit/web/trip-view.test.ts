@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../../src/travel/api/run-resource';
+import { forecastOf, picksOf } from '../../../web/src/answer-model';
 import { clock, dateRange, money } from '../../../web/src/format';
 import { escapeText, foldLine, itineraryCalendar, utcStamp } from '../../../web/src/ics';
 import { plainIssue } from '../../../web/src/issues';
@@ -330,6 +331,34 @@ describe('the trip', () => {
     expect(expired?.badge).toBe('Expired');
   });
 
+  it('answers a single question in the outcome itself, with the forecast or the picks it was read from', () => {
+    const weather = {
+      summary: 'Lisbon: highs around 21°C.',
+      days: [
+        { date: '2027-05-03', highC: 21.4, lowC: 12.6, conditions: 'sunny', precipitationMm: 0 },
+        { date: 'soon', highC: 20 },
+      ],
+      note: 'Climate normals, not a forecast.',
+    };
+    const answered = outcomeOf(
+      run({ status: 'completed', result: { answer: 'Lisbon: highs around 21°C.', data: weather } }),
+    );
+    expect(answered).toMatchObject({ badge: 'Answered', message: 'Lisbon: highs around 21°C.' });
+    expect(forecastOf(weather)).toEqual({
+      days: [{ date: '2027-05-03', highC: 21.4, lowC: 12.6, conditions: 'sunny', precipitationMm: 0 }],
+      note: 'Climate normals, not a forecast.',
+    });
+    expect(forecastOf({ summary: 'none', days: [] })).toBeUndefined();
+    expect(
+      picksOf({
+        picks: [
+          { name: 'Taberna', cuisine: 'Portuguese', priceLevel: 2, rating: 4.6, neighbourhood: 'Alfama' },
+          { cuisine: 'nameless' },
+        ],
+      }),
+    ).toEqual([{ name: 'Taberna', details: 'Portuguese · $$ · 4.6/5 · Alfama' }]);
+  });
+
   it('says a failure in plain words and keeps the technical detail apart', () => {
     const failed = run({
       status: 'failed',
@@ -411,14 +440,20 @@ describe('the itinerary', () => {
 
   it('puts timed events first on each day and drops plan lines they restate', () => {
     const days = dayViews(itinerary);
-    expect(days[0].events.map((e) => [e.time, e.title])).toEqual([
-      ['08:55', 'Flight SEA → FTE · American Airlines AA1466'],
-      ['14:00', 'Check in at Corvus Suites'],
+    // The room is theirs from 14:00 on the 10th, but they land on the 11th: check-in follows the
+    // flight and says when they land, rather than 14:00 while they are in the air.
+    expect(days[0].events.map((e) => [e.time, e.title, e.detail])).toEqual([
+      ['08:55', 'Flight SEA → FTE · American Airlines AA1466', 'arrives Thu 11 Mar 05:20 · 15 h 25 min'],
+      [undefined, 'Check in at Corvus Suites', 'room from 14:00; you land Thu 11 Mar, 05:20'],
     ]);
-    expect(days[0].events[0].detail).toBe('arrives Thu 11 Mar 05:20 · 15 h 25 min');
     expect(days[0].activities).toEqual(['An easy evening walk']);
     expect(days[1].events.map((e) => e.title)).toEqual(['Land in FTE']);
-    expect(days[2].events.map((e) => e.time)).toEqual(['09:30', '11:00']);
+    // Check-out is a deadline, not an appointment: before a flight that leaves earlier, it comes
+    // first and says so, rather than listed at 11:00 after a 09:30 departure.
+    expect(days[2].events.map((e) => [e.time, e.title, e.detail])).toEqual([
+      [undefined, 'Check out of Corvus Suites', 'before your 09:30 flight'],
+      ['09:30', 'Flight FTE → SEA · American Airlines AA697', 'arrives 20:55 · 15 h 25 min'],
+    ]);
     expect(days[2].activities).toEqual([]);
   });
 
