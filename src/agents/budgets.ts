@@ -1,5 +1,5 @@
 /**
- * Budgets: the five limits that stop a runaway run (DESIGN §5). Pure and deterministic, so the
+ * Budgets: the five limits that stop a runaway run. Pure and deterministic, so the
  * orchestrator checks them before every step and a replay reaches the same verdict.
  *
  * Money is in one currency (USD): the model's token cost from the price table plus whatever

@@ -20,6 +20,16 @@ export const issueSchema = z.object({
 });
 export type Issue = z.infer<typeof issueSchema>;
 
+/**
+ * The one failure shape of every result, run and activity output (the codes are catalogued in
+ * src/domain/error-codes.ts). Parsed with any string code: a history may hold older codes.
+ */
+export const failureSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+
 export const toolResultMessageSchema = z.object({
   toolCallId: z.string(),
   name: z.string(),
@@ -75,7 +85,7 @@ export const agentTurnOutputSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('failed'),
-    error: z.object({ code: z.string(), message: z.string() }),
+    error: failureSchema,
     ...turnMeta,
   }),
 ]);
@@ -107,7 +117,7 @@ export const callToolOutputSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(false),
     tool: z.string(),
-    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+    error: failureSchema,
     durationMs: z.number(),
   }),
 ]);

@@ -1,5 +1,5 @@
 /**
- * Retry policy per activity kind (DESIGN §5): first interval, backoff coefficient, max interval,
+ * Retry policy per activity kind: first interval, backoff coefficient, max interval,
  * max attempts, retry timeout. Values come from config and travel in the orchestration input, so
  * the orchestrator stays deterministic.
  */

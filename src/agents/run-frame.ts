@@ -6,6 +6,7 @@
  * Deterministic: time from `context.df.currentUtcDateTime`, everything else from the input.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { runFailure } from '../domain/error-codes';
 import { waypointMetrics } from '../telemetry/metrics';
 import type { BudgetLimits } from './budgets';
 import type { TraceCarrier } from './contracts';
@@ -128,11 +129,12 @@ export class RunFrame<Status extends FramedStatus<Result>, Result = NonNullable<
       });
       const found = partial();
       return this.finish('budget_exceeded', {
-        error: {
-          code: 'budget_exceeded',
-          message: error.message,
-          details: { budget: breach.budget, limit: breach.limit, used: breach.used, usage },
-        },
+        error: runFailure('budget_exceeded', error.message, {
+          budget: breach.budget,
+          limit: breach.limit,
+          used: breach.used,
+          usage,
+        }),
         ...(found === undefined ? {} : { result: found }),
       });
     }

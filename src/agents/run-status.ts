@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { budgetLimitsSchema, budgetUsageSchema } from './budgets';
-import { issueSchema } from './contracts';
+import { failureSchema, issueSchema } from './contracts';
 import { progressStepSchema } from './progress';
 
 export const RUN_STATUSES = [
@@ -30,11 +30,7 @@ export const FINAL_STATUSES: readonly RunStatusName[] = [
 /** The external events a run may wait for. */
 export const RUN_EVENTS = { input: 'input', approval: 'approval' } as const;
 
-export const runErrorSchema = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.unknown().optional(),
-});
+export const runErrorSchema = failureSchema;
 export type RunError = z.infer<typeof runErrorSchema>;
 
 export const needsInputSchema = z.object({

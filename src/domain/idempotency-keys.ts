@@ -1,7 +1,7 @@
 import { ValidationError } from './errors';
 
 /**
- * Call-level idempotency keys (DESIGN §6, layer 2). Pure and deterministic: a replayed
+ * Call-level idempotency keys (idempotency layer 2 in docs/architecture.md). Pure and deterministic: a replayed
  * orchestration derives the same key for the same step, so a repeated `callTool` is recognised.
  */
 

@@ -24,12 +24,7 @@ registerAgentRuntime({
   model: modelProvider,
   tools: sharedToolClient,
   journal: async () => new TranscriptJournal((await sharedStores()).idempotency),
-  catalog: () =>
-    (catalog ??= new ToolCatalog({
-      servers: config.tools.servers,
-      serverKeys: config.tools.serverKeys,
-      timeoutMs: config.tools.callTimeoutMs,
-    })),
+  catalog: () => (catalog ??= ToolCatalog.fromSettings(config.tools)),
   price: modelPricer(config.models),
   maxAnswerBytes: config.models.maxAnswerBytes,
   logger: createLogger('agents'),

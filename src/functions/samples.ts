@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
+import type { ApiErrorCode } from '../domain/error-codes';
 import type {
   ActivityHandler,
   DurableClient,
@@ -105,7 +106,7 @@ const SAMPLE_ID = /^[0-9a-f]{32}$/;
 /** Event bodies are tiny; anything larger is a mistake or abuse. */
 const MAX_EVENT_BYTES = 4096;
 
-function problem(status: number, code: string, message: string): HttpResponseInit {
+function problem(status: number, code: ApiErrorCode, message: string): HttpResponseInit {
   return { status, jsonBody: { error: { code, message } } };
 }
 

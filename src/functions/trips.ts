@@ -1,5 +1,5 @@
 /**
- * The trips HTTP API (DESIGN §4): thin triggers over the durable client. Validation, caller
+ * The trips HTTP API: thin triggers over the durable client. Validation, caller
  * identity, run ids and the run resource live in `travel/api/*` as pure code; this file reads
  * the request, asks Durable Functions, and answers.
  *
@@ -9,8 +9,8 @@
  *   POST /api/trips/{id}/input      the missing facts (only while needs_input)
  *   POST /api/trips/{id}/approval   approve or reject the quote (only while awaiting_approval)
  *   POST /api/trips/{id}/cancel     terminate the run
+ *   GET  /api/trips/{id}/trace      the run's spans, from the local trace store
  *
- * `GET /api/trips/{id}/trace` is the lead's to add, over the telemetry trace store.
  * Every route is `authLevel: 'anonymous'`: `resolveCaller` decides who calls (see api/caller.ts).
  */
 import { createHash } from 'node:crypto';

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WaypointError } from '../domain/errors';
 import type { BookingsStore } from '../stores/types';
-import { BOOKINGS_WRITE_TOOLS, createBookingsServer } from './bookings/server';
+import { createBookingsServer } from './bookings/server';
 import { createFlightsServer } from './flights/server';
 import { createHotelsServer } from './hotels/server';
 import { createRestaurantsServer } from './restaurants/server';
@@ -42,7 +42,5 @@ export function createMcpServer(name: McpServerName, deps: McpServerDependencies
   }
 }
 
-/** Tools that write state, per server (the targets of drop-after-commit). */
-export function writeToolsOf(name: McpServerName): ReadonlySet<string> {
-  return name === 'bookings' ? BOOKINGS_WRITE_TOOLS : new Set();
-}
+/** Tools that write state, per server (the targets of drop-after-commit): see write-tools.ts. */
+export { writeToolsOf } from './write-tools';

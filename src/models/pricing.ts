@@ -1,6 +1,6 @@
 /**
  * What a model call costs, from a price table in USD per million tokens. Pure: no I/O, no clock.
- * Money budgets (DESIGN §5) add these costs up, so the offline and scripted models carry a small
+ * Money budgets add these costs up, so the offline and scripted models carry a small
  * nominal price too: a money budget then behaves the same in tests and local runs as in Azure.
  */
 import { z } from 'zod';

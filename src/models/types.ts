@@ -1,5 +1,5 @@
 /**
- * The one interface every model sits behind (DESIGN §9). An agent turn sends the agent's
+ * The one interface every model sits behind. An agent turn sends the agent's
  * instructions, the conversation so far, the tools it may call and, for its final answer, the
  * JSON Schema of the structured output; the model answers with tool calls or a final answer, and
  * always with its token usage. The durable agent loop (src/agents) drives the turns; a provider

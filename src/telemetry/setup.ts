@@ -1,6 +1,6 @@
 /**
  * Telemetry start-up: one `initTelemetry()` before anything else is imported (src/telemetry/init.ts
- * is that first import), one `shutdownTelemetry()` that flushes. Exporters (DESIGN §7):
+ * is that first import), one `shutdownTelemetry()` that flushes. Exporters:
  *
  * - Application Insights (`useAzureMonitor`) when APPLICATIONINSIGHTS_CONNECTION_STRING is set,
  *   with Entra ID ingestion via APPLICATIONINSIGHTS_AUTHENTICATION_STRING;

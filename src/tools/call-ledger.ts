@@ -4,7 +4,7 @@ import type { IdempotencyRecord, IdempotencyStore } from '../stores/types';
 import type { Logger } from '../telemetry/logger';
 
 /**
- * Call-level idempotency around side-effecting tool calls (DESIGN §6, layer 2), on top of an
+ * Call-level idempotency around side-effecting tool calls (idempotency layer 2 in docs/architecture.md), on top of an
  * `IdempotencyStore`:
  *
  * - a `done` key replays the stored result without calling the server;

@@ -64,7 +64,7 @@ const envSchema = z.object({
  *
  * | key | default |
  * |---|---|
- * | MCP_BASE_URL | `http://127.0.0.1:<PORT or 7071>/api/mcp` (the app's own mounts, DESIGN §4) |
+ * | MCP_BASE_URL | `http://127.0.0.1:<PORT or 7071>/api/mcp` (the app's own mounts) |
  * | MCP_FLIGHTS_URL, MCP_HOTELS_URL, MCP_WEATHER_URL, MCP_RESTAURANTS_URL, MCP_BOOKINGS_URL | `<MCP_BASE_URL>/<server>` |
  * | MCP_CALL_TIMEOUT_MS | 15000 |
  * | MCP_PENDING_STALE_MS | twice MCP_CALL_TIMEOUT_MS, at least MCP_CALL_TIMEOUT_MS + 2 s; must be ≥ MCP_CALL_TIMEOUT_MS + max(2 s, 20% of itself) |

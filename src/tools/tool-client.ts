@@ -1,4 +1,4 @@
-import { context as otelContext, trace, type Link, type Span } from '@opentelemetry/api';
+import { context as otelContext, trace, type Context, type Link, type Span } from '@opentelemetry/api';
 import { CallToolResultSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { IdempotencyConflictError, isRetryable, TransientError, WaypointError } from '../domain/errors';
 import { systemClock, type Clock } from '../stores/clock';
@@ -28,24 +28,17 @@ import { checkCallWindows, DEFAULT_MAX_RESULT_BYTES } from './settings';
 import { toolRequestHash } from './request-hash';
 import { parentContext, traceHeadersFor, type TraceHeaders } from './trace-context';
 import { parseToolName } from './tool-names';
+import { WRITE_TOOLS, type WriteToolSpec } from '../mcp-servers/write-tools';
 import { toolFailure, type ToolCallResult, type ToolFailure, type ToolOutput } from './tool-result';
 
-/** How a side-effecting tool takes part in idempotency. */
-export interface WriteToolSpec {
-  /** The argument the server reads the idempotency key from; the client sets it to the call key. */
-  keyArgument?: string;
-}
+export type { WriteToolSpec };
 
 /**
- * The tools with side effects. Their calls need an idempotency key and are recorded in the
- * idempotency store; every other tool is a read and is simply called.
+ * The tools with side effects (the one list, in src/mcp-servers/write-tools.ts). Their calls need
+ * an idempotency key and are recorded in the idempotency store; every other tool is a read and is
+ * simply called.
  */
-export const DEFAULT_WRITE_TOOLS: Readonly<Record<string, WriteToolSpec>> = {
-  'bookings.book_flight': { keyArgument: 'idempotencyKey' },
-  'bookings.book_hotel': { keyArgument: 'idempotencyKey' },
-  // Naturally idempotent on the server; recorded so a replay returns the first answer.
-  'bookings.cancel_booking': {},
-};
+export const DEFAULT_WRITE_TOOLS: Readonly<Record<string, WriteToolSpec>> = WRITE_TOOLS;
 
 export interface ToolClientOptions {
   /** MCP endpoint URL per server name, e.g. `{ flights: 'http://127.0.0.1:7071/api/mcp/flights' }`. */
@@ -63,6 +56,14 @@ export interface ToolClientOptions {
   writeTools?: Readonly<Record<string, WriteToolSpec>>;
   clock?: Clock;
   logger?: Logger;
+}
+
+/** A call that passed the checks: where it goes and with which arguments. */
+interface CheckedCall {
+  name: NonNullable<ReturnType<typeof parseToolName>>;
+  target: ServerTarget;
+  writeSpec: WriteToolSpec | undefined;
+  args: Record<string, unknown>;
 }
 
 export interface ToolCallRequest {
@@ -153,70 +154,12 @@ export class ToolClient {
     };
 
     // Policy and shape checks come first: a refused call does no I/O at all.
-    const name = parseToolName(request.tool);
-    if (!this.policy.isAllowed(request.agent, request.tool)) {
-      return failed(
-        toolFailure('tool_not_allowed', `Agent "${request.agent}" may not call ${request.tool}.`, {
-          agent: request.agent,
-          allowed: this.policy.toolsFor(request.agent),
-        }),
-      );
-    }
-    const url = name && this.options.servers[name.server];
-    const connections = name && this.connections.get(name.server);
-    if (!name || !url || !connections) {
-      return failed(toolFailure('unknown_server', `No MCP server is configured for "${request.tool}".`));
-    }
-    const target: ServerTarget = { url, connections };
-    const writeSpec = this.writeTools[name.qualified];
-    if (writeSpec && !request.idempotencyKey) {
-      return failed(
-        toolFailure(
-          'idempotency_key_required',
-          `${request.tool} has side effects and needs an idempotency key.`,
-        ),
-      );
-    }
-    const args = withKeyArgument(request.arguments ?? {}, writeSpec, request.idempotencyKey);
-
+    const checked = this.check(request);
+    if ('failure' in checked) return failed(checked.failure);
+    const { name, target, writeSpec, args } = checked;
     const parent = parentContext(request.traceparent, request.tracestate);
-    const serverUrl = new URL(url);
     const callId = request.toolCallId ?? request.idempotencyKey;
-    // The MCP attributes go on this span: the MCP conventions want no second client span.
-    const span = startExecuteToolSpan(
-      {
-        tool: name.tool,
-        agentName: request.agent,
-        type: 'function',
-        arguments: args,
-        ...(callId === undefined ? {} : { callId }),
-        mcp: {
-          method: 'tools/call',
-          serverAddress: serverUrl.hostname,
-          serverPort: Number(serverUrl.port || (serverUrl.protocol === 'https:' ? 443 : 80)),
-        },
-      },
-      parent,
-      {
-        ...(request.span?.id ? { spanId: request.span.id } : {}),
-        ...(request.span?.links ? { links: request.span.links } : {}),
-        attributes: {
-          [ATTR_WAYPOINT_AGENT]: request.agent,
-          [ATTR_WAYPOINT_TOOL_SERVER]: name.server,
-          ...(request.idempotencyKey ? { [ATTR_WAYPOINT_IDEMPOTENCY_KEY]: request.idempotencyKey } : {}),
-        },
-      },
-    );
-    const previous = callId === undefined ? undefined : this.attempts.previous(callId);
-    if (previous) {
-      const attempt = previous.failures + 1;
-      span.setAttribute(ATTR_WAYPOINT_RETRY_ATTEMPT, attempt);
-      span.addEvent(EVENT_RETRY, {
-        [ATTR_WAYPOINT_RETRY_ATTEMPT]: attempt,
-        [ATTR_ERROR_TYPE]: previous.lastErrorType,
-      });
-      waypointMetrics().retry({ kind: 'tool', name: request.tool });
-    }
+    const span = this.startSpan(request, checked, parent, callId);
     const scope: RequestIds = {};
     const metric = (errorType?: string) =>
       waypointMetrics().toolCall({ tool: name.tool, server: name.server, durationMs: elapsed(), errorType });
@@ -264,6 +207,82 @@ export class ToolClient {
       });
       throw error;
     }
+  }
+
+  /** The allow-list, the server and the idempotency key: a call that fails these does no I/O. */
+  private check(request: ToolCallRequest): CheckedCall | { failure: ToolFailure } {
+    const name = parseToolName(request.tool);
+    if (!this.policy.isAllowed(request.agent, request.tool)) {
+      return {
+        failure: toolFailure('tool_not_allowed', `Agent "${request.agent}" may not call ${request.tool}.`, {
+          agent: request.agent,
+          allowed: this.policy.toolsFor(request.agent),
+        }),
+      };
+    }
+    const url = name && this.options.servers[name.server];
+    const connections = name && this.connections.get(name.server);
+    if (!name || !url || !connections) {
+      return { failure: toolFailure('unknown_server', `No MCP server is configured for "${request.tool}".`) };
+    }
+    const target: ServerTarget = { url, connections };
+    const writeSpec = this.writeTools[name.qualified];
+    if (writeSpec && !request.idempotencyKey) {
+      return {
+        failure: toolFailure(
+          'idempotency_key_required',
+          `${request.tool} has side effects and needs an idempotency key.`,
+        ),
+      };
+    }
+    const args = withKeyArgument(request.arguments ?? {}, writeSpec, request.idempotencyKey);
+    return { name, target, writeSpec, args };
+  }
+
+  /** The call's `execute_tool` span (the MCP attributes go on it: no second client span). */
+  private startSpan(
+    request: ToolCallRequest,
+    { name, target, args }: CheckedCall,
+    parent: Context,
+    callId: string | undefined,
+  ): Span {
+    const url = target.url;
+    const serverUrl = new URL(url);
+    const span = startExecuteToolSpan(
+      {
+        tool: name.tool,
+        agentName: request.agent,
+        type: 'function',
+        arguments: args,
+        ...(callId === undefined ? {} : { callId }),
+        mcp: {
+          method: 'tools/call',
+          serverAddress: serverUrl.hostname,
+          serverPort: Number(serverUrl.port || (serverUrl.protocol === 'https:' ? 443 : 80)),
+        },
+      },
+      parent,
+      {
+        ...(request.span?.id ? { spanId: request.span.id } : {}),
+        ...(request.span?.links ? { links: request.span.links } : {}),
+        attributes: {
+          [ATTR_WAYPOINT_AGENT]: request.agent,
+          [ATTR_WAYPOINT_TOOL_SERVER]: name.server,
+          ...(request.idempotencyKey ? { [ATTR_WAYPOINT_IDEMPOTENCY_KEY]: request.idempotencyKey } : {}),
+        },
+      },
+    );
+    const previous = callId === undefined ? undefined : this.attempts.previous(callId);
+    if (previous) {
+      const attempt = previous.failures + 1;
+      span.setAttribute(ATTR_WAYPOINT_RETRY_ATTEMPT, attempt);
+      span.addEvent(EVENT_RETRY, {
+        [ATTR_WAYPOINT_RETRY_ATTEMPT]: attempt,
+        [ATTR_ERROR_TYPE]: previous.lastErrorType,
+      });
+      waypointMetrics().retry({ kind: 'tool', name: request.tool });
+    }
+    return span;
   }
 
   /** Closes the connections to every server. */

@@ -12,7 +12,7 @@
  * answered before the kill is asked again, and the only turns asked twice are exactly the four in
  * flight at the kill (asked once before, once after, answered once); no tool call completed before
  * the kill is repeated; one booking row per item and one non-replayed `book_*` call per item. It
- * also reports the run's durable history size (issue 8: "report history size per run in a test").
+ * also reports the run's durable history size.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';

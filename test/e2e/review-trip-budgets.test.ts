@@ -1,7 +1,8 @@
 /**
- * Review of the trip planner's budgets on the local host (issue 8): the trips API, the travel
- * offline policies as a scripted model, and the real MCP servers over loopback. Each `it.fails`
- * names a bug the review found; it turns red (an unexpected pass) once the bug is fixed.
+ * Review of the trip planner's budgets on the local host: the trips API, the travel
+ * offline policies as a scripted model, and the real MCP servers over loopback. The tests are
+ * regression tests: each states the behaviour a flaw the review found had broken, and failed
+ * before its fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModel, type Script, type ScriptedTurn } from '../../src/models/scripted-model';

@@ -4,8 +4,8 @@
  * default). The real app (dist/) on the local host; the weather MCP server's fault injection
  * answers the first `tools/call` 503, so the run's trace holds a failed tool call.
  *
- * Each `it.fails` is a flaw that is still open: the test states the secure behaviour, so it fails
- * today, and vitest reports it as passing until the flaw is fixed (then drop `.fails`).
+ * The tests are regression tests: each states the behaviour a flaw the review found had broken,
+ * and failed before its fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/mcp-servers/http/faults';

@@ -5,8 +5,8 @@
  * App Service authentication is simulated (WEBSITE_AUTH_ENABLED=True): ada and grace are two
  * signed-in users.
  *
- * Each `it.fails` is a flaw that is still open: the test states the secure behaviour, so it fails
- * today, and vitest reports it as passing until the flaw is fixed (then drop `.fails`).
+ * The tests are regression tests: each states the behaviour a flaw the review found had broken,
+ * and failed before its fix.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,8 @@
  * DurableClient, the offline model. App Service authentication is simulated
  * (WEBSITE_AUTH_ENABLED=True) so two signed-in users, ada and grace, can attack each other.
  *
- * Each `it.fails` is a flaw that is still open: the test states the secure behaviour, so it fails
- * today, and vitest reports it as passing until the flaw is fixed (then drop `.fails`).
+ * The tests are regression tests: each states the behaviour a flaw the review found had broken,
+ * and failed before its fix.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../src/local-host/host';

@@ -1,5 +1,5 @@
 /**
- * Failures in the run trace, end to end on the local host (issue 9): with the weather server's
+ * Failures in the run trace, end to end on the local host: with the weather server's
  * fault injection answering its first two `tools/call` requests 503, a full offline trip still
  * completes, and GET /api/trips/{id}/trace shows each failed attempt as an error `execute_tool`
  * span (`error.type`), each retry as a `waypoint.retry` event on the next attempt, and the MCP

@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { InvocationContext } from '@azure/functions';
-import { context as otelContext, trace } from '@opentelemetry/api';
+import { context as otelContext, trace, type Span } from '@opentelemetry/api';
 import { z } from 'zod';
 import { canonicalJson } from '../../domain/canonical-json';
+import { runFailure } from '../../domain/error-codes';
 import { WaypointError } from '../../domain/errors';
 import { parseJsonAnswer } from '../../models/structured-output';
 import type { ChatMessage, ModelProvider, ModelRequest, ModelResponse } from '../../models/types';
@@ -63,7 +64,7 @@ export async function agentTurn(
   if (!parsed.success) {
     return {
       kind: 'failed',
-      error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
+      error: runFailure('invalid_input', z.prettifyError(parsed.error)),
       ...meta,
     };
   }
@@ -72,7 +73,7 @@ export async function agentTurn(
   if (!definition) {
     return {
       kind: 'failed',
-      error: { code: 'unknown_agent', message: `No agent named "${input.agent}".` },
+      error: runFailure('unknown_agent', `No agent named "${input.agent}".`),
       ...meta,
     };
   }
@@ -103,57 +104,12 @@ export async function agentTurn(
     },
   };
 
-  const placement = activitySpans(invocation?.traceContext, input.trace);
-  const spanId = placement.spanId('chat');
-  const span = startChatSpan(
-    {
-      provider: model.provider,
-      model: model.model,
-      agentName: definition.name,
-      conversationId: input.runId,
-      outputType: 'json',
-      // The GenAI message schema, the whole transcript the model is sent (built only when recorded).
-      systemInstructions: () => genAiSystemInstructions(definition.instructions),
-      inputMessages: () => genAiInputMessages(request.messages),
-    },
-    placement.parent,
-    {
-      attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn },
-      links: placement.links,
-      ...(spanId ? { spanId } : {}),
-    },
+  const span = startTurnSpan(input, definition, model, request, invocation);
+  const called = await callModel({ deps, input, definition, model, request, span, meta }, () =>
+    journal.assertFits({ added }),
   );
-  let response: ModelResponse;
-  try {
-    journal.assertFits({ added });
-    response = await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
-      withRunId(input.runId, () => model.complete(request)),
-    );
-    response = { ...response, usage: checkedUsage(response.usage, request, response) };
-  } catch (error) {
-    const code = error instanceof WaypointError ? error.code : 'model_error';
-    endChatSpan(span, { error, errorType: code });
-    if (error instanceof WaypointError && error.retryable) throw error;
-    deps.logger.warn('model call failed permanently', {
-      runId: input.runId,
-      agent: definition.name,
-      code,
-      ...(error instanceof WaypointError && error.details !== undefined ? { details: error.details } : {}),
-    });
-    const message = error instanceof Error ? error.message : String(error);
-    return { kind: 'failed', error: { code, message }, ...meta };
-  }
-  const oversized = answerTooLarge(response, deps.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES);
-  if (oversized) {
-    endChatSpan(span, { error: new Error(ANSWER_TOO_LARGE.message), errorType: ANSWER_TOO_LARGE.code });
-    // The call happened and is charged; its answer is neither used nor kept.
-    deps.logger.warn('model answer over the size cap', {
-      runId: input.runId,
-      agent: definition.name,
-      ...oversized,
-    });
-    return { kind: 'failed', error: ANSWER_TOO_LARGE, ...turnMetaOf(response, deps) };
-  }
+  if ('failed' in called) return called.failed;
+  const response = called.response;
   const costUsd = deps.price(response.model, response.usage);
   const answered = response;
   endChatSpan(span, {
@@ -189,6 +145,88 @@ export async function agentTurn(
 
 type TurnMeta = Pick<AgentTurnOutput, 'usage' | 'costUsd' | 'provider' | 'model' | 'replayed'>;
 
+/** The turn's `chat` span, under the activity's span (or the run's, when the host gives none). */
+function startTurnSpan(
+  input: AgentTurnInput,
+  definition: AgentDefinition,
+  model: Pick<ModelProvider, 'provider' | 'model'>,
+  request: ModelRequest,
+  invocation: Pick<InvocationContext, 'traceContext'> | undefined,
+): Span {
+  const placement = activitySpans(invocation?.traceContext, input.trace);
+  const spanId = placement.spanId('chat');
+  return startChatSpan(
+    {
+      provider: model.provider,
+      model: model.model,
+      agentName: definition.name,
+      conversationId: input.runId,
+      outputType: 'json',
+      // The GenAI message schema, the whole transcript the model is sent (built only when recorded).
+      systemInstructions: () => genAiSystemInstructions(definition.instructions),
+      inputMessages: () => genAiInputMessages(request.messages),
+    },
+    placement.parent,
+    {
+      attributes: { 'waypoint.run.id': input.runId, 'waypoint.agent.turn': input.turn },
+      links: placement.links,
+      ...(spanId ? { spanId } : {}),
+    },
+  );
+}
+
+interface ModelCall {
+  deps: AgentTurnDependencies;
+  input: AgentTurnInput;
+  definition: AgentDefinition;
+  model: ModelProvider;
+  request: ModelRequest;
+  span: Span;
+  meta: TurnMeta;
+}
+
+/**
+ * The model call in its span, after `precheck`. A retryable failure is thrown (Durable retries
+ * it); a permanent one, or an answer over the size cap, ends the span and is a failed turn.
+ */
+async function callModel(
+  { deps, input, definition, model, request, span, meta }: ModelCall,
+  precheck: () => void,
+): Promise<{ response: ModelResponse } | { failed: AgentTurnOutput }> {
+  let response: ModelResponse;
+  try {
+    precheck();
+    response = await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
+      withRunId(input.runId, () => model.complete(request)),
+    );
+    response = { ...response, usage: checkedUsage(response.usage, request, response) };
+  } catch (error) {
+    const code = error instanceof WaypointError ? error.code : 'model_error';
+    endChatSpan(span, { error, errorType: code });
+    if (error instanceof WaypointError && error.retryable) throw error;
+    deps.logger.warn('model call failed permanently', {
+      runId: input.runId,
+      agent: definition.name,
+      code,
+      ...(error instanceof WaypointError && error.details !== undefined ? { details: error.details } : {}),
+    });
+    const message = error instanceof Error ? error.message : String(error);
+    return { failed: { kind: 'failed', error: { code, message }, ...meta } };
+  }
+  const oversized = answerTooLarge(response, deps.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES);
+  if (oversized) {
+    endChatSpan(span, { error: new Error(ANSWER_TOO_LARGE.message), errorType: ANSWER_TOO_LARGE.code });
+    // The call happened and is charged; its answer is neither used nor kept.
+    deps.logger.warn('model answer over the size cap', {
+      runId: input.runId,
+      agent: definition.name,
+      ...oversized,
+    });
+    return { failed: { kind: 'failed', error: ANSWER_TOO_LARGE, ...turnMetaOf(response, deps) } };
+  }
+  return { response };
+}
+
 function turnMetaOf(response: ModelResponse, deps: Pick<AgentTurnDependencies, 'price'>): TurnMeta {
   return {
     usage: response.usage,
@@ -199,10 +237,10 @@ function turnMetaOf(response: ModelResponse, deps: Pick<AgentTurnDependencies, '
   };
 }
 
-const ANSWER_TOO_LARGE = {
-  code: 'model_answer_too_large',
-  message: 'The AI model sent back far more than an answer can be, so it was not used.',
-};
+const ANSWER_TOO_LARGE = runFailure(
+  'model_answer_too_large',
+  'The AI model sent back far more than an answer can be, so it was not used.',
+);
 
 /** The answer's size when it is over `maxBytes` (text plus tool calls' arguments, UTF-8). */
 function answerTooLarge(

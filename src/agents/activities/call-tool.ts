@@ -6,6 +6,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
+import { runFailure } from '../../domain/error-codes';
 import { withRunId } from '../../telemetry/run-context';
 import type { ToolClient } from '../../tools';
 import { callToolInputSchema, type CallToolOutput } from '../contracts';
@@ -27,7 +28,7 @@ export async function callTool(
       ok: false,
       tool:
         typeof (raw as { tool?: unknown })?.tool === 'string' ? (raw as { tool: string }).tool : 'unknown',
-      error: { code: 'invalid_input', message: z.prettifyError(parsed.error) },
+      error: runFailure('invalid_input', z.prettifyError(parsed.error)),
       durationMs: 0,
     };
   }

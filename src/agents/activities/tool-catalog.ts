@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TransientError } from '../../domain/errors';
 import type { ModelToolDefinition } from '../../models/types';
+import type { ToolSettings } from '../../tools/settings';
 
 export interface ToolCatalogOptions {
   /** MCP endpoint URL per server name. */
@@ -20,6 +21,15 @@ export class ToolCatalog {
   private readonly lists = new Map<string, Promise<ModelToolDefinition[]>>();
 
   constructor(private readonly options: ToolCatalogOptions) {}
+
+  /** A catalogue of the servers the tool settings name, with their keys and the call timeout. */
+  static fromSettings(tools: Pick<ToolSettings, 'servers' | 'serverKeys' | 'callTimeoutMs'>): ToolCatalog {
+    return new ToolCatalog({
+      servers: tools.servers,
+      serverKeys: tools.serverKeys,
+      timeoutMs: tools.callTimeoutMs,
+    });
+  }
 
   /** The definitions of `qualifiedNames` (`server.tool`; `server.*` means all of that server's tools). */
   async definitions(qualifiedNames: readonly string[]): Promise<ModelToolDefinition[]> {

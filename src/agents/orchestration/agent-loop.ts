@@ -1,5 +1,5 @@
 /**
- * The durable agent loop (DESIGN §5): one model turn is one `agentTurn` activity, each tool call
+ * The durable agent loop: one model turn is one `agentTurn` activity, each tool call
  * one `callTool` activity, and the orchestrator drives the loop. A crash therefore never repeats
  * a finished model or tool call (their results are in the history), budgets are checked before
  * every step, and the history holds only what is new each turn: the transcript itself stays with
@@ -11,9 +11,11 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { z } from 'zod';
 import { toolCallKey } from '../../domain/idempotency-keys';
+import { runFailure, type Failure, type RunErrorCode } from '../../domain/error-codes';
 import { budgetLimitsSchema, budgetUsageSchema, type BudgetBreach, type BudgetUsage } from '../budgets';
 import {
   ACTIVITY_NAMES,
+  failureSchema,
   traceCarrierSchema,
   type AgentTurnInput,
   type AgentTurnOutput,
@@ -64,7 +66,7 @@ export const agentLoopResultSchema = z.object({
   output: z.unknown().optional(),
   /** The last answer that failed validation, if any: part of a partial result. */
   partial: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }).optional(),
+  error: failureSchema.optional(),
   breach: z.object({ budget: z.string(), limit: z.number(), used: z.number() }).optional(),
   usage: budgetUsageSchema,
   /** Token totals by direction, and the model that answered (for the invoke_agent span). */
@@ -124,6 +126,7 @@ function* runLoop(
 ): Generator<Task, AgentLoopResult, unknown> {
   const tracker = new RunTracker(input.runId, input.limits, input.startedAtMs);
   const now = () => context.df.currentUtcDateTime;
+  const scope: LoopScope = { tracker, now, conversationId, trace, onWait };
   let next: Pick<AgentTurnInput, 'task' | 'toolResults' | 'repair'> = { task: input.task };
   let repairs = 0;
   let partial: unknown;
@@ -153,7 +156,7 @@ function* runLoop(
     tracker.usage = usage;
     return result('budget_exceeded', {
       breach,
-      error: { code: 'budget_exceeded', message: `The ${breach.budget} budget is used up.` },
+      error: runFailure('budget_exceeded', `The ${breach.budget} budget is used up.`),
     });
   };
 
@@ -163,40 +166,13 @@ function* runLoop(
       // A turn costs at least a step, a token and a micro-dollar: a spent (or zero) share stops here.
       tracker.check(now(), { steps: 1, tokens: 1, modelCost: 0.000001 });
       const step = tracker.begin('agent', `${input.label ?? input.agent} turn ${turn + 1}`, now());
-      const turnInput: AgentTurnInput = {
-        runId: input.runId,
-        conversationId,
-        agent: input.agent,
-        turn,
-        ...next,
-        ...(trace ? { trace } : {}),
-      };
-      let answer: AgentTurnOutput;
       turnsTaken++;
-      onWait?.(tracker.steps);
-      try {
-        answer = (yield context.df.callActivityWithRetry(
-          ACTIVITY_NAMES.agentTurn,
-          retryOptions(input.retry.model),
-          turnInput,
-        )) as AgentTurnOutput;
-      } catch (error) {
-        tracker.charge({ steps: 1 }, now());
-        tracker.end(step, 'failed', now(), 'model unavailable');
-        return result('failed', { error: activityError('model_unavailable', error) });
-      }
-      tokens.input += answer.usage.inputTokens;
+      const asked = yield* askModel(context, input, scope, step, { turn, ...next });
+      if (!asked.ok) return result('failed', { error: asked.error });
+      const answer = asked.answer;
       costUsd += answer.costUsd;
-      tokens.output += answer.usage.outputTokens;
       model = { provider: answer.provider, model: answer.model };
-      tracker.charge(
-        {
-          steps: 1,
-          tokens: answer.usage.inputTokens + answer.usage.outputTokens,
-          modelCost: answer.costUsd,
-        },
-        now(),
-      );
+      chargeTurn(scope, tokens, answer);
 
       if (answer.kind === 'failed') {
         tracker.end(step, 'failed', now(), answer.error.code);
@@ -212,11 +188,11 @@ function* runLoop(
         if (repairs >= input.maxRepairs) {
           tracker.end(step, 'failed', now(), 'invalid output');
           return result('failed', {
-            error: {
-              code: 'invalid_output',
-              message: `${input.agent}'s answer failed its schema after ${repairs} repair turn(s).`,
-              details: issues,
-            },
+            error: runFailure(
+              'invalid_output',
+              `${input.agent}'s answer failed its schema after ${repairs} repair turn(s).`,
+              issues,
+            ),
           });
         }
         repairs++;
@@ -225,67 +201,133 @@ function* runLoop(
         continue;
       }
 
-      // Tool calls: all of this turn's calls run in parallel, each its own activity and key.
       tracker.end(step, 'completed', now(), `${answer.toolCalls.length} tool call(s)`);
-      tracker.check(now(), { steps: answer.toolCalls.length, toolCalls: answer.toolCalls.length });
-      const toolSteps = answer.toolCalls.map((call) => tracker.begin('tool', call.name, now()));
-      // A call whose arguments were not valid JSON is answered with an error and never run.
-      const runnable = answer.toolCalls
-        .map((call, index) => ({ call, index }))
-        .filter(({ call }) => call.invalidArguments === undefined);
-      const tasks = runnable.map(({ call, index }) => {
-        const callInput: CallToolInput = {
-          runId: input.runId,
-          agent: input.agent,
-          tool: call.name,
-          arguments: call.arguments,
-          idempotencyKey: toolCallKey(conversationId, `t${turn}/c${index}`),
-          toolCallId: call.id,
-          ...(trace ? { trace } : {}),
-        };
-        const policy = input.writeTools.includes(call.name) ? input.retry.toolWrite : input.retry.toolRead;
-        return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
-      });
-      let ran: CallToolOutput[];
-      if (tasks.length > 0) onWait?.(tracker.steps);
-      try {
-        ran = tasks.length > 0 ? ((yield context.df.Task.all(tasks)) as CallToolOutput[]) : [];
-      } catch (error) {
-        tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
-        for (const s of toolSteps) tracker.end(s, 'failed', now(), 'unavailable');
-        return result('failed', { error: activityError('tool_unavailable', error) });
-      }
-      const outputs: CallToolOutput[] = answer.toolCalls.map((call) => ({
-        ok: false,
-        tool: call.name,
-        error: {
-          code: 'invalid_arguments',
-          message: 'The arguments were not valid JSON; send a JSON object.',
-        },
-        durationMs: 0,
-      }));
-      runnable.forEach(({ index }, position) => (outputs[index] = ran[position]!));
-      tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
-      outputs.forEach((output, index) =>
-        tracker.end(
-          toolSteps[index],
-          output.ok ? 'completed' : 'failed',
-          now(),
-          output.ok ? (output.replayed ? 'replayed' : undefined) : output.error.code,
-        ),
-      );
-      next = { toolResults: outputs.map((output, index) => toolMessage(answer.toolCalls[index], output)) };
+      const called = yield* callTools(context, input, scope, turn, answer.toolCalls);
+      if (!called.ok) return result('failed', { error: called.error });
+      next = { toolResults: called.toolResults };
     }
     return result('failed', {
-      error: {
-        code: 'max_turns',
-        message: `${input.agent} gave no final answer in ${input.maxTurns} turns.`,
-      },
+      error: runFailure('max_turns', `${input.agent} gave no final answer in ${input.maxTurns} turns.`),
     });
   } catch (error) {
     if (error instanceof BudgetExceededError) return exceeded(error.breach, error.usage);
     throw error;
   }
+}
+
+/** What one agent loop's steps share. */
+interface LoopScope {
+  tracker: RunTracker;
+  now: () => Date;
+  conversationId: string;
+  /** The agent's `invoke_agent` span: what its activities' spans continue. */
+  trace: AgentLoopInput['trace'];
+  onWait: ((steps: readonly ProgressStep[]) => void) | undefined;
+}
+
+type Outcome<T> = ({ ok: true } & T) | { ok: false; error: Failure };
+
+/** One model turn, as an `agentTurn` activity; a turn whose activity gave up fails the loop. */
+function* askModel(
+  context: OrchestrationContext,
+  input: AgentLoopInput,
+  { tracker, now, conversationId, trace, onWait }: LoopScope,
+  step: ProgressStep,
+  turn: Pick<AgentTurnInput, 'turn' | 'task' | 'toolResults' | 'repair'>,
+): Generator<Task, Outcome<{ answer: AgentTurnOutput }>, unknown> {
+  const turnInput: AgentTurnInput = {
+    runId: input.runId,
+    conversationId,
+    agent: input.agent,
+    ...turn,
+    ...(trace ? { trace } : {}),
+  };
+  onWait?.(tracker.steps);
+  try {
+    const answer = (yield context.df.callActivityWithRetry(
+      ACTIVITY_NAMES.agentTurn,
+      retryOptions(input.retry.model),
+      turnInput,
+    )) as AgentTurnOutput;
+    return { ok: true, answer };
+  } catch (error) {
+    tracker.charge({ steps: 1 }, now());
+    tracker.end(step, 'failed', now(), 'model unavailable');
+    return { ok: false, error: activityError('model_unavailable', error) };
+  }
+}
+
+/** Adds a model turn to the token totals and charges it to the budgets (which may throw a breach). */
+function chargeTurn(
+  { tracker, now }: LoopScope,
+  tokens: { input: number; output: number },
+  answer: AgentTurnOutput,
+): void {
+  tokens.input += answer.usage.inputTokens;
+  tokens.output += answer.usage.outputTokens;
+  tracker.charge(
+    {
+      steps: 1,
+      tokens: answer.usage.inputTokens + answer.usage.outputTokens,
+      modelCost: answer.costUsd,
+    },
+    now(),
+  );
+}
+
+/** The turn's tool calls, all in parallel, each its own `callTool` activity and call key. */
+function* callTools(
+  context: OrchestrationContext,
+  input: AgentLoopInput,
+  { tracker, now, conversationId, trace, onWait }: LoopScope,
+  turn: number,
+  toolCalls: Extract<AgentTurnOutput, { kind: 'tool_calls' }>['toolCalls'],
+): Generator<Task, Outcome<{ toolResults: ToolResultMessage[] }>, unknown> {
+  tracker.check(now(), { steps: toolCalls.length, toolCalls: toolCalls.length });
+  const toolSteps = toolCalls.map((call) => tracker.begin('tool', call.name, now()));
+  // A call whose arguments were not valid JSON is answered with an error and never run.
+  const runnable = toolCalls
+    .map((call, index) => ({ call, index }))
+    .filter(({ call }) => call.invalidArguments === undefined);
+  const tasks = runnable.map(({ call, index }) => {
+    const callInput: CallToolInput = {
+      runId: input.runId,
+      agent: input.agent,
+      tool: call.name,
+      arguments: call.arguments,
+      idempotencyKey: toolCallKey(conversationId, `t${turn}/c${index}`),
+      toolCallId: call.id,
+      ...(trace ? { trace } : {}),
+    };
+    const policy = input.writeTools.includes(call.name) ? input.retry.toolWrite : input.retry.toolRead;
+    return context.df.callActivityWithRetry(ACTIVITY_NAMES.callTool, retryOptions(policy), callInput);
+  });
+  let ran: CallToolOutput[];
+  if (tasks.length > 0) onWait?.(tracker.steps);
+  try {
+    ran = tasks.length > 0 ? ((yield context.df.Task.all(tasks)) as CallToolOutput[]) : [];
+  } catch (error) {
+    tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
+    for (const s of toolSteps) tracker.end(s, 'failed', now(), 'unavailable');
+    return { ok: false, error: activityError('tool_unavailable', error) };
+  }
+  const outputs: CallToolOutput[] = toolCalls.map((call) => ({
+    ok: false,
+    tool: call.name,
+    error: runFailure('invalid_arguments', 'The arguments were not valid JSON; send a JSON object.'),
+    durationMs: 0,
+  }));
+  runnable.forEach(({ index }, position) => (outputs[index] = ran[position]!));
+  tracker.charge({ steps: tasks.length, toolCalls: tasks.length }, now());
+  outputs.forEach((output, index) =>
+    tracker.end(
+      toolSteps[index],
+      output.ok ? 'completed' : 'failed',
+      now(),
+      output.ok ? (output.replayed ? 'replayed' : undefined) : output.error.code,
+    ),
+  );
+  return { ok: true, toolResults: outputs.map((output, index) => toolMessage(toolCalls[index], output)) };
 }
 
 /** The tool result as the model reads it: the data as JSON, or the failure as an error object. */
@@ -299,9 +341,9 @@ function toolMessage(call: { id: string; name: string }, output: CallToolOutput)
 }
 
 /** An activity that failed after all its retries, as a typed error (no stack in the status). */
-function activityError(code: string, error: unknown): { code: string; message: string } {
+function activityError(code: RunErrorCode, error: unknown): Failure {
   const message = error instanceof Error ? error.message.split('\n')[0].slice(0, 300) : String(error);
-  return { code, message: `Gave up after retries: ${message}` };
+  return runFailure(code, `Gave up after retries: ${message}`);
 }
 
 /** The registered sub-orchestration: one agent loop, its input validated. */

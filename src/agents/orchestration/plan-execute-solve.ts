@@ -4,6 +4,7 @@
  * each wave's agents in parallel; a solver agent composes the answer from the step results.
  */
 import type { OrchestrationContext, Task } from 'durable-functions';
+import { runFailure, type Failure } from '../../domain/error-codes';
 import { checkPlan, planWaves, type Plan, type PlanStep } from '../plan';
 import type { AgentDefinition } from '../definitions';
 import type { AgentLoopResult } from './agent-loop';
@@ -21,7 +22,7 @@ export type PlanOutcome =
   | {
       ok: false;
       stage: 'plan' | 'execute';
-      error: { code: string; message: string; details?: unknown };
+      error: Failure;
       plan?: Plan;
       results: StepResult[];
     };
@@ -68,7 +69,7 @@ export function* planAndExecute(
     return {
       ok: false,
       stage: 'plan',
-      error: { code: 'invalid_plan', message: 'The planner gave no plan that passed its checks.' },
+      error: runFailure('invalid_plan', 'The planner gave no plan that passed its checks.'),
       results: [],
     };
   }
@@ -101,6 +102,6 @@ export function* planAndExecute(
   return { ok: true, plan, results };
 }
 
-function unknownError() {
-  return { code: 'agent_failed', message: 'The agent failed without saying why.' };
+function unknownError(): Failure {
+  return runFailure('agent_failed', 'The agent failed without saying why.');
 }

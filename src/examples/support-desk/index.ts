@@ -16,6 +16,7 @@ import { TranscriptJournal } from '../../agents/activities/transcript-journal';
 import { registerAgentRuntime } from '../../agents/register';
 import { DEFAULT_RETRY_POLICIES } from '../../agents/retry';
 import { appConfig } from '../../config';
+import { runFailure, type ApiErrorCode } from '../../domain/error-codes';
 import { createModelProvider, modelPricer, type ModelProvider } from '../../models';
 import { createStores, type Stores } from '../../stores';
 import { createLogger } from '../../telemetry/logger';
@@ -60,12 +61,7 @@ registerAgentRuntime({
       createToolClient(config.tools, { idempotency, allowList: SUPPORT_AGENTS.allowList() }),
     )),
   journal: async () => new TranscriptJournal((await deskStores()).idempotency),
-  catalog: () =>
-    (catalog ??= new ToolCatalog({
-      servers: config.tools.servers,
-      serverKeys: config.tools.serverKeys,
-      timeoutMs: config.tools.callTimeoutMs,
-    })),
+  catalog: () => (catalog ??= ToolCatalog.fromSettings(config.tools)),
   price: modelPricer(config.models),
   logger: log,
 });
@@ -75,7 +71,7 @@ df.app.orchestration(SUPPORT_ORCHESTRATION, supportDesk);
 const withClient = { extraInputs: [df.input.durableClient()] };
 const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/);
 
-function problem(status: number, code: string, message: string, details?: unknown): HttpResponseInit {
+function problem(status: number, code: ApiErrorCode, message: string, details?: unknown): HttpResponseInit {
   return { status, jsonBody: { error: { code, message, ...(details === undefined ? {} : { details }) } } };
 }
 
@@ -135,7 +131,7 @@ app.http('supportTicketStatus', {
     const body =
       typeof state === 'object' && state !== null
         ? (state as Record<string, unknown>)
-        : { error: { code: 'run_failed', message: String(state).split('\n')[0].slice(0, 300) } };
+        : { error: runFailure('run_failed', String(state).split('\n')[0].slice(0, 300)) };
     return { status: 200, jsonBody: { id: id.data, runtimeStatus: status.runtimeStatus, ...body } };
   },
 });

@@ -10,6 +10,7 @@ import { route } from '../../agents/orchestration/route';
 import { runSpecialists } from '../../agents/orchestration/specialists';
 import { supervise } from '../../agents/orchestration/supervise';
 import { RunFrame } from '../../agents/run-frame';
+import { runFailure } from '../../domain/error-codes';
 import { deskSupervisor, DESK_SPECIALISTS, triage } from './agents';
 import {
   supportDeskInputSchema,
@@ -43,7 +44,7 @@ function* resolveTicket(
   const routed = yield* route(context, frame.run, triage, JSON.stringify({ message: input.ticket.message }));
   if (!routed.ok) {
     return frame.finish('failed', {
-      error: routed.result.error ?? { code: 'triage_failed', message: 'The ticket could not be routed.' },
+      error: routed.result.error ?? runFailure('triage_failed', 'The ticket could not be routed.'),
     });
   }
   const triaged: Triage = routed.output;
@@ -70,7 +71,7 @@ function* resolveTicket(
   const [first] = yield* runSpecialists(context, frame.run, [{ agent: specialist, task: task() }]);
   if (first.status !== 'completed') {
     return frame.finish('failed', {
-      error: first.error ?? { code: 'agent_failed', message: `${specialist.name} gave no reply.` },
+      error: first.error ?? runFailure('agent_failed', `${specialist.name} gave no reply.`),
     });
   }
   found({ route: triaged.route, reply: supportReplySchema.parse(first.output) });

@@ -15,13 +15,6 @@ import { bookFlightInput, bookHotelInput, bookingIdInput, listBookingsInput } fr
 
 const logger = createLogger('mcp:bookings');
 
-/** Tools that change state; drop-after-commit fault injection applies to these only. */
-export const BOOKINGS_WRITE_TOOLS: ReadonlySet<string> = new Set([
-  'book_flight',
-  'book_hotel',
-  'cancel_booking',
-]);
-
 export interface BookingsServerOptions {
   store: BookingsStore;
   clock?: Clock;

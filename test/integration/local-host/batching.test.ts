@@ -58,8 +58,8 @@ describe('several events in one episode', () => {
     await host.engine.waitForStatus(id, { statuses: ['Running'] });
     host.engine.suspend(id, 'hold');
     host.engine.raiseEvent(id, 'stop', JSON.stringify(42));
-    // Wait until the timer is due too.
-    await new Promise((r) => setTimeout(r, 500));
+    // Wait until the timer is due too (it queues while the instance is suspended).
+    await until(() => queued(id, EventType.TimerFired) === 1);
     expect(queued(id, EventType.EventRaised)).toBe(1);
     expect(queued(id, EventType.TimerFired)).toBe(1);
 

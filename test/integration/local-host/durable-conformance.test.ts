@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalHost } from '../../../src/local-host/host';
+import { waitUntil } from '../../support/wait-until';
 import {
   committedCompletions,
   pollUntilDone,
@@ -302,8 +303,10 @@ describe('terminate and purge', () => {
       headers: jsonHeaders,
     });
     expect(terminated.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 800));
-    const status = await (await fetch(started.statusQueryGetUri)).json();
+    const status = await waitUntil('the instance to be terminated', async () => {
+      const body = await (await fetch(started.statusQueryGetUri)).json();
+      return body.runtimeStatus === 'Running' || body.runtimeStatus === 'Pending' ? undefined : body;
+    });
     expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'mid-episode' });
     expect(host.engine.history(started.id).at(-1)?.EventType).toBe(3); // ExecutionTerminated
   });

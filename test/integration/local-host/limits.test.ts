@@ -1,5 +1,5 @@
 /**
- * Per-instance limits (issue 7, finding 5): a run that grows its history, fans out or queues
+ * Per-instance limits: a run that grows its history, fans out or queues
  * events past the host's limits fails or is refused with a clear message instead of consuming
  * unbounded work; the sample starter validates its input.
  */

@@ -1,5 +1,5 @@
 /**
- * The local host's front door under attack (issue 7): request targets and Host headers
+ * The local host's front door under attack: request targets and Host headers
  * (DNS rebinding), cross-origin browser requests (CSRF), which key opens what, route parameters
  * that try to reach the private RPC path, bodies before auth, connection limits, and what leaks
  * into status outputs and logs.

@@ -1,28 +1,13 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startMcpHttpServer,
-  type RunningMcpHttpServer,
-} from '../../../src/mcp-servers/http/node-http-server';
-import { callTool, connectClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
+import { describe, expect, it } from 'vitest';
+import { callTool, serverWithClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
 
 describe('flights server over Streamable HTTP', () => {
-  let server: RunningMcpHttpServer;
-  let client: Client;
+  const mcp = serverWithClient('flights');
   const departDate = daysFromNow(60);
   const returnDate = daysFromNow(67);
 
-  beforeAll(async () => {
-    server = await startMcpHttpServer({ server: 'flights' });
-    client = await connectClient(server.url);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-  });
-
   it('lists its tools with their input schemas', async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await mcp.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['get_flight_details', 'search_flights']);
     const search = tools.find((tool) => tool.name === 'search_flights')!;
     expect(search.inputSchema.required).toEqual(
@@ -39,7 +24,7 @@ describe('flights server over Streamable HTTP', () => {
 
   it('searches by city name, cheapest first, and details an offer by its id', async () => {
     const result = dataOf(
-      await callTool(client, 'search_flights', {
+      await callTool(mcp.client, 'search_flights', {
         origin: 'london',
         destination: 'New York',
         departDate,
@@ -56,13 +41,13 @@ describe('flights server over Streamable HTTP', () => {
     expect(cheapest.inbound.from).toBe('JFK');
     expect(cheapest.totalPrice.currency).toBe('USD');
 
-    const details = dataOf(await callTool(client, 'get_flight_details', { offerId: cheapest.offerId }));
+    const details = dataOf(await callTool(mcp.client, 'get_flight_details', { offerId: cheapest.offerId }));
     expect(details.offer).toEqual(cheapest);
   });
 
   it("flies from today's airports: Berlin is BER, Doha is Hamad, Istanbul is the new airport", async () => {
     const result = dataOf(
-      await callTool(client, 'search_flights', { origin: 'Berlin', destination: 'Doha', departDate }),
+      await callTool(mcp.client, 'search_flights', { origin: 'Berlin', destination: 'Doha', departDate }),
     );
     expect(result.origin).toMatchObject({
       iata: 'BER',
@@ -78,12 +63,12 @@ describe('flights server over Streamable HTTP', () => {
       city: 'Doha',
     });
     const istanbul = dataOf(
-      await callTool(client, 'search_flights', { origin: 'İstanbul', destination: 'Köln', departDate }),
+      await callTool(mcp.client, 'search_flights', { origin: 'İstanbul', destination: 'Köln', departDate }),
     );
     expect(istanbul.origin).toMatchObject({ iata: 'IST', name: 'Istanbul Airport' });
     expect(istanbul.destination).toMatchObject({ iata: 'CGN', city: 'Cologne' });
     for (const closed of ['TXL', 'ISL']) {
-      const refused = await callTool(client, 'search_flights', {
+      const refused = await callTool(mcp.client, 'search_flights', {
         origin: closed,
         destination: 'JFK',
         departDate,
@@ -93,7 +78,7 @@ describe('flights server over Streamable HTTP', () => {
   });
 
   it('refuses a flight between two airports of one city', async () => {
-    const result = await callTool(client, 'search_flights', {
+    const result = await callTool(mcp.client, 'search_flights', {
       origin: 'LHR',
       destination: 'LGW',
       departDate,
@@ -104,16 +89,16 @@ describe('flights server over Streamable HTTP', () => {
 
   it('gives the same offers for the same query and honours maxPrice', async () => {
     const query = { origin: 'CDG', destination: 'FCO', departDate, cabin: 'business' };
-    const first = dataOf(await callTool(client, 'search_flights', query));
-    expect(dataOf(await callTool(client, 'search_flights', query))).toEqual(first);
+    const first = dataOf(await callTool(mcp.client, 'search_flights', query));
+    expect(dataOf(await callTool(mcp.client, 'search_flights', query))).toEqual(first);
     const limit = first.offers[0].totalPrice.amount;
-    const capped = dataOf(await callTool(client, 'search_flights', { ...query, maxPrice: limit }));
+    const capped = dataOf(await callTool(mcp.client, 'search_flights', { ...query, maxPrice: limit }));
     expect(capped.offers.every((offer: any) => offer.totalPrice.amount <= limit)).toBe(true);
     expect(capped.offers.length).toBeGreaterThan(0);
   });
 
   it('rejects bad arguments with the field path', async () => {
-    const result = await callTool(client, 'search_flights', {
+    const result = await callTool(mcp.client, 'search_flights', {
       origin: 'LHR',
       destination: 'JFK',
       departDate: '2027-13-01',
@@ -126,7 +111,7 @@ describe('flights server over Streamable HTTP', () => {
   });
 
   it('returns tool errors for unknown airports, reversed dates and unknown offers', async () => {
-    const unknown = await callTool(client, 'search_flights', {
+    const unknown = await callTool(mcp.client, 'search_flights', {
       origin: 'Atlantis',
       destination: 'JFK',
       departDate,
@@ -135,7 +120,7 @@ describe('flights server over Streamable HTTP', () => {
     expect(textOf(unknown)).toMatch(/origin: no airport or city matches "Atlantis"/);
     expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_place', retryable: false } });
 
-    const reversed = await callTool(client, 'search_flights', {
+    const reversed = await callTool(mcp.client, 'search_flights', {
       origin: 'LHR',
       destination: 'JFK',
       departDate: returnDate,
@@ -144,14 +129,16 @@ describe('flights server over Streamable HTTP', () => {
     expect(reversed.isError).toBe(true);
     expect(textOf(reversed)).toMatch(/returnDate .* is before departDate/);
 
-    const past = await callTool(client, 'search_flights', {
+    const past = await callTool(mcp.client, 'search_flights', {
       origin: 'LHR',
       destination: 'JFK',
       departDate: '2020-01-01',
     });
     expect(textOf(past)).toMatch(/departDate 2020-01-01 is in the past/);
 
-    const missing = await callTool(client, 'get_flight_details', { offerId: 'FL-LHR-JFK-20270315-OW-Y1-42' });
+    const missing = await callTool(mcp.client, 'get_flight_details', {
+      offerId: 'FL-LHR-JFK-20270315-OW-Y1-42',
+    });
     expect(missing.isError).toBe(true);
     expect(missing.structuredContent).toMatchObject({ error: { code: 'unknown_offer' } });
   });

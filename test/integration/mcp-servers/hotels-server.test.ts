@@ -1,28 +1,13 @@
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startMcpHttpServer,
-  type RunningMcpHttpServer,
-} from '../../../src/mcp-servers/http/node-http-server';
-import { callTool, connectClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
+import { describe, expect, it } from 'vitest';
+import { callTool, serverWithClient, dataOf, daysFromNow, textOf } from './mcp-test-client';
 
 describe('hotels server over Streamable HTTP', () => {
-  let server: RunningMcpHttpServer;
-  let client: Client;
+  const mcp = serverWithClient('hotels');
   const checkIn = daysFromNow(45);
   const checkOut = daysFromNow(49);
 
-  beforeAll(async () => {
-    server = await startMcpHttpServer({ server: 'hotels' });
-    client = await connectClient(server.url);
-  });
-  afterAll(async () => {
-    await client?.close();
-    await server?.close();
-  });
-
   it('lists its tools with their input schemas', async () => {
-    const { tools } = await client.listTools();
+    const { tools } = await mcp.client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['get_hotel_details', 'search_hotels']);
     const search = tools.find((tool) => tool.name === 'search_hotels')!;
     expect(search.inputSchema.required).toEqual(expect.arrayContaining(['city', 'checkIn', 'checkOut']));
@@ -34,7 +19,7 @@ describe('hotels server over Streamable HTTP', () => {
 
   it('searches a city, filters by tags and price, and details an offer', async () => {
     const result = dataOf(
-      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, guests: 2 }),
+      await callTool(mcp.client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, guests: 2 }),
     );
     expect(result.city).toMatchObject({
       name: 'Lisbon',
@@ -50,26 +35,31 @@ describe('hotels server over Streamable HTTP', () => {
     }
 
     const withSpa = dataOf(
-      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, tags: ['spa'] }),
+      await callTool(mcp.client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, tags: ['spa'] }),
     );
     expect(withSpa.offers.length).toBeGreaterThan(0);
     expect(withSpa.offers.every((offer: any) => offer.hotel.tags.includes('spa'))).toBe(true);
 
     const budget = 200;
     const cheap = dataOf(
-      await callTool(client, 'search_hotels', { city: 'Lisbon', checkIn, checkOut, maxNightlyPrice: budget }),
+      await callTool(mcp.client, 'search_hotels', {
+        city: 'Lisbon',
+        checkIn,
+        checkOut,
+        maxNightlyPrice: budget,
+      }),
     );
     expect(cheap.offers.every((offer: any) => offer.averageNightlyPrice.amount <= budget)).toBe(true);
 
     const details = dataOf(
-      await callTool(client, 'get_hotel_details', { offerId: result.offers[0].offerId }),
+      await callTool(mcp.client, 'get_hotel_details', { offerId: result.offers[0].offerId }),
     );
     expect(details.offer).toEqual(result.offers[0]);
   });
 
   it('finds the same hotels whatever name the traveller uses, and stays near airports outside the city table', async () => {
     const names = async (city: string) =>
-      dataOf(await callTool(client, 'search_hotels', { city, checkIn, checkOut })).offers.map(
+      dataOf(await callTool(mcp.client, 'search_hotels', { city, checkIn, checkOut })).offers.map(
         (offer: any) => offer.hotel.hotelId,
       );
     const cologne = await names('Cologne');
@@ -78,21 +68,21 @@ describe('hotels server over Streamable HTTP', () => {
     expect(await names('koeln')).toEqual(cologne);
     expect(await names('CGN')).toEqual(cologne);
 
-    const aalborg = dataOf(await callTool(client, 'search_hotels', { city: 'AAL', checkIn, checkOut }));
+    const aalborg = dataOf(await callTool(mcp.client, 'search_hotels', { city: 'AAL', checkIn, checkOut }));
     expect(aalborg.city).toMatchObject({ name: 'Aalborg', kind: 'airport_area', country: 'DK' });
     const details = dataOf(
-      await callTool(client, 'get_hotel_details', { offerId: aalborg.offers[0].offerId }),
+      await callTool(mcp.client, 'get_hotel_details', { offerId: aalborg.offers[0].offerId }),
     );
     expect(details.offer).toEqual(aalborg.offers[0]);
 
-    const unknown = await callTool(client, 'search_hotels', { city: 'Narnia', checkIn, checkOut });
+    const unknown = await callTool(mcp.client, 'search_hotels', { city: 'Narnia', checkIn, checkOut });
     expect(unknown.isError).toBe(true);
     expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_place', retryable: false } });
     expect(textOf(unknown)).toMatch(/city: no airport or city matches "Narnia"/);
   });
 
   it('rejects bad arguments with field paths and reports tool errors', async () => {
-    const badTag = await callTool(client, 'search_hotels', {
+    const badTag = await callTool(mcp.client, 'search_hotels', {
       city: 'Lisbon',
       checkIn,
       checkOut,
@@ -101,7 +91,7 @@ describe('hotels server over Streamable HTTP', () => {
     expect(badTag.isError).toBe(true);
     expect(textOf(badTag)).toMatch(/at tags\[0\]/);
 
-    const reversed = await callTool(client, 'search_hotels', {
+    const reversed = await callTool(mcp.client, 'search_hotels', {
       city: 'Lisbon',
       checkIn: checkOut,
       checkOut: checkIn,
@@ -109,7 +99,7 @@ describe('hotels server over Streamable HTTP', () => {
     expect(reversed.isError).toBe(true);
     expect(textOf(reversed)).toMatch(/checkOut must be 1 to 30 nights after checkIn/);
 
-    const unknown = await callTool(client, 'get_hotel_details', {
+    const unknown = await callTool(mcp.client, 'get_hotel_details', {
       offerId: 'HT-LIS-99-20300101-20300105-G2',
     });
     expect(unknown.structuredContent).toMatchObject({ error: { code: 'unknown_offer' } });

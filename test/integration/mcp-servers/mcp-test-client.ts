@@ -1,6 +1,12 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll } from 'vitest';
+import {
+  startMcpHttpServer,
+  type RunningMcpHttpServer,
+} from '../../../src/mcp-servers/http/node-http-server';
+import type { McpServerName } from '../../../src/mcp-servers/registry';
 
 /** Test helpers around the real MCP client talking Streamable HTTP over loopback. */
 
@@ -39,4 +45,21 @@ export function textOf(result: CallToolResult): string {
 /** A date `days` from today (UTC), so tests never search the past. */
 export function daysFromNow(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Starts `name`'s tool server on a free port and connects a client before the suite's tests,
+ * closing both after them. Read `server` and `client` inside the tests (they are set by then).
+ */
+export function serverWithClient(name: McpServerName): { server: RunningMcpHttpServer; client: Client } {
+  const fixture = {} as { server: RunningMcpHttpServer; client: Client };
+  beforeAll(async () => {
+    fixture.server = await startMcpHttpServer({ server: name });
+    fixture.client = await connectClient(fixture.server.url);
+  });
+  afterAll(async () => {
+    await fixture.client?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
 }

@@ -1,6 +1,6 @@
 /**
- * Review of the `agentTurn` activity (issue 8): permanent failures must come back as typed
- * `kind: 'failed'` answers, because Durable retries every throw (DESIGN §5, retry policy). Runs
+ * Review of the `agentTurn` activity: permanent failures must come back as typed
+ * `kind: 'failed'` answers, because Durable retries every throw (see the retry policy in src/agents/retry.ts). Runs
  * the activity with the embedded SQLite idempotency store (in memory) and a scripted model.
  */
 import { describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('review: agentTurn permanent failures', () => {
   // for other input) — are WaypointErrors with retryable: false, but agentTurn lets them THROW.
   // Durable retries every throw, so a turn that can never succeed is retried with the model
   // retry policy's full backoff, and the loop then reports `model_unavailable: Gave up after
-  // retries…` — the wrong code, after a needless wait. DESIGN §5: activities throw only
+  // retries…` — the wrong code, after a needless wait. Activities throw only
   // retryable errors; permanent ones come back as typed failures.
   // Fix: in agentTurn wrap `journal.recorded` / `journal.history` (and `record`) and return
   // `{ kind: 'failed', error: { code: error.code, message } }` for a non-retryable WaypointError.

@@ -1,7 +1,8 @@
 /**
- * Review of the agent patterns (issue 8), driven by the durable-functions SDK over synthetic
- * histories (no host). Each `it.fails` names a bug the review found and proves it; it turns red
- * (an unexpected pass) once the bug is fixed, and then becomes a plain `it`.
+ * Review of the agent patterns, driven by the durable-functions SDK over synthetic
+ * histories (no host). The tests are
+ * regression tests: each states the behaviour a flaw the review found had broken, and failed
+ * before its fix.
  */
 import type { OrchestrationContext } from 'durable-functions';
 import { z } from 'zod';

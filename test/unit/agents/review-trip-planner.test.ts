@@ -1,8 +1,9 @@
 /**
- * Review of the trip planner's orchestration (issue 8), driven by the durable-functions SDK over
+ * Review of the trip planner's orchestration, driven by the durable-functions SDK over
  * synthetic histories (no host): the router, place resolution and planner answers are scripted
- * as activity results, and the test reads what the orchestrator schedules next. Each `it.fails`
- * names a bug the review found; it turns red (an unexpected pass) once the bug is fixed.
+ * as activity results, and the test reads what the orchestrator schedules next. The tests are
+ * regression tests: each states the behaviour a flaw the review found had broken, and failed
+ * before its fix.
  */
 import { describe, expect, it } from 'vitest';
 import type { AgentTurnInput, AgentTurnOutput } from '../../../src/agents/contracts';

@@ -7,6 +7,8 @@ import { ESLint, type Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error: the ESLint config is plain JavaScript without type declarations.
+import { deterministicFiles } from '../../../eslint.config.mjs';
 
 const repoRoot = join(__dirname, '../../..');
 const eslint = new ESLint({
@@ -23,27 +25,47 @@ async function lint(path: string, code: string): Promise<{ rule: string | null; 
 }
 const rules = async (path: string, code: string) => (await lint(path, code)).map((m) => m.rule);
 
-/** Every file the determinism rule must cover (one per listed folder or name). */
+/**
+ * Every file the determinism rule must cover: what the config finds (orchestration files by their
+ * location or name, and what they import), and new files at such places that do not exist yet.
+ */
 const DETERMINISTIC = [
-  'src/agents/orchestration/agent-loop.ts',
+  ...deterministicFiles(repoRoot),
   'src/agents/orchestration/new-pattern.ts',
-  'src/agents/budgets.ts',
-  'src/agents/plan.ts',
-  'src/agents/progress.ts',
-  'src/agents/retry.ts',
-  'src/agents/run-tracker.ts',
-  'src/agents/run-status.ts',
-  'src/agents/contracts.ts',
-  'src/agents/definitions.ts',
-  'src/travel/trip/orchestration.ts',
-  'src/travel/trip/phases/checkout.ts',
-  'src/agents/run-frame.ts',
-  'src/travel/validate-facts.ts',
-  'src/travel/schemas.ts',
-  'src/travel/planner-input.ts',
-  'src/domain/currency.ts',
-  'src/examples/support-desk/orchestration.ts',
+  'src/travel/new-flow.orchestration.ts',
+  'src/examples/new-app/orchestration.ts',
 ];
+
+describe('which files are deterministic follows from location, names and imports', () => {
+  const found = deterministicFiles(repoRoot);
+
+  it('finds the orchestrators and the pure modules they run on', () => {
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'src/agents/orchestration/agent-loop.ts',
+        'src/agents/run-frame.ts',
+        'src/agents/budgets.ts',
+        'src/agents/run-status.ts',
+        'src/domain/currency.ts',
+        'src/travel/trip/orchestration.ts',
+        'src/examples/support-desk/orchestration.ts',
+        'src/examples/support-desk/schemas.ts',
+      ]),
+    );
+  });
+
+  it('leaves out activities, wiring, and the replay-aware telemetry and geo modules', () => {
+    for (const file of [
+      'src/agents/activities/agent-turn.ts',
+      'src/examples/support-desk/index.ts',
+      'src/functions/trips.ts',
+      'src/telemetry/genai.ts',
+      'src/geo/resolve-place.ts',
+    ]) {
+      expect(found).not.toContain(file);
+    }
+  });
+});
 
 describe('determinism rule', () => {
   describe.each(DETERMINISTIC)('%s', (path) => {
@@ -89,7 +111,8 @@ describe('determinism rule', () => {
   it('leaves activities and I/O modules alone', async () => {
     for (const path of [
       'src/agents/activities/agent-turn.ts',
-      'src/travel/read-trip.ts',
+      'src/agents/activities/call-tool.ts',
+      'src/travel/api/run-resource.ts',
       'src/examples/support-desk/index.ts',
     ]) {
       expect(
@@ -149,5 +172,44 @@ describe('layering rule: the agent runtime imports no application code', () => {
   it('the travel application may import the agent runtime', async () => {
     const code = "import { route } from '../agents/orchestration/route';\nexport { route };";
     expect(await rules('src/travel/trip/orchestration.ts', code)).toEqual([]);
+  });
+});
+
+describe('boundary rule around the local host', () => {
+  const boundary = async (path: string, source: string) => {
+    const [result] = await eslint.lintText(`import * as x from '${source}';\nexport { x };`, {
+      filePath: join(repoRoot, path),
+    });
+    return result.messages.filter((m) => m.ruleId === '@typescript-eslint/no-restricted-imports');
+  };
+
+  it.each([
+    ['src/functions/trips.ts', '../local-host/host'],
+    ['src/agents/register.ts', '../local-host/durable/engine'],
+    ['src/travel/trip/orchestration.ts', '../../local-host/in-process-fetch'],
+  ])('app code %s may not import %s', async (path, source) => {
+    expect(await boundary(path, source)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/does not import the local host/) }),
+    ]);
+  });
+
+  it.each([
+    ['src/local-host/host.ts', '../functions/trips'],
+    ['src/local-host/durable/engine.ts', '../../agents/orchestration/agent-loop'],
+    ['src/local-host/front-door.ts', '../travel/api/errors'],
+    ['src/local-host/app-loader.ts', '../index'],
+  ])('the local host %s may not import %s', async (path, source) => {
+    expect(await boundary(path, source)).toHaveLength(1);
+  });
+
+  it('tools that start a host use its public class only', async () => {
+    expect(await boundary('src/cli/trip.ts', '../local-host/host')).toEqual([]);
+    expect(await boundary('src/cli/trip.ts', '../local-host/durable/engine')).toHaveLength(1);
+  });
+
+  it('the local host may use the shared telemetry and domain modules, and its own', async () => {
+    for (const source of ['../telemetry/logger', '../domain/without-stack', './durable/engine', './host']) {
+      expect(await boundary('src/local-host/front-door.ts', source)).toEqual([]);
+    }
   });
 });
