@@ -1,5 +1,5 @@
 /**
- * Issue 8, "Crash: kill -9 the host during the specialists". The Waypoint app runs on the local
+ * Crash: kill -9 the host during the specialists. The Waypoint app runs on the local
  * host CLI as a child process, with MODEL_PROVIDER=openai-compatible against a real
  * chat.completions server in this process (answers from the offline travel policies) and the five
  * MCP servers in this process behind counting proxies (bookings on a SQLite file). A booking trip
@@ -33,6 +33,7 @@ const MCP_KEY = 'agent-crash-mcp-key-0123456789abcdef';
 const MASTER_KEY = 'agent-crash-master-key-0001';
 const MODEL_NAME = 'crash-test-offline';
 const SPECIALISTS = ['flights', 'hotels', 'weather', 'restaurants'];
+const SERVERS = [...SPECIALISTS, 'bookings'];
 /** Where each specialist is held: after its search for flights and hotels, at the start for the others. */
 const HOLD_AT_TURN: Record<string, number> = { flights: 1, hotels: 1, weather: 0, restaurants: 0 };
 /** Settings the child must not inherit from whoever runs the tests. */
@@ -71,7 +72,8 @@ function hostEnv(): NodeJS.ProcessEnv {
     MODEL_PRICES_JSON: JSON.stringify({ [MODEL_NAME]: { input: 0.4, output: 1.6 } }),
     // Held turns must never time out at the client (that would be a repeat the crash did not cause).
     MODEL_TIMEOUT_MS: '300000',
-    MCP_SERVER_KEY: MCP_KEY,
+    // Servers at URLs of their own get only their own key (never the shared one).
+    ...Object.fromEntries(SERVERS.map((server) => [`MCP_${server.toUpperCase()}_KEY`, MCP_KEY])),
     MCP_FLIGHTS_URL: mcp.urls.flights,
     MCP_HOTELS_URL: mcp.urls.hotels,
     MCP_WEATHER_URL: mcp.urls.weather,

@@ -1,6 +1,6 @@
 /**
  * Who is calling the trips API: every run belongs to one caller, who alone lists, reads and acts
- * on it (DESIGN §4). The functions are `authLevel: 'anonymous'`; this module decides.
+ * on it. The functions are `authLevel: 'anonymous'`; this module decides.
  *
  * - **Users (Azure)**: App Service authentication ("Easy Auth") signs the user in and passes the
  *   principal as `x-ms-client-principal` (base64 JSON). The header is trusted only when App

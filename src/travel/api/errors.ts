@@ -1,6 +1,6 @@
 /**
  * The trips API's error answers: `{error: {code, message, details?: [{path, issue}]}}` with the
- * HTTP status that goes with each (DESIGN §4). Never a stack trace: an unexpected fault is logged
+ * HTTP status that goes with each. Never a stack trace: an unexpected fault is logged
  * where it happens and answered with a generic 500.
  */
 import type { z } from 'zod';

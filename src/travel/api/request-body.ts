@@ -5,7 +5,7 @@
  */
 import { ApiError } from './errors';
 
-/** The trips API's body limit (DESIGN §4: requests are small; a bigger one is a mistake or abuse). */
+/** The trips API's body limit (requests are small; a bigger one is a mistake or abuse). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export interface BodySource {

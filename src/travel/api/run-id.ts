@@ -1,5 +1,5 @@
 /**
- * Run ids and the run-level idempotency of `POST /api/trips` (DESIGN §6, layer 1).
+ * Run ids and the run-level idempotency of `POST /api/trips` (layer 1 of docs/architecture.md).
  *
  * With an `Idempotency-Key` header the run id is derived from the caller and the key, so the same
  * caller retrying gets the same run while another caller's identical key names another run. The

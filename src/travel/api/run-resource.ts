@@ -1,5 +1,5 @@
 /**
- * The run resource: what `POST /api/trips` answers and `GET /api/trips/{id}` returns (DESIGN §4).
+ * The run resource: what `POST /api/trips` answers and `GET /api/trips/{id}` returns.
  * The CLI and the web UI read only this shape, so `runResourceSchema` is its single source.
  *
  * `toRunResource` is the pure mapping from what Durable Functions reports about an instance
