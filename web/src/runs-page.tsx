@@ -106,10 +106,13 @@ export function RunsPage({ filter }: { filter: string }) {
             <tbody>
               {runs.map((run) => {
                 const badge = badgeOf(run);
+                const stops = run.stops ?? (run.destination ? [run.destination] : []);
                 const where =
-                  run.origin && run.destination
-                    ? `${run.origin} → ${run.destination}`
-                    : (run.destination ?? run.request);
+                  run.origin && stops.length > 0
+                    ? [run.origin, ...stops].join(' → ')
+                    : stops.length > 0
+                      ? stops.join(' → ')
+                      : run.request;
                 return (
                   <tr key={run.id} data-run-id={run.id}>
                     <th scope="row" class="trip-cell">

@@ -84,6 +84,8 @@ export const runSummarySchema = z.object({
   request: z.string(),
   origin: z.string().optional(),
   destination: z.string().optional(),
+  /** A trip with several stops: every stop, in order (`destination` is the first). */
+  stops: z.array(z.string()).optional(),
   startDate: z.string().optional(),
   endDate: z.string().optional(),
   travellers: z.number().int().optional(),
@@ -109,6 +111,7 @@ export function toRunSummary(run: RunResource): RunSummary {
   const total = run.quote?.total ?? (costs ? { amount: costs.total, currency: costs.currency } : undefined);
   const origin = understood?.origin?.name ?? fields.origin;
   const destination = understood?.destination?.name ?? fields.destination;
+  const legs = understood?.legs ?? [];
   const startDate = understood?.startDate ?? fields.startDate;
   const endDate = understood?.endDate ?? fields.endDate;
   const travellers = understood?.travellers ?? fields.travellers;
@@ -122,6 +125,7 @@ export function toRunSummary(run: RunResource): RunSummary {
     request: text.length > SUMMARY_REQUEST_CHARS ? `${text.slice(0, SUMMARY_REQUEST_CHARS - 1)}…` : text,
     ...(origin ? { origin } : {}),
     ...(destination ? { destination } : {}),
+    ...(legs.length > 1 ? { stops: legs.map((leg) => leg.place.name) } : {}),
     ...(startDate ? { startDate } : {}),
     ...(endDate ? { endDate } : {}),
     ...(travellers !== undefined ? { travellers } : {}),

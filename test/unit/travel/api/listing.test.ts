@@ -132,6 +132,20 @@ describe('toRunSummary', () => {
     );
   }
 
+  it('names every stop of a trip with several, in order', () => {
+    const rome = { query: 'Rome', name: 'Rome', country: 'Italy', airport: 'FCO' };
+    const florence = { query: 'Florence', name: 'Florence', country: 'Italy', airport: 'FLR' };
+    const summary = toRunSummary(
+      resource({
+        status: 'running',
+        request: { ...understood, destination: rome, legs: [{ place: rome }, { place: florence }] },
+      }),
+    );
+    expect(runSummarySchema.parse(summary)).toEqual(summary);
+    expect(summary).toMatchObject({ origin: 'Seattle', destination: 'Rome', stops: ['Rome', 'Florence'] });
+    expect(toRunSummary(resource({ status: 'running', request: understood })).stops).toBeUndefined();
+  });
+
   it('says where, when, who, the quoted total and that a booked trip is booked', () => {
     const summary = toRunSummary(
       resource({
