@@ -56,3 +56,38 @@ export function* askTraveller(trip: TripRun, issues: readonly Issue[]): Gen<Answ
   frame.publish('running');
   return { kind: 'answer', fields: parsed.success ? parsed.data : {} };
 }
+
+/**
+ * Question round `round`: asked if the run has rounds left, else the run ends `missing_input`;
+ * no answer before the question expires ends it `input_timeout`. The fields answered, or undefined
+ * once the run has ended.
+ */
+export function* askWithinRounds(
+  trip: TripRun,
+  issues: readonly Issue[],
+  round: number,
+): Gen<{ fields: TripFields } | undefined> {
+  const { frame, input } = trip;
+  if (round > input.maxInputRounds) {
+    frame.finish('failed', {
+      error: {
+        code: 'missing_input',
+        message: `Still missing after ${input.maxInputRounds} question(s).`,
+        details: [...issues],
+      },
+    });
+    return undefined;
+  }
+  const reply = yield* askTraveller(trip, issues);
+  if (reply.kind === 'timeout') {
+    frame.finish('failed', {
+      error: {
+        code: 'input_timeout',
+        message: 'No answer came before the question expired.',
+        details: [...issues],
+      },
+    });
+    return undefined;
+  }
+  return { fields: reply.fields };
+}

@@ -13,7 +13,7 @@ import { checkFacts } from '../../validate-facts';
 import { buildQuote, costsOf, summaryOf } from '../pricing';
 import { BOOKING_AGENT, plannerCalls, type PlannerCall } from '../tool-calls';
 import type { Gen, TripRun } from '../trip-run';
-import { askTraveller } from './ask';
+import { askWithinRounds } from './ask';
 import { detailsCall } from './quote';
 
 /** Quotes a run may show before it gives up on a price that keeps changing. */
@@ -41,7 +41,7 @@ export function* checkout(
 
 /** The travellers' names and a contact e-mail, asked for (with the quote shown) when missing. */
 function* askContact(trip: TripRun, facts: TripFacts): Gen<TripFacts | undefined> {
-  const { frame, input } = trip;
+  const { input } = trip;
   const needs = {
     origin: false,
     destination: false,
@@ -55,27 +55,8 @@ function* askContact(trip: TripRun, facts: TripFacts): Gen<TripFacts | undefined
   for (let round = 1; ; round++) {
     const issues = checkFacts(current, needs, input.createdAt.slice(0, 10));
     if (issues.length === 0) return current;
-    if (round > input.maxInputRounds) {
-      frame.finish('failed', {
-        error: {
-          code: 'missing_input',
-          message: `Still missing after ${input.maxInputRounds} question(s).`,
-          details: issues,
-        },
-      });
-      return undefined;
-    }
-    const reply = yield* askTraveller(trip, issues);
-    if (reply.kind === 'timeout') {
-      frame.finish('failed', {
-        error: {
-          code: 'input_timeout',
-          message: 'No answer came before the question expired.',
-          details: issues,
-        },
-      });
-      return undefined;
-    }
+    const reply = yield* askWithinRounds(trip, issues, round);
+    if (!reply) return undefined;
     const { contactEmail, travellerNames } = reply.fields;
     current = {
       ...current,

@@ -12,7 +12,7 @@ import { checkFacts, needsFor } from '../../validate-facts';
 import { explicitFields } from '../fields';
 import { shapeOf, type TripShape } from '../shape';
 import { ended, next, type Gen, type PhaseOutcome, type TripRun } from '../trip-run';
-import { askTraveller } from './ask';
+import { askWithinRounds } from './ask';
 
 export interface Understood {
   answer: RouterAnswer;
@@ -97,27 +97,8 @@ function* settleFacts(trip: TripRun, answer: RouterAnswer, book: boolean): Gen<T
       missing: issues.map((i) => i.path).join(','),
       round,
     });
-    if (round > input.maxInputRounds) {
-      frame.finish('failed', {
-        error: {
-          code: 'missing_input',
-          message: `Still missing after ${input.maxInputRounds} question(s).`,
-          details: issues,
-        },
-      });
-      return undefined;
-    }
-    const reply = yield* askTraveller(trip, issues);
-    if (reply.kind === 'timeout') {
-      frame.finish('failed', {
-        error: {
-          code: 'input_timeout',
-          message: 'No answer came before the question expired.',
-          details: issues,
-        },
-      });
-      return undefined;
-    }
+    const reply = yield* askWithinRounds(trip, issues, round);
+    if (!reply) return undefined;
     answers = { ...answers, ...reply.fields };
   }
 }
