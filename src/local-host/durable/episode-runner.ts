@@ -223,7 +223,7 @@ export class EpisodeRunner {
       });
       return;
     }
-    const outcome = await this.invokeOrchestrator(instance, bindingFor(instance, opened));
+    const outcome = await this.invokeOrchestrator(instance, bindingFor(opened));
     const { record, failure } = this.conclude(opened, outcome);
     const committed = this.store.transaction(() => this.commit(opened, acknowledge, record, failure));
     if (!committed) {
@@ -546,7 +546,7 @@ interface OpenEpisode {
 }
 
 /** What the SDK's orchestrator handler receives, as the Durable extension sends it. */
-function bindingFor(instance: InstanceRecord, { past, episode }: OpenEpisode): OrchestrationBinding {
+function bindingFor({ instance, past, episode }: OpenEpisode): OrchestrationBinding {
   return {
     history: past.sdkHistory.concat(episode.newEvents.filter(sdkReads).map((e) => toSdkEvent(e, false))),
     input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
