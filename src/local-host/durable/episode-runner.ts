@@ -475,20 +475,7 @@ export class EpisodeRunner {
         return;
       case 'entityLock':
       case 'entityRelease':
-        // A lock request or release goes to each entity of the section, in the sorted order.
-        for (const entityId of effect.entities) {
-          this.store.enqueueEntityOperation({
-            kind: effect.kind === 'entityLock' ? 'lock' : 'release',
-            entityId,
-            requestId: effect.kind === 'entityLock' ? effect.requestId : randomUUID(),
-            operation: effect.kind === 'entityLock' ? 'lock' : 'release',
-            input: effect.kind === 'entityLock' ? JSON.stringify(effect.entities) : null,
-            signal: effect.kind === 'entityRelease',
-            parentInstanceId: instance.instanceId,
-            parentExecutionId: instance.executionId,
-            traceParent: instance.traceParent,
-          });
-        }
+        this.sendLockMessages(instance, effect);
         return;
       case 'entityOperation':
         this.store.enqueueEntityOperation({
@@ -503,36 +490,67 @@ export class EpisodeRunner {
           traceParent: instance.traceParent,
         });
         return;
-      case 'subOrchestration': {
-        const existing = this.store.getInstance(effect.instanceId);
-        const refusal =
-          existing && !terminalStatuses.has(existing.runtimeStatus)
-            ? `An orchestration instance with ID '${effect.instanceId}' already exists.`
-            : !this.options.isOrchestration(effect.name)
-              ? `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`
-              : undefined;
-        if (refusal) {
-          this.store.enqueue(
-            instance.instanceId,
-            instance.executionId,
-            now.getTime(),
-            history.subOrchestrationFailed(now, effect.taskId, { reason: refusal, details: '' }),
-          );
-          return;
-        }
-        if (existing) this.store.deleteInstance(effect.instanceId);
-        createInstance(
-          this.store,
-          new Date(this.options.clock()),
-          effect.name,
-          effect.instanceId,
-          effect.input,
-          { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
-          subOrchestrationTraceParent(instance, effect.taskId),
-        );
+      case 'subOrchestration':
+        this.startSubOrchestration(instance, effect, now);
         return;
-      }
     }
+  }
+
+  /** A critical section's lock request or release goes to each of its entities, in the sorted order. */
+  private sendLockMessages(
+    instance: InstanceRecord,
+    effect: Extract<Effect, { kind: 'entityLock' | 'entityRelease' }>,
+  ): void {
+    for (const entityId of effect.entities) {
+      this.store.enqueueEntityOperation({
+        kind: effect.kind === 'entityLock' ? 'lock' : 'release',
+        entityId,
+        requestId: effect.kind === 'entityLock' ? effect.requestId : randomUUID(),
+        operation: effect.kind === 'entityLock' ? 'lock' : 'release',
+        input: effect.kind === 'entityLock' ? JSON.stringify(effect.entities) : null,
+        signal: effect.kind === 'entityRelease',
+        parentInstanceId: instance.instanceId,
+        parentExecutionId: instance.executionId,
+        traceParent: instance.traceParent,
+      });
+    }
+  }
+
+  /**
+   * Creates a child instance, or answers the parent at once with a failure when the id is taken by
+   * a running instance or the name is not an orchestration. A finished instance of that id is replaced.
+   */
+  private startSubOrchestration(
+    instance: InstanceRecord,
+    effect: Extract<Effect, { kind: 'subOrchestration' }>,
+    now: Date,
+  ): void {
+    const existing = this.store.getInstance(effect.instanceId);
+    const refusal =
+      existing && !terminalStatuses.has(existing.runtimeStatus)
+        ? `An orchestration instance with ID '${effect.instanceId}' already exists.`
+        : !this.options.isOrchestration(effect.name)
+          ? `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`
+          : undefined;
+    if (refusal) {
+      this.store.enqueue(
+        instance.instanceId,
+        instance.executionId,
+        now.getTime(),
+        history.subOrchestrationFailed(now, effect.taskId, { reason: refusal, details: '' }),
+      );
+      return;
+    }
+    if (existing) this.store.deleteInstance(effect.instanceId);
+    createInstance(
+      this.store,
+      new Date(this.options.clock()),
+      effect.name,
+      effect.instanceId,
+      effect.input,
+      { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
+      subOrchestrationTraceParent(instance, effect.taskId),
+    );
   }
 }
 
