@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EventType, type HistoryEvent } from './history';
+import { flushHeldWrites } from '../../telemetry/held-writes';
 
 export type RuntimeStatus =
   | 'Pending'
@@ -476,6 +477,8 @@ export class DurableStore {
    */
   transaction<T>(work: () => T): T {
     if (this.touched) return this.db.transaction(work)();
+    // Spans held in memory describe work this commit may make final: they go to their file first.
+    flushHeldWrites();
     this.touched = new Set();
     try {
       return this.db.transaction(work)();
