@@ -28,6 +28,7 @@ import { InboxTable, type InboxMessage } from './store-inbox';
 import { InstanceTable, terminalStatuses, type InstanceQuery, type InstanceRecord } from './store-instances';
 import { MetaTable } from './store-meta';
 import { WorkItemTable, type WorkItem } from './store-work-items';
+import { flushHeldWrites } from '../../telemetry/held-writes';
 
 export { InvalidContinuationTokenError } from './page-token';
 export type { EntityOperation, EntityQuery, EntityRecord } from './store-entities';
@@ -78,6 +79,8 @@ export class DurableStore {
    */
   transaction<T>(work: () => T): T {
     if (this.touched) return this.db.transaction(work)();
+    // Spans held in memory describe work this commit may make final: they go to their file first.
+    flushHeldWrites();
     this.touched = new Set();
     try {
       return this.db.transaction(work)();
