@@ -18,7 +18,6 @@ const KNOWN_LONG: Record<string, number> = {
   'src/mcp-servers/http/mcp-http-handler.ts:createMcpHttpHandler': 190,
   'src/local-host/durable/store.ts:(anonymous)': 156,
   'src/local-host/durable/episode-runner.ts:runEpisode': 148,
-  'src/local-host/host.ts:start': 144,
   'src/local-host/durable/episode-builder.ts:scheduleNewActions': 144,
   'src/local-host/durable/episode-builder.ts:visit': 122,
 };
