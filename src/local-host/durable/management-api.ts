@@ -278,8 +278,8 @@ export class ManagementApi {
     const page = pageOrBadToken(() =>
       this.engine.queryInstances({
         ...(runtimeStatus ? { runtimeStatus } : {}),
-        ...dateFilter(request.query, 'createdTimeFrom'),
-        ...dateFilter(request.query, 'createdTimeTo'),
+        ...timeFilter(request.query, 'createdTimeFrom'),
+        ...timeFilter(request.query, 'createdTimeTo'),
         ...(request.query.get('instanceIdPrefix')
           ? { instanceIdPrefix: request.query.get('instanceIdPrefix')! }
           : {}),
@@ -382,8 +382,8 @@ export class ManagementApi {
     if (purgeable.length === 0) return problem(404, 'not_found', 'No instances matched the purge filter.');
     const filter = {
       runtimeStatus: purgeable,
-      ...dateFilter(request.query, 'createdTimeFrom'),
-      ...dateFilter(request.query, 'createdTimeTo'),
+      ...timeFilter(request.query, 'createdTimeFrom'),
+      ...timeFilter(request.query, 'createdTimeTo'),
     };
     const matched: string[] = [];
     let continuationToken: string | undefined;
@@ -504,20 +504,10 @@ function validateEntityName(name: string): void {
   }
 }
 
+/** A date query parameter as an ISO 8601 filter value; 400 when it is not a date. */
 function timeFilter(
   query: URLSearchParams,
-  name: 'lastOperationTimeFrom' | 'lastOperationTimeTo',
-): Record<string, string> {
-  const value = query.get(name);
-  if (!value) return {};
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new ApiError(400, 'invalid_date', `"${name}" must be an ISO 8601 date.`);
-  return { [name]: new Date(time).toISOString() };
-}
-
-function dateFilter(
-  query: URLSearchParams,
-  name: 'createdTimeFrom' | 'createdTimeTo',
+  name: 'lastOperationTimeFrom' | 'lastOperationTimeTo' | 'createdTimeFrom' | 'createdTimeTo',
 ): Record<string, string> {
   const value = query.get(name);
   if (!value) return {};

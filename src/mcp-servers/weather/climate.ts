@@ -149,18 +149,7 @@ export function dailyFromNormals(
   const wet = random.chance(chance);
   const perWetDay = normals.wetDays[month] > 0 ? normals.precipitationMm[month] / normals.wetDays[month] : 1;
   const precipitationMm = wet ? round1(-Math.log(1 - random.next()) * perWetDay + 0.2) : 0;
-  let conditions: DailyClimate['conditions'];
-  if (wet && highC <= 1.5) conditions = 'snow';
-  else if (wet) conditions = precipitationMm > 15 ? 'heavy rain' : precipitationMm > 4 ? 'rain' : 'showers';
-  else conditions = random.chance(chance) ? 'cloudy' : random.chance(0.5) ? 'partly cloudy' : 'sunny';
-  return {
-    date: isoDate,
-    highC,
-    lowC,
-    precipitationChance: Math.round(chance * 100) / 100,
-    precipitationMm,
-    conditions,
-  };
+  return climateDay({ isoDate, highC, lowC, chance, wet, precipitationMm }, random);
 }
 
 /** The latitude-and-elevation estimate for one day (the fallback where no normals are on file). */
@@ -175,18 +164,7 @@ export function dailyClimate(place: Place, isoDate: string): DailyClimate {
   const wet = random.chance(chance);
   const typicalWetDayMm = Math.abs(place.lat) < 25 ? 14 : 6;
   const precipitationMm = wet ? round1(-Math.log(1 - random.next()) * typicalWetDayMm + 0.2) : 0;
-  let conditions: DailyClimate['conditions'];
-  if (wet && highC <= 1.5) conditions = 'snow';
-  else if (wet) conditions = precipitationMm > 15 ? 'heavy rain' : precipitationMm > 4 ? 'rain' : 'showers';
-  else conditions = random.chance(chance) ? 'cloudy' : random.chance(0.5) ? 'partly cloudy' : 'sunny';
-  return {
-    date: isoDate,
-    highC,
-    lowC,
-    precipitationChance: Math.round(chance * 100) / 100,
-    precipitationMm,
-    conditions,
-  };
+  return climateDay({ isoDate, highC, lowC, chance, wet, precipitationMm }, random);
 }
 
 /**
@@ -207,4 +185,31 @@ export function climateLimitations(place: Pick<Place, 'elevationM'>): string[] {
     );
   }
   return limitations;
+}
+
+/** The day's sky from its rain and temperature (dry days draw from `random`), and the record. */
+function climateDay(
+  day: {
+    isoDate: string;
+    highC: number;
+    lowC: number;
+    chance: number;
+    wet: boolean;
+    precipitationMm: number;
+  },
+  random: SeededRandom,
+): DailyClimate {
+  const { isoDate, highC, lowC, chance, wet, precipitationMm } = day;
+  let conditions: DailyClimate['conditions'];
+  if (wet && highC <= 1.5) conditions = 'snow';
+  else if (wet) conditions = precipitationMm > 15 ? 'heavy rain' : precipitationMm > 4 ? 'rain' : 'showers';
+  else conditions = random.chance(chance) ? 'cloudy' : random.chance(0.5) ? 'partly cloudy' : 'sunny';
+  return {
+    date: isoDate,
+    highC,
+    lowC,
+    precipitationChance: Math.round(chance * 100) / 100,
+    precipitationMm,
+    conditions,
+  };
 }
