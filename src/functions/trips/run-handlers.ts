@@ -36,7 +36,8 @@ import { approvalBodySchema, cancelBodySchema, tripInputBodySchema } from '../..
 import { once } from '../request-replay';
 import type { Handler } from './routes';
 import { inRunTrace } from './run-trace';
-import { accepted, optionalIdempotencyKey, ownRun, releaseSlot, replayed } from './runs';
+import { accepted, optionalIdempotencyKey, replayed } from './answers';
+import { ownRun, releaseSlot } from './runs';
 
 const log = createLogger('trips-api');
 

@@ -1,21 +1,15 @@
 /**
- * Reading trip runs through the durable client, and the caller's run slots: the lookups every
- * trips API handler shares.
+ * Reading trip runs through the durable client, and the caller's run slots: the lookups the
+ * trips API's handlers share.
  */
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { sharedStores } from '../../services';
 import { createLogger } from '../../telemetry/logger';
 import type { Caller } from '../../travel/api/caller';
-import { runNotFound, validationFailed } from '../../travel/api/errors';
-import { idempotencyKeySchema, isRunId } from '../../travel/api/run-id';
+import { runNotFound } from '../../travel/api/errors';
+import { isRunId } from '../../travel/api/run-id';
 import { RecentStatuses, type RunQuota } from '../../travel/api/run-quota';
-import {
-  tripRunOf,
-  type DurableSnapshot,
-  type RunResource,
-  type TripRun,
-} from '../../travel/api/run-resource';
+import { tripRunOf, type DurableSnapshot, type TripRun } from '../../travel/api/run-resource';
 
 const log = createLogger('trips-api');
 
@@ -75,27 +69,4 @@ export async function releaseSlot(owner: string, runId: string): Promise<void> {
       error: error instanceof Error ? error.message : String(error),
     });
   }
-}
-
-/** The request's Idempotency-Key header, validated, if it has one. */
-export function optionalIdempotencyKey(request: HttpRequest): string | undefined {
-  const header = request.headers.get('idempotency-key');
-  if (header === null) return undefined;
-  const parsed = idempotencyKeySchema.safeParse(header);
-  if (!parsed.success) throw validationFailed(parsed.error, 'Idempotency-Key header', 'Idempotency-Key');
-  return parsed.data;
-}
-
-/** 202 with the run resource, where to poll it, and how soon. */
-export function accepted(request: HttpRequest, resource: RunResource): HttpResponseInit {
-  return {
-    status: 202,
-    jsonBody: resource,
-    headers: { Location: new URL(resource.links.self, request.url).href, 'Retry-After': '2' },
-  };
-}
-
-/** `response` marked as the answer first given to the same idempotent request. */
-export function replayed(response: HttpResponseInit): HttpResponseInit {
-  return { ...response, headers: { ...response.headers, 'Idempotent-Replayed': 'true' } };
 }

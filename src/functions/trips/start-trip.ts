@@ -17,7 +17,8 @@ import { tripRequestBodySchema, TRIP_ORCHESTRATION, type TripRequestBody } from 
 import { settings, writeTools } from './config';
 import type { Handler } from './routes';
 import { traceCarrier } from './run-trace';
-import { accepted, findRun, optionalIdempotencyKey, replayed, runQuota } from './runs';
+import { accepted, optionalIdempotencyKey, replayed } from './answers';
+import { findRun, runQuota } from './runs';
 
 const log = createLogger('trips-api');
 
