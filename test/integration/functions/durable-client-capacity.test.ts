@@ -6,11 +6,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DurableCapacityError, recogniseCapacity } from '../../../src/functions/durable-client-capacity';
 import { traceDurableClient } from '../../../src/functions/durable-client-tracing';
+import { durableClientAt } from '../../support/durable-client';
 
 /** What the stand-in answers next: a status and its headers. */
 let answer: { status: number; headers?: Record<string, string>; body?: unknown } = { status: 202 };
@@ -33,21 +33,7 @@ afterAll(async () => {
 });
 
 /** A DurableClient as df.getClient builds it inside a function with a durableClient input. */
-function durableClient(): df.DurableClient {
-  const binding = df.input.durableClient();
-  const context = new InvocationContext({
-    options: { trigger: { type: 'httpTrigger', name: 'request' }, extraInputs: [binding], extraOutputs: [] },
-  });
-  context.extraInputs.set(binding, {
-    taskHubName: 'hub',
-    creationUrls: {},
-    managementUrls: {},
-    baseUrl: `${base}/runtime/webhooks/durabletask`,
-    requiredQueryStringParameters: 'code=key',
-    rpcBaseUrl: `${base}/rpc/`,
-  });
-  return df.getClient(context);
-}
+const durableClient = () => durableClientAt(base);
 
 describe('recogniseCapacity', () => {
   it('without it, the SDK reports a 429 as an untyped Error that only names the status', async () => {

@@ -10,9 +10,9 @@ import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { HttpRequest, InvocationContext, type HttpResponseInit } from '@azure/functions';
-import * as df from 'durable-functions';
+import { HttpRequest, type HttpResponseInit } from '@azure/functions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { durableInvocation } from '../../support/durable-client';
 import { repoRoot } from '../../support/local-host';
 import { endpoint } from '../../../src/functions/trips/endpoint';
 import { TRIP_ROUTES as routes } from '../../../src/functions/trips/routes';
@@ -152,23 +152,6 @@ beforeEach(() => {
   refuseWith = undefined;
 });
 
-/** An invocation as the Functions host gives one to an HTTP function with a durableClient input. */
-function invocation(): InvocationContext {
-  const binding = df.input.durableClient();
-  const context = new InvocationContext({
-    options: { trigger: { type: 'httpTrigger', name: 'request' }, extraInputs: [binding], extraOutputs: [] },
-  });
-  context.extraInputs.set(binding, {
-    taskHubName: 'hub',
-    creationUrls: {},
-    managementUrls: {},
-    baseUrl: `${base}/runtime/webhooks/durabletask`,
-    requiredQueryStringParameters: 'code=key',
-    rpcBaseUrl: `${base}/rpc/`,
-  });
-  return context;
-}
-
 /** Sends a request to the endpoint of the route named `name`. */
 async function call(name: string, options: { id?: string; body?: unknown } = {}): Promise<HttpResponseInit> {
   const route = routes.find((r) => r.name === name);
@@ -181,7 +164,7 @@ async function call(name: string, options: { id?: string; body?: unknown } = {})
     ...(options.body === undefined ? {} : { body: { string: JSON.stringify(options.body) } }),
     ...(options.id === undefined ? {} : { params: { id: options.id } }),
   });
-  return endpoint(route)(request, invocation());
+  return endpoint(route)(request, durableInvocation(base));
 }
 
 const codeOf = (answer: HttpResponseInit) => (answer.jsonBody as { error?: { code?: string } }).error?.code;
