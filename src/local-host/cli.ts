@@ -10,6 +10,7 @@ import { configureLogging, createLogger } from '../telemetry/logger';
 import type { InstanceLimits } from './durable/limits';
 import { LocalHost } from './host';
 import { buildHttpRoutes } from './http-server';
+import { startIdleCollector } from './idle-gc';
 
 const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
                      [--key <function key>] [--master-key <key>] [--show-keys] [--allow-origin <origin>]
@@ -174,6 +175,16 @@ function atLeastOne(flag: string, value: string): number {
 function integer(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}".`);
   return Number(value);
+}
+
+// A burst's garbage is given back once the host idles: this process is the host's, so is its heap.
+startIdleCollector({
+  onCollect: (before, after) =>
+    createLogger('host').debug(`idle: heap collected, ${mib(before)} → ${mib(after)} MiB`),
+});
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 main().catch((error: unknown) => {
