@@ -62,9 +62,11 @@ export function recogniseCapacity<T extends DurableClient>(client: T): T {
 
 /** The response's `Retry-After` in milliseconds, when it gives a number of seconds. */
 function retryAfterMsOf(response: AxiosResponseLike): number | undefined {
-  // axios keeps response headers under their lower-case names (AxiosHeaders is a plain object too).
-  const raw = response.headers?.['retry-after'];
-  return typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) * 1000 : undefined;
+  // axios' own adapters give lower-case names; an adapter of ours may pass the host's spelling.
+  const name = Object.keys(response.headers ?? {}).find((key) => key.toLowerCase() === 'retry-after');
+  const raw = name === undefined ? undefined : response.headers?.[name];
+  const value = Array.isArray(raw) ? (raw[0] as unknown) : raw;
+  return typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) * 1000 : undefined;
 }
 
 function isInterceptable(value: unknown): value is ResponseInterceptable {
