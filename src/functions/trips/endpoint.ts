@@ -2,7 +2,7 @@
  * One trips API route as an HTTP function: the request's span, the checks every request passes
  * before its handler (origin, caller, content type), the durable client, and the error answers.
  */
-import type { HttpHandler, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { withRunId } from '../../telemetry/run-context';
 import { resolveCaller } from '../../travel/api/caller';
@@ -18,7 +18,9 @@ import { inRequestSpan, recordCaller } from './request-span';
 import type { ApiRoute } from './routes';
 
 /** The HTTP function that answers `route`. */
-export function endpoint(route: ApiRoute): HttpHandler {
+export function endpoint(
+  route: ApiRoute,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
   return (request, context) =>
     inRequestSpan(request, context, route, async () => withApiHeaders(await handle(route, request, context)));
 }
