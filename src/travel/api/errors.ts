@@ -5,18 +5,24 @@
  */
 import type { z } from 'zod';
 import type { Issue } from '../../agents/contracts';
+import type { ApiErrorCode } from '../../domain/error-codes';
 import { WaypointError } from '../../domain/errors';
 
 /** The JSON body of every error answer. */
 export interface ErrorBody {
-  error: { code: string; message: string; details?: Issue[] };
+  error: { code: ApiErrorCode; message: string; details?: Issue[] };
 }
 
-/** A refusal the API answers with `status` (always a 4xx, or 503 when the store is unavailable). */
+/**
+ * A refusal the API answers with `status` (always a 4xx, or 429/503 when the server is busy). Its
+ * code is one of the catalogue's API codes (src/domain/error-codes.ts), so a new one is documented.
+ */
 export class ApiError extends WaypointError {
+  declare readonly code: ApiErrorCode;
+
   constructor(
     readonly status: number,
-    code: string,
+    code: ApiErrorCode,
     message: string,
     details?: Issue[],
   ) {

@@ -7,7 +7,6 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvocationContext } from '@azure/functions';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as df from 'durable-functions';
@@ -17,6 +16,7 @@ import { contextWithParent } from '../../../src/telemetry/span-ids';
 import { configureLogging } from '../../../src/telemetry/logger';
 import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
+import { durableClientAt } from '../../support/durable-client';
 
 const received: IncomingHttpHeaders[] = [];
 const exporter = new InMemorySpanExporter();
@@ -45,25 +45,7 @@ afterAll(async () => {
 });
 
 /** A DurableClient as df.getClient builds it inside a function with a durableClient input. */
-function durableClient(): df.DurableClient {
-  const binding = df.input.durableClient();
-  const context = new InvocationContext({
-    options: {
-      trigger: { type: 'httpTrigger', name: 'request' },
-      extraInputs: [binding],
-      extraOutputs: [],
-    },
-  });
-  context.extraInputs.set(binding, {
-    taskHubName: 'hub',
-    creationUrls: {},
-    managementUrls: {},
-    baseUrl: `${base}/runtime/webhooks/durabletask`,
-    requiredQueryStringParameters: 'code=key',
-    rpcBaseUrl: `${base}/rpc/`,
-  });
-  return df.getClient(context);
-}
+const durableClient = () => durableClientAt(base);
 
 describe('traceDurableClient', () => {
   it("sends the active span's traceparent with the client's requests, installed once", async () => {
