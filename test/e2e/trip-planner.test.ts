@@ -62,6 +62,20 @@ const bookingTrip = {
   ],
 };
 
+/** The run's child instances (its agent loops), from the Durable management API. */
+async function childInstances(
+  runId: string,
+): Promise<{ runtimeStatus: string; input?: { agent?: string } }[]> {
+  const query = new URLSearchParams({
+    instanceIdPrefix: `${runId}:`,
+    showInput: 'true',
+    code: testKeys.systemKey,
+  });
+  const response = await app.host.fetch(`/runtime/webhooks/durabletask/instances?${query.toString()}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { runtimeStatus: string; input?: { agent?: string } }[];
+}
+
 describe('tripPlanner on the local host', () => {
   it('plans a full trip: itinerary within budget, every step in the progress', async () => {
     script();
@@ -266,21 +280,23 @@ describe('tripPlanner on the local host', () => {
   });
 
   it('cancels a run mid-way', async () => {
-    script({
+    const model = script({
       flights: (request) => ({ ...(offline('flights')(request) as object), delayMs: 3000 }) as ScriptedTurn,
     });
     const id = await trips.start(trip);
-    await new Promise((r) => setTimeout(r, 500));
+    // Mid-way: the flights agent's model call is in flight (held for 3 s).
+    await waitUntil('the flights agent to call the model', () => model.callCount('flights') > 0, {
+      timeoutMs: 60_000,
+    });
     expect((await trips.api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(
       202,
     );
     const run = await trips.waitFor(id, ['cancelled']);
     expect(run.status).toBe('cancelled');
-    // The agent loops stop with the run: the held flights loop is terminated, not left running.
-    const child = await app.host.fetch(
-      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(`${id}:flights:0:flights`)}?code=${testKeys.systemKey}`,
-    );
-    expect(((await child.json()) as { runtimeStatus: string }).runtimeStatus).toBe('Terminated');
+    // The agent loops stop with the run: the held flights loop is terminated, and none is left running.
+    const children = await childInstances(id);
+    expect(children.find((child) => child.input?.agent === 'flights')?.runtimeStatus).toBe('Terminated');
+    expect(children.filter((child) => ['Running', 'Pending'].includes(child.runtimeStatus))).toEqual([]);
   });
 
   it('refuses out-of-scope requests politely, without tool calls', async () => {

@@ -209,6 +209,37 @@ describe('runs', () => {
     expect(cancelled.error).toEqual({ code: 'cancelled', message: 'Cancelled: changed my mind' });
     expect((await call('POST', `/api/trips/${body.id}/cancel`)).status).toBe(409);
   });
+
+  // Regression: DurableClient.terminate puts the reason in its URL unencoded, so `#`, `&` and
+  // `%25` in a reason once cut it short, added query parameters or were decoded.
+  it('records the cancel reason exactly as sent', async () => {
+    const { body } = await call('POST', '/api/trips', { body: vague });
+    await waitForStatus(body.id, ['needs_input']);
+    const reason = 'Plans changed: #2 choice & 100%25 refund';
+    expect((await call('POST', `/api/trips/${body.id}/cancel`, { body: { reason } })).status).toBe(202);
+    const run = await waitForStatus(body.id, ['cancelled']);
+    expect(run.error?.message).toBe(`Cancelled: ${reason}`);
+  });
+});
+
+describe('answers', () => {
+  // The API's answers carry a user's requests, itineraries and quotes: behind App Service auth's
+  // cookie sessions neither a browser nor an intermediary may keep them, and an error body that
+  // echoes request text must not be sniffed as HTML.
+  it('every trips API answer is no-store and nosniff', async () => {
+    const answers = [
+      await call('GET', '/api/trips'),
+      await call('POST', '/api/trips', { body: vague }),
+      await call('GET', '/api/trips/trip-<b>x</b>'),
+      await call('GET', '/api/trips', { user: {} }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 202, 404, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('cache-control') ?? '').toMatch(/no-store/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    await call('POST', `/api/trips/${answers[1].body.id}/cancel`);
+  });
 });
 
 describe('callers', () => {

@@ -1,8 +1,7 @@
 /**
- * Review of the trip planner's budgets on the local host: the trips API, the travel
- * offline policies as a scripted model, and the real MCP servers over loopback. The tests are
- * regression tests: each states the behaviour a flaw the review found had broken, and failed
- * before its fix.
+ * The wall-time budget bounds the wait for the traveller's approval: once it runs out the run
+ * ends budget_exceeded with nothing booked, and a late approval is refused. The trips API on the
+ * local host, the travel offline policies as a scripted model, the real MCP servers over loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModel, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
@@ -30,11 +29,10 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-describe('review: budgets while the run waits for the traveller', () => {
-  // Regression (was a bug): the approval wait was not bounded by what was left of the wall-time
-  // budget, and nothing checked a budget between the approval event and the bookings, so an
-  // approval after the wall time ran out still booked. Now the wait ends with the wall-time
-  // budget (the run ends budget_exceeded, nothing booked) and a late approval is refused (409).
+describe('budgets while the run waits for the traveller', () => {
+  // Regression: the approval wait was once not bounded by what was left of the wall-time budget,
+  // and nothing checked a budget between the approval and the bookings, so an approval after the
+  // wall time ran out still booked.
   it('books nothing once the wall-time budget runs out while waiting for approval', async () => {
     const wallTimeMs = 15_000;
     const before = await trips.bookings();
