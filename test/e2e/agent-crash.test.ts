@@ -27,6 +27,7 @@ import {
 import { runHistorySize } from '../support/durable-history';
 import { assertAlive, killHard, spawnHostProcess, type HostProcess } from '../support/host-process';
 import { tempDir } from '../support/local-host';
+import { BOOKING_TRIP } from '../support/trip-requests';
 import { waitUntil } from '../support/wait-until';
 
 const MCP_KEY = 'agent-crash-mcp-key-0123456789abcdef';
@@ -137,22 +138,9 @@ describe('agent system crash (kill -9 during the specialists)', () => {
     // 1. A booking trip on the first host; the specialists' turns are held at the model.
     model.hold(({ agent, turn }) => HOLD_AT_TURN[agent] === turn);
     const first = await startHost();
-    const started = await api(
-      first,
-      'POST',
-      '/api/trips',
-      {
-        request:
-          'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-        book: true,
-        contactEmail: 'ada@example.org',
-        travellerNames: [
-          { firstName: 'Ada', lastName: 'Lovelace' },
-          { firstName: 'Charles', lastName: 'Babbage' },
-        ],
-      },
-      { 'idempotency-key': 'agent-crash-1' },
-    );
+    const started = await api(first, 'POST', '/api/trips', BOOKING_TRIP, {
+      'idempotency-key': 'agent-crash-1',
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const runId = runResourceSchema.parse(started.body).id;
 

@@ -8,6 +8,7 @@ import { ScriptedModel, type Script, type ScriptedTurn } from '../../src/models/
 import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { BOOKING_TRIP } from '../support/trip-requests';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
@@ -36,17 +37,7 @@ describe('budgets while the run waits for the traveller', () => {
   it('books nothing once the wall-time budget runs out while waiting for approval', async () => {
     const wallTimeMs = 15_000;
     const before = await trips.bookings();
-    const started = await trips.api('POST', '/api/trips', {
-      request:
-        'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-      budgets: { wallTimeMs },
-    });
+    const started = await trips.api('POST', '/api/trips', { ...BOOKING_TRIP, budgets: { wallTimeMs } });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
     const waiting = await trips.waitFor(id, ['awaiting_approval'], wallTimeMs);

@@ -12,6 +12,7 @@ import type { LocalHost } from '../../src/local-host/host';
 import { freePort } from '../support/app-host';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
 import { signedIn } from '../support/principal';
+import { VAGUE_TRIP } from '../support/trip-requests';
 
 /** Unfinished durable instances the host holds at most (trip runs and their agent loops). */
 const HOST_ACTIVE_LIMIT = 12;
@@ -57,9 +58,6 @@ async function startTrip(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-/** Lacks the facts to plan: the run asks for them and stays unfinished, waiting for input. */
-const vague = { request: 'Plan me a trip somewhere nice' };
-
 describe('starting runs when the host is full', () => {
   // Regression: nothing once counted a caller's unfinished runs, so one signed-in user filled the
   // host with runs waiting for input and every other caller was refused (in Azure, with no
@@ -68,23 +66,23 @@ describe('starting runs when the host is full', () => {
     const answers: number[] = [];
     // Sequential: each run settles into needs_input (its router turn done) before the next.
     for (let i = 0; i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-      const { status } = await startTrip(grace, vague);
+      const { status } = await startTrip(grace, VAGUE_TRIP);
       answers.push(status);
       if (status !== 202) break;
     }
     expect(answers[0]).toBe(202);
     expect(answers.at(-1), `grace's answers: ${answers.join(',')}`).not.toBe(202);
     // Grace was stopped by a limit of her own, so ada can still start a run.
-    const adaAnswer = await startTrip(ada, vague);
+    const adaAnswer = await startTrip(ada, VAGUE_TRIP);
     expect(adaAnswer.status, JSON.stringify(adaAnswer.body)).toBe(202);
   }, 120_000);
 
   // Regression: the durable engine's refusal (429 too_many_instances) once reached the caller as
   // 500 internal_error: told the server broke, instead of when to try again.
   it('a start refused for capacity answers 429 or 503 with Retry-After, not 500', async () => {
-    let answer = await startTrip(grace, vague);
+    let answer = await startTrip(grace, VAGUE_TRIP);
     for (let i = 0; answer.status === 202 && i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-      answer = await startTrip(grace, vague);
+      answer = await startTrip(grace, VAGUE_TRIP);
     }
     expect(answer.status, JSON.stringify(answer.body)).not.toBe(202);
     expect([429, 503]).toContain(answer.status);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppHost, type AppHost } from '../support/app-host';
 import { signedIn } from '../support/principal';
 import { tripsClient } from '../support/trips-client';
+import { COMPLETE_TRIP } from '../support/trip-requests';
 
 let app: AppHost;
 
@@ -20,30 +21,19 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-/** Every fact given, no booking: the run completes without waiting for anyone. */
-const complete = {
-  request: 'Weather in Punta Arenas, please',
-  origin: 'Buenos Aires',
-  destination: 'Punta Arenas',
-  startDate: '2027-01-10',
-  endDate: '2027-01-13',
-  travellers: 2,
-  budget: { amount: 3000, currency: 'USD' },
-};
-
 describe('run trace isolation', () => {
   // Regression: the trace endpoint once read the tree by trace id, not by run, so grace could
   // start her run under ada's trace id and read ada's whole run (request, agents, tool calls).
   it("another caller cannot read a run's spans by starting a run in its trace", async () => {
     const ada = tripsClient(app, signedIn('ada'));
     const grace = tripsClient(app, signedIn('grace'));
-    const adaRun = await ada.waitFor(await ada.start(complete), ['completed'], 90_000);
+    const adaRun = await ada.waitFor(await ada.start(COMPLETE_TRIP), ['completed'], 90_000);
     expect(adaRun.traceId).toMatch(/^[0-9a-f]{32}$/);
 
     const graceStart = await grace.api(
       'POST',
       '/api/trips',
-      { ...complete, request: 'Weather in Ushuaia, please', destination: 'Ushuaia' },
+      { ...COMPLETE_TRIP, request: 'Weather in Ushuaia, please', destination: 'Ushuaia' },
       { traceparent: `00-${adaRun.traceId}-${'1'.repeat(16)}-01` },
     );
     expect(graceStart.status).toBe(202);

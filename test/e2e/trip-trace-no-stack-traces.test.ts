@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/mcp-servers/http/faults';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { COMPLETE_TRIP } from '../support/trip-requests';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 
 const FAULT_RATE = 0.5;
@@ -35,17 +36,9 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-/** A run with every fact given and no booking: it completes without waiting for anyone. */
+/** A run that completes without waiting for anyone. */
 async function completedRun(): Promise<string> {
-  const id = await trips.start({
-    request: 'Weather in Punta Arenas, please',
-    origin: 'Buenos Aires',
-    destination: 'Punta Arenas',
-    startDate: '2027-01-10',
-    endDate: '2027-01-13',
-    travellers: 2,
-    budget: { amount: 3000, currency: 'USD' },
-  });
+  const id = await trips.start(COMPLETE_TRIP);
   await trips.waitFor(id, ['completed'], 90_000);
   return id;
 }
