@@ -11,19 +11,18 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../src/travel/api/run-resource';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { SqliteBookingsStore } from '../../src/stores';
-import { openSqliteDatabase } from '../../src/stores/sqlite/database';
+import type { AppHost } from '../support/app-host';
+import { tripsClient } from '../support/trips-client';
 import { multiCityRun, offers } from '../unit/web/multi-city-fixture';
 import {
   api,
   axe,
   DESKTOP,
-  launchChromium,
   newFindings,
   openPage,
+  runAppInChromium,
   PHONE,
   scriptedModel,
   shot,
@@ -35,21 +34,9 @@ let browser: Browser;
 const findings = newFindings();
 const ID = 'trip-multicity00000000000000000000000';
 
-beforeAll(async () => {
-  app = await startAppHost();
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.host.stop();
-});
-
-afterEach(() => {
-  expect(findings.offHost, 'requests that left the host').toEqual([]);
-  expect(findings.csp, 'Content-Security-Policy violations').toEqual([]);
-  expect(findings.errors, 'console errors and uncaught exceptions').toEqual([]);
-  app.useModel(undefined);
+runAppInChromium(findings, (started, chromium) => {
+  app = started;
+  browser = chromium;
 });
 
 /** Answers the run's URLs from the fixture: the run as it is now, and its approval. */
@@ -71,14 +58,7 @@ async function serveRun(page: Page, initial: RunResource['status']) {
   return state;
 }
 
-async function bookingCount(): Promise<number> {
-  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
-  try {
-    return await store.count();
-  } finally {
-    await store.close();
-  }
-}
+const bookingCount = () => tripsClient(app).bookings();
 
 const open = (viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light') =>
   openPage(browser, new URL(app.host.url).origin, findings, { viewport, colorScheme });
