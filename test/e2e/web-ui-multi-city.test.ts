@@ -18,6 +18,7 @@ import { tripsClient } from '../support/trips-client';
 import { multiCityRun, offers } from '../unit/web/multi-city-fixture';
 import {
   api,
+  booking,
   axe,
   DESKTOP,
   newFindings,
@@ -26,7 +27,6 @@ import {
   PHONE,
   scriptedModel,
   shot,
-  TRAVELLERS,
 } from './web-ui-support';
 
 let app: AppHost;
@@ -171,13 +171,11 @@ describe('a trip with several stops in Chromium', () => {
   it('plans a real trip with two stops through the planner, checks it out stop by stop and books each item once', async () => {
     scriptedModel(app);
     const before = await bookingCount();
-    const id = await api(app).start({
-      request:
+    const id = await api(app).start(
+      booking(
         'From London to Rome for 4 nights then Florence for 4 nights, 10-18 March 2027, for two, budget $6,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: TRAVELLERS,
-    });
+      ),
+    );
     const { context, page } = await open();
     await page.goto(`${app.host.url}/#/runs/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Rome → Florence' }).waitFor({ timeout: 60_000 });

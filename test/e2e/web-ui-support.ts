@@ -232,3 +232,11 @@ export const TRAVELLERS = [
   { firstName: 'Ada', lastName: 'Lovelace' },
   { firstName: 'Grace', lastName: 'Hopper' },
 ];
+
+/** `request`, to be booked: with the contact and the travellers' names a booking needs. */
+export const booking = (request: string) => ({
+  request,
+  book: true,
+  contactEmail: 'ada@example.org',
+  travellerNames: TRAVELLERS,
+});

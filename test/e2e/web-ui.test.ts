@@ -17,14 +17,14 @@ import type { AppHost } from '../support/app-host';
 import { tripsClient } from '../support/trips-client';
 import {
   api,
+  booking,
   newFindings,
   openPage,
-  runAppInChromium,
   PHONE,
+  runAppInChromium,
   scriptedModel,
   shot,
   slow,
-  TRAVELLERS,
   TRIP,
   type PageOptions,
 } from './web-ui-support';
@@ -340,12 +340,7 @@ describe('web UI in Chromium', () => {
   it('rejects a quote: "Rejected", nothing booked, and the ways forward', async () => {
     scriptedModel(app);
     const before = await bookingCount();
-    const id = await api(app).start({
-      request: TRIP,
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: TRAVELLERS,
-    });
+    const id = await api(app).start(booking(TRIP));
     const { context, page } = await open({ viewport: PHONE });
     await page.goto(url(`#/runs/${id}`));
     const approve = page.getByRole('button', { name: 'Approve and book' });

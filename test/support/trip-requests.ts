@@ -7,16 +7,19 @@ export const HIKING_TRIP = {
   request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
 };
 
-/** The same trip, to be booked: with the contact and the travellers' names a booking needs. */
-export const BOOKING_TRIP = {
-  ...HIKING_TRIP,
+/** `request`, to be booked: with the contact and the travellers' names a booking needs. */
+export const bookingOf = (request: string) => ({
+  request,
   book: true,
   contactEmail: 'ada@example.org',
   travellerNames: [
     { firstName: 'Ada', lastName: 'Lovelace' },
     { firstName: 'Charles', lastName: 'Babbage' },
   ],
-};
+});
+
+/** The README's trip, to be booked. */
+export const BOOKING_TRIP = bookingOf(HIKING_TRIP.request);
 
 /** Every fact given as a field and no booking: the run completes without waiting for anyone. */
 export const COMPLETE_TRIP = {
