@@ -7,6 +7,16 @@ export const HIKING_TRIP = {
   request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
 };
 
+/** The README trip's facts, as the fields a request or an answer gives them. */
+export const HIKING_TRIP_FIELDS = {
+  origin: 'Seattle',
+  destination: 'El Calafate',
+  startDate: '2027-03-10',
+  endDate: '2027-03-14',
+  travellers: 2,
+  budget: { amount: 5000, currency: 'USD' },
+};
+
 /** `request`, to be booked: with the contact and the travellers' names a booking needs. */
 export const bookingOf = (request: string) => ({
   request,

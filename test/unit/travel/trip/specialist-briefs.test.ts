@@ -15,18 +15,14 @@ import type { ReadTripOutput } from '../../../../src/travel/read-trip';
 import { tripPlanner } from '../../../../src/travel/trip/orchestration';
 import { ACTION, SdkReplay } from '../../agents/support/sdk-replay';
 import { finalTurn } from '../../agents/support/turns';
+import { HIKING_TRIP_FIELDS } from '../../../support/trip-requests';
 
 const RUN = 'run-trip-briefs';
 const input: TripPlannerInput = {
   owner: 'local',
   body: {
     request: 'Plan a 4-day trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-    origin: 'Seattle',
-    destination: 'El Calafate',
-    startDate: '2027-03-10',
-    endDate: '2027-03-14',
-    travellers: 2,
-    budget: { amount: 5000, currency: 'USD' },
+    ...HIKING_TRIP_FIELDS,
   },
   requestHash: 'h',
   createdAt: '2027-01-01T00:00:00.000Z',
