@@ -176,80 +176,36 @@ function buildCity(row: CityRow, airports: Map<string, Airport>, issues: string[
 /** Names written in capitals in the table ("NYC", "KL") are abbreviations, not words. */
 const isAbbreviation = (name: string) => /^[A-Z]{2,5}$/.test(name);
 
+/** The gazetteer's indexes while the build fills them, with the problems it finds on the way. */
+interface Draft {
+  airports: Map<string, Airport>;
+  cities: City[];
+  cityOfAirport: Map<string, City>;
+  names: Map<string, PlaceMatch>;
+  metroCodes: Map<string, City>;
+  capitalsOnly: Set<string>;
+  tableIssues: string[];
+}
+
 function build(): Gazetteer {
   const { rows, rejected } = readScheduledAirports();
   const withheld: Record<string, string> = {};
-  const tableIssues: string[] = [];
-  const airports = offeredAirports(rows, withheld);
-
-  const cities: City[] = [];
-  const cityOfAirport = new Map<string, City>();
-  const names = new Map<string, PlaceMatch>();
-  const metroCodes = new Map<string, City>();
-  const capitalsOnly = new Set<string>();
-
-  const addName = (name: string, match: PlaceMatch, owner: string) => {
-    const folded = foldName(name);
-    if (folded.length === 0) return;
-    const existing = names.get(folded);
-    if (existing !== undefined && !samePlace(existing, match)) {
-      tableIssues.push(`"${name}" (${owner}) is already a name of ${describe(existing)}`);
-      return;
-    }
-    names.set(folded, match);
+  const draft: Draft = {
+    airports: offeredAirports(rows, withheld),
+    cities: [],
+    cityOfAirport: new Map(),
+    names: new Map(),
+    metroCodes: new Map(),
+    capitalsOnly: new Set(),
+    tableIssues: [],
   };
+  // Order matters: a name goes to whoever claims it first (cities, then exonyms, then airports).
+  for (const row of CITY_ROWS) addCity(draft, row);
+  addExonyms(draft);
+  addAirportNicknames(draft);
+  addFullAirportNames(draft);
 
-  for (const row of CITY_ROWS) {
-    const city = buildCity(row, airports, tableIssues);
-    if (city === undefined) continue;
-    for (const airport of city.airports) {
-      if (cityOfAirport.has(airport.iata)) {
-        tableIssues.push(
-          `${airport.iata} serves both ${cityOfAirport.get(airport.iata)?.name} and ${city.name}`,
-        );
-        continue;
-      }
-      cityOfAirport.set(airport.iata, city);
-    }
-    cities.push(city);
-    const match: PlaceMatch = { kind: 'city', city };
-    for (const name of [row.name, ...row.otherNames]) {
-      addName(name, match, row.name);
-      const umlauts = umlautForm(name);
-      if (umlauts !== undefined) addName(umlauts, match, row.name);
-      if (isAbbreviation(name)) capitalsOnly.add(foldName(name));
-    }
-    for (const code of row.metroCodes) {
-      if (airports.has(code)) tableIssues.push(`${row.name}: metro code ${code} is an airport code`);
-      else metroCodes.set(code, city);
-    }
-  }
-  // Names in other languages ("Lissabon", "Nueva York", "東京"): other names of the same city.
-  for (const [place, written] of Object.entries(EXONYMS)) {
-    const [name = '', country = ''] = place.split(', ');
-    const city = cities.find((candidate) => candidate.name === name && candidate.country === country);
-    if (city === undefined) {
-      tableIssues.push(`exonyms: "${place}" is not a city in the table`);
-      continue;
-    }
-    for (const other of written.split(';').map((part) => part.trim())) {
-      addName(other, { kind: 'city', city }, place);
-      const umlauts = umlautForm(other);
-      if (umlauts !== undefined) addName(umlauts, { kind: 'city', city }, place);
-    }
-  }
-  for (const [nickname, iata] of Object.entries(AIRPORT_NICKNAMES)) {
-    const airport = airports.get(iata);
-    if (airport === undefined) tableIssues.push(`nickname "${nickname}": ${iata} is not offered`);
-    else addName(nickname, { kind: 'airport', airport, city: cityOfAirport.get(iata) }, iata);
-  }
-  // Full airport names ("Berlin Brandenburg Airport") resolve too, unless a city already has the name.
-  for (const airport of airports.values()) {
-    const folded = foldName(airport.name);
-    if (!names.has(folded))
-      names.set(folded, { kind: 'airport', airport, city: cityOfAirport.get(airport.iata) });
-  }
-
+  const { airports, tableIssues } = draft;
   if (rejected > 0 || tableIssues.length > 0) {
     // Not fatal: the rest of the data is sound, and the unit tests fail on either.
     logger.warn('gazetteer built with problems', {
@@ -259,15 +215,15 @@ function build(): Gazetteer {
   }
 
   let maxNameWords = 1;
-  for (const name of names.keys()) maxNameWords = Math.max(maxNameWords, name.split(' ').length);
+  for (const name of draft.names.keys()) maxNameWords = Math.max(maxNameWords, name.split(' ').length);
 
   return {
     airports,
-    cities,
-    cityOfAirport,
-    names,
-    metroCodes,
-    capitalsOnly,
+    cities: draft.cities,
+    cityOfAirport: draft.cityOfAirport,
+    names: draft.names,
+    metroCodes: draft.metroCodes,
+    capitalsOnly: draft.capitalsOnly,
     maxNameWords,
     report: {
       scheduledRows: rows.length + rejected,
@@ -277,6 +233,82 @@ function build(): Gazetteer {
       tableIssues,
     },
   };
+}
+
+/** Indexes `name` for `match`; a name that already means another place is a table issue. */
+function addName(draft: Draft, name: string, match: PlaceMatch, owner: string): void {
+  const folded = foldName(name);
+  if (folded.length === 0) return;
+  const existing = draft.names.get(folded);
+  if (existing !== undefined && !samePlace(existing, match)) {
+    draft.tableIssues.push(`"${name}" (${owner}) is already a name of ${describe(existing)}`);
+    return;
+  }
+  draft.names.set(folded, match);
+}
+
+/** Adds `name` and, when it has umlauts, the way travellers also type it ("Köln" → "Koeln"). */
+function addNameAndUmlautForm(draft: Draft, name: string, match: PlaceMatch, owner: string): void {
+  addName(draft, name, match, owner);
+  const umlauts = umlautForm(name);
+  if (umlauts !== undefined) addName(draft, umlauts, match, owner);
+}
+
+/** One row of the city table: the city, its airports, its names and its metro codes. */
+function addCity(draft: Draft, row: CityRow): void {
+  const { airports, cityOfAirport, tableIssues } = draft;
+  const city = buildCity(row, airports, tableIssues);
+  if (city === undefined) return;
+  for (const airport of city.airports) {
+    if (cityOfAirport.has(airport.iata)) {
+      tableIssues.push(
+        `${airport.iata} serves both ${cityOfAirport.get(airport.iata)?.name} and ${city.name}`,
+      );
+      continue;
+    }
+    cityOfAirport.set(airport.iata, city);
+  }
+  draft.cities.push(city);
+  const match: PlaceMatch = { kind: 'city', city };
+  for (const name of [row.name, ...row.otherNames]) {
+    addNameAndUmlautForm(draft, name, match, row.name);
+    if (isAbbreviation(name)) draft.capitalsOnly.add(foldName(name));
+  }
+  for (const code of row.metroCodes) {
+    if (airports.has(code)) tableIssues.push(`${row.name}: metro code ${code} is an airport code`);
+    else draft.metroCodes.set(code, city);
+  }
+}
+
+/** Names in other languages ("Lissabon", "Nueva York", "東京"): other names of the same city. */
+function addExonyms(draft: Draft): void {
+  for (const [place, written] of Object.entries(EXONYMS)) {
+    const [name = '', country = ''] = place.split(', ');
+    const city = draft.cities.find((candidate) => candidate.name === name && candidate.country === country);
+    if (city === undefined) {
+      draft.tableIssues.push(`exonyms: "${place}" is not a city in the table`);
+      continue;
+    }
+    for (const other of written.split(';').map((part) => part.trim()))
+      addNameAndUmlautForm(draft, other, { kind: 'city', city }, place);
+  }
+}
+
+function addAirportNicknames(draft: Draft): void {
+  for (const [nickname, iata] of Object.entries(AIRPORT_NICKNAMES)) {
+    const airport = draft.airports.get(iata);
+    if (airport === undefined) draft.tableIssues.push(`nickname "${nickname}": ${iata} is not offered`);
+    else addName(draft, nickname, { kind: 'airport', airport, city: draft.cityOfAirport.get(iata) }, iata);
+  }
+}
+
+/** Full airport names ("Berlin Brandenburg Airport") resolve too, unless a city already has the name. */
+function addFullAirportNames(draft: Draft): void {
+  for (const airport of draft.airports.values()) {
+    const folded = foldName(airport.name);
+    if (!draft.names.has(folded))
+      draft.names.set(folded, { kind: 'airport', airport, city: draft.cityOfAirport.get(airport.iata) });
+  }
 }
 
 function samePlace(a: PlaceMatch, b: PlaceMatch): boolean {

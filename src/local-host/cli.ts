@@ -6,10 +6,11 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { configureLogging, createLogger } from '../telemetry/logger';
+import { configureLogging, createLogger, type Logger } from '../telemetry/logger';
 import type { InstanceLimits } from './durable/limits';
-import { LocalHost } from './host';
+import { LocalHost, type LocalHostOptions } from './host';
 import { buildHttpRoutes } from './http-server';
+import { startIdleCollector } from './idle-gc';
 
 const usage = `Usage: waypoint-host [--app <folder>] [--port <n>] [--host <addr>] [--store <file|:memory:>]
                      [--key <function key>] [--master-key <key>] [--show-keys] [--allow-origin <origin>]
@@ -39,34 +40,47 @@ Runs an Azure Functions (Node.js v4 model) app with Durable Functions, without C
   --max-queued-events   events waiting in one instance's inbox (1000)
                         The four limits default to host.json's "localHost" section, then the values shown.`;
 
+const flags = {
+  app: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  store: { type: 'string' },
+  key: { type: 'string' },
+  'master-key': { type: 'string' },
+  'show-keys': { type: 'boolean' },
+  'allow-origin': { type: 'string', multiple: true },
+  'max-body': { type: 'string' },
+  'log-format': { type: 'string' },
+  'log-level': { type: 'string' },
+  'max-activities': { type: 'string' },
+  'max-orchestrations': { type: 'string' },
+  'max-pending-actions': { type: 'string' },
+  'max-active-instances': { type: 'string' },
+  'max-history-events': { type: 'string' },
+  'max-queued-events': { type: 'string' },
+  'no-auth': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof flags }>>['values'];
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      app: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      store: { type: 'string' },
-      key: { type: 'string' },
-      'master-key': { type: 'string' },
-      'show-keys': { type: 'boolean' },
-      'allow-origin': { type: 'string', multiple: true },
-      'max-body': { type: 'string' },
-      'log-format': { type: 'string' },
-      'log-level': { type: 'string' },
-      'max-activities': { type: 'string' },
-      'max-orchestrations': { type: 'string' },
-      'max-pending-actions': { type: 'string' },
-      'max-active-instances': { type: 'string' },
-      'max-history-events': { type: 'string' },
-      'max-queued-events': { type: 'string' },
-      'no-auth': { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseArgs({ options: flags });
   if (values.help) {
     process.stdout.write(usage + '\n');
     return;
   }
+  setUpLogging(values);
+  const log = createLogger('host');
+  // The app reads this too: it prints a key it generated (the MCP key) only when asked.
+  if (values['show-keys']) process.env.WAYPOINT_SHOW_KEYS = 'true';
+  const host = await LocalHost.start(hostOptions(values, log));
+  // Listen for signals before announcing readiness: whoever waits for "Host ready" may stop us at once.
+  stopOnSignals(host, log);
+  announce(host, values, log);
+}
+
+function setUpLogging(values: Flags): void {
   const format = values['log-format'] ?? process.env.LOG_FORMAT ?? 'text';
   if (format !== 'text' && format !== 'json')
     throw new UsageError(`--log-format must be text or json, not "${format}".`);
@@ -74,16 +88,16 @@ async function main(): Promise<void> {
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw new UsageError(`--log-level "${level}" is not a level.`);
   configureLogging({ format, level: level as 'debug' | 'info' | 'warn' | 'error' });
+}
 
-  const log = createLogger('host');
-  // The app reads this too: it prints a key it generated (the MCP key) only when asked.
-  if (values['show-keys']) process.env.WAYPOINT_SHOW_KEYS = 'true';
+/** The host's options from the flags; a bad value is a UsageError before anything starts. */
+function hostOptions(values: Flags, log: Logger): LocalHostOptions {
   const allowedOrigins = (values['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean);
   const port = integer('--port', values.port ?? process.env.PORT ?? '7071');
   // The app reads PORT too (like func start's apps, it calls its own endpoints, e.g. its MCP
   // mounts): tell it the port it is served on. A free port (0) is only known after start.
   if (port > 0) process.env.PORT = String(port);
-  const host = await LocalHost.start({
+  return {
     // `npm run host -- --app x` runs in the package folder; INIT_CWD is where the user typed it.
     appDir: values.app ? resolve(process.env.INIT_CWD ?? process.cwd(), values.app) : process.cwd(),
     port,
@@ -103,9 +117,11 @@ async function main(): Promise<void> {
     limits: limitFlags(values),
     enforceAuth: !values['no-auth'],
     logger: log,
-  });
+  };
+}
 
-  // Listen for signals before announcing readiness: whoever waits for "Host ready" may stop us at once.
+/** SIGINT/SIGTERM stop the host gracefully (once), then exit. */
+function stopOnSignals(host: LocalHost, log: Logger): void {
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -121,7 +137,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
 
+/** Lists the functions and routes, the keys when asked, and says the host is ready. */
+function announce(host: LocalHost, values: Flags, log: Logger): void {
   const prefix = host.app.hostJson.routePrefix ? `/${host.app.hostJson.routePrefix}` : '';
   const lines = [
     ...[...host.app.functions.values()]
@@ -148,17 +167,15 @@ async function main(): Promise<void> {
 class UsageError extends Error {}
 
 /** The engine limits given as flags; host.json's localHost section supplies the rest. */
-function limitFlags(
-  values: Record<string, string | boolean | string[] | undefined>,
-): Partial<InstanceLimits> {
-  const flags: [string, keyof InstanceLimits][] = [
+function limitFlags(values: Flags): Partial<InstanceLimits> {
+  const limitNames: [keyof Flags, keyof InstanceLimits][] = [
     ['max-pending-actions', 'maxPendingActions'],
     ['max-active-instances', 'maxActiveInstances'],
     ['max-history-events', 'maxHistoryEvents'],
     ['max-queued-events', 'maxQueuedEvents'],
   ];
   const limits: Partial<InstanceLimits> = {};
-  for (const [flag, limit] of flags) {
+  for (const [flag, limit] of limitNames) {
     const value = values[flag];
     if (typeof value === 'string') limits[limit] = atLeastOne(`--${flag}`, value);
   }
@@ -174,6 +191,16 @@ function atLeastOne(flag: string, value: string): number {
 function integer(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} must be a whole number, not "${value}".`);
   return Number(value);
+}
+
+// A burst's garbage is given back once the host idles: this process is the host's, so is its heap.
+startIdleCollector({
+  onCollect: (before, after) =>
+    createLogger('host').debug(`idle: heap collected, ${mib(before)} → ${mib(after)} MiB`),
+});
+
+function mib(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,8 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createLogger, type Logger } from '../telemetry/logger';
 import { loadFunctionApp, type LoadedApp } from './app-loader';
-import { DurableEngine, type InstanceLimits } from './durable/engine';
+import type { DurableEngine, InstanceLimits } from './durable/engine';
+import { createAppEngine } from './app-engine';
 import { ManagementApi, managementUrls } from './durable/management-api';
 import { DurableStore, type InstanceRecord, type RuntimeStatus } from './durable/store';
 import { createFrontDoor, defaultMaxRequestBodyBytes, webhookPath, type HostKeys } from './front-door';
@@ -95,32 +96,18 @@ export class LocalHost {
     return this.keys.functionKey;
   }
 
+  /**
+   * Starts the host, in order: the app's environment and code, the store and keys, the engine,
+   * the front door on its socket, the app's start hooks, then the engine's work.
+   */
   static async start(options: LocalHostOptions): Promise<LocalHost> {
     const log = options.logger ?? createLogger('host');
     const appDir = resolve(options.appDir);
     const hostname = options.hostname ?? '127.0.0.1';
-    if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
-    // Switches of the Waypoint app that only local development turns on (other apps ignore them),
-    // set where the environment and local.settings.json leave them unset: `…=off` still wins.
-    for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
-
-    const app = loadFunctionApp(appDir);
-    if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
-    for (const name of app.disabled) {
-      log.info('function disabled by its setting', {
-        function: name,
-        setting: `AzureWebJobs.${name}.Disabled`,
-      });
-    }
+    prepareEnvironment(appDir, options, log);
+    const app = loadApp(appDir, log);
     const store = new DurableStore(options.storePath ?? join(appDir, '.data', 'durable.sqlite'));
-    const keys: HostKeys = {
-      functionKey: resolveKey(store, 'functionKey', options.functionKey ?? envKey('LOCAL_HOST_KEY')),
-      systemKey: resolveKey(store, 'systemKey', options.systemKey),
-      masterKey: resolveKey(store, 'masterKey', options.masterKey ?? envKey('LOCAL_HOST_MASTER_KEY')),
-    };
-    if (new Set(Object.values(keys)).size !== 3) {
-      throw new RangeError('The function, system and master keys must differ from one another.');
-    }
+    const keys = hostKeys(store, options);
     const allowedOrigins = normaliseOrigins(options.allowedOrigins ?? []);
     const maxRequestBodyBytes = atLeastOne(
       'maxRequestBodyBytes',
@@ -134,98 +121,41 @@ export class LocalHost {
     const invoker = createInvoker(app, createLogger('function'), (body) =>
       inProcess.host ? runAsInvocationOf(inProcess.host, body) : body(),
     );
-    const kindOf = (name: string) => app.functions.get(name)?.kind;
-    const entityFunctions = new Map(
-      [...app.functions.values()]
-        .filter((fn) => fn.kind === 'entity')
-        .map((fn) => [fn.name.toLowerCase(), fn.name]),
-    );
-    const engine = new DurableEngine({
-      store,
-      logger: log.child('durable'),
-      isOrchestration: (name) => kindOf(name) === 'orchestration',
-      isActivity: (name) => kindOf(name) === 'activity',
-      runOrchestrator: async (name, binding, invocation) =>
-        (
-          await invoker.invoke(app.functions.get(name)!, {
-            inputs: [binding],
-            traceParent: invocation.traceParent,
-          })
-        ).result,
-      runActivity: async (name, input, invocation) =>
-        (
-          await invoker.invoke(app.functions.get(name)!, {
-            inputs: [input],
-            traceParent: invocation.traceParent,
-          })
-        ).result,
-      // The SDK lower-cases entity names in entity ids; the function keeps the name it registered.
-      entityFunction: (name) => entityFunctions.get(name.toLowerCase()),
-      runEntity: async (functionName, binding, invocation) =>
-        (
-          await invoker.invoke(app.functions.get(functionName)!, {
-            inputs: [binding],
-            traceParent: invocation.traceParent,
-          })
-        ).result,
-      maxConcurrentActivities:
-        options.maxConcurrentActivities ?? app.hostJson.maxConcurrentActivityFunctions ?? 10,
-      maxConcurrentOrchestrations:
-        options.maxConcurrentOrchestrations ?? app.hostJson.maxConcurrentOrchestratorFunctions ?? 10,
-      // host.json's localHost section, then the options (the CLI's flags) over it.
-      limits: { ...app.hostJson.limits, ...options.limits },
-    });
+    const engine = createAppEngine(app, invoker, store, options, log);
 
+    // Known once listening; the front door and the management API read them per request.
+    const address: HostAddress = { baseUrl: '', port: 0, origins: new Set() };
     // The private RPC endpoint DurableClient talks to, as the extension's local RPC port is.
     const rpcPath = `/_host/durable-rpc/${randomBytes(16).toString('hex')}`;
-    let baseUrl = '';
-    let port = 0;
-    const management = new ManagementApi(engine, {
-      taskHub: app.hostJson.hubName,
-      key: keys.systemKey,
-      webhookBase: (request) => `${originOf(request.headers, baseUrl)}${webhookPath}`,
-    });
     const frontDoor = createFrontDoor({
       app,
       invoker,
-      management,
+      management: new ManagementApi(engine, {
+        taskHub: app.hostJson.hubName,
+        key: keys.systemKey,
+        webhookBase: (request) => `${originOf(request.headers, address.baseUrl)}${webhookPath}`,
+      }),
       logger: log.child('http'),
       keys,
       rpcPath,
       enforceAuth: options.enforceAuth ?? true,
-      ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(port, hostname) } : {}),
+      ...(isLoopbackInterface(hostname) ? { allowedHosts: () => loopbackHosts(address.port, hostname) } : {}),
       allowedOrigins,
       maxRequestBodyBytes,
       extraInputsByType: () => {
-        const client = durableClientInput(baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
+        const client = durableClientInput(address.baseUrl, rpcPath, app.hostJson.hubName, keys.systemKey);
         return { durableClient: client, orchestrationClient: client };
       },
     });
     const listener = createHttpListener(frontDoor, serverLimitsOf(options));
-    const { server } = listener;
-    let origins: ReadonlySet<string> = new Set();
     inProcess.host = inProcessHost(
       frontDoor,
-      () => origins,
+      () => address.origins,
       () => inProcess.open,
     );
+    await startListening(listener.server, address, options.port ?? 7071, hostname);
 
-    await listen(server, options.port ?? 7071, hostname.replace(/^\[(.*)\]$/, '$1'));
-    port = (server.address() as AddressInfo).port;
-    baseUrl = `http://${urlHostname(hostname)}:${port}`;
-    origins = new Set([...loopbackHosts(port), new URL(baseUrl).host].map((host) => `http://${host}`));
-    // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
-    // process-wide, so with several hosts in one process the first one's port is used; that only
-    // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
-    process.env.WEBSITE_HOSTNAME ??= `localhost:${port}`;
-
-    for (const hook of app.hooks.get('appStart') ?? []) {
-      await hook({
-        hookData: invoker.appHookData,
-        appHookData: invoker.appHookData,
-        functionAppDirectory: appDir,
-      });
-    }
+    await runAppStartHooks(app, invoker, appDir);
     engine.start();
     return new LocalHost(
       app,
@@ -235,7 +165,7 @@ export class LocalHost {
       () => (inProcess.open = false),
       invoker,
       log,
-      baseUrl,
+      address.baseUrl,
       keys,
     );
   }
@@ -302,6 +232,76 @@ export class LocalHost {
     this.listener.server.closeAllConnections();
     this.listener.server.close();
     this.store.close();
+  }
+}
+
+/** Where the host listens, known once it does: its base URL, port and its own origins. */
+interface HostAddress {
+  baseUrl: string;
+  port: number;
+  origins: ReadonlySet<string>;
+}
+
+/** The environment the app expects before its code loads, as `func start` prepares it. */
+function prepareEnvironment(appDir: string, options: LocalHostOptions, log: Logger): void {
+  if (options.loadLocalSettings !== false) applyLocalSettings(appDir, log);
+  // Switches of the Waypoint app that only local development turns on (other apps ignore them),
+  // set where the environment and local.settings.json leave them unset: `…=off` still wins.
+  for (const [name, value] of Object.entries(LOCAL_DEVELOPMENT_SWITCHES)) process.env[name] ??= value;
+}
+
+function loadApp(appDir: string, log: Logger): LoadedApp {
+  const app = loadFunctionApp(appDir);
+  if (app.hostJson.hubNameNote) log.info(app.hostJson.hubNameNote);
+  for (const name of app.disabled) {
+    log.info('function disabled by its setting', {
+      function: name,
+      setting: `AzureWebJobs.${name}.Disabled`,
+    });
+  }
+  return app;
+}
+
+/** The three keys: given, else from the environment, else generated once and kept in the store. */
+function hostKeys(store: DurableStore, options: LocalHostOptions): HostKeys {
+  const keys: HostKeys = {
+    functionKey: resolveKey(store, 'functionKey', options.functionKey ?? envKey('LOCAL_HOST_KEY')),
+    systemKey: resolveKey(store, 'systemKey', options.systemKey),
+    masterKey: resolveKey(store, 'masterKey', options.masterKey ?? envKey('LOCAL_HOST_MASTER_KEY')),
+  };
+  if (new Set(Object.values(keys)).size !== 3) {
+    throw new RangeError('The function, system and master keys must differ from one another.');
+  }
+  return keys;
+}
+
+/** Listens, then records the address the front door and the app's clients need. */
+async function startListening(
+  server: Server,
+  address: HostAddress,
+  port: number,
+  hostname: string,
+): Promise<void> {
+  await listen(server, port, hostname.replace(/^\[(.*)\]$/, '$1'));
+  address.port = (server.address() as AddressInfo).port;
+  address.baseUrl = `http://${urlHostname(hostname)}:${address.port}`;
+  address.origins = new Set(
+    [...loopbackHosts(address.port), new URL(address.baseUrl).host].map((host) => `http://${host}`),
+  );
+  // DurableClient rewrites URL origins to localhost:7071 unless WEBSITE_HOSTNAME is set. It is
+  // process-wide, so with several hosts in one process the first one's port is used; that only
+  // affects createHttpManagementPayload, as createCheckStatusResponse uses the request's origin.
+  process.env.WEBSITE_HOSTNAME ??= `localhost:${address.port}`;
+}
+
+/** The app's `app.hook.appStart` hooks, in registration order, before any work runs. */
+async function runAppStartHooks(app: LoadedApp, invoker: FunctionInvoker, appDir: string): Promise<void> {
+  for (const hook of app.hooks.get('appStart') ?? []) {
+    await hook({
+      hookData: invoker.appHookData,
+      appHookData: invoker.appHookData,
+      functionAppDirectory: appDir,
+    });
   }
 }
 

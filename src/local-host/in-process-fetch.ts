@@ -13,13 +13,32 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
-import { payloadTooLarge, type FrontDoor, type HostResponse } from './front-door';
+import { payloadTooLarge, type FrontDoor, type HostRequest, type HostResponse } from './front-door';
 
 /** A host that can serve requests to its own origins in-process. */
 export interface InProcessHost {
   /** True while the host serves `url`'s origin. */
   serves(url: URL): boolean;
   dispatch(request: Request): Promise<Response>;
+  /** The same, for a client that is not fetch: plain objects, no Request or Response built. */
+  dispatchPlain(request: PlainRequest): Promise<PlainResponse>;
+}
+
+/** A request as an app's own HTTP client (DurableClient's axios) hands it over in-process. */
+export interface PlainRequest {
+  method: string;
+  url: URL;
+  /** By name (any case). */
+  headers: Record<string, string>;
+  body?: string | Buffer;
+  signal?: AbortSignal;
+}
+
+export interface PlainResponse {
+  status: number;
+  /** By lower-case name. */
+  headers: Record<string, string | string[]>;
+  body: Buffer;
 }
 
 interface SharedState {
@@ -27,6 +46,11 @@ interface SharedState {
   fetch: typeof fetch;
   /** What apps call: does the host running this invocation serve `url` in-process? */
   servesInProcess(url: string | URL): boolean;
+  /**
+   * What apps with their own HTTP client call: the answer of the host running this invocation,
+   * when it serves the request's origin in-process; undefined when it does not (send it yourself).
+   */
+  requestInProcess(request: PlainRequest): Promise<PlainResponse> | undefined;
 }
 
 /** The registered symbol apps look up (see the module comment). */
@@ -42,6 +66,11 @@ function sharedState(): SharedState {
       scope,
       fetch: realFetch,
       servesInProcess: (url) => scope.getStore()?.serves(new URL(url)) ?? false,
+      requestInProcess: (request) => {
+        const host = scope.getStore();
+        if (!host?.serves(request.url)) return undefined;
+        return abortable(host.dispatchPlain(request), request.signal);
+      },
     };
     state = created;
     slot[inProcessSymbol] = state;
@@ -49,7 +78,7 @@ function sharedState(): SharedState {
       const host = scope.getStore();
       if (host) {
         const url = new URL(input instanceof Request ? input.url : String(input));
-        if (host.serves(url)) return dispatchAbortable(host, new Request(input, init), init?.signal);
+        if (host.serves(url)) return abortable(host.dispatch(new Request(input, init)), init?.signal);
       }
       return created.fetch(input, init);
     } as typeof fetch;
@@ -80,29 +109,56 @@ export function inProcessHost(
       toWebResponse(
         await otelContext.with(ROOT_CONTEXT, async () => frontDoor(await hostRequestOf(request))),
       ),
+    dispatchPlain: async (request) =>
+      plainResponseOf(await otelContext.with(ROOT_CONTEXT, () => frontDoor(hostRequestOfPlain(request)))),
   };
 }
 
-function dispatchAbortable(
-  host: InProcessHost,
-  request: Request,
-  signal: AbortSignal | null | undefined,
-): Promise<Response> {
-  if (!signal) return host.dispatch(request);
+/** `answer`, or its signal's abort reason if that comes first. */
+function abortable<T>(answer: Promise<T>, signal: AbortSignal | null | undefined): Promise<T> {
+  if (!signal) return answer;
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
-    host
-      .dispatch(request)
-      .then(resolve, reject)
-      .finally(() => signal.removeEventListener('abort', onAbort));
+    answer.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 
 function abortReason(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new DOMException('This operation was aborted', 'AbortError');
+}
+
+function hostRequestOfPlain(request: PlainRequest): HostRequest {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+  headers.host ??= request.url.host;
+  const body = request.body === undefined ? undefined : Buffer.from(request.body);
+  return {
+    method: request.method.toUpperCase(),
+    target: `${request.url.pathname}${request.url.search}`,
+    headers,
+    fromLoopback: true,
+    announcesBody: body !== undefined && body.length > 0,
+    readBody(limit: number): Promise<Buffer> {
+      if (body && body.length > limit) return Promise.reject(payloadTooLarge(limit));
+      return Promise.resolve(body ?? Buffer.alloc(0));
+    },
+  };
+}
+
+async function plainResponseOf(response: HostResponse): Promise<PlainResponse> {
+  const { body } = response;
+  const bytes =
+    body === undefined || nullBodyStatuses.has(response.status)
+      ? Buffer.alloc(0)
+      : Buffer.isBuffer(body)
+        ? body
+        : Buffer.from(await new Response(body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
+  return { status: response.status, headers, body: bytes };
 }
 
 async function hostRequestOf(request: Request) {

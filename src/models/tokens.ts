@@ -74,9 +74,40 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+/**
+ * Counts of texts seen lately. An agent's every turn counts its whole request again: the same
+ * instructions, tool definitions, schema and earlier messages, turn after turn and run after run.
+ * Bounded by total characters held; the least recently used go first.
+ */
+const recentCounts = new Map<string, number>();
+const RECENT_COUNTS_MAX_CHARACTERS = 4 * 1024 * 1024;
+/** Shorter texts are counted again: a lookup would cost about as much. */
+const RECENT_COUNTS_MIN_LENGTH = 64;
+let recentCountsCharacters = 0;
+
 /** Tokens in a piece of text (special-token markers count as the plain text they are). */
 export function countTokens(text: string): number {
   if (text === '') return 0;
+  if (text.length < RECENT_COUNTS_MIN_LENGTH || text.length > RECENT_COUNTS_MAX_CHARACTERS / 4)
+    return countFresh(text);
+  const known = recentCounts.get(text);
+  if (known !== undefined) {
+    recentCounts.delete(text);
+    recentCounts.set(text, known);
+    return known;
+  }
+  const count = countFresh(text);
+  recentCounts.set(text, count);
+  recentCountsCharacters += text.length;
+  for (const oldest of recentCounts.keys()) {
+    if (recentCountsCharacters <= RECENT_COUNTS_MAX_CHARACTERS) break;
+    recentCounts.delete(oldest);
+    recentCountsCharacters -= oldest.length;
+  }
+  return count;
+}
+
+function countFresh(text: string): number {
   const encoder = tokenizer();
   let total = 0;
   for (const segment of tokenizerSegments(text)) total += encoder.countTokens(segment, AS_PLAIN_TEXT);

@@ -197,148 +197,175 @@ export class EpisodeBuilder {
 
   /** Turns the actions yielded since the last episode into history events and work. */
   scheduleNewActions(top: Action[]): FailureInfo | undefined {
-    const alreadyScheduled = new Set<Action>();
-    for (const action of top.slice(0, this.instance.actionsProcessed))
-      collectLeaves(action, alreadyScheduled);
+    const processed = top.slice(0, this.instance.actionsProcessed);
+    const walk: ActionWalk = { alreadyScheduled: new Set<Action>(), lockSet: openLockSet(processed) };
+    for (const action of processed) collectLeaves(action, walk.alreadyScheduled);
     const fresh = top.slice(this.instance.actionsProcessed);
-    // The critical section open when the fresh actions start: a release names no entities, so
-    // they come from the last lock before it.
-    let lockSet: string[] = [];
-    for (const action of top.slice(0, this.instance.actionsProcessed)) {
-      if (action.actionType === ActionType.LockEntities) lockSet = lockedEntities(action);
-      if (action.actionType === ActionType.ReleaseEntities) lockSet = [];
-    }
-
-    const visit = (action: Action, path: string): FailureInfo | undefined => {
-      if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
-        const children = action.compoundActions ?? [];
-        for (let i = 0; i < children.length; i++) {
-          const failure = visit(children[i], `${path}.${i}`);
-          if (failure) return failure;
-        }
-        return undefined;
-      }
-      if (alreadyScheduled.has(action)) return undefined;
-      alreadyScheduled.add(action);
-      const unsupported = unsupportedActions[action.actionType];
-      if (unsupported) {
-        return {
-          reason: `Orchestrator '${this.instance.name}' used ${unsupported}, which the local host does not support.`,
-          details: '',
-          errorType: 'NotSupportedError',
-        };
-      }
-      switch (action.actionType) {
-        case ActionType.CallActivity:
-        case ActionType.CallActivityWithRetry: {
-          const id = this.nextSeq++;
-          const input = activityInputJson(action.input);
-          const retry = action.retryOptions
-            ? { options: action.retryOptions, attempt: 1, firstAttemptAt: this.now.getTime() }
-            : undefined;
-          this.append(history.taskScheduled(this.now, id, action.functionName!, input, retry));
-          this.effects.push({ kind: 'activity', taskId: id, name: action.functionName!, input, attempt: 1 });
-          return undefined;
-        }
-        case ActionType.CallSubOrchestrator:
-        case ActionType.CallSubOrchestratorWithRetry: {
-          const id = this.nextSeq++;
-          const childId = action.instanceId || `${this.instance.instanceId}:${id}`;
-          const input = action.input === undefined ? null : JSON.stringify(action.input);
-          const retry = action.retryOptions
-            ? { options: action.retryOptions, attempt: 1, firstAttemptAt: this.now.getTime() }
-            : undefined;
-          this.append(
-            history.subOrchestrationCreated(this.now, id, action.functionName!, childId, input, retry),
-          );
-          this.effects.push({
-            kind: 'subOrchestration',
-            taskId: id,
-            name: action.functionName!,
-            instanceId: childId,
-            input,
-          });
-          return undefined;
-        }
-        case ActionType.CreateTimer: {
-          const id = this.nextSeq++;
-          const fireAt = new Date(action.fireAt as string);
-          this.append(history.timerCreated(this.now, id, fireAt, { kind: 'user', path }));
-          if (!action.isCanceled) this.effects.push({ kind: 'timer', timerId: id, fireAt });
-          return undefined;
-        }
-        case ActionType.CallEntity:
-        case ActionType.SignalEntity: {
-          // Both take a task id; only a call waits for an answer (an EventRaised named by the request id).
-          const id = this.nextSeq++;
-          const entityId = action.instanceId ?? '';
-          const request: EntityRequestMessage = {
-            id: randomUUID(),
-            op: action.operation ?? '',
-            signal: action.actionType === ActionType.SignalEntity,
-            input: action.input === undefined ? null : JSON.stringify(action.input),
-            parent: this.instance.instanceId,
-            parentExecution: this.instance.executionId,
-          };
-          this.append(history.eventSent(this.now, id, entityId, request));
-          this.effects.push({ kind: 'entityOperation', entityId, request });
-          return undefined;
-        }
-        case ActionType.LockEntities: {
-          // Like a call: one task id, an EventSent the SDK maps to the request id, answered by an
-          // EventRaised of that name once every entity is locked.
-          const id = this.nextSeq++;
-          lockSet = lockedEntities(action);
-          const request: EntityRequestMessage = {
-            id: action.lockRequestId ?? randomUUID(),
-            op: 'lock',
-            signal: false,
-            input: null,
-            parent: this.instance.instanceId,
-            parentExecution: this.instance.executionId,
-            lockSet,
-          };
-          this.append(history.eventSent(this.now, id, lockSet[0] ?? '', request));
-          this.effects.push({ kind: 'entityLock', requestId: request.id, entities: lockSet });
-          return undefined;
-        }
-        case ActionType.ReleaseEntities: {
-          // The SDK takes one id per released entity and sends one release message to each.
-          for (const entityId of lockSet) {
-            const id = this.nextSeq++;
-            this.append(
-              history.eventSent(this.now, id, entityId, {
-                id: randomUUID(),
-                op: 'release',
-                signal: true,
-                input: null,
-                parent: this.instance.instanceId,
-                parentExecution: this.instance.executionId,
-              }),
-            );
-          }
-          this.effects.push({ kind: 'entityRelease', entities: lockSet });
-          lockSet = [];
-          return undefined;
-        }
-        case ActionType.WaitForExternalEvent:
-        case ActionType.ContinueAsNew:
-          return undefined;
-        default:
-          return {
-            reason: `Orchestrator '${this.instance.name}' returned an unknown action type ${action.actionType}.`,
-            details: '',
-          };
-      }
-    };
-
     for (let i = 0; i < fresh.length; i++) {
-      const failure = visit(fresh[i], String(this.instance.actionsProcessed + i));
+      const failure = this.visit(fresh[i], String(this.instance.actionsProcessed + i), walk);
       if (failure) return failure;
     }
     this.signatures = this.signaturesOf(top);
     this.cancelAbandonedTimers(top);
     return undefined;
+  }
+
+  /** One action, depth-first: a compound's children in yield order, a leaf scheduled only once. */
+  private visit(action: Action, path: string, walk: ActionWalk): FailureInfo | undefined {
+    if (action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny) {
+      const children = action.compoundActions ?? [];
+      for (let i = 0; i < children.length; i++) {
+        const failure = this.visit(children[i], `${path}.${i}`, walk);
+        if (failure) return failure;
+      }
+      return undefined;
+    }
+    if (walk.alreadyScheduled.has(action)) return undefined;
+    walk.alreadyScheduled.add(action);
+    const unsupported = unsupportedActions[action.actionType];
+    if (unsupported) {
+      return {
+        reason: `Orchestrator '${this.instance.name}' used ${unsupported}, which the local host does not support.`,
+        details: '',
+        errorType: 'NotSupportedError',
+      };
+    }
+    return this.schedule(action, path, walk);
+  }
+
+  /** A new leaf action: its task ids, its history events and the work it creates. */
+  private schedule(action: Action, path: string, walk: ActionWalk): FailureInfo | undefined {
+    switch (action.actionType) {
+      case ActionType.CallActivity:
+      case ActionType.CallActivityWithRetry:
+        this.scheduleActivity(action);
+        return undefined;
+      case ActionType.CallSubOrchestrator:
+      case ActionType.CallSubOrchestratorWithRetry:
+        this.scheduleSubOrchestration(action);
+        return undefined;
+      case ActionType.CreateTimer:
+        this.scheduleUserTimer(action, path);
+        return undefined;
+      case ActionType.CallEntity:
+      case ActionType.SignalEntity:
+        this.sendEntityOperation(action);
+        return undefined;
+      case ActionType.LockEntities:
+        walk.lockSet = this.requestLocks(action);
+        return undefined;
+      case ActionType.ReleaseEntities:
+        this.releaseLocks(walk.lockSet);
+        walk.lockSet = [];
+        return undefined;
+      case ActionType.WaitForExternalEvent:
+      case ActionType.ContinueAsNew:
+        return undefined;
+      default:
+        return {
+          reason: `Orchestrator '${this.instance.name}' returned an unknown action type ${action.actionType}.`,
+          details: '',
+        };
+    }
+  }
+
+  private scheduleActivity(action: Action): void {
+    const id = this.nextSeq++;
+    const input = activityInputJson(action.input);
+    this.append(history.taskScheduled(this.now, id, action.functionName!, input, this.firstAttempt(action)));
+    this.effects.push({ kind: 'activity', taskId: id, name: action.functionName!, input, attempt: 1 });
+  }
+
+  private scheduleSubOrchestration(action: Action): void {
+    const id = this.nextSeq++;
+    const childId = action.instanceId || `${this.instance.instanceId}:${id}`;
+    const input = action.input === undefined ? null : JSON.stringify(action.input);
+    this.append(
+      history.subOrchestrationCreated(
+        this.now,
+        id,
+        action.functionName!,
+        childId,
+        input,
+        this.firstAttempt(action),
+      ),
+    );
+    this.effects.push({
+      kind: 'subOrchestration',
+      taskId: id,
+      name: action.functionName!,
+      instanceId: childId,
+      input,
+    });
+  }
+
+  /** The retry state of a first attempt, for actions with retry options. */
+  private firstAttempt(action: Action): RetryState | undefined {
+    return action.retryOptions
+      ? { options: action.retryOptions, attempt: 1, firstAttemptAt: this.now.getTime() }
+      : undefined;
+  }
+
+  /** The orchestrator's own timer; `path` finds its action again when it is cancelled later. */
+  private scheduleUserTimer(action: Action, path: string): void {
+    const id = this.nextSeq++;
+    const fireAt = new Date(action.fireAt as string);
+    this.append(history.timerCreated(this.now, id, fireAt, { kind: 'user', path }));
+    if (!action.isCanceled) this.effects.push({ kind: 'timer', timerId: id, fireAt });
+  }
+
+  private sendEntityOperation(action: Action): void {
+    // Both take a task id; only a call waits for an answer (an EventRaised named by the request id).
+    const id = this.nextSeq++;
+    const entityId = action.instanceId ?? '';
+    const request: EntityRequestMessage = {
+      id: randomUUID(),
+      op: action.operation ?? '',
+      signal: action.actionType === ActionType.SignalEntity,
+      input: action.input === undefined ? null : JSON.stringify(action.input),
+      parent: this.instance.instanceId,
+      parentExecution: this.instance.executionId,
+    };
+    this.append(history.eventSent(this.now, id, entityId, request));
+    this.effects.push({ kind: 'entityOperation', entityId, request });
+  }
+
+  /** Opens a critical section; returns the entities it locks. */
+  private requestLocks(action: Action): string[] {
+    // Like a call: one task id, an EventSent the SDK maps to the request id, answered by an
+    // EventRaised of that name once every entity is locked.
+    const id = this.nextSeq++;
+    const lockSet = lockedEntities(action);
+    const request: EntityRequestMessage = {
+      id: action.lockRequestId ?? randomUUID(),
+      op: 'lock',
+      signal: false,
+      input: null,
+      parent: this.instance.instanceId,
+      parentExecution: this.instance.executionId,
+      lockSet,
+    };
+    this.append(history.eventSent(this.now, id, lockSet[0] ?? '', request));
+    this.effects.push({ kind: 'entityLock', requestId: request.id, entities: lockSet });
+    return lockSet;
+  }
+
+  private releaseLocks(lockSet: string[]): void {
+    // The SDK takes one id per released entity and sends one release message to each.
+    for (const entityId of lockSet) {
+      const id = this.nextSeq++;
+      this.append(
+        history.eventSent(this.now, id, entityId, {
+          id: randomUUID(),
+          op: 'release',
+          signal: true,
+          input: null,
+          parent: this.instance.instanceId,
+          parentExecution: this.instance.executionId,
+        }),
+      );
+    }
+    this.effects.push({ kind: 'entityRelease', entities: lockSet });
   }
 
   /**
@@ -430,6 +457,24 @@ export class EpisodeBuilder {
       lastUpdatedTime: this.now.toISOString(),
     };
   }
+}
+
+/** Where a walk through an episode's actions stands. */
+interface ActionWalk {
+  /** Leaf actions already turned into history (in an earlier episode, or earlier in this walk). */
+  alreadyScheduled: Set<Action>;
+  /** The entities of the critical section open at this point (a release names none). */
+  lockSet: string[];
+}
+
+/** The critical section open after `actions`: a release names no entities, so they come from the last lock. */
+function openLockSet(actions: readonly Action[]): string[] {
+  let lockSet: string[] = [];
+  for (const action of actions) {
+    if (action.actionType === ActionType.LockEntities) lockSet = lockedEntities(action);
+    if (action.actionType === ActionType.ReleaseEntities) lockSet = [];
+  }
+  return lockSet;
 }
 
 /** The entity ids a LockEntities action locks (the SDK sorts and de-duplicates them). */

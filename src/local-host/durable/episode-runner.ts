@@ -209,11 +209,34 @@ export class EpisodeRunner {
     return batch;
   }
 
+  /** One episode, as a page: open it, run the orchestrator, decide the outcome, commit, report. */
   private async runEpisode(
     instance: InstanceRecord,
     batch: InboxMessage[],
     acknowledge: () => void,
   ): Promise<void> {
+    const opened = this.openEpisode(instance, batch);
+    if (!this.options.isOrchestration(instance.name)) {
+      this.fail(instance.instanceId, batch, acknowledge, {
+        reason: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
+        details: '',
+      });
+      return;
+    }
+    const outcome = await this.invokeOrchestrator(instance, bindingFor(opened));
+    const { record, failure } = this.conclude(opened, outcome);
+    const committed = this.store.transaction(() => this.commit(opened, acknowledge, record, failure));
+    if (!committed) {
+      this.log.info('episode outcome dropped: the instance was terminated meanwhile', {
+        instanceId: instance.instanceId,
+      });
+      return;
+    }
+    this.report(committed, failure);
+  }
+
+  /** The episode's first events: a fresh OrchestratorStarted, then the delivered messages. */
+  private openEpisode(instance: InstanceRecord, batch: InboxMessage[]): OpenEpisode {
     const past = ReplayState.of(this.store.history(instance.instanceId));
     // Each episode gets a strictly later timestamp than the last, so the SDK's clock never runs back.
     const now = new Date(Math.max(this.options.clock(), past.lastEpisodeAt + 1));
@@ -224,30 +247,18 @@ export class EpisodeRunner {
       episode.append({ ...message.event, IsPlayed: false, HostDelivered: true });
       episode.applyRetryBookkeeping(message.event);
     }
+    return { instance, batch, past, now, episode };
+  }
 
-    if (!this.options.isOrchestration(instance.name)) {
-      this.fail(instance.instanceId, batch, acknowledge, {
-        reason: `The function '${instance.name}' doesn't exist, is disabled, or is not an orchestrator function.`,
-        details: '',
-      });
-      return;
-    }
-
-    const binding: OrchestrationBinding = {
-      history: past.sdkHistory.concat(episode.newEvents.filter(sdkReads).map((e) => toSdkEvent(e, false))),
-      input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
-      instanceId: instance.instanceId,
-      isReplaying: false,
-      parentInstanceId: instance.parentInstanceId,
-      upperSchemaVersion: 1,
-      upperSchemaVersionNew: 3,
-      longRunningTimerIntervalDuration: '3.00:00:00',
-      // Far beyond any timer we will see, so the SDK never splits timers into chunks.
-      maximumShortTimerDuration: '36500.00:00:00',
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
-    };
-
-    const outcome = await this.invokeOrchestrator(instance, binding);
+  /**
+   * What the orchestrator's answer makes of the instance: failed (it threw, replayed differently,
+   * asked for something the host refuses or passed a limit), continued as new, completed, or still
+   * running; its new actions are turned into history and work on the way.
+   */
+  private conclude(
+    { instance, past, episode }: OpenEpisode,
+    outcome: { state?: OrchestratorState; failure?: FailureInfo },
+  ): { record: InstanceRecord; failure?: FailureInfo } {
     const state = outcome.state;
     const topActions = (state?.actions?.[0] ?? []) as Action[];
 
@@ -271,81 +282,89 @@ export class EpisodeRunner {
       ? undefined
       : topActions.find((a) => a.actionType === ActionType.ContinueAsNew);
 
-    let final: InstanceRecord;
-    if (failure) {
-      final = episode.fail(failure, customStatus);
-    } else if (continueAsNew) {
-      final = episode.continueAsNew(continueAsNew.input, customStatus);
-    } else if (state?.isDone) {
-      final = episode.complete(state.output, customStatus);
-    } else {
-      final = episode.keepRunning(customStatus);
-    }
+    if (failure) return { record: episode.fail(failure, customStatus), failure };
+    if (continueAsNew) return { record: episode.continueAsNew(continueAsNew.input, customStatus) };
+    if (state?.isDone) return { record: episode.complete(state.output, customStatus) };
+    return { record: episode.keepRunning(customStatus) };
+  }
 
-    const committed = this.store.transaction((): InstanceRecord | undefined => {
-      this.store.dequeueAll(batch);
-      acknowledge();
-      // The orchestrator ran outside the transaction: a terminate (or restart) that committed
-      // meanwhile wins, and this episode's outcome is dropped.
-      const current = this.store.getInstance(instance.instanceId);
-      if (
-        !current ||
-        terminalStatuses.has(current.runtimeStatus) ||
-        current.executionId !== instance.executionId
-      ) {
-        return undefined;
-      }
-      // A suspend that committed meanwhile stays in force.
-      if (current.runtimeStatus === 'Suspended' && !terminalStatuses.has(final.runtimeStatus)) {
-        final = { ...final, runtimeStatus: 'Suspended' };
-      }
-      if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
-      else this.store.appendHistory(instance.instanceId, episode.newEvents);
-      this.store.saveInstance(final);
-      // Before the commit: a kill after it must find these spans recorded (their ids make a rerun's copy the same span).
-      emitEpisodeSpans(
-        final,
-        batch.map((m) => m.event),
-        past.scheduledById,
-        now,
-      );
-      if (terminalStatuses.has(final.runtimeStatus)) {
-        emitOrchestrationSpan(final, this.store.history(instance.instanceId));
-      }
-      if (terminalStatuses.has(final.runtimeStatus) || episode.continuesAsNew) {
-        releaseLocks(this.store, instance.instanceId, instance.traceParent);
-      }
-      if (terminalStatuses.has(final.runtimeStatus)) {
-        this.store.clearPendingWork(instance.instanceId);
-        notifyParent(
-          this.store,
-          final,
-          final.runtimeStatus === 'Completed'
-            ? { kind: 'completed', result: final.output ?? 'null' }
-            : { kind: 'failed', failure: failure! },
-          now,
-        );
-        return final;
-      }
-      for (const effect of episode.effects) this.applyEffect(final, effect, now);
-      if (episode.continuesAsNew) {
-        // The new execution starts with its own ExecutionStarted, delivered like any other event.
-        this.store.enqueue(
-          final.instanceId,
-          final.executionId,
-          now.getTime(),
-          history.executionStarted(now, final.name, final.input, final.parentInstanceId ?? undefined),
-        );
-      }
+  /**
+   * Inside the episode's transaction: consumes the batch and, unless a terminate or restart
+   * committed while the orchestrator ran (then this episode's outcome is dropped and undefined
+   * returned), writes the history, the instance and what follows from them. Returns the record
+   * as committed.
+   */
+  private commit(
+    { instance, batch, past, now, episode }: OpenEpisode,
+    acknowledge: () => void,
+    record: InstanceRecord,
+    failure: FailureInfo | undefined,
+  ): InstanceRecord | undefined {
+    this.store.dequeueAll(batch);
+    acknowledge();
+    const current = this.store.getInstance(instance.instanceId);
+    if (
+      !current ||
+      terminalStatuses.has(current.runtimeStatus) ||
+      current.executionId !== instance.executionId
+    ) {
+      return undefined;
+    }
+    // A suspend that committed meanwhile stays in force.
+    const final =
+      current.runtimeStatus === 'Suspended' && !terminalStatuses.has(record.runtimeStatus)
+        ? { ...record, runtimeStatus: 'Suspended' as const }
+        : record;
+    if (episode.continuesAsNew) this.store.clearHistory(instance.instanceId);
+    else this.store.appendHistory(instance.instanceId, episode.newEvents);
+    this.store.saveInstance(final);
+    // Before the commit: a kill after it must find these spans recorded (their ids make a rerun's copy the same span).
+    emitEpisodeSpans(
+      final,
+      batch.map((m) => m.event),
+      past.scheduledById,
+      now,
+    );
+    if (terminalStatuses.has(final.runtimeStatus)) {
+      this.endExecution(instance, final, failure, now);
       return final;
-    });
-    if (!committed) {
-      this.log.info('episode outcome dropped: the instance was terminated meanwhile', {
-        instanceId: instance.instanceId,
-      });
-      return;
     }
+    if (episode.continuesAsNew) releaseLocks(this.store, instance.instanceId, instance.traceParent);
+    for (const effect of episode.effects) this.applyEffect(final, effect, now);
+    if (episode.continuesAsNew) {
+      // The new execution starts with its own ExecutionStarted, delivered like any other event.
+      this.store.enqueue(
+        final.instanceId,
+        final.executionId,
+        now.getTime(),
+        history.executionStarted(now, final.name, final.input, final.parentInstanceId ?? undefined),
+      );
+    }
+    return final;
+  }
 
+  /** An execution that ended: its span, its locks released, its queued work dropped, its parent told. */
+  private endExecution(
+    instance: InstanceRecord,
+    final: InstanceRecord,
+    failure: FailureInfo | undefined,
+    now: Date,
+  ): void {
+    emitOrchestrationSpan(final, this.store.history(instance.instanceId));
+    releaseLocks(this.store, instance.instanceId, instance.traceParent);
+    this.store.clearPendingWork(instance.instanceId);
+    notifyParent(
+      this.store,
+      final,
+      final.runtimeStatus === 'Completed'
+        ? { kind: 'completed', result: final.output ?? 'null' }
+        : { kind: 'failed', failure: failure! },
+      now,
+    );
+  }
+
+  /** After the commit: the log line of an ending, and the status change for whoever waits on it. */
+  private report(final: InstanceRecord, failure: FailureInfo | undefined): void {
     if (final.runtimeStatus === 'Failed') {
       this.log.warn('orchestration failed', {
         instanceId: final.instanceId,
@@ -456,20 +475,7 @@ export class EpisodeRunner {
         return;
       case 'entityLock':
       case 'entityRelease':
-        // A lock request or release goes to each entity of the section, in the sorted order.
-        for (const entityId of effect.entities) {
-          this.store.enqueueEntityOperation({
-            kind: effect.kind === 'entityLock' ? 'lock' : 'release',
-            entityId,
-            requestId: effect.kind === 'entityLock' ? effect.requestId : randomUUID(),
-            operation: effect.kind === 'entityLock' ? 'lock' : 'release',
-            input: effect.kind === 'entityLock' ? JSON.stringify(effect.entities) : null,
-            signal: effect.kind === 'entityRelease',
-            parentInstanceId: instance.instanceId,
-            parentExecutionId: instance.executionId,
-            traceParent: instance.traceParent,
-          });
-        }
+        this.sendLockMessages(instance, effect);
         return;
       case 'entityOperation':
         this.store.enqueueEntityOperation({
@@ -484,37 +490,94 @@ export class EpisodeRunner {
           traceParent: instance.traceParent,
         });
         return;
-      case 'subOrchestration': {
-        const existing = this.store.getInstance(effect.instanceId);
-        const refusal =
-          existing && !terminalStatuses.has(existing.runtimeStatus)
-            ? `An orchestration instance with ID '${effect.instanceId}' already exists.`
-            : !this.options.isOrchestration(effect.name)
-              ? `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`
-              : undefined;
-        if (refusal) {
-          this.store.enqueue(
-            instance.instanceId,
-            instance.executionId,
-            now.getTime(),
-            history.subOrchestrationFailed(now, effect.taskId, { reason: refusal, details: '' }),
-          );
-          return;
-        }
-        if (existing) this.store.deleteInstance(effect.instanceId);
-        createInstance(
-          this.store,
-          new Date(this.options.clock()),
-          effect.name,
-          effect.instanceId,
-          effect.input,
-          { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
-          subOrchestrationTraceParent(instance, effect.taskId),
-        );
+      case 'subOrchestration':
+        this.startSubOrchestration(instance, effect, now);
         return;
-      }
     }
   }
+
+  /** A critical section's lock request or release goes to each of its entities, in the sorted order. */
+  private sendLockMessages(
+    instance: InstanceRecord,
+    effect: Extract<Effect, { kind: 'entityLock' | 'entityRelease' }>,
+  ): void {
+    for (const entityId of effect.entities) {
+      this.store.enqueueEntityOperation({
+        kind: effect.kind === 'entityLock' ? 'lock' : 'release',
+        entityId,
+        requestId: effect.kind === 'entityLock' ? effect.requestId : randomUUID(),
+        operation: effect.kind === 'entityLock' ? 'lock' : 'release',
+        input: effect.kind === 'entityLock' ? JSON.stringify(effect.entities) : null,
+        signal: effect.kind === 'entityRelease',
+        parentInstanceId: instance.instanceId,
+        parentExecutionId: instance.executionId,
+        traceParent: instance.traceParent,
+      });
+    }
+  }
+
+  /**
+   * Creates a child instance, or answers the parent at once with a failure when the id is taken by
+   * a running instance or the name is not an orchestration. A finished instance of that id is replaced.
+   */
+  private startSubOrchestration(
+    instance: InstanceRecord,
+    effect: Extract<Effect, { kind: 'subOrchestration' }>,
+    now: Date,
+  ): void {
+    const existing = this.store.getInstance(effect.instanceId);
+    const refusal =
+      existing && !terminalStatuses.has(existing.runtimeStatus)
+        ? `An orchestration instance with ID '${effect.instanceId}' already exists.`
+        : !this.options.isOrchestration(effect.name)
+          ? `The function '${effect.name}' doesn't exist, is disabled, or is not an orchestrator function.`
+          : undefined;
+    if (refusal) {
+      this.store.enqueue(
+        instance.instanceId,
+        instance.executionId,
+        now.getTime(),
+        history.subOrchestrationFailed(now, effect.taskId, { reason: refusal, details: '' }),
+      );
+      return;
+    }
+    if (existing) this.store.deleteInstance(effect.instanceId);
+    createInstance(
+      this.store,
+      new Date(this.options.clock()),
+      effect.name,
+      effect.instanceId,
+      effect.input,
+      { instanceId: instance.instanceId, taskId: effect.taskId, executionId: instance.executionId },
+      subOrchestrationTraceParent(instance, effect.taskId),
+    );
+  }
+}
+
+/** An episode between its start and its commit: what it delivers, on top of which history, when. */
+interface OpenEpisode {
+  instance: InstanceRecord;
+  batch: InboxMessage[];
+  past: ReplayState;
+  now: Date;
+  episode: EpisodeBuilder;
+}
+
+/** What the SDK's orchestrator handler receives, as the Durable extension sends it. */
+function bindingFor({ instance, past, episode }: OpenEpisode): OrchestrationBinding {
+  return {
+    history: past.sdkHistory.concat(episode.newEvents.filter(sdkReads).map((e) => toSdkEvent(e, false))),
+    input: instance.input === null ? undefined : (JSON.parse(instance.input) as unknown),
+    instanceId: instance.instanceId,
+    isReplaying: false,
+    parentInstanceId: instance.parentInstanceId,
+    upperSchemaVersion: 1,
+    upperSchemaVersionNew: 3,
+    longRunningTimerIntervalDuration: '3.00:00:00',
+    // Far beyond any timer we will see, so the SDK never splits timers into chunks.
+    maximumShortTimerDuration: '36500.00:00:00',
+    defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+  };
 }
 
 function limitFailure(reason: string): FailureInfo {

@@ -198,6 +198,36 @@ describe('cross-origin browser requests (CSRF)', () => {
       await allowing.stop();
     }
   });
+
+  it('answers a CORS preflight from an allowed origin, and only from one', async () => {
+    const allowing = await startHost({ allowedOrigins: ['http://localhost:5173'] });
+    const preflight = (origin: string) =>
+      allowing.fetch('/api/echo/1/x', {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type',
+        },
+      });
+    try {
+      const answered = await preflight('http://localhost:5173');
+      expect(answered.status).toBe(204);
+      expect(Object.fromEntries(answered.headers)).toMatchObject({
+        'access-control-allow-origin': 'http://localhost:5173',
+        'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+        vary: 'Origin',
+      });
+      // Another origin gets no CORS grant, so its browser sends nothing after the preflight.
+      const unlisted = await preflight('http://localhost:5174');
+      expect(unlisted.status).toBe(405);
+      expect(unlisted.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await allowing.stop();
+    }
+  });
 });
 
 describe('keys: each opens only what it opens in Azure', () => {

@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DurableStore } from '../../../src/local-host/durable/store';
 import { withRunId } from '../../../src/telemetry/run-context';
 import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
@@ -48,6 +50,34 @@ describe('the trace store file', () => {
       reader.close();
     }
     await shutdownTelemetry();
+  });
+
+  it('holds the spans of one turn, and writes them before a durable commit or at the end of the turn', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'waypoint-traces-'));
+    dirs.push(dir);
+    const path = join(dir, 'traces.sqlite');
+    initTelemetry({ settings: loadTelemetrySettings({ WAYPOINT_TRACE_STORE: path }) });
+    const durable = new DurableStore(join(dir, 'durable.sqlite'));
+    // Another connection, as a process reading the file after this one was killed would see it.
+    const file = new Database(path, { readonly: true });
+    const stored = () => (file.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
+    try {
+      const tracer = trace.getTracer('test');
+      tracer.startSpan('chat').end();
+      tracer.startSpan('execute_tool').end();
+      expect(stored()).toBe(0);
+      // The commit that would make the activity's result final: its spans are in the file first.
+      durable.transaction(() => undefined);
+      expect(stored()).toBe(2);
+
+      tracer.startSpan('invoke_agent').end();
+      expect(stored()).toBe(2);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stored()).toBe(3);
+    } finally {
+      file.close();
+      durable.close();
+    }
   });
 
   it('runs the app without a store it cannot open, rather than failing start-up', async () => {

@@ -1,6 +1,6 @@
 /** Stored action signatures: runs compressed, earlier plain lists still read (durable/store.ts). */
 import { describe, expect, it } from 'vitest';
-import { decodeSignatures, encodeSignatures } from '../../../src/local-host/durable/store';
+import { decodeSignatures, encodeSignatures } from '../../../src/local-host/durable/store-instances';
 
 describe('action signature storage', () => {
   it('stores a run of identical signatures as one entry and reads it back', () => {

@@ -36,6 +36,16 @@ describe('countTokens', () => {
 
   // Byte-pair merging is quadratic in the length of one pre-tokenized piece, and a run of letters
   // (or CJK, or punctuation) without spaces is one piece: 20,000 such characters took 30 s.
+  it('answers a text counted before (kept or since evicted) with its exact count', () => {
+    const text = 'Plan a 4-day hiking trip to Patagonia for two, budget $3,000. '.repeat(20);
+    const first = countTokens(text);
+    expect(countTokens(text)).toBe(first);
+    expect(countTokens(`${text} `)).toBeGreaterThanOrEqual(first);
+    // More than the cache holds (4 Mi characters) of other long texts: the first one is evicted.
+    for (let i = 0; i < 40; i++) countTokens(`${i} ${'lorem ipsum dolor sit amet '.repeat(4_000)}`);
+    expect(countTokens(text)).toBe(first);
+  });
+
   it('counts long runs without spaces in linear time', () => {
     const cases = [
       'a'.repeat(200_000),

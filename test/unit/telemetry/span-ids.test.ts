@@ -23,6 +23,33 @@ describe('derived ids', () => {
     expect(deriveTraceId('trip-1')).toBe(deriveTraceId('trip-1'));
   });
 
+  it('are the 64-bit FNV-1a + splitmix64 hash they always were (ids of stored traces stay valid)', () => {
+    // The reference: the same hash in BigInt arithmetic, byte by byte.
+    const reference = (text: string, seed = 0xcbf29ce484222325n): string => {
+      const mask = 0xffffffffffffffffn;
+      let h = seed;
+      for (const byte of new TextEncoder().encode(text)) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & mask;
+      h = ((h ^ (h >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
+      h = ((h ^ (h >> 27n)) * 0x94d049bb133111ebn) & mask;
+      return (h ^ (h >> 31n)).toString(16).padStart(16, '0');
+    };
+    const samples = ['', 'a', 'trip-1:flights:0', 'Zürich → Köln 東京 🏔️', 'x'.repeat(1_000)];
+    for (let i = 0; i < 200; i++)
+      samples.push(
+        String.fromCharCode(...Array.from({ length: i % 37 }, (_, k) => (i * 131 + k * 7919) % 0x2fff)),
+      );
+    for (const sample of samples) {
+      expect(deriveSpanId(sample)).toBe(reference(`string:${sample}`));
+      expect(deriveTraceId(sample, 3)).toBe(
+        reference(`string:${sample}\u0000number:3`) +
+          reference(`string:${sample}\u0000number:3`, 0xcbf29ce484222325n ^ 0x9e3779b97f4a7c15n),
+      );
+    }
+    expect(deriveSpanId('invoke_agent', 'trip-1:flights:0')).toBe(
+      reference('string:invoke_agent\u0000string:trip-1:flights:0'),
+    );
+  });
+
   it('keep parts apart: joining never makes two lists collide', () => {
     expect(deriveSpanId('ab', 'c')).not.toBe(deriveSpanId('a', 'bc'));
     expect(deriveSpanId(1, 'x')).not.toBe(deriveSpanId('1', 'x'));
