@@ -17,7 +17,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import { runResourceSchema } from '../../src/travel/api/run-resource';
 import { OfflineOpenAIServer, type ModelCallRecord } from '../fakes/offline-openai-server';
 import {
   startCountedMcpServers,
@@ -26,7 +26,9 @@ import {
 } from '../support/counted-mcp-servers';
 import { runHistorySize } from '../support/durable-history';
 import { assertAlive, killHard, spawnHostProcess, type HostProcess } from '../support/host-process';
+import { hostApi, waitForRunStatus } from '../support/host-process-trips';
 import { tempDir } from '../support/local-host';
+import { BOOKING_TRIP } from '../support/trip-requests';
 import { waitUntil } from '../support/wait-until';
 
 const MCP_KEY = 'agent-crash-mcp-key-0123456789abcdef';
@@ -95,37 +97,6 @@ async function startHost(): Promise<HostProcess> {
   return host;
 }
 
-async function api(host: HostProcess, method: string, path: string, body?: unknown, headers = {}) {
-  const response = await fetch(`${host.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...headers },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as unknown) : undefined };
-}
-
-/** Polls the run until it reaches one of `statuses`; fails at once on another final status. */
-function waitForStatus(host: HostProcess, id: string, statuses: string[]): Promise<RunResource> {
-  let last = '';
-  return waitUntil(
-    `run ${id} to be ${statuses.join('|')}`,
-    async () => {
-      assertAlive(host);
-      const { status, body } = await api(host, 'GET', `/api/trips/${id}`);
-      expect(status).toBe(200);
-      const run = runResourceSchema.parse(body);
-      last = `${run.status} ${JSON.stringify(run.error ?? {})}`;
-      if (statuses.includes(run.status)) return run;
-      if (['completed', 'failed', 'budget_exceeded', 'cancelled'].includes(run.status)) {
-        throw new Error(`run ${id} ended ${last}\n${host.output().slice(-4000)}`);
-      }
-      return undefined;
-    },
-    { timeoutMs: 240_000, intervalMs: 200, describe: () => `last: ${last}\n${host.output().slice(-4000)}` },
-  );
-}
-
 function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
@@ -137,22 +108,9 @@ describe('agent system crash (kill -9 during the specialists)', () => {
     // 1. A booking trip on the first host; the specialists' turns are held at the model.
     model.hold(({ agent, turn }) => HOLD_AT_TURN[agent] === turn);
     const first = await startHost();
-    const started = await api(
-      first,
-      'POST',
-      '/api/trips',
-      {
-        request:
-          'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-        book: true,
-        contactEmail: 'ada@example.org',
-        travellerNames: [
-          { firstName: 'Ada', lastName: 'Lovelace' },
-          { firstName: 'Charles', lastName: 'Babbage' },
-        ],
-      },
-      { 'idempotency-key': 'agent-crash-1' },
-    );
+    const started = await hostApi(first, 'POST', '/api/trips', BOOKING_TRIP, {
+      'idempotency-key': 'agent-crash-1',
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const runId = runResourceSchema.parse(started.body).id;
 
@@ -225,10 +183,12 @@ describe('agent system crash (kill -9 during the specialists)', () => {
     model.release();
 
     // 4. Approve the quote, wait for the bookings.
-    const waiting = await waitForStatus(second, runId, ['awaiting_approval']);
+    const waiting = await waitForRunStatus(second, runId, ['awaiting_approval']);
     expect(waiting.quote?.items.map((item) => item.kind)).toEqual(['flight', 'hotel']);
-    expect((await api(second, 'POST', `/api/trips/${runId}/approval`, { approved: true })).status).toBe(202);
-    const done = await waitForStatus(second, runId, ['completed']);
+    expect((await hostApi(second, 'POST', `/api/trips/${runId}/approval`, { approved: true })).status).toBe(
+      202,
+    );
+    const done = await waitForRunStatus(second, runId, ['completed']);
 
     // The run: an itinerary, two confirmed bookings.
     expect(done.result?.itinerary?.days.map((day) => day.date)).toEqual([

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertAlive, killHard, spawnHostProcess, type HostProcess } from '../support/host-process';
 import { tempDir } from '../support/local-host';
+import { BOOKING_TRIP } from '../support/trip-requests';
 
 const KEY = 'split-roles-mcp-key-0123456789abcdef';
 let mcp: HostProcess;
@@ -95,16 +96,7 @@ describe('the agents app and the MCP app as separate processes', () => {
   });
 
   it('plans and books a trip through the agents app, the tools answered by the MCP app', async () => {
-    const started = await api(agents, 'POST', '/api/trips', {
-      request:
-        'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-    });
+    const started = await api(agents, 'POST', '/api/trips', BOOKING_TRIP);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const id = started.body.id as string;
     const waiting = await waitForStatus(id, ['awaiting_approval']);

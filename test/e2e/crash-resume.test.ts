@@ -192,8 +192,8 @@ describe('crash safety', () => {
     const logFile = join(dir, 'steps.log');
     const host = await spawnHost(storePath);
     const id = await start(host.url, 'slowSequence', { logFile, steps: 2, delayMs: 400 });
-    // Let the first activity start (it takes 400 ms), then ask the host to stop.
-    await new Promise((r) => setTimeout(r, 150));
+    // Once the first activity runs (it takes 400 ms), ask the host to stop.
+    await waitFor(() => loggedSteps(`${logFile}.started`).includes(1));
     expect(committedCompletions(storePath, id)).toBe(0);
     host.child.kill('SIGTERM');
     expect(await host.exited).toBe(0);

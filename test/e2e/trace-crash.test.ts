@@ -14,14 +14,14 @@
  * agent, no span twice) and the chat spans' tokens adding up to the run's usage.
  */
 import { rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TraceTreeSchema } from '../../src/telemetry/trace-tree';
-import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
+import { runResourceSchema } from '../../src/travel/api/run-resource';
 import { freePort } from '../support/app-host';
 import { assertAlive, killHard, spawnHostProcess, type HostProcess } from '../support/host-process';
+import { hostApi, waitForRunStatus } from '../support/host-process-trips';
 import { tempDir } from '../support/local-host';
 import { BOOKING_WITHOUT_DATES, expectRunTree, flatten, named, TRIP_AGENTS } from '../support/trace-checks';
 import { waitUntil } from '../support/wait-until';
@@ -63,56 +63,6 @@ async function startHost(port: number): Promise<HostProcess> {
   return host;
 }
 
-/**
- * One JSON request on a fresh connection: every host of this test listens on the same port, and a
- * pooled keep-alive connection to a killed one would be reset.
- */
-function api(
-  host: HostProcess,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: unknown }> {
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      `${host.url}${path}`,
-      { method, agent: false, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as unknown) : undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-function waitForStatus(host: HostProcess, id: string, statuses: string[]): Promise<RunResource> {
-  let last = '';
-  return waitUntil(
-    `run ${id} to be ${statuses.join('|')}`,
-    async () => {
-      assertAlive(host);
-      const answer = await api(host, 'GET', `/api/trips/${id}`);
-      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      const run = runResourceSchema.parse(answer.body);
-      last = `${run.status} ${JSON.stringify(run.error ?? {})}`;
-      if (statuses.includes(run.status)) return run;
-      if (['completed', 'failed', 'budget_exceeded', 'cancelled'].includes(run.status)) {
-        throw new Error(`run ${id} ended ${last}\n${host.output().slice(-4000)}`);
-      }
-      return undefined;
-    },
-    { timeoutMs: 240_000, intervalMs: 50, describe: () => `last: ${last}\n${host.output().slice(-4000)}` },
-  );
-}
-
 /** Spans of `traceId` named like `pattern` in the trace store file, as another process sees it. */
 function storedSpans(traceId: string, pattern: string): { name: string; attributes: string }[] {
   const db = new Database(join(dir, 'traces.sqlite'), { readonly: true, fileMustExist: true });
@@ -129,13 +79,13 @@ describe('the run trace across kill -9', () => {
   it('is whole after kills mid-run and right after completion: one tree, tokens equal to the usage', async () => {
     const port = await freePort();
     let host = await startHost(port);
-    const started = await api(host, 'POST', '/api/trips', BOOKING_WITHOUT_DATES);
+    const started = await hostApi(host, 'POST', '/api/trips', BOOKING_WITHOUT_DATES);
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     const { id, traceId } = runResourceSchema.parse(started.body);
-    await waitForStatus(host, id, ['needs_input']);
+    await waitForRunStatus(host, id, ['needs_input'], 50);
 
     // 1. Right after the dates were accepted.
-    const input = await api(host, 'POST', `/api/trips/${id}/input`, {
+    const input = await hostApi(host, 'POST', `/api/trips/${id}/input`, {
       startDate: '2027-03-10',
       endDate: '2027-03-14',
     });
@@ -158,18 +108,18 @@ describe('the run trace across kill -9', () => {
     host = await startHost(port);
 
     // 3. Right after the approval was accepted.
-    await waitForStatus(host, id, ['awaiting_approval']);
-    expect((await api(host, 'POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(202);
+    await waitForRunStatus(host, id, ['awaiting_approval'], 50);
+    expect((await hostApi(host, 'POST', `/api/trips/${id}/approval`, { approved: true })).status).toBe(202);
     await killHard(host);
     host = await startHost(port);
 
     // 4. Right after the run completed.
-    const run = await waitForStatus(host, id, ['completed']);
+    const run = await waitForRunStatus(host, id, ['completed'], 50);
     await killHard(host);
     host = await startHost(port);
 
     expect(run.result?.bookings?.map((b) => b.status)).toEqual(['confirmed', 'confirmed']);
-    const trace = await api(host, 'GET', `/api/trips/${id}/trace`);
+    const trace = await hostApi(host, 'GET', `/api/trips/${id}/trace`);
     expect(trace.status).toBe(200);
     const tree = TraceTreeSchema.parse(trace.body);
     const all = expectRunTree(tree, {

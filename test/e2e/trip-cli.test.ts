@@ -11,6 +11,7 @@ import { runResourceSchema } from '../../src/travel/api/run-resource';
 import { killHard, spawnHostProcess } from '../support/host-process';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
 import { waitUntil } from '../support/wait-until';
+import { HIKING_TRIP_FIELDS } from '../support/trip-requests';
 
 const cli = join(repoRoot, 'dist/src/cli/trip.js');
 const dataDir = tempDir('waypoint-trip-cli-');
@@ -173,20 +174,12 @@ describe('npm run trip', () => {
   });
 
   it('answers the run’s question from --answers', async () => {
-    const answers = {
-      origin: 'Seattle',
-      destination: 'El Calafate',
-      startDate: '2027-03-10',
-      endDate: '2027-03-14',
-      travellers: 2,
-      budget: { amount: 5000, currency: 'USD' },
-    };
     const { code, stdout } = await trip([
       'Plan me a hiking trip',
       '--url',
       host.url,
       '--answers',
-      JSON.stringify(answers),
+      JSON.stringify(HIKING_TRIP_FIELDS),
     ]);
     expect(stdout).toMatch(/needs more information/);
     expect(code, stdout).toBe(0);

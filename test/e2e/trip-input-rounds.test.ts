@@ -4,23 +4,20 @@
  * asks in numbered rounds; `?round=N` names the round an answer is for, and an Idempotency-Key
  * makes a repeat a replay of the first answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../src/travel/api/run-resource';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { tripsClient, type TripsClient } from '../support/trips-client';
+import type { AppHost } from '../support/app-host';
+import { runAppForTests } from '../support/trips-app';
+import type { TripsClient } from '../support/trips-client';
+import { VAGUE_TRIP } from '../support/trip-requests';
 
 let app: AppHost;
 let trips: TripsClient;
-beforeAll(async () => {
-  app = await startAppHost();
-  trips = tripsClient(app);
-});
-afterAll(async () => {
-  await app.host.stop();
+runAppForTests((started, client) => {
+  app = started;
+  trips = client;
 });
 
-/** No facts at all: the run asks for them. */
-const vague = { request: 'Plan me a trip somewhere nice' };
 /** Part of what the run asks for: the next round still asks for the rest. */
 const partial = { destination: 'Lisbon' };
 
@@ -41,7 +38,7 @@ async function waitingRound(id: string, round: number): Promise<RunResource> {
 
 describe('answers and question rounds', () => {
   it('replays an answer sent three times with one Idempotency-Key: the run moves one round', async () => {
-    const id = await trips.start(vague);
+    const id = await trips.start(VAGUE_TRIP);
     expect((await waitingRound(id, 1)).needsInput!.fields.length).toBeGreaterThan(1);
     const headers = { 'idempotency-key': 'answer-round-1' };
     const answers = [];
@@ -68,7 +65,7 @@ describe('answers and question rounds', () => {
   });
 
   it('takes one of three identical answers to one round; the run drops the other two', async () => {
-    const id = await trips.start(vague);
+    const id = await trips.start(VAGUE_TRIP);
     await waitingRound(id, 1);
     // A busy run: the three answers all arrive while it still asks round 1 (suspended, its
     // events wait), so the API passes all three on.
@@ -91,7 +88,7 @@ describe('answers and question rounds', () => {
   });
 
   it('refuses an answer to a round already answered (409), and the run keeps asking its round', async () => {
-    const id = await trips.start(vague);
+    const id = await trips.start(VAGUE_TRIP);
     await waitingRound(id, 1);
     expect((await trips.api('POST', `/api/trips/${id}/input?round=1`, partial)).status).toBe(202);
     await waitingRound(id, 2);

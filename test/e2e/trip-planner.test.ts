@@ -10,6 +10,7 @@ import { ScriptedModel, turn, type Script, type ScriptedTurn } from '../../src/m
 import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { BOOKING_TRIP, HIKING_TRIP } from '../support/trip-requests';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 import { testKeys } from '../support/local-host';
 import { waitUntil } from '../support/wait-until';
@@ -47,25 +48,24 @@ function script(
   return model;
 }
 
-const trip = {
-  request: 'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-};
-
-/** The same trip, to be booked: with the contact and the names a booking needs. */
-const bookingTrip = {
-  ...trip,
-  book: true,
-  contactEmail: 'ada@example.org',
-  travellerNames: [
-    { firstName: 'Ada', lastName: 'Lovelace' },
-    { firstName: 'Charles', lastName: 'Babbage' },
-  ],
-};
+/** The run's child instances (its agent loops), from the Durable management API. */
+async function childInstances(
+  runId: string,
+): Promise<{ runtimeStatus: string; input?: { agent?: string } }[]> {
+  const query = new URLSearchParams({
+    instanceIdPrefix: `${runId}:`,
+    showInput: 'true',
+    code: testKeys.systemKey,
+  });
+  const response = await app.host.fetch(`/runtime/webhooks/durabletask/instances?${query.toString()}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { runtimeStatus: string; input?: { agent?: string } }[];
+}
 
 describe('tripPlanner on the local host', () => {
   it('plans a full trip: itinerary within budget, every step in the progress', async () => {
     script();
-    const run = await trips.waitFor(await trips.start(trip), ['completed']);
+    const run = await trips.waitFor(await trips.start(HIKING_TRIP), ['completed']);
     const itinerary = run.result?.itinerary;
     expect(itinerary?.days.map((d) => d.date)).toEqual([
       '2027-03-10',
@@ -123,7 +123,9 @@ describe('tripPlanner on the local host', () => {
     ['wallTimeMs', { wallTimeMs: 1 }],
   ])('stops on the %s budget with which budget, the usage and a partial result', async (budget, limits) => {
     script();
-    const run = await trips.waitFor(await trips.start({ ...trip, budgets: limits }), ['budget_exceeded']);
+    const run = await trips.waitFor(await trips.start({ ...HIKING_TRIP, budgets: limits }), [
+      'budget_exceeded',
+    ]);
     expect(run.error?.code).toBe('budget_exceeded');
     expect(run.error?.details).toMatchObject({ budget });
     const details = run.error?.details as { used: number; limit: number };
@@ -153,7 +155,7 @@ describe('tripPlanner on the local host', () => {
 
   it('stops on the run’s own money budget, the hard cap on model spend and quoted cost', async () => {
     script();
-    const run = await trips.waitFor(await trips.start({ ...trip, budgets: { money: 900 } }), [
+    const run = await trips.waitFor(await trips.start({ ...HIKING_TRIP, budgets: { money: 900 } }), [
       'budget_exceeded',
     ]);
     expect(run.error?.details).toMatchObject({ budget: 'money', limit: 900 });
@@ -166,7 +168,7 @@ describe('tripPlanner on the local host', () => {
     const weather = offline('weather');
     // Turn 2 (the answer after the forecast) is malformed; the repair turn answers properly.
     const model = script({ weather: (request, call) => (call === 1 ? turn.malformed() : weather(request)) });
-    const run = await trips.waitFor(await trips.start(trip), ['completed']);
+    const run = await trips.waitFor(await trips.start(HIKING_TRIP), ['completed']);
     expect(run.progress.steps.some((s) => s.detail?.includes('repair'))).toBe(true);
     expect(model.callCount('weather')).toBe(3);
     expect(JSON.stringify(model.requestsFor('weather')[2].messages.at(-1))).toMatch(
@@ -182,7 +184,7 @@ describe('tripPlanner on the local host', () => {
       router: (request) => turn.delayed(2500, router(request)),
       weather: (request, call) => (call === 0 ? turn.delayed(2500, weather(request)) : weather(request)),
     });
-    const id = await trips.start(trip);
+    const id = await trips.start(HIKING_TRIP);
     const running = (name: RegExp) => async () => {
       const { body } = await trips.api('GET', `/api/trips/${id}`);
       const steps = (body?.progress?.steps ?? []) as { name: string; status: string }[];
@@ -198,7 +200,7 @@ describe('tripPlanner on the local host', () => {
     const model = script({
       weather: (request, call) => (call === 1 || call === 2 ? turn.malformed() : weather(request)),
     });
-    const run = await trips.waitFor(await trips.start(trip), ['completed']);
+    const run = await trips.waitFor(await trips.start(HIKING_TRIP), ['completed']);
     expect(model.callCount('weather')).toBe(4);
     expect(run.result?.itinerary?.weather).toBeDefined();
   });
@@ -206,14 +208,14 @@ describe('tripPlanner on the local host', () => {
   it('fails with a typed error when the repair fails too', async () => {
     const flights = offline('flights');
     script({ flights: (request, call) => (call === 0 ? flights(request) : turn.output({ found: 'yes' })) });
-    const run = await trips.waitFor(await trips.start(trip), ['failed']);
+    const run = await trips.waitFor(await trips.start(HIKING_TRIP), ['failed']);
     expect(run.error?.code).toBe('invalid_output');
   });
 
   it('books only after approval, each item exactly once, even when approved twice', async () => {
     script();
     const before = await trips.bookings();
-    const id = await trips.start(bookingTrip);
+    const id = await trips.start(BOOKING_TRIP);
     const waiting = await trips.waitFor(id, ['awaiting_approval']);
     expect(waiting.quote?.items.map((i) => i.kind)).toEqual(['flight', 'hotel']);
     expect(await trips.bookings()).toBe(before);
@@ -232,7 +234,7 @@ describe('tripPlanner on the local host', () => {
   it('books nothing when the traveller rejects the quote', async () => {
     script();
     const before = await trips.bookings();
-    const id = await trips.start(bookingTrip);
+    const id = await trips.start(BOOKING_TRIP);
     await trips.waitFor(id, ['awaiting_approval']);
     expect(
       (await trips.api('POST', `/api/trips/${id}/approval`, { approved: false, note: 'too dear' })).status,
@@ -245,7 +247,7 @@ describe('tripPlanner on the local host', () => {
 
   it('asks for the travellers and a contact once the price is shown, then asks for approval', async () => {
     script();
-    const id = await trips.start({ ...trip, request: `${trip.request}, and book it` });
+    const id = await trips.start({ ...HIKING_TRIP, request: `${HIKING_TRIP.request}, and book it` });
     const waiting = await trips.waitFor(id, ['needs_input']);
     expect(waiting.needsInput?.fields.map((f) => f.path).sort()).toEqual(['contactEmail', 'travellerNames']);
     // Personal details are asked for after the price, not before.
@@ -255,7 +257,7 @@ describe('tripPlanner on the local host', () => {
       (
         await trips.api('POST', `/api/trips/${id}/input`, {
           contactEmail: 'ada@example.org',
-          travellerNames: bookingTrip.travellerNames,
+          travellerNames: BOOKING_TRIP.travellerNames,
         })
       ).status,
     ).toBe(202);
@@ -266,21 +268,23 @@ describe('tripPlanner on the local host', () => {
   });
 
   it('cancels a run mid-way', async () => {
-    script({
+    const model = script({
       flights: (request) => ({ ...(offline('flights')(request) as object), delayMs: 3000 }) as ScriptedTurn,
     });
-    const id = await trips.start(trip);
-    await new Promise((r) => setTimeout(r, 500));
+    const id = await trips.start(HIKING_TRIP);
+    // Mid-way: the flights agent's model call is in flight (held for 3 s).
+    await waitUntil('the flights agent to call the model', () => model.callCount('flights') > 0, {
+      timeoutMs: 60_000,
+    });
     expect((await trips.api('POST', `/api/trips/${id}/cancel`, { reason: 'changed my mind' })).status).toBe(
       202,
     );
     const run = await trips.waitFor(id, ['cancelled']);
     expect(run.status).toBe('cancelled');
-    // The agent loops stop with the run: the held flights loop is terminated, not left running.
-    const child = await app.host.fetch(
-      `/runtime/webhooks/durabletask/instances/${encodeURIComponent(`${id}:flights:0:flights`)}?code=${testKeys.systemKey}`,
-    );
-    expect(((await child.json()) as { runtimeStatus: string }).runtimeStatus).toBe('Terminated');
+    // The agent loops stop with the run: the held flights loop is terminated, and none is left running.
+    const children = await childInstances(id);
+    expect(children.find((child) => child.input?.agent === 'flights')?.runtimeStatus).toBe('Terminated');
+    expect(children.filter((child) => ['Running', 'Pending'].includes(child.runtimeStatus))).toEqual([]);
   });
 
   it('refuses out-of-scope requests politely, without tool calls', async () => {

@@ -5,15 +5,17 @@
  * server refuses it (`price_changed`, nothing booked), the hotel — approved at its price — is
  * booked, and the run asks again for the flight alone, at the server's new price.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { tripsClient, type TripsClient } from '../support/trips-client';
+import { describe, expect, it } from 'vitest';
+import { bookingOf } from '../support/trip-requests';
+import { runAppForTests } from '../support/trips-app';
+import type { TripsClient } from '../support/trips-client';
 
-let app: AppHost;
 let trips: TripsClient;
-
-beforeAll(async () => {
-  app = await startAppHost({
+runAppForTests(
+  (_app, client) => {
+    trips = client;
+  },
+  {
     TRIP_APPROVAL_TIMEOUT_MS: '60000',
     MCP_FAULTS_FLIGHTS: JSON.stringify({
       repriceRate: 1,
@@ -21,25 +23,15 @@ beforeAll(async () => {
       repriceAfterLookups: 2,
       seed: 1,
     }),
-  });
-  trips = tripsClient(app);
-});
-afterAll(async () => {
-  await app.host.stop();
-});
+  },
+);
 
 describe('a price change the bookings server catches', () => {
   it('books nothing at a price nobody approved, and never more than was approved', async () => {
     const before = await trips.bookings();
-    const id = await trips.start({
-      request: 'Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-    });
+    const id = await trips.start(
+      bookingOf('Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000'),
+    );
     const first = (await trips.waitFor(id, ['awaiting_approval'])).quote!;
     expect(
       (await trips.api('POST', `/api/trips/${id}/approval`, { approved: true, quoteId: 'q1' })).status,

@@ -4,15 +4,17 @@
  * `repriceAfterLookups: 1`): the quote shows the first price, the look-up right before booking sees
  * the new one, and the run asks again — a new quote, named `q2`, that an approval must name.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { tripsClient, type TripsClient } from '../support/trips-client';
+import { describe, expect, it } from 'vitest';
+import { bookingOf } from '../support/trip-requests';
+import { runAppForTests } from '../support/trips-app';
+import type { TripsClient } from '../support/trips-client';
 
-let app: AppHost;
 let trips: TripsClient;
-
-beforeAll(async () => {
-  app = await startAppHost({
+runAppForTests(
+  (_app, client) => {
+    trips = client;
+  },
+  {
     TRIP_APPROVAL_TIMEOUT_MS: '60000',
     MCP_FAULTS_HOTELS: JSON.stringify({
       repriceRate: 1,
@@ -20,22 +22,10 @@ beforeAll(async () => {
       repriceAfterLookups: 1,
       seed: 1,
     }),
-  });
-  trips = tripsClient(app);
-});
-afterAll(async () => {
-  await app.host.stop();
-});
+  },
+);
 
-const trip = {
-  request: 'Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-  book: true,
-  contactEmail: 'ada@example.org',
-  travellerNames: [
-    { firstName: 'Ada', lastName: 'Lovelace' },
-    { firstName: 'Charles', lastName: 'Babbage' },
-  ],
-};
+const trip = bookingOf('Plan a trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000');
 
 describe('a price change between quote and booking', () => {
   it('books nothing at the old price, asks again with the new one, and books what was approved', async () => {

@@ -3,19 +3,14 @@
  * default offline model and the real MCP servers over loopback. Each reaches the right status;
  * completed trips have valid dates and stay within budget; refusals call no tool.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../src/travel/api/run-resource';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { tripsClient, type TripsClient } from '../support/trips-client';
+import { runAppForTests } from '../support/trips-app';
+import type { TripsClient } from '../support/trips-client';
 
-let app: AppHost;
 let trips: TripsClient;
-beforeAll(async () => {
-  app = await startAppHost();
-  trips = tripsClient(app);
-});
-afterAll(async () => {
-  await app.host.stop();
+runAppForTests((_app, client) => {
+  trips = client;
 });
 
 const SETTLED = ['needs_input', 'awaiting_approval', 'completed', 'failed', 'budget_exceeded', 'cancelled'];

@@ -9,93 +9,30 @@
  * The distro also calls the cloud metadata address, so the work runs in a network namespace with
  * only loopback: this file starts itself again under `unshare -n` (as root, as here and in CI).
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultInjector } from '../../src/mcp-servers/http/faults';
 import { startAppHost } from '../support/app-host';
 import type { RunResource } from '../../src/travel/api/run-resource';
+import { HIKING_TRIP } from '../support/trip-requests';
 import { tripsClient } from '../support/trips-client';
 import {
   appInsightsTables,
   capturedEnvelopes,
   kustoQueries,
 } from '../integration/telemetry/support/app-insights-tables';
-import { startCaptureServer } from '../integration/telemetry/support/capture-server';
+import {
+  IN_LOOPBACK_NAMESPACE,
+  runAgainInLoopbackNamespace,
+  startIngestionEndpoint,
+} from '../integration/telemetry/support/loopback-namespace';
 import { runKql, type Row } from '../integration/telemetry/support/kql';
 
-const IN_NAMESPACE = process.env.WAYPOINT_TEST_NETNS === '1';
 const THIS_FILE = 'test/e2e/trip-trace-app-insights.test.ts';
 
-describe.runIf(!IN_NAMESPACE)('runs in Application Insights', () => {
-  it('runs in a network namespace with only loopback', async (ctx) => {
-    const probe = spawnSync('unshare', ['-n', 'true']);
-    if (probe.error || probe.status !== 0) {
-      ctx.skip(`unshare -n is unavailable here (${probe.error?.message ?? probe.stderr.toString().trim()})`);
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'waypoint-ai-'));
-    try {
-      const key = join(dir, 'key.pem');
-      const cert = join(dir, 'cert.pem');
-      const openssl = spawnSync('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ]);
-      expect(openssl.status, openssl.stderr.toString()).toBe(0);
-      const vitest = join(process.cwd(), 'node_modules', 'vitest', 'vitest.mjs');
-      const child = spawn(
-        'unshare',
-        [
-          '-n',
-          '--',
-          'sh',
-          '-c',
-          'ip link set lo up && exec "$0" "$@"',
-          process.execPath,
-          vitest,
-          'run',
-          THIS_FILE,
-        ],
-        {
-          cwd: process.cwd(),
-          env: {
-            ...process.env,
-            WAYPOINT_TEST_NETNS: '1',
-            WAYPOINT_TEST_TLS_KEY: key,
-            WAYPOINT_TEST_TLS_CERT: cert,
-            NODE_EXTRA_CA_CERTS: cert,
-            APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
-            APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code, output.slice(-8000)).toBe(0);
-      expect(output).toMatch(/1 passed/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 300_000);
-});
+runAgainInLoopbackNamespace('runs in Application Insights', THIS_FILE, 300_000);
 
 /** A fault seed whose first `failures` calls are answered 503 and the next `clean` served. */
 function seedFailingFirst(failures: number, clean: number): number {
@@ -112,22 +49,12 @@ function seedFailingFirst(failures: number, clean: number): number {
 
 const dims = (row: Row) => row.customDimensions as Record<string, string>;
 
-describe.runIf(IN_NAMESPACE)('runs in Application Insights, inside the namespace', () => {
+describe.runIf(IN_LOOPBACK_NAMESPACE)('runs in Application Insights, inside the namespace', () => {
   it('answers every query of docs/observability.md from what the exporter sent', async () => {
     expect(Object.keys(networkInterfaces())).toEqual(['lo']);
-    const ingestion = await startCaptureServer({
-      tls: {
-        key: readFileSync(process.env.WAYPOINT_TEST_TLS_KEY!, 'utf8'),
-        cert: readFileSync(process.env.WAYPOINT_TEST_TLS_CERT!, 'utf8'),
-      },
-      answer: (request) => {
-        if (!request.path.startsWith('/v2.1/track')) return {};
-        const items = (JSON.parse(request.body.toString()) as unknown[]).length;
-        return { itemsReceived: items, itemsAccepted: items, errors: [] };
-      },
-    });
+    const { ingestion, connectionString } = await startIngestionEndpoint();
     const app = await startAppHost({
-      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=${ingestion.origin}/;LiveEndpoint=${ingestion.origin}/`,
+      APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
       WAYPOINT_ENVIRONMENT: 'test',
       MCP_FAULTS_WEATHER: JSON.stringify({ transientErrorRate: 0.5, seed: seedFailingFirst(2, 12) }),
       TRIP_RETRY_TOOL_READ: '{"firstRetryIntervalMs":100,"maxRetryIntervalMs":200}',
@@ -137,10 +64,7 @@ describe.runIf(IN_NAMESPACE)('runs in Application Insights, inside the namespace
     let breached: RunResource;
     let routeQuery = '';
     try {
-      const completedId = await trips.start({
-        request:
-          'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-      });
+      const completedId = await trips.start(HIKING_TRIP);
       completed = await trips.waitFor(completedId, ['completed']);
       const breachedId = await trips.start({
         request: 'Plan a trip from Seattle to Tokyo, 1–7 April 2027, for 2, budget $5,000',

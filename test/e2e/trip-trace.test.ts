@@ -9,22 +9,20 @@
  * the person's request raised, linked to that request's own trace. Token counts add up to the
  * run's usage.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { TraceStore } from '../../src/telemetry/trace-store';
 import { TraceTreeSchema } from '../../src/telemetry/trace-tree';
-import { startAppHost, type AppHost } from '../support/app-host';
+import type { AppHost } from '../support/app-host';
+import { runAppForTests } from '../support/trips-app';
 import { ancestors, BOOKING_WITHOUT_DATES, expectRunTree, named, TRIP_AGENTS } from '../support/trace-checks';
-import { tripsClient, type TripsClient } from '../support/trips-client';
+import type { TripsClient } from '../support/trips-client';
 
 let app: AppHost;
 let trips: TripsClient;
-beforeAll(async () => {
-  app = await startAppHost();
-  trips = tripsClient(app);
-});
-afterAll(async () => {
-  await app.host.stop();
+runAppForTests((started, client) => {
+  app = started;
+  trips = client;
 });
 
 describe('the run trace', () => {

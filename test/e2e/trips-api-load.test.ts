@@ -6,34 +6,19 @@
  */
 import { once } from 'node:events';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { tripsClient, type ApiAnswer, type TripsClient } from '../support/trips-client';
+import { describe, expect, it } from 'vitest';
+import type { AppHost } from '../support/app-host';
+import { runAppForTests } from '../support/trips-app';
+import type { ApiAnswer, TripsClient } from '../support/trips-client';
 import { waitUntil } from '../support/wait-until';
+import { COMPLETE_TRIP, VAGUE_TRIP } from '../support/trip-requests';
 
 let app: AppHost;
 let trips: TripsClient;
-beforeAll(async () => {
-  app = await startAppHost();
-  trips = tripsClient(app);
+runAppForTests((started, client) => {
+  app = started;
+  trips = client;
 });
-afterAll(async () => {
-  await app.host.stop();
-});
-
-/** Every fact given and no booking: the run plans to the end, calling the tool servers. */
-const complete = {
-  request: 'Weather in Punta Arenas, please',
-  origin: 'Buenos Aires',
-  destination: 'Punta Arenas',
-  startDate: '2027-01-10',
-  endDate: '2027-01-13',
-  travellers: 2,
-  budget: { amount: 3000, currency: 'USD' },
-};
-
-/** A request that lacks the facts to plan: the run asks for them and waits, doing little work. */
-const vague = { request: 'Plan me a trip somewhere nice' };
 
 const times = <T>(n: number, make: (i: number) => Promise<T>): Promise<T[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => make(i)));
@@ -63,7 +48,7 @@ describe('the app’s calls to its own host', () => {
       sent++;
       return trips.api(...args);
     };
-    const started = await counted('POST', '/api/trips', complete);
+    const started = await counted('POST', '/api/trips', COMPLETE_TRIP);
     expect(started.status).toBe(202);
     // Its polls, its DurableClient calls and its tool calls to the app's MCP mounts.
     await waitUntil('the run to finish', async () => {
@@ -76,7 +61,7 @@ describe('the app’s calls to its own host', () => {
 
 describe('bursts', () => {
   it('answers 100 concurrent reads of one run, all 200', async () => {
-    const id = await trips.start(vague);
+    const id = await trips.start(VAGUE_TRIP);
     await trips.waitFor(id, ['needs_input']);
     const answers = await times(100, () => trips.api('GET', `/api/trips/${id}`));
     expect(tally(answers)).toEqual({ 200: 100 });
@@ -85,7 +70,7 @@ describe('bursts', () => {
 
   it('answers 100 concurrent starts from one caller with 202 or 429 + Retry-After, never 500', async () => {
     const answers = await times(100, (i) =>
-      trips.api('POST', '/api/trips', vague, { 'idempotency-key': `burst-${i}` }),
+      trips.api('POST', '/api/trips', VAGUE_TRIP, { 'idempotency-key': `burst-${i}` }),
     );
     expectNoFault(answers);
     const counts = tally(answers);
@@ -102,11 +87,11 @@ describe('bursts', () => {
 
 describe('graceful stop', () => {
   it('finishes the request in flight and answers new ones with 503 + Retry-After', async () => {
-    const id = await trips.start(vague);
+    const id = await trips.start(VAGUE_TRIP);
     await trips.waitFor(id, ['needs_input']);
     const port = Number(new URL(app.host.url).port);
     // A start whose body is still uploading when the stop begins: in flight, not yet handled.
-    const body = JSON.stringify(vague);
+    const body = JSON.stringify(VAGUE_TRIP);
     const upload = connect(port, '127.0.0.1');
     await once(upload, 'connect');
     const answer = new Promise<string>((resolve) => {

@@ -10,6 +10,7 @@ import type { LocalHost } from '../../src/local-host/host';
 import { runResourceSchema, type RunResource } from '../../src/travel/api/run-resource';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
 import { signedIn } from '../support/principal';
+import { COMPLETE_TRIP, VAGUE_TRIP } from '../support/trip-requests';
 
 const dataDir = tempDir('waypoint-trips-api-');
 const reportsKey = 'reports-client-key-0123456789abcdef';
@@ -53,19 +54,6 @@ async function call(
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
-
-/** A request with every fact given and no booking: it never waits for input or approval. */
-const complete = {
-  request: 'Weather in Punta Arenas, please',
-  origin: 'Buenos Aires',
-  destination: 'Punta Arenas',
-  startDate: '2027-01-10',
-  endDate: '2027-01-13',
-  travellers: 2,
-  budget: { amount: 3000, currency: 'USD' },
-};
-/** A request that lacks the facts to plan: the run asks for them and waits. */
-const vague = { request: 'Plan me a trip somewhere nice' };
 
 async function waitForStatus(
   id: string,
@@ -116,7 +104,7 @@ describe('POST /api/trips: bad input gets a 4xx with a typed error, never a 5xx'
 
   it('answers 400 for a bad Idempotency-Key', async () => {
     const { status, body } = await call('POST', '/api/trips', {
-      body: complete,
+      body: COMPLETE_TRIP,
       headers: { 'idempotency-key': 'k'.repeat(201) },
     });
     expect(status).toBe(400);
@@ -134,7 +122,7 @@ describe('runs', () => {
   it('starts a run: 202, the run resource and its Location', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
     const { status, body, headers } = await call('POST', '/api/trips', {
-      body: complete,
+      body: COMPLETE_TRIP,
       headers: { traceparent },
     });
     expect(status).toBe(202);
@@ -153,21 +141,21 @@ describe('runs', () => {
 
   it('returns the same run for the same Idempotency-Key, and refuses the key with another body (422)', async () => {
     const headers = { 'idempotency-key': 'ada-order-1' };
-    const first = await call('POST', '/api/trips', { body: complete, headers });
+    const first = await call('POST', '/api/trips', { body: COMPLETE_TRIP, headers });
     expect(first.status).toBe(202);
     // Key order and omitted optionals do not make it another request.
-    const reordered = Object.fromEntries(Object.entries(complete).reverse());
+    const reordered = Object.fromEntries(Object.entries(COMPLETE_TRIP).reverse());
     const again = await call('POST', '/api/trips', { body: reordered, headers });
     expect(again.status).toBe(202);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(first.body.id);
 
-    const other = await call('POST', '/api/trips', { body: { ...complete, travellers: 3 }, headers });
+    const other = await call('POST', '/api/trips', { body: { ...COMPLETE_TRIP, travellers: 3 }, headers });
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe('idempotency_key_reused');
 
     // Another caller's same key is another run.
-    const graces = await call('POST', '/api/trips', { body: complete, headers, user: grace });
+    const graces = await call('POST', '/api/trips', { body: COMPLETE_TRIP, headers, user: grace });
     expect(graces.status).toBe(202);
     expect(graces.body.id).not.toBe(first.body.id);
   });
@@ -175,14 +163,14 @@ describe('runs', () => {
   it('starts one run for the same key sent twice at once', async () => {
     const headers = { 'idempotency-key': 'ada-double-click' };
     const [a, b] = await Promise.all(
-      [1, 2].map(() => call('POST', '/api/trips', { body: complete, headers })),
+      [1, 2].map(() => call('POST', '/api/trips', { body: COMPLETE_TRIP, headers })),
     );
     expect([a.status, b.status]).toEqual([202, 202]);
     expect(a.body.id).toBe(b.body.id);
   });
 
   it('refuses input and approval unless the run waits for them (409)', async () => {
-    const { body } = await call('POST', '/api/trips', { body: complete });
+    const { body } = await call('POST', '/api/trips', { body: COMPLETE_TRIP });
     const input = await call('POST', `/api/trips/${body.id}/input`, { body: { travellers: 2 } });
     expect(input.status).toBe(409);
     expect(input.body.error.code).toBe('not_waiting_for_input');
@@ -191,7 +179,7 @@ describe('runs', () => {
   });
 
   it('asks for missing facts, validates the answer, and cancels a waiting run once', async () => {
-    const { body } = await call('POST', '/api/trips', { body: vague });
+    const { body } = await call('POST', '/api/trips', { body: VAGUE_TRIP });
     const waiting = await waitForStatus(body.id, ['needs_input', 'failed', 'completed']);
     expect(waiting.status).toBe('needs_input');
     expect(waiting.needsInput?.fields.length).toBeGreaterThan(0);
@@ -209,11 +197,42 @@ describe('runs', () => {
     expect(cancelled.error).toEqual({ code: 'cancelled', message: 'Cancelled: changed my mind' });
     expect((await call('POST', `/api/trips/${body.id}/cancel`)).status).toBe(409);
   });
+
+  // Regression: DurableClient.terminate puts the reason in its URL unencoded, so `#`, `&` and
+  // `%25` in a reason once cut it short, added query parameters or were decoded.
+  it('records the cancel reason exactly as sent', async () => {
+    const { body } = await call('POST', '/api/trips', { body: VAGUE_TRIP });
+    await waitForStatus(body.id, ['needs_input']);
+    const reason = 'Plans changed: #2 choice & 100%25 refund';
+    expect((await call('POST', `/api/trips/${body.id}/cancel`, { body: { reason } })).status).toBe(202);
+    const run = await waitForStatus(body.id, ['cancelled']);
+    expect(run.error?.message).toBe(`Cancelled: ${reason}`);
+  });
+});
+
+describe('answers', () => {
+  // The API's answers carry a user's requests, itineraries and quotes: behind App Service auth's
+  // cookie sessions neither a browser nor an intermediary may keep them, and an error body that
+  // echoes request text must not be sniffed as HTML.
+  it('every trips API answer is no-store and nosniff', async () => {
+    const answers = [
+      await call('GET', '/api/trips'),
+      await call('POST', '/api/trips', { body: VAGUE_TRIP }),
+      await call('GET', '/api/trips/trip-<b>x</b>'),
+      await call('GET', '/api/trips', { user: {} }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 202, 404, 401]);
+    for (const answer of answers) {
+      expect(answer.headers.get('cache-control') ?? '').toMatch(/no-store/);
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    await call('POST', `/api/trips/${answers[1].body.id}/cancel`);
+  });
 });
 
 describe('callers', () => {
   it('never shows or lets another caller act on a run: 404, as if it did not exist', async () => {
-    const { body } = await call('POST', '/api/trips', { body: vague });
+    const { body } = await call('POST', '/api/trips', { body: VAGUE_TRIP });
     const id = body.id as string;
     const absent = `trip-${'0'.repeat(32)}`;
     for (const [method, path, payload] of [
@@ -233,7 +252,7 @@ describe('callers', () => {
 
   it('knows a service client by its key, as its own caller, and refuses an unknown key', async () => {
     const client = { 'x-functions-key': reportsKey };
-    const started = await call('POST', '/api/trips', { body: vague, user: client });
+    const started = await call('POST', '/api/trips', { body: VAGUE_TRIP, user: client });
     expect(started.status).toBe(202);
     expect((await call('GET', `/api/trips/${started.body.id}`, { user: client })).status).toBe(200);
     expect((await call('GET', `/api/trips/${started.body.id}`)).status).toBe(404);

@@ -11,23 +11,22 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunResource } from '../../src/travel/api/run-resource';
-import { startAppHost, type AppHost } from '../support/app-host';
-import { SqliteBookingsStore } from '../../src/stores';
-import { openSqliteDatabase } from '../../src/stores/sqlite/database';
+import type { AppHost } from '../support/app-host';
+import { tripsClient } from '../support/trips-client';
 import { multiCityRun, offers } from '../unit/web/multi-city-fixture';
 import {
   api,
+  booking,
   axe,
   DESKTOP,
-  launchChromium,
   newFindings,
   openPage,
+  runAppInChromium,
   PHONE,
   scriptedModel,
   shot,
-  TRAVELLERS,
 } from './web-ui-support';
 
 let app: AppHost;
@@ -35,21 +34,9 @@ let browser: Browser;
 const findings = newFindings();
 const ID = 'trip-multicity00000000000000000000000';
 
-beforeAll(async () => {
-  app = await startAppHost();
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.host.stop();
-});
-
-afterEach(() => {
-  expect(findings.offHost, 'requests that left the host').toEqual([]);
-  expect(findings.csp, 'Content-Security-Policy violations').toEqual([]);
-  expect(findings.errors, 'console errors and uncaught exceptions').toEqual([]);
-  app.useModel(undefined);
+runAppInChromium(findings, (started, chromium) => {
+  app = started;
+  browser = chromium;
 });
 
 /** Answers the run's URLs from the fixture: the run as it is now, and its approval. */
@@ -71,14 +58,7 @@ async function serveRun(page: Page, initial: RunResource['status']) {
   return state;
 }
 
-async function bookingCount(): Promise<number> {
-  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
-  try {
-    return await store.count();
-  } finally {
-    await store.close();
-  }
-}
+const bookingCount = () => tripsClient(app).bookings();
 
 const open = (viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light') =>
   openPage(browser, new URL(app.host.url).origin, findings, { viewport, colorScheme });
@@ -191,13 +171,11 @@ describe('a trip with several stops in Chromium', () => {
   it('plans a real trip with two stops through the planner, checks it out stop by stop and books each item once', async () => {
     scriptedModel(app);
     const before = await bookingCount();
-    const id = await api(app).start({
-      request:
+    const id = await api(app).start(
+      booking(
         'From London to Rome for 4 nights then Florence for 4 nights, 10-18 March 2027, for two, budget $6,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: TRAVELLERS,
-    });
+      ),
+    );
     const { context, page } = await open();
     await page.goto(`${app.host.url}/#/runs/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Rome → Florence' }).waitFor({ timeout: 60_000 });

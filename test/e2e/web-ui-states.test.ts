@@ -15,6 +15,7 @@ import { startAppHost, type AppHost } from '../support/app-host';
 import { repoRoot, startHost } from '../support/local-host';
 import {
   api,
+  booking,
   axe,
   DESKTOP,
   launchChromium,
@@ -24,7 +25,6 @@ import {
   scriptedModel,
   shot,
   slow,
-  TRAVELLERS,
   TRIP,
   type AxeViolation,
 } from './web-ui-support';
@@ -50,15 +50,14 @@ beforeAll(async () => {
   });
   browser = await launchChromium();
   const trips = api(app);
-  const booking = { request: TRIP, book: true, contactEmail: 'ada@example.org', travellerNames: TRAVELLERS };
 
   scriptedModel(app);
   const question = await trips.start({
     request: 'A hiking trip from Seattle to El Calafate for two, budget $5,000',
   });
-  const checkout = await trips.start(booking);
-  const booked = await trips.start(booking);
-  const rejected = await trips.start(booking);
+  const checkout = await trips.start(booking(TRIP));
+  const booked = await trips.start(booking(TRIP));
+  const rejected = await trips.start(booking(TRIP));
   const ready_ = await trips.start({ request: TRIP });
   const answer = await trips.start({ request: 'What is the weather in Lisbon from 3 to 6 May 2027?' });
   const overBudget = await trips.start({ request: TRIP.replace('$5,000', '$800') });

@@ -12,7 +12,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ScriptedModel, turn, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
 import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
-import type { AppHost } from '../support/app-host';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startAppHost, type AppHost } from '../support/app-host';
 import { repoRoot } from '../support/local-host';
 
 /** The browser globals the page callbacks use: they run in Chromium, not in Node. */
@@ -52,6 +53,35 @@ export interface PageFindings {
 
 export function newFindings(): PageFindings {
   return { offHost: [], csp: [], errors: [] };
+}
+
+/**
+ * The app and Chromium for one test file: both started before its tests (`env` applied before the
+ * app loads), every test checked after it for requests that left the host, CSP violations and
+ * console errors (and the app's model reset), both stopped after the file. `onStart` gets them.
+ */
+export function runAppInChromium(
+  findings: PageFindings,
+  onStart: (app: AppHost, browser: Browser) => void,
+  env: Record<string, string> = {},
+): void {
+  let app: AppHost | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    app = await startAppHost(env);
+    browser = await launchChromium();
+    onStart(app, browser);
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.host.stop();
+  });
+  afterEach(() => {
+    expect(findings.offHost, 'requests that left the host').toEqual([]);
+    expect(findings.csp, 'Content-Security-Policy violations').toEqual([]);
+    expect(findings.errors, 'console errors and uncaught exceptions').toEqual([]);
+    app?.useModel(undefined);
+  });
 }
 
 export interface PageOptions {
@@ -202,3 +232,11 @@ export const TRAVELLERS = [
   { firstName: 'Ada', lastName: 'Lovelace' },
   { firstName: 'Grace', lastName: 'Hopper' },
 ];
+
+/** `request`, to be booked: with the contact and the travellers' names a booking needs. */
+export const booking = (request: string) => ({
+  request,
+  book: true,
+  contactEmail: 'ada@example.org',
+  travellerNames: TRAVELLERS,
+});

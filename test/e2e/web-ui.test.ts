@@ -12,20 +12,19 @@
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteBookingsStore } from '../../src/stores';
-import { openSqliteDatabase } from '../../src/stores/sqlite/database';
-import { startAppHost, type AppHost } from '../support/app-host';
+import { describe, expect, it } from 'vitest';
+import type { AppHost } from '../support/app-host';
+import { tripsClient } from '../support/trips-client';
 import {
   api,
-  launchChromium,
+  booking,
   newFindings,
   openPage,
   PHONE,
+  runAppInChromium,
   scriptedModel,
   shot,
   slow,
-  TRAVELLERS,
   TRIP,
   type PageOptions,
 } from './web-ui-support';
@@ -44,34 +43,19 @@ let app: AppHost;
 let browser: Browser;
 const findings = newFindings();
 
-beforeAll(async () => {
-  app = await startAppHost({ TRIP_INPUT_TIMEOUT_MS: '300000', TRIP_APPROVAL_TIMEOUT_MS: '300000' });
-  browser = await launchChromium();
-}, 90_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.host.stop();
-});
-
-afterEach(() => {
-  expect(findings.offHost, 'requests that left the host').toEqual([]);
-  expect(findings.csp, 'Content-Security-Policy violations').toEqual([]);
-  expect(findings.errors, 'console errors and uncaught exceptions').toEqual([]);
-  app.useModel(undefined);
-});
+runAppInChromium(
+  findings,
+  (started, chromium) => {
+    app = started;
+    browser = chromium;
+  },
+  { TRIP_INPUT_TIMEOUT_MS: '300000', TRIP_APPROVAL_TIMEOUT_MS: '300000' },
+);
 
 const url = (hash = '') => `${app.host.url}/${hash}`;
 const open = (options?: PageOptions) => openPage(browser, new URL(app.host.url).origin, findings, options);
 
-async function bookingCount(): Promise<number> {
-  const store = new SqliteBookingsStore(openSqliteDatabase(app.storePath), { ownsDatabase: true });
-  try {
-    return await store.count();
-  } finally {
-    await store.close();
-  }
-}
+const bookingCount = () => tripsClient(app).bookings();
 
 function runIdOf(page: Page): string {
   const match = /#\/runs\/([^/?]+)$/.exec(page.url());
@@ -356,12 +340,7 @@ describe('web UI in Chromium', () => {
   it('rejects a quote: "Rejected", nothing booked, and the ways forward', async () => {
     scriptedModel(app);
     const before = await bookingCount();
-    const id = await api(app).start({
-      request: TRIP,
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: TRAVELLERS,
-    });
+    const id = await api(app).start(booking(TRIP));
     const { context, page } = await open({ viewport: PHONE });
     await page.goto(url(`#/runs/${id}`));
     const approve = page.getByRole('button', { name: 'Approve and book' });

@@ -32,11 +32,12 @@ export interface TripsClient {
   bookedTotals(bookingIds: readonly string[]): Promise<{ amount: number; currency: string }[]>;
 }
 
-export function tripsClient(app: AppHost): TripsClient {
+/** A client of `app`'s trips API; `caller` headers (a signed-in user, say) go with every call. */
+export function tripsClient(app: AppHost, caller: Record<string, string> = {}): TripsClient {
   const api: TripsClient['api'] = async (method, path, body, headers = {}) => {
     const response = await app.host.fetch(path, {
       method,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...caller, ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();

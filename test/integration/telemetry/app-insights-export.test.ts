@@ -1,7 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { startMcpHttpServer } from '../../../src/mcp-servers/http/node-http-server';
@@ -18,16 +15,18 @@ import { loadTelemetrySettings } from '../../../src/telemetry/settings';
 import { initTelemetry, shutdownTelemetry } from '../../../src/telemetry/setup';
 import { ToolClient } from '../../../src/tools/tool-client';
 import { futureDate } from '../tools/support/tool-servers';
-import { startCaptureServer } from './support/capture-server';
+import {
+  IN_LOOPBACK_NAMESPACE,
+  runAgainInLoopbackNamespace,
+  startIngestionEndpoint,
+} from './support/loopback-namespace';
 
 /**
  * Application Insights export with the real `useAzureMonitor`, captured by a local HTTPS ingestion
  * endpoint. The distro also calls the cloud metadata address, so the test runs in a network
  * namespace that has only loopback: this file starts itself again under `unshare -n` (as root, as
- * here and in CI), and the inner run does the work. See shared notes "local stand-ins".
+ * here and in CI; see support/loopback-namespace.ts), and the inner run does the work.
  */
-const IN_NAMESPACE = process.env.WAYPOINT_TEST_NETNS === '1';
-
 interface Envelope {
   name: string;
   tags: Record<string, string>;
@@ -37,94 +36,19 @@ interface Envelope {
   };
 }
 
-describe.runIf(!IN_NAMESPACE)('Application Insights export', () => {
-  it('runs in a network namespace with only loopback', async (ctx) => {
-    const probe = spawnSync('unshare', ['-n', 'true']);
-    if (probe.error || probe.status !== 0) {
-      ctx.skip(
-        `unshare -n is unavailable here (${probe.error?.message ?? probe.stderr.toString().trim()}): it needs root or user namespaces`,
-      );
-    }
-    const dir = mkdtempSync(join(tmpdir(), 'waypoint-ai-'));
-    try {
-      const key = join(dir, 'key.pem');
-      const cert = join(dir, 'cert.pem');
-      const openssl = spawnSync('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ]);
-      expect(openssl.status, openssl.stderr.toString()).toBe(0);
-      const vitest = join(process.cwd(), 'node_modules', 'vitest', 'vitest.mjs');
-      const child = spawn(
-        'unshare',
-        [
-          '-n',
-          '--',
-          'sh',
-          '-c',
-          'ip link set lo up && exec "$0" "$@"',
-          process.execPath,
-          vitest,
-          'run',
-          'test/integration/telemetry/app-insights-export.test.ts',
-        ],
-        {
-          cwd: process.cwd(),
-          env: {
-            ...process.env,
-            WAYPOINT_TEST_NETNS: '1',
-            WAYPOINT_TEST_TLS_KEY: key,
-            WAYPOINT_TEST_TLS_CERT: cert,
-            // Trust the test's certificate: the exporter insists on https.
-            NODE_EXTRA_CA_CERTS: cert,
-            APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
-            APPLICATIONINSIGHTS_SDKSTATS_DISABLED: 'true',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      expect(code, output).toBe(0);
-      expect(output).toMatch(/1 passed/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
-});
+runAgainInLoopbackNamespace(
+  'Application Insights export',
+  'test/integration/telemetry/app-insights-export.test.ts',
+  120_000,
+);
 
-describe.runIf(IN_NAMESPACE)('Application Insights export, inside the namespace', () => {
+describe.runIf(IN_LOOPBACK_NAMESPACE)('Application Insights export, inside the namespace', () => {
   it('sends one operation per run: Request and RemoteDependency items with the GenAI properties', async () => {
     // Nothing can leave the machine: loopback is the only interface.
     const interfaces = Object.keys(networkInterfaces());
     expect(interfaces).toEqual(['lo']);
 
-    const ingestion = await startCaptureServer({
-      tls: {
-        key: readFileSync(process.env.WAYPOINT_TEST_TLS_KEY!, 'utf8'),
-        cert: readFileSync(process.env.WAYPOINT_TEST_TLS_CERT!, 'utf8'),
-      },
-      answer: (request) => {
-        if (!request.path.startsWith('/v2.1/track')) return {};
-        const items = (JSON.parse(request.body.toString()) as unknown[]).length;
-        return { itemsReceived: items, itemsAccepted: items, errors: [] };
-      },
-    });
+    const { ingestion, connectionString } = await startIngestionEndpoint();
     const flights = await startMcpHttpServer({ server: 'flights' });
     const idempotency = SqliteIdempotencyStore.open(':memory:');
     configureLogging({ level: 'info' });
@@ -132,7 +56,7 @@ describe.runIf(IN_NAMESPACE)('Application Insights export, inside the namespace'
     try {
       const telemetry = initTelemetry({
         settings: loadTelemetrySettings({
-          APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=${ingestion.origin}/;LiveEndpoint=${ingestion.origin}/`,
+          APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString,
           WAYPOINT_ENVIRONMENT: 'test',
         }),
         azureMonitor: {

@@ -5,12 +5,7 @@
  * before every step, bounded repair turns.
  */
 import { describe, expect, it } from 'vitest';
-import type {
-  AgentTurnInput,
-  AgentTurnOutput,
-  CallToolInput,
-  CallToolOutput,
-} from '../../../src/agents/contracts';
+import type { AgentTurnInput, CallToolInput, CallToolOutput } from '../../../src/agents/contracts';
 import {
   agentLoopOrchestration,
   agentLoopResultSchema,
@@ -19,6 +14,7 @@ import {
 import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
 import { toolCallKey } from '../../../src/domain/idempotency-keys';
 import { ACTION, SdkReplay } from './support/sdk-replay';
+import { finalTurn, toolCallsTurn } from './support/turns';
 
 const INSTANCE = 'run-1:flights:0';
 const input = (over: Partial<AgentLoopInput> = {}): AgentLoopInput => ({
@@ -34,25 +30,6 @@ const input = (over: Partial<AgentLoopInput> = {}): AgentLoopInput => ({
   ...over,
 });
 
-const meta = {
-  usage: { inputTokens: 100, outputTokens: 20 },
-  costUsd: 0.001,
-  provider: 'p',
-  model: 'm',
-  replayed: false,
-};
-const toolCalls = (...names: string[]): AgentTurnOutput => ({
-  kind: 'tool_calls',
-  toolCalls: names.map((name, i) => ({ id: `call_${i}`, name, arguments: { n: i } })),
-  ...meta,
-});
-const final = (output: unknown, valid = true): AgentTurnOutput => ({
-  kind: 'final',
-  output,
-  valid,
-  ...(valid ? {} : { issues: [{ path: 'found', issue: 'Required' }] }),
-  ...meta,
-});
 const toolOk = (tool: string, data: unknown): CallToolOutput => ({
   ok: true,
   tool,
@@ -70,7 +47,7 @@ describe('agent loop progress while it waits', () => {
       agent: 'flights',
       steps: [{ kind: 'agent', name: 'flights turn 1', status: 'running' }],
     });
-    replay.complete(state, { 0: toolCalls('flights.search_flights') });
+    replay.completeActivity('agentTurn', toolCallsTurn('flights.search_flights'));
     const waiting = await replay.run();
     expect(waiting.customStatus).toMatchObject({
       steps: [
@@ -97,7 +74,7 @@ describe('agent loop under the SDK', () => {
     } satisfies AgentTurnInput);
     expect(turn0.retryOptions?.maxNumberOfAttempts).toBe(DEFAULT_RETRY_POLICIES.model.maxAttempts);
 
-    replay.complete(state, { 0: toolCalls('flights.search_flights', 'bookings.book_flight') });
+    replay.completeActivity('agentTurn', toolCallsTurn('flights.search_flights', 'bookings.book_flight'));
     state = await replay.run();
     const calls = replay.newActions(state);
     expect(calls.map((a) => a.functionName)).toEqual(['callTool', 'callTool']);
@@ -117,10 +94,8 @@ describe('agent loop under the SDK', () => {
     // Replaying the same history gives the same actions (deterministic keys and inputs).
     expect(replay.newActions(await replay.run())).toEqual(calls);
 
-    replay.complete(state, {
-      1: toolOk('flights.search_flights', { offers: [1, 2] }),
-      2: toolOk('bookings.book_flight', 'booked'),
-    });
+    replay.completeActivity('callTool', toolOk('flights.search_flights', { offers: [1, 2] }), 0);
+    replay.completeActivity('callTool', toolOk('bookings.book_flight', 'booked'), 1);
     state = await replay.run();
     const [turn1] = replay.newActions(state);
     // Only what is new: the tool results, not the task or the earlier turns again.
@@ -135,7 +110,7 @@ describe('agent loop under the SDK', () => {
       ],
     });
 
-    replay.complete(state, { 3: final({ found: true }) });
+    replay.completeActivity('agentTurn', finalTurn({ found: true }));
     state = await replay.run();
     expect(state.isDone).toBe(true);
     const result = agentLoopResultSchema.parse(state.output);
@@ -163,8 +138,8 @@ describe('agent loop under the SDK', () => {
       INSTANCE,
       input({ limits: { ...input().limits, steps: 2 } }),
     );
-    const state0 = await replay.run();
-    replay.complete(state0, { 0: toolCalls('flights.search_flights', 'flights.search_flights') });
+    await replay.run();
+    replay.completeActivity('agentTurn', toolCallsTurn('flights.search_flights', 'flights.search_flights'));
     const state = await replay.run();
     expect(replay.newActions(state)).toEqual([]);
     expect(state.isDone).toBe(true);
@@ -176,15 +151,14 @@ describe('agent loop under the SDK', () => {
 
   it('answers a tool call with unreadable arguments with an error, and never runs it', async () => {
     const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input());
-    const state0 = await replay.run();
-    const turn = toolCalls('flights.search_flights', 'flights.search_flights');
+    await replay.run();
+    const turn = toolCallsTurn('flights.search_flights', 'flights.search_flights');
     if (turn.kind !== 'tool_calls') throw new Error('unreachable');
     turn.toolCalls[1] = { ...turn.toolCalls[1], invalidArguments: '{"origin": SEA' };
-    replay.complete(state0, { 0: turn });
-    const state1 = await replay.run();
-    const calls = replay.newActions(state1);
+    replay.completeActivity('agentTurn', turn);
+    const calls = replay.newActions(await replay.run());
     expect(calls.map((c) => (c.input as CallToolInput).toolCallId)).toEqual(['call_0']);
-    replay.complete(state1, { 1: toolOk('flights.search_flights', { offers: [] }) });
+    replay.completeActivity('callTool', toolOk('flights.search_flights', { offers: [] }));
     const [next] = replay.newActions(await replay.run());
     expect((next.input as AgentTurnInput).toolResults).toEqual([
       { toolCallId: 'call_0', name: 'flights.search_flights', content: '{"offers":[]}' },
@@ -213,12 +187,12 @@ describe('agent loop under the SDK', () => {
   it('asks for a repair with the issues, then fails typed when the repairs run out', async () => {
     const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input({ maxRepairs: 1 }));
     let state = await replay.run();
-    replay.complete(state, { 0: final({ wrong: 1 }, false) });
+    replay.completeActivity('agentTurn', finalTurn({ wrong: 1 }, false));
     state = await replay.run();
     const [repair] = replay.newActions(state);
     expect(repair.input).toMatchObject({ turn: 1, repair: [{ path: 'found', issue: 'Required' }] });
     expect((repair.input as AgentTurnInput).task).toBeUndefined();
-    replay.complete(state, { 1: final({ still: 'wrong' }, false) });
+    replay.completeActivity('agentTurn', finalTurn({ still: 'wrong' }, false));
     state = await replay.run();
     const result = agentLoopResultSchema.parse(state.output);
     expect(result).toMatchObject({
@@ -230,10 +204,10 @@ describe('agent loop under the SDK', () => {
 
   it('gives up with max_turns when the model never answers', async () => {
     const replay = new SdkReplay(agentLoopOrchestration, INSTANCE, input({ maxTurns: 1 }));
-    const state0 = await replay.run();
-    replay.complete(state0, { 0: toolCalls('flights.search_flights') });
-    const state1 = await replay.run();
-    replay.complete(state1, { 1: toolOk('flights.search_flights', {}) });
+    await replay.run();
+    replay.completeActivity('agentTurn', toolCallsTurn('flights.search_flights'));
+    await replay.run();
+    replay.completeActivity('callTool', toolOk('flights.search_flights', {}));
     const result = agentLoopResultSchema.parse((await replay.run()).output);
     expect(result.error?.code).toBe('max_turns');
     expect(result.turns).toBe(1);
@@ -246,14 +220,12 @@ describe('agent loop under the SDK', () => {
       input({ maxTurns: 10, limits: { ...input().limits, steps: 50, toolCalls: 50 } }),
     );
     const sizes: number[] = [];
-    let id = 0;
-    let state = await replay.run();
+    await replay.run();
     for (let round = 0; round < 4; round++) {
-      replay.complete(state, { [id++]: toolCalls('flights.search_flights') });
-      state = await replay.run();
-      replay.complete(state, { [id++]: toolOk('flights.search_flights', { page: round }) });
-      state = await replay.run();
-      const [next] = replay.newActions(state);
+      replay.completeActivity('agentTurn', toolCallsTurn('flights.search_flights'));
+      await replay.run();
+      replay.completeActivity('callTool', toolOk('flights.search_flights', { page: round }));
+      const [next] = replay.newActions(await replay.run());
       sizes.push(JSON.stringify(next.input).length);
     }
     // The turn input does not grow with the conversation.

@@ -4,45 +4,18 @@
  * journal. Runs the activity with the embedded SQLite idempotency store and a scripted model.
  */
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { agentTurn, type AgentTurnDependencies } from '../../../src/agents/activities/agent-turn';
-import type { ToolCatalog } from '../../../src/agents/activities/tool-catalog';
-import { TranscriptJournal } from '../../../src/agents/activities/transcript-journal';
-import { AgentRegistry, defineAgent } from '../../../src/agents/definitions';
+import { agentTurn } from '../../../src/agents/activities/agent-turn';
 import { agentTurnKey } from '../../../src/domain/idempotency-keys';
-import { ScriptedModel, turn, type ScriptedTurn } from '../../../src/models/scripted-model';
-import { SqliteIdempotencyStore } from '../../../src/stores';
-import { openSqliteDatabase } from '../../../src/stores/sqlite/database';
-import { createLogger } from '../../../src/telemetry/logger';
-
-const writer = defineAgent({
-  name: 'writer',
-  description: 'w',
-  instructions: 'w',
-  tools: [],
-  output: z.object({ text: z.string() }),
-});
-
-function setup(answer: ScriptedTurn, extra: Partial<AgentTurnDependencies> = {}) {
-  const store = new SqliteIdempotencyStore(openSqliteDatabase(':memory:'), { ownsDatabase: true });
-  const model = new ScriptedModel({ writer: [answer] });
-  const deps: AgentTurnDependencies = {
-    agents: new AgentRegistry([writer]),
-    model: () => model,
-    journal: () => Promise.resolve(new TranscriptJournal(store)),
-    catalog: () => ({}) as ToolCatalog,
-    price: (_model, usage) => (usage.inputTokens + usage.outputTokens) / 1e6,
-    logger: createLogger('agent-turn-bounds'),
-    ...extra,
-  };
-  return { deps, model, store };
-}
+import { turn } from '../../../src/models/scripted-model';
+import { agentTurnSetup } from './support/agent-turn-setup';
 
 const input = { runId: 'run-1', conversationId: 'run-1:writer:0', agent: 'writer', turn: 0, task: 'hi' };
 
 describe('agentTurn bounds', () => {
   it('fails a turn whose reported usage is negative, charging nothing and recording nothing', async () => {
-    const { deps, store } = setup({ ...turn.output({ text: 'hello' }), usage: { inputTokens: -750_000 } });
+    const { deps, store } = agentTurnSetup([
+      { ...turn.output({ text: 'hello' }), usage: { inputTokens: -750_000 } },
+    ]);
     try {
       const answer = await agentTurn(input, deps);
       expect(answer).toMatchObject({
@@ -59,7 +32,7 @@ describe('agentTurn bounds', () => {
 
   it('fails a turn whose answer is over the size cap, recording nothing', async () => {
     const big = turn.output({ text: 'x'.repeat(5_000) });
-    const { deps, store } = setup(big, { maxAnswerBytes: 4_096 });
+    const { deps, store } = agentTurnSetup([big], { maxAnswerBytes: 4_096 });
     try {
       const answer = await agentTurn(input, deps);
       expect(answer).toMatchObject({ kind: 'failed', error: { code: 'model_answer_too_large' } });
@@ -71,7 +44,9 @@ describe('agentTurn bounds', () => {
   });
 
   it('keeps an answer within the cap', async () => {
-    const { deps, store } = setup(turn.output({ text: 'x'.repeat(1_000) }), { maxAnswerBytes: 4_096 });
+    const { deps, store } = agentTurnSetup([turn.output({ text: 'x'.repeat(1_000) })], {
+      maxAnswerBytes: 4_096,
+    });
     try {
       await expect(agentTurn(input, deps)).resolves.toMatchObject({ kind: 'final', valid: true });
       expect(await store.get(agentTurnKey(input.conversationId, 0))).toMatchObject({ status: 'done' });

@@ -9,8 +9,8 @@ import { defineAgent } from '../../../src/agents/definitions';
 import { reviewSchema, supervise, type Review } from '../../../src/agents/orchestration/supervise';
 import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
 import { RunTracker } from '../../../src/agents/run-tracker';
-import type { AgentTurnOutput } from '../../../src/agents/contracts';
 import { ACTION, SdkReplay } from './support/sdk-replay';
+import { finalTurn } from './support/turns';
 
 const reviewer = defineAgent({
   name: 'reviewer',
@@ -57,22 +57,11 @@ function* orchestrator(context: OrchestrationContext) {
   );
 }
 
-const reviewTurn = (review: Review): AgentTurnOutput => ({
-  kind: 'final',
-  output: review,
-  valid: true,
-  usage: { inputTokens: 50, outputTokens: 10 },
-  costUsd: 0,
-  provider: 'p',
-  model: 'm',
-  replayed: false,
-});
-
 async function revisionsFor(review: Review) {
   const replay = new SdkReplay(orchestrator, 'run-9', null);
   const state = await replay.run();
   expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['agentTurn']);
-  replay.complete(state, { 0: reviewTurn(review) });
+  replay.completeActivity('agentTurn', finalTurn(review));
   return replay.newActions(await replay.run());
 }
 

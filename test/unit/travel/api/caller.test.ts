@@ -6,7 +6,7 @@ import {
   resolveCaller,
   type CallerPolicy,
 } from '../../../../src/travel/api/caller';
-import { ApiError } from '../../../../src/travel/api/errors';
+import { refusal } from './refusal';
 
 const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 const clientKeys = new Map([
@@ -25,16 +25,6 @@ function principal(claims: { typ: string; val: string }[], authType = 'aad'): st
   return Buffer.from(
     JSON.stringify({ auth_typ: authType, claims, name_typ: 'name', role_typ: 'roles' }),
   ).toString('base64');
-}
-
-function refusal(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('resolveCaller', () => {

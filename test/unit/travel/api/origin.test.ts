@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../../../src/travel/api/errors';
+import { refusal } from './refusal';
 import { checkBrowserOrigin, originPolicyFrom } from '../../../../src/travel/api/origin';
 
 const URL_IN_AZURE = 'https://waypoint-agents.azurewebsites.net/api/trips';
 const none = originPolicyFrom({});
 
-function refused(fn: () => void): ApiError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ApiError);
-    return error as ApiError;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('checkBrowserOrigin', () => {
   it('refuses a POST from a page of another site, and from an opaque origin', () => {
     for (const origin of ['https://evil.example', 'null', 'https://azurewebsites.net', 'not a url']) {
-      const error = refused(() => checkBrowserOrigin('POST', origin, URL_IN_AZURE, none));
+      const error = refusal(() => checkBrowserOrigin('POST', origin, URL_IN_AZURE, none));
       expect([error.status, error.code], origin).toEqual([403, 'forbidden_origin']);
     }
   });
@@ -44,7 +34,7 @@ describe('checkBrowserOrigin', () => {
     checkBrowserOrigin('POST', 'https://app.example', URL_IN_AZURE, policy);
     checkBrowserOrigin('POST', 'http://localhost:5173', URL_IN_AZURE, policy);
     expect(
-      refused(() => checkBrowserOrigin('POST', 'http://localhost:5174', URL_IN_AZURE, policy)).status,
+      refusal(() => checkBrowserOrigin('POST', 'http://localhost:5174', URL_IN_AZURE, policy)).status,
     ).toBe(403);
   });
 

@@ -1,14 +1,14 @@
 /**
- * Review of the trip planner's budgets on the local host: the trips API, the travel
- * offline policies as a scripted model, and the real MCP servers over loopback. The tests are
- * regression tests: each states the behaviour a flaw the review found had broken, and failed
- * before its fix.
+ * The wall-time budget bounds the wait for the traveller's approval: once it runs out the run
+ * ends budget_exceeded with nothing booked, and a late approval is refused. The trips API on the
+ * local host, the travel offline policies as a scripted model, the real MCP servers over loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedModel, type Script, type ScriptedTurn } from '../../src/models/scripted-model';
 import type { ModelRequest } from '../../src/models/types';
 import { TRAVEL_OFFLINE_POLICIES } from '../../src/travel/offline/policies';
 import { startAppHost, type AppHost } from '../support/app-host';
+import { BOOKING_TRIP } from '../support/trip-requests';
 import { tripsClient, type TripsClient } from '../support/trips-client';
 
 let app: AppHost;
@@ -30,25 +30,14 @@ afterAll(async () => {
   await app.host.stop();
 });
 
-describe('review: budgets while the run waits for the traveller', () => {
-  // Regression (was a bug): the approval wait was not bounded by what was left of the wall-time
-  // budget, and nothing checked a budget between the approval event and the bookings, so an
-  // approval after the wall time ran out still booked. Now the wait ends with the wall-time
-  // budget (the run ends budget_exceeded, nothing booked) and a late approval is refused (409).
+describe('budgets while the run waits for the traveller', () => {
+  // Regression: the approval wait was once not bounded by what was left of the wall-time budget,
+  // and nothing checked a budget between the approval and the bookings, so an approval after the
+  // wall time ran out still booked.
   it('books nothing once the wall-time budget runs out while waiting for approval', async () => {
     const wallTimeMs = 15_000;
     const before = await trips.bookings();
-    const started = await trips.api('POST', '/api/trips', {
-      request:
-        'Plan a 4-day hiking trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-      book: true,
-      contactEmail: 'ada@example.org',
-      travellerNames: [
-        { firstName: 'Ada', lastName: 'Lovelace' },
-        { firstName: 'Charles', lastName: 'Babbage' },
-      ],
-      budgets: { wallTimeMs },
-    });
+    const started = await trips.api('POST', '/api/trips', { ...BOOKING_TRIP, budgets: { wallTimeMs } });
     expect(started.status).toBe(202);
     const id = started.body.id as string;
     const waiting = await trips.waitFor(id, ['awaiting_approval'], wallTimeMs);

@@ -1,32 +1,28 @@
 /**
- * Review of the trip planner's orchestration, driven by the durable-functions SDK over
- * synthetic histories (no host): the router, place resolution and planner answers are scripted
- * as activity results, and the test reads what the orchestrator schedules next. The tests are
- * regression tests: each states the behaviour a flaw the review found had broken, and failed
- * before its fix.
+ * The trip planner hands each specialist the brief built from the checked facts, whatever the
+ * planner model writes in its plan. Driven by the durable-functions SDK over synthetic histories
+ * (no host): the router, place resolution and planner answers are scripted as activity results,
+ * and the test reads the child agent loops the orchestration starts.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentTurnInput, AgentTurnOutput } from '../../../src/agents/contracts';
-import type { AgentLoopInput } from '../../../src/agents/orchestration/agent-loop';
-import type { Plan } from '../../../src/agents/plan';
-import { DEFAULT_RETRY_POLICIES } from '../../../src/agents/retry';
-import type { RouterAnswer } from '../../../src/travel/agents';
-import type { TripPlannerInput } from '../../../src/travel/planner-input';
-import type { ReadTripOutput } from '../../../src/travel/read-trip';
-import { tripPlanner } from '../../../src/travel/trip/orchestration';
-import { ACTION, SdkReplay } from './support/sdk-replay';
+import type { AgentTurnInput } from '../../../../src/agents/contracts';
+import type { AgentLoopInput } from '../../../../src/agents/orchestration/agent-loop';
+import type { Plan } from '../../../../src/agents/plan';
+import { DEFAULT_RETRY_POLICIES } from '../../../../src/agents/retry';
+import type { RouterAnswer } from '../../../../src/travel/agents';
+import type { TripPlannerInput } from '../../../../src/travel/planner-input';
+import type { ReadTripOutput } from '../../../../src/travel/read-trip';
+import { tripPlanner } from '../../../../src/travel/trip/orchestration';
+import { ACTION, SdkReplay } from '../../agents/support/sdk-replay';
+import { finalTurn } from '../../agents/support/turns';
+import { HIKING_TRIP_FIELDS } from '../../../support/trip-requests';
 
-const RUN = 'run-review-trip';
+const RUN = 'run-trip-briefs';
 const input: TripPlannerInput = {
   owner: 'local',
   body: {
     request: 'Plan a 4-day trip from Seattle to El Calafate, 10–14 March 2027, for two, budget $5,000',
-    origin: 'Seattle',
-    destination: 'El Calafate',
-    startDate: '2027-03-10',
-    endDate: '2027-03-14',
-    travellers: 2,
-    budget: { amount: 5000, currency: 'USD' },
+    ...HIKING_TRIP_FIELDS,
   },
   requestHash: 'h',
   createdAt: '2027-01-01T00:00:00.000Z',
@@ -38,17 +34,6 @@ const input: TripPlannerInput = {
   maxInputRounds: 2,
   maxRevisionRounds: 1,
 };
-
-const finalTurn = (output: unknown): AgentTurnOutput => ({
-  kind: 'final',
-  output,
-  valid: true,
-  usage: { inputTokens: 100, outputTokens: 20 },
-  costUsd: 0.001,
-  provider: 'p',
-  model: 'm',
-  replayed: false,
-});
 
 const routed: RouterAnswer = {
   route: 'full_trip',
@@ -84,24 +69,23 @@ const read: ReadTripOutput = {
 /** Drives the run to the planner's turn, answers it with `plan`, returns the children it starts. */
 async function childrenAfterPlan(plan: (briefs: Record<string, unknown>) => Plan) {
   const replay = new SdkReplay(tripPlanner, RUN, input);
-  let state = await replay.run();
-  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['agentTurn']);
-  replay.complete(state, { 0: finalTurn(routed) });
-  state = await replay.run();
-  expect(replay.newActions(state).map((a) => a.functionName)).toEqual(['readTrip']);
-  replay.complete(state, { 1: read });
-  state = await replay.run();
-  const [plannerTurn] = replay.newActions(state);
+  // The router's turn.
+  expect(replay.newActions(await replay.run()).map((a) => a.functionName)).toEqual(['agentTurn']);
+  replay.completeActivity('agentTurn', finalTurn(routed));
+  // The facts, checked and resolved to places.
+  expect(replay.newActions(await replay.run()).map((a) => a.functionName)).toEqual(['readTrip']);
+  replay.completeActivity('readTrip', read);
+  // The planner's turn, given the briefs.
+  const [plannerTurn] = replay.newActions(await replay.run());
   expect(plannerTurn.functionName).toBe('agentTurn');
   const plannerTask = JSON.parse((plannerTurn.input as AgentTurnInput).task!) as {
     briefs: Record<string, unknown>;
   };
-  replay.complete(state, { 2: finalTurn(plan(plannerTask.briefs)) });
-  state = await replay.run();
-  return replay.newActions(state);
+  replay.completeActivity('agentTurn', finalTurn(plan(plannerTask.briefs)));
+  return replay.newActions(await replay.run());
 }
 
-describe('review: the trip planner hands specialists the validated facts', () => {
+describe('the trip planner hands specialists the checked facts', () => {
   // Control: a planner that copies the briefs faithfully (what the offline model does).
   it('starts the four specialists with the briefs when the planner copies them', async () => {
     const children = await childrenAfterPlan((briefs) => ({
@@ -121,16 +105,10 @@ describe('review: the trip planner hands specialists the validated facts', () =>
     ]);
   });
 
-  // Regression (was a bug, now fixed; validation, high): the run checks the facts (dates in order and in the future, the
-  // places, travellers, budget) and builds a brief per specialist from them, but the specialists
-  // never get those briefs: planAndExecute is called without `stepTask`, so each child's task is
-  // the planner MODEL's free text `step.task`. A planner that rewrites a brief (other dates, a
-  // past date, 9 passengers, no price cap) sends unchecked facts to the flights and hotels
-  // agents, and what they find is quoted and, after approval, booked. Validation before a step
-  // is thereby bypassed by a model output.
-  // Fix: in tripPlanner pass `stepTask: (step) => JSON.stringify(briefs[step.agent as Topic])`
-  // (the plan chooses which agents run and in what order; the facts come from the checked
-  // briefs), and have checkPlan (or the caller) refuse steps whose agent has no brief.
+  // Regression: each child's task was once the planner model's free text, so a planner that
+  // rewrote a brief (a past date, 9 passengers, no price cap) sent unchecked facts to the flights
+  // and hotels agents, and what they found was quoted and booked. The plan chooses which agents
+  // run and in what order; the facts come from the checked briefs.
   it('gives each specialist the brief built from the checked facts, not the planner’s text', async () => {
     const children = await childrenAfterPlan((briefs) => ({
       goal: 'trip',

@@ -1,12 +1,10 @@
 /**
- * Security review (2026-11-29): unbounded work from one caller on the trips API. The real app
- * (dist/) on a local host whose durable engine holds at most a few unfinished instances
- * (`limits.maxActiveInstances`, 5,000 by default), so the test reaches the limit in seconds.
- * App Service authentication is simulated (WEBSITE_AUTH_ENABLED=True): ada and grace are two
- * signed-in users.
- *
- * The tests are regression tests: each states the behaviour a flaw the review found had broken,
- * and failed before its fix.
+ * Starting runs when the host is full: one caller cannot take the whole host (a per-caller cap on
+ * unfinished runs stops them first), and a start refused for capacity answers 429 or 503 with
+ * Retry-After, never 500. The real app (dist/) on a local host whose durable engine holds at most
+ * a few unfinished instances (`limits.maxActiveInstances`, 5,000 by default), so the test reaches
+ * the limit in seconds. App Service authentication is simulated (WEBSITE_AUTH_ENABLED=True): ada
+ * and grace are two signed-in users.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import type { LocalHost } from '../../src/local-host/host';
 import { freePort } from '../support/app-host';
 import { repoRoot, startHost, tempDir } from '../support/local-host';
 import { signedIn } from '../support/principal';
+import { VAGUE_TRIP } from '../support/trip-requests';
 
 /** Unfinished durable instances the host holds at most (trip runs and their agent loops). */
 const HOST_ACTIVE_LIMIT = 12;
@@ -59,40 +58,31 @@ async function startTrip(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-/** Lacks the facts to plan: the run asks for them and stays unfinished, waiting for input. */
-const vague = { request: 'Plan me a trip somewhere nice' };
-
-describe('security review: one caller cannot take the whole host', () => {
-  // Regression (was a flaw, now fixed; medium): no per-caller limit on unfinished runs. POST /api/trips starts a run for every
-  // request (trips.ts `startTrip`); nothing counts the caller's unfinished runs. One signed-in
-  // user (or one service client) fills the host's maxActiveInstances with runs that wait for
-  // input for `inputTimeoutMs`, and every other caller is then refused. In Azure there is no
-  // host-wide cap at all, so the same loop starts unbounded runs, each spending model tokens up
-  // to the budget maxima. And the host's refusal is not even a 429 to the victim: startNew's
-  // error falls through to the catch-all, so ada gets 500 `internal_error` without Retry-After.
+describe('starting runs when the host is full', () => {
+  // Regression: nothing once counted a caller's unfinished runs, so one signed-in user filled the
+  // host with runs waiting for input and every other caller was refused (in Azure, with no
+  // host-wide cap, the same loop started unbounded runs, each spending model tokens).
   it("another caller's runs leave room for yours (a per-caller cap answers 429 first)", async () => {
     const answers: number[] = [];
     // Sequential: each run settles into needs_input (its router turn done) before the next.
     for (let i = 0; i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-      const { status } = await startTrip(grace, vague);
+      const { status } = await startTrip(grace, VAGUE_TRIP);
       answers.push(status);
       if (status !== 202) break;
     }
     expect(answers[0]).toBe(202);
     expect(answers.at(-1), `grace's answers: ${answers.join(',')}`).not.toBe(202);
-    // Secure: grace was stopped by a limit of her own, so ada can still start a run.
-    const adaAnswer = await startTrip(ada, vague);
+    // Grace was stopped by a limit of her own, so ada can still start a run.
+    const adaAnswer = await startTrip(ada, VAGUE_TRIP);
     expect(adaAnswer.status, JSON.stringify(adaAnswer.body)).toBe(202);
   }, 120_000);
 
-  // Regression (was a flaw, now fixed; low): the host's capacity refusal reaches the caller as a server fault. When the durable
-  // engine refuses a start (429 too_many_instances), DurableClient.startNew rejects, `startTrip`
-  // re-throws it and `endpoint` answers 500 internal_error: the client is told the server broke
-  // (and to "try again" at once) instead of 429/503 with Retry-After.
+  // Regression: the durable engine's refusal (429 too_many_instances) once reached the caller as
+  // 500 internal_error: told the server broke, instead of when to try again.
   it('a start refused for capacity answers 429 or 503 with Retry-After, not 500', async () => {
-    let answer = await startTrip(grace, vague);
+    let answer = await startTrip(grace, VAGUE_TRIP);
     for (let i = 0; answer.status === 202 && i < HOST_ACTIVE_LIMIT + 2; i += 1) {
-      answer = await startTrip(grace, vague);
+      answer = await startTrip(grace, VAGUE_TRIP);
     }
     expect(answer.status, JSON.stringify(answer.body)).not.toBe(202);
     expect([429, 503]).toContain(answer.status);
