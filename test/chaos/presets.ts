@@ -49,7 +49,8 @@ export function shortChaos(log: (line: string) => void, seed = 1234): ChaosOptio
       timeLimitMs: 600_000,
       log,
     }),
-    killEveryMs: [8_000, 16_000],
+    // Twenty runs take about 40 s on a quiet machine: three timed kills must fit well inside.
+    killEveryMs: [3_000, 7_000],
     maxTimedKills: 3,
     killAfterApproval: 0.2,
   };

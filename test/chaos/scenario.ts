@@ -149,10 +149,14 @@ async function withKills<T>(
     );
   };
   const killer = (async () => {
-    for (let timed = 0; timed < options.maxTimedKills && !done && Date.now() < deadline(); timed++) {
+    // An attempt that meets a kill already under way (one after an approval) is not a kill: try again.
+    for (let timed = 0; timed < options.maxTimedKills && !done && Date.now() < deadline(); ) {
       await sleep(random.int(...options.killEveryMs));
       if (done) break;
-      if (await host.killAndRestart()) options.log(`kill ${host.kills}`);
+      if (await host.killAndRestart()) {
+        timed++;
+        options.log(`kill ${host.kills}`);
+      }
     }
   })();
   try {
