@@ -79,11 +79,16 @@ export class DurableStore {
    */
   transaction<T>(work: () => T): T {
     if (this.touched) return this.db.transaction(work)();
-    // Spans held in memory describe work this commit may make final: they go to their file first.
+    // Spans held in memory describe work this commit makes final: they go to their file before it,
+    // those ended before the transaction and those ended inside it (an execution's own span).
     flushHeldWrites();
     this.touched = new Set();
     try {
-      return this.db.transaction(work)();
+      return this.db.transaction(() => {
+        const result = work();
+        flushHeldWrites();
+        return result;
+      })();
     } catch (error) {
       this.instances.forget(this.touched);
       this.histories.forget(this.touched);

@@ -70,10 +70,17 @@ describe('the trace store file', () => {
       durable.transaction(() => undefined);
       expect(stored()).toBe(2);
 
-      tracer.startSpan('invoke_agent').end();
-      expect(stored()).toBe(2);
-      await new Promise((resolve) => setImmediate(resolve));
+      // A span ended inside the commit (an execution's own span, when it ends) is in the file too.
+      durable.transaction(() => {
+        tracer.startSpan('invoke_workflow').end();
+        expect(stored()).toBe(2);
+      });
       expect(stored()).toBe(3);
+
+      tracer.startSpan('invoke_agent').end();
+      expect(stored()).toBe(3);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stored()).toBe(4);
     } finally {
       file.close();
       durable.close();
