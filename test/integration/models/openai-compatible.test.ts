@@ -8,6 +8,7 @@ import {
 } from '../../../src/models/openai-compatible';
 import type { ModelRequest } from '../../../src/models/types';
 import { apiError, completion, FakeOpenAIServer, htmlPage, ok } from '../../fakes/openai-server';
+import { waitUntil } from '../../support/wait-until';
 
 /** A TokenCredential that hands out a fixed token and records the scopes it was asked for. */
 class FakeCredential implements TokenCredential {
@@ -414,10 +415,14 @@ describe('OpenAICompatibleProvider against a chat.completions server', () => {
   it('stops when the caller aborts, with a non-retryable cancelled error', async () => {
     server.reply({ ...ok(), delayMs: 3000 });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const error = await openai()
+    const call = openai()
       .complete(request(), { signal: controller.signal })
       .catch((e: unknown) => e);
+    // Abort once the server has the request: a request still on its way when the test ended
+    // would arrive during the next test and take that test's queued reply (seen on a busy machine).
+    await waitUntil('the server has the request', () => server.requests.length > 0, { timeoutMs: 30_000 });
+    controller.abort();
+    const error = await call;
     expect(error).toMatchObject({ code: 'cancelled', retryable: false });
   });
 
