@@ -48,10 +48,12 @@ interface AxiosDefaults {
   defaults: { adapter?: unknown; env?: Record<string, unknown> };
 }
 
-/** axios as the SDK loads it (its own dependency), for its fetch adapter. */
-function sdkAxios(): { getAdapter?: (name: string) => Adapter } {
+let inProcess: Adapter | undefined;
+
+/** axios' fetch adapter, from axios as the SDK loads it (its own dependency). */
+function sdkFetchAdapter(): Adapter | undefined {
   const fromSdk = createRequire(require.resolve('durable-functions'));
-  return fromSdk('axios') as { getAdapter?: (name: string) => Adapter };
+  return (fromSdk('axios') as { getAdapter?: (name: string) => Adapter }).getAdapter?.('fetch');
 }
 
 /**
@@ -65,7 +67,8 @@ export function preferInProcess<T extends DurableClient>(client: T): T {
   const axios = (client as unknown as { axiosInstance?: AxiosDefaults }).axiosInstance;
   if (!axios?.defaults) return client;
   axios.defaults.env = { ...axios.defaults.env, fetch: currentFetch };
-  axios.defaults.adapter = registry.requestInProcess ? inProcessAdapter() : 'fetch';
+  // One adapter for every client: built once, not on every request's client.
+  axios.defaults.adapter = registry.requestInProcess ? (inProcess ??= inProcessAdapter()) : 'fetch';
   return client;
 }
 
@@ -75,7 +78,7 @@ function inProcessRegistry(): InProcessRegistry | undefined {
 
 /** An axios adapter: the host's answer in-process, else axios' own fetch adapter. */
 function inProcessAdapter(): Adapter {
-  const fetchAdapter = sdkAxios().getAdapter?.('fetch');
+  const fetchAdapter = sdkFetchAdapter();
   return async (config) => {
     const answer = config.params === undefined ? sendInProcess(config) : undefined;
     if (!answer) {
