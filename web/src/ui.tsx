@@ -4,7 +4,7 @@
  * does something that cannot be undone.
  */
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { FieldProblem } from './validate';
 
 interface FieldProps {
@@ -128,7 +128,9 @@ export function ConfirmButton({
   const questionRef = useRef<HTMLParagraphElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const wasAsking = useRef(false);
-  useEffect(() => {
+  // A layout effect, so focus moves in the same commit that removes the element holding it; a
+  // plain effect runs a frame later and leaves focus on <body> meanwhile.
+  useLayoutEffect(() => {
     if (asking) questionRef.current?.focus();
     else if (wasAsking.current) buttonRef.current?.focus();
     wasAsking.current = asking;
