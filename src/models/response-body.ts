@@ -5,6 +5,7 @@
  * `choices` — is a retryable failure: such answers come from a layer in front of the model that
  * is briefly unwell, and the same request usually succeeds on the next attempt.
  */
+import { readAtMost } from '../bounded-read';
 import { WaypointError } from '../domain/errors';
 
 /** Thrown when the body is over the cap: permanent, the answer is neither used nor kept. */
@@ -31,21 +32,12 @@ export async function readBoundedText(response: Response, maxBytes: number): Pro
     await response.body?.cancel();
     throw answerTooLargeError({ status: response.status, contentLength: declared, maxBytes });
   }
-  if (response.body === null) return '';
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw answerTooLargeError({ status: response.status, receivedBytes: size, maxBytes });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readAtMost(
+    response.body as ReadableStream<Uint8Array> | null,
+    maxBytes,
+    (receivedBytes) => answerTooLargeError({ status: response.status, receivedBytes, maxBytes }),
+  );
+  return bytes.toString('utf8');
 }
 
 /**

@@ -6,6 +6,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import { remaining } from '../budgets';
 import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
 import { agentLoop, type AgentLoopResult } from './agent-loop';
+import { agentInstanceId } from './agent-instance-id';
 import type { RunOptions } from './run-options';
 import { agentVersion } from './run-telemetry';
 import { runLevelBreach } from './specialists';
@@ -45,7 +46,7 @@ export function* runAgent<Output>(
       writeTools: [...run.writeTools],
       ...(run.trace ? { trace: run.trace } : {}),
     },
-    `${run.runId}:${agent.name}:${round}`,
+    agentInstanceId(run.runId, agent.name, round),
     run.publishProgress,
   );
   run.tracker.absorb(result.usage);

@@ -9,6 +9,7 @@ import { AGENT_ORCHESTRATION } from '../contracts';
 import { DEFAULT_MAX_REPAIRS, DEFAULT_MAX_TURNS, type AgentDefinition } from '../definitions';
 import { BudgetExceededError } from '../run-tracker';
 import type { AgentLoopInput, AgentLoopResult } from './agent-loop';
+import { agentInstanceId } from './agent-instance-id';
 import type { RunOptions } from './run-options';
 import { agentVersion } from './run-telemetry';
 
@@ -20,11 +21,6 @@ export interface SpecialistJob {
   round?: number;
   /** Distinguishes runs of one agent within one round (two plan steps for one agent): part of the id. */
   key?: string;
-}
-
-/** The child instance id: deterministic, so a replay addresses the same child. */
-export function agentInstanceId(runId: string, agent: string, round = 0, key?: string): string {
-  return key === undefined ? `${runId}:${agent}:${round}` : `${runId}:${agent}:${round}:${key}`;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import type { DurableClient, OrchestrationRuntimeStatus } from 'durable-functions';
 import * as df from 'durable-functions';
+import { isAgentInstanceOf } from '../../agents/orchestration/agent-instance-id';
 import { RUN_EVENTS } from '../../agents/run-status';
 import { sharedStores } from '../../services';
 import { createLogger } from '../../telemetry/logger';
@@ -190,7 +191,7 @@ async function terminateAgentLoops(
     createdTimeFrom: new Date(createdAt),
     runtimeStatus: [df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending],
   });
-  const own = children.filter((child) => child.instanceId.startsWith(`${runId}:`));
+  const own = children.filter((child) => isAgentInstanceOf(runId, child.instanceId));
   await Promise.all(
     own.map((child) =>
       client.terminate(child.instanceId, encodedReason).catch((error: unknown) =>

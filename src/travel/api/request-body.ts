@@ -3,6 +3,7 @@
  * is read), a size limit enforced while reading (413 past it, without buffering the rest), and
  * JSON syntax (400). Whatever the client sends, the answer is a 4xx, never a 5xx.
  */
+import { readAtMost } from '../../bounded-read';
 import { ApiError } from './errors';
 
 /** The trips API's body limit (requests are small; a bigger one is a mistake or abuse). */
@@ -66,22 +67,9 @@ function isJsonType(contentType: string): boolean {
 }
 
 async function readText(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<string> {
-  if (body === null) return '';
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
+  const bytes = await readAtMost(body, maxBytes, () => tooLarge(maxBytes));
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     throw new ApiError(400, 'invalid_json', 'The request body is not valid UTF-8.');
   }
