@@ -5,7 +5,7 @@ import { createLogger } from '../../telemetry/logger';
 import { systemClock, type Clock } from '../shared/clock';
 import { assertNotPast, daysBetween, isoDateSchema } from '../shared/dates';
 import { UnknownPlaceError } from '../shared/errors';
-import { resolveCity } from '../shared/places';
+import { cityQuerySchema, resolveCity } from '../shared/places';
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { HOTEL_TAGS } from './hotel-catalog';
@@ -22,14 +22,7 @@ import {
 const logger = createLogger('mcp:hotels');
 
 export const searchHotelsInput = {
-  city: z
-    .string()
-    .trim()
-    .min(2)
-    .max(100)
-    .describe(
-      'City name, native or English, accents optional ("Lisboa", "Lisbon"), optionally with its country ("Lisbon, Portugal"), or an airport IATA code ("LIS").',
-    ),
+  city: cityQuerySchema,
   checkIn: isoDateSchema.describe('Arrival date, YYYY-MM-DD.'),
   checkOut: isoDateSchema.describe('Departure date, YYYY-MM-DD (after checkIn).'),
   guests: z.number().int().min(1).max(MAX_GUESTS).default(2).describe(`Guests (1–${MAX_GUESTS}).`),

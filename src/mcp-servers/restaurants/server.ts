@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { createLogger } from '../../telemetry/logger';
 import { UnknownPlaceError } from '../shared/errors';
-import { resolveCity } from '../shared/places';
+import { cityQuerySchema, resolveCity } from '../shared/places';
 import { PLACES_DATA_NOTE, READ_ONLY_TOOL, serverInfo } from '../shared/server-info';
 import { runTool } from '../shared/tool-result';
 import { CUISINES, DIETARY_OPTIONS, restaurantsIn } from './restaurant-catalog';
@@ -10,14 +10,7 @@ import { CUISINES, DIETARY_OPTIONS, restaurantsIn } from './restaurant-catalog';
 const logger = createLogger('mcp:restaurants');
 
 export const searchRestaurantsInput = {
-  city: z
-    .string()
-    .trim()
-    .min(2)
-    .max(100)
-    .describe(
-      'City name, native or English, accents optional ("Lisboa", "Lisbon"), optionally with its country ("Lisbon, Portugal"), or an airport IATA code ("LIS").',
-    ),
+  city: cityQuerySchema,
   cuisine: z.enum(CUISINES).optional().describe('"local" means the city\'s own kitchen.'),
   priceLevel: z
     .number()

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   airportByIata,
   cityByKey,
@@ -9,6 +10,16 @@ import {
 } from '../../geo';
 import { resolvePlace, type ResolvedPlace } from '../../geo/resolve-place';
 import { airportsServing, townById } from '../../geo/towns';
+
+/** A tool argument naming the city a stay or a meal is for, as `resolveCity` reads it. */
+export const cityQuerySchema = z
+  .string()
+  .trim()
+  .min(2)
+  .max(100)
+  .describe(
+    'City name, native or English, accents optional ("Lisboa", "Lisbon"), optionally with its country ("Lisbon, Portugal"), or an airport IATA code ("LIS").',
+  );
 
 /**
  * The tool servers' view of the gazetteer (src/geo): a place a stay, a meal or a forecast is
