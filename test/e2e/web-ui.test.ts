@@ -383,10 +383,30 @@ describe('web UI in Chromium', () => {
     // The trip booked earlier in this file says so.
     const booked = page.locator('tr .badge', { hasText: 'Booked' });
     await expect.poll(() => booked.count()).toBeGreaterThanOrEqual(1);
-    // The filter keeps its value and focus.
-    await page.getByLabel('Show').selectOption('cancelled');
+    // A new filter never shows the list before it: in the render that follows the change, the list
+    // is loading (read in the same task, before any frame or fetch).
+    const rightAfter = await page.evaluate(async () => {
+      const changed = new Promise((resolve) =>
+        window.addEventListener('hashchange', resolve, { once: true }),
+      );
+      const select = document.querySelector<HTMLSelectElement>('#runs-filter')!;
+      select.value = 'cancelled';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+      await changed;
+      await Promise.resolve();
+      return {
+        busy: document.querySelector('.runs-list')?.getAttribute('aria-busy'),
+        rows: document.querySelectorAll('tr[data-run-id]').length,
+      };
+    });
+    expect(rightAfter).toEqual({ busy: 'true', rows: 0 });
     await page.waitForURL(/status=cancelled/);
-    await page.locator('tr[data-run-id]').first().waitFor();
+    expect(await page.getByLabel('Show').inputValue()).toBe('cancelled');
+    // Only the cancelled trips (one was cancelled earlier in this file), never the list before it.
+    const badges = page.locator('tr[data-run-id] .badge');
+    await expect
+      .poll(async () => [...new Set(await badges.allTextContents())], { timeout: 30_000 })
+      .toEqual(['Cancelled']);
     expect(await page.locator(`tr[data-run-id="${id}"]`).count()).toBe(0);
     await context.close();
   }, 90_000);

@@ -56,18 +56,25 @@ export function usePoll<T>(
   load: () => Promise<T>,
   options: { done: (value: T) => boolean; waiting?: (value: T) => boolean },
 ): Polled<T> {
-  const [state, setState] = useState<{ value?: T; problem?: ApiProblem; failures: number; nextAt?: number }>({
-    failures: 0,
-  });
+  // The key the state belongs to: a value loaded for another key is never shown, not even for the
+  // frame between a new key's render and the effect that starts it over.
+  const [state, setState] = useState<{
+    key: string;
+    value?: T;
+    problem?: ApiProblem;
+    failures: number;
+    nextAt?: number;
+  }>({ key, failures: 0 });
   const visible = usePageVisible();
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const generation = useRef(0);
-  const latest = useRef({ load, options, visible, state });
-  latest.current = { load, options, visible, state };
+  const latest = useRef({ key, load, options, visible, state });
+  latest.current = { key, load, options, visible, state };
 
   const run = useCallback(() => {
     clearTimeout(timer.current);
     const mine = generation.current;
+    const forKey = latest.current.key;
     latest.current
       .load()
       .then((value) => {
@@ -75,7 +82,7 @@ export function usePoll<T>(
         const { options: o } = latest.current;
         const finished = o.done(value);
         const delay = pollDelay({ failures: 0, waitingForPerson: o.waiting?.(value) ?? false });
-        setState({ value, failures: 0, ...(finished ? {} : { nextAt: Date.now() + delay }) });
+        setState({ key: forKey, value, failures: 0, ...(finished ? {} : { nextAt: Date.now() + delay }) });
         if (!finished && latest.current.visible) timer.current = setTimeout(run, delay);
       })
       .catch((error: unknown) => {
@@ -92,7 +99,7 @@ export function usePoll<T>(
   // A new key starts over; leaving stops.
   useEffect(() => {
     generation.current += 1;
-    setState({ failures: 0 });
+    setState({ key, failures: 0 });
     run();
     return () => {
       generation.current += 1;
@@ -111,5 +118,6 @@ export function usePoll<T>(
     if (!stopped && (value !== undefined || problem)) run();
   }, [visible, run]);
 
-  return { ...state, refresh: () => run() };
+  const { key: _stateKey, ...current } = state.key === key ? state : { key, failures: 0 };
+  return { ...current, refresh: () => run() };
 }
