@@ -29,15 +29,25 @@ import {
   type PageOptions,
 } from './web-ui-support';
 
+/** The page's globals these tests read inside page.evaluate (the tests compile without the DOM lib). */
+interface PageElement {
+  textContent: string | null;
+  tagName: string;
+  value: string;
+  getAttribute(name: string): string | null;
+  dispatchEvent(event: unknown): boolean;
+}
 declare const document: {
-  activeElement: {
-    textContent: string | null;
-    tagName: string;
-    getAttribute(name: string): string | null;
-  } | null;
+  activeElement: PageElement | null;
   documentElement: { scrollWidth: number };
   title: string;
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): { length: number };
 };
+declare const window: {
+  addEventListener(type: string, listener: (event: unknown) => void, options?: { once?: boolean }): void;
+};
+declare const Event: new (type: string, init?: { bubbles?: boolean }) => unknown;
 
 let app: AppHost;
 let browser: Browser;
@@ -390,7 +400,7 @@ describe('web UI in Chromium', () => {
       const changed = new Promise((resolve) =>
         window.addEventListener('hashchange', resolve, { once: true }),
       );
-      const select = document.querySelector<HTMLSelectElement>('#runs-filter')!;
+      const select = document.querySelector('#runs-filter')!;
       select.value = 'cancelled';
       select.dispatchEvent(new Event('change', { bubbles: true }));
       await changed;
